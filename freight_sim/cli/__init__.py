@@ -1,0 +1,21 @@
+"""Command-line interface. Commands parse arguments, call the library and print; nothing else."""
+
+from __future__ import annotations
+
+import typer
+
+from freight_sim.cli import network_cmd, validate_cmd
+
+app = typer.Typer(
+    name="freight-sim",
+    help="Simulate clean bulk-freight transport: mode chains, sidings, fleets, emissions, clean-transport ratio.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+validate_cmd.register(app)
+network_cmd.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,23 @@
+"""Scenario files: schema (pydantic, extra fields forbidden) and loading with file:line errors."""
+
+from freight_sim.config.loader import Loaded, load_model
+from freight_sim.config.scenario import Scenario
+
+__all__ = ["Loaded", "Scenario", "load_scenario", "resolve_path"]
+
+
+def load_scenario(path, overrides=()) -> Loaded:
+    """Load and validate a scenario file (YAML or TOML) with its ``base:`` files and ``--set`` overrides."""
+    return load_model(Scenario, path, overrides)
+
+
+def resolve_path(loaded: Loaded, field_path: tuple[str | int, ...], value):
+    """Resolve a relative path given in a config relative to the file that gave it."""
+    from pathlib import Path
+
+    value = Path(value)
+    if value.is_absolute():
+        return value
+    file = loaded.source.where(field_path).file
+    base = Path(file).parent if file not in ("--set", "<config>") else Path.cwd()
+    return (base / value).resolve()

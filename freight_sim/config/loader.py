@@ -1,0 +1,115 @@
+"""Load a scenario file: resolve ``base:`` files, apply ``--set`` overrides, validate, report file:line errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from freight_sim.config.yaml_source import Location, SourceMap, deep_merge, dotted, read_config_file
+from freight_sim.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+MAX_BASE_DEPTH = 16
+
+
+def load_merged(path: Path, _depth: int = 0, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], SourceMap]:
+    """Read ``path`` and the files it names in ``base:`` (a path or a list, merged in order, relative to it)."""
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved in _chain:
+        raise ConfigError(f"{path}:1: base: circular base chain through {path}")
+    data, smap = read_config_file(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: (top level): expected a mapping of fields, got {type(data).__name__}")
+    bases = data.pop("base", None)
+    if bases is None:
+        return data, smap
+    base_list = [bases] if isinstance(bases, str) else bases
+    if not isinstance(base_list, list) or not all(isinstance(b, str) for b in base_list):
+        raise ConfigError(f"{smap.where(('base',))}: base: must be a file path or a list of file paths")
+    merged: dict[str, Any] = {}
+    merged_map = SourceMap(default_file=str(path))
+    for i, base in enumerate(base_list):
+        base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+        if not base_path.is_file():
+            where = smap.where(("base", i) if isinstance(bases, list) else ("base",))
+            raise ConfigError(f"{where}: base: base file not found: {base_path}")
+        base_data, base_map = load_merged(base_path, _depth + 1, _chain + (resolved,))
+        merged = deep_merge(merged, base_data, merged_map, base_map)
+    merged = deep_merge(merged, data, merged_map, smap)
+    merged_map.default_file = str(path)
+    return merged, merged_map
+
+
+def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
+    """``a.b.c=value`` -> (("a","b","c"), value), the value read as a YAML scalar or flow collection."""
+    if "=" not in text:
+        raise ConfigError(f"--set:1: {text}: expected dotted.path=value")
+    key, _, raw = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ConfigError(f"--set:1: {key or '(empty)'}: expected dotted.path=value")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"--set:1: {key}: cannot read value {raw!r}: {exc}") from None
+    return tuple(key.split(".")), value
+
+
+def apply_overrides(data: dict[str, Any], smap: SourceMap, overrides: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    for text in overrides:
+        path, value = parse_override(text)
+        patch: Any = value
+        for part in reversed(path):
+            patch = {part: patch}
+        patch_map = SourceMap({path[:i]: Location("--set", 1) for i in range(1, len(path) + 1)}, "--set")
+        data = deep_merge(data, patch, smap, patch_map)
+    return data
+
+
+def validation_lines(exc: ValidationError, smap: SourceMap) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif err["type"] == "missing":
+            message = "field required"
+        if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)):
+            message = f"{message} (got {err['input']!r})"
+        lines.append(f"{smap.where(loc)}: {dotted(loc)}: {message}")
+    return lines
+
+
+def validate(model: type[M], data: dict[str, Any], smap: SourceMap, context: dict[str, Any] | None = None) -> M:
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ConfigError(*validation_lines(exc, smap)) from None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated model with the file it came from and the location of each of its fields."""
+
+    model: Any
+    path: Path
+    source: SourceMap
+
+    def where(self, *path: str | int) -> str:
+        return str(self.source.where(tuple(path)))
+
+    def error(self, path: tuple[str | int, ...], message: str) -> str:
+        """One ``FILE:LINE: dotted.field: message`` line for a problem found after validation."""
+        return f"{self.source.where(path)}: {dotted(path)}: {message}"
+
+
+def load_model(model: type[M], path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Loaded:
+    data, smap = load_merged(Path(path))
+    data = apply_overrides(data, smap, overrides)
+    return Loaded(validate(model, data, smap, context={"base_dir": Path(path).resolve().parent}), Path(path), smap)

@@ -1,0 +1,279 @@
+"""The scenario schema: what a scenario file may contain.
+
+Every model forbids unknown fields. Bounds are plausibility checks that catch unit slips (metres given
+where kilometres are expected, kg given where tonnes are expected); each bound says why in its message.
+Collections that variants override (enterprises, flows, fleet mixes) are mappings keyed by id, so a
+variant can change one entry with a few lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\.]+$", min_length=1, max_length=64)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- network -------------------------------------------------------------------------------------------
+
+
+class NetworkSource(Strict):
+    """Exactly one of: a bundled network name, a GraphML file, node and edge CSV files, an OSM XML extract."""
+
+    bundled: str | None = None
+    graphml: Path | None = None
+    nodes_csv: Path | None = None
+    edges_csv: Path | None = None
+    osm_xml: Path | None = None
+    osm_sites_csv: Path | None = Field(
+        None, description="with osm_xml: CSV of plants, stations and gateways (id, kind, lon, lat) snapped to the OSM graph"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> NetworkSource:
+        given = [
+            name
+            for name, present in (
+                ("bundled", self.bundled is not None),
+                ("graphml", self.graphml is not None),
+                ("nodes_csv/edges_csv", self.nodes_csv is not None or self.edges_csv is not None),
+                ("osm_xml", self.osm_xml is not None),
+            )
+            if present
+        ]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one network source (bundled, graphml, nodes_csv+edges_csv, osm_xml); got {given or 'none'}")
+        if (self.nodes_csv is None) != (self.edges_csv is None):
+            raise ValueError("nodes_csv and edges_csv go together")
+        return self
+
+
+# --- enterprises and flows -----------------------------------------------------------------------------
+
+
+class EnterpriseKind(str, Enum):
+    mine = "mine"
+    coking = "coking"
+    steel = "steel"
+    power = "power"
+    chemical = "chemical"
+    cement = "cement"
+    logistics_park = "logistics_park"
+
+
+class Chain(str, Enum):
+    """Mode chains a flow can use."""
+
+    road = "road"  # truck door to door
+    rail_siding = "rail_siding"  # rail from/to the enterprise's own siding (+ drayage at the far end if needed)
+    drayage_rail = "drayage_rail"  # truck to a public freight station, rail long-haul (+ drayage at the far end)
+    conveyor = "conveyor"  # belt conveyor / pipe belt
+
+
+class SidingStatus(str, Enum):
+    existing = "existing"
+    candidate = "candidate"
+
+
+class Siding(Strict):
+    status: SidingStatus
+    enabled: bool = Field(True, description="candidate sidings are built only when enabled")
+    station: Id = Field(description="rail station or yard the spur joins")
+    spur_km: float = Field(gt=0, le=80, description="spur length, km (a value above 80 is likely metres)")
+    loading_rate_tph: float = Field(gt=0, le=10_000, description="loading track rate, t/h")
+    capacity_t_per_year: float = Field(gt=0, le=100e6, description="design capacity, t/yr")
+    capex_million_cny: float | None = Field(None, ge=0, le=10_000, description="capital cost, million CNY")
+    capex_estimate: bool = True
+    wagon_sets: int = Field(1, ge=1, le=50, description="train sets (rakes) cycling on this siding")
+    train_load_t: float = Field(5_000, gt=0, le=30_000, description="net tonnes per train")
+
+
+class Flow(Strict):
+    """A stream of one commodity into or out of an enterprise."""
+
+    commodity: str = Field(min_length=1)
+    direction: Literal["in", "out"]
+    tonnes_per_year: float = Field(gt=0, le=200e6, description="t/yr (a value above 200 Mt is likely kg)")
+    counterpart: Id = Field(description="node at the other end: a supplier, customer or gateway")
+    chain_shares: dict[Chain, Share] | None = Field(
+        None, description="fixed shares by chain (sum to 1); when absent the scenario's chain rule decides"
+    )
+    monthly_profile: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, min_length=12, max_length=12, description="relative monthly weights, January first"
+    )
+    far_end_drayage_km: float = Field(0.0, ge=0, le=300, description="road km from the far rail station to the counterpart")
+
+    @field_validator("chain_shares")
+    @classmethod
+    def _shares_sum_to_one(cls, shares: dict[Chain, float] | None) -> dict[Chain, float] | None:
+        if shares is not None and abs(sum(shares.values()) - 1.0) > 1e-6:
+            raise ValueError(f"chain shares must sum to 1, got {sum(shares.values()):.6g}")
+        return shares
+
+
+class Enterprise(Strict):
+    name: str
+    kind: EnterpriseKind
+    node: Id = Field(description="network node of the plant gate")
+    key_enterprise: bool = Field(True, description="one of the city's key enterprises counted for the 80% target")
+    stockyard_capacity_t: float = Field(gt=0, le=20e6, description="outbound stockyard, t")
+    loading_bays: int = Field(2, ge=1, le=100, description="truck loading bays")
+    truck_loading_h: float = Field(0.25, gt=0, le=24, description="hours to load one truck")
+    unloading_h: float = Field(0.25, gt=0, le=24, description="hours to unload one truck at the far end")
+    fleet_mix: str | dict[Id, Share] = Field("diesel-cn5-typical", description="named mix from the fleet file, or vehicle type -> share")
+    drayage_fleet_mix: str | dict[Id, Share] | None = Field(None, description="mix for station drayage; defaults to the scenario's")
+    trucks: int | None = Field(None, ge=1, le=20_000, description="trucks serving this enterprise; sized automatically when absent")
+    siding: Siding | None = None
+    flows: dict[Id, Flow] = Field(min_length=1)
+    illustrative: bool = True
+
+    @field_validator("fleet_mix", "drayage_fleet_mix")
+    @classmethod
+    def _mix_sums_to_one(cls, mix: str | dict[str, float] | None) -> str | dict[str, float] | None:
+        if isinstance(mix, dict) and abs(sum(mix.values()) - 1.0) > 1e-6:
+            raise ValueError(f"fleet mix shares must sum to 1, got {sum(mix.values()):.6g}")
+        return mix
+
+    @property
+    def tonnes_per_year(self) -> float:
+        return sum(f.tonnes_per_year for f in self.flows.values())
+
+
+# --- fleets --------------------------------------------------------------------------------------------
+
+
+class FleetSettings(Strict):
+    catalog: str = Field("bundled", description="'bundled' or a path to a vehicle catalog YAML")
+    mixes: str = Field("bundled", description="'bundled' or a path to a fleet-mix YAML")
+    drayage_mix: str | dict[Id, Share] = Field("drayage-typical", description="default mix for station drayage")
+    extra_mixes: dict[Id, dict[Id, Share]] = Field(default_factory=dict, description="mixes defined in the scenario")
+    target_trips_per_truck_day: float = Field(3.0, gt=0, le=48, description="used to size fleets that give no truck count")
+
+
+# --- chains --------------------------------------------------------------------------------------------
+
+
+class ChainPolicy(Strict):
+    rule: Literal["shares", "siding_first"] = Field(
+        "siding_first", description="'shares': each flow's chain_shares; 'siding_first': own siding up to capacity, rest by default_shares"
+    )
+    default_shares: dict[Chain, Share] = Field(default_factory=lambda: {Chain.road: 1.0})
+    drayage_station: Literal["nearest"] | Id = "nearest"
+
+    @field_validator("default_shares")
+    @classmethod
+    def _sum(cls, shares: dict[Chain, float]) -> dict[Chain, float]:
+        if abs(sum(shares.values()) - 1.0) > 1e-6:
+            raise ValueError(f"default shares must sum to 1, got {sum(shares.values()):.6g}")
+        return shares
+
+
+# --- disruptions ---------------------------------------------------------------------------------------
+
+
+class AlertLevel(str, Enum):
+    orange = "orange"
+    red = "red"
+
+
+class AlertDay(Strict):
+    date: dt.date
+    level: AlertLevel
+
+
+class SampledAlerts(Strict):
+    orange_days_per_year: float = Field(0, ge=0, le=365)
+    red_days_per_year: float = Field(0, ge=0, le=365)
+    winter_weight: float = Field(4.0, ge=1, le=100, description="relative daily probability Nov-Mar vs the rest")
+    mean_episode_days: float = Field(2.0, ge=1, le=30)
+
+
+class AlertSettings(Strict):
+    calendar: list[AlertDay] = Field(default_factory=list)
+    sampled: SampledAlerts | None = None
+    orange_bans: list[str] = Field(
+        default_factory=lambda: ["diesel-cn3", "diesel-cn4", "lng-cn4"],
+        description="vehicle classes banned on orange days (China IV and below, gas trucks included)",
+    )
+    red_bans: list[str] = Field(
+        default_factory=lambda: ["diesel-cn3", "diesel-cn4", "diesel-cn5", "diesel-cn6", "lng-cn4", "lng-cn6", "methanol-cn6"],
+        description="vehicle classes banned on red days (all heavy diesel and gas trucks per the default profile)",
+    )
+
+
+class Outage(Strict):
+    enterprise: Id
+    start: dt.date
+    days: float = Field(gt=0, le=366)
+
+
+class RailMaintenance(Strict):
+    window_start_h: float = Field(0.0, ge=0, lt=24, description="daily maintenance window start, hour of day")
+    window_h: float = Field(0.0, ge=0, le=12, description="daily maintenance window length, h (0 = none)")
+
+
+class Disruptions(Strict):
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    outages: list[Outage] = Field(default_factory=list)
+    rail_maintenance: RailMaintenance = Field(default_factory=RailMaintenance)
+
+
+# --- accounting ----------------------------------------------------------------------------------------
+
+
+class GridSetting(Strict):
+    """Electricity emission factor: a named factor from the factor table, or a value, or a new-energy share."""
+
+    factor: str | None = Field("shanxi-2023", description="name in the grid factor table")
+    kg_co2_per_kwh: float | None = Field(None, gt=0, le=2.0, description="user value, kg CO2/kWh (above 2 is likely g)")
+    new_energy_share: Share | None = Field(None, description="scale the thermal part of the named factor to this non-fossil share")
+
+    @model_validator(mode="after")
+    def _one(self) -> GridSetting:
+        if self.kg_co2_per_kwh is not None and self.new_energy_share is not None:
+            raise ValueError("give kg_co2_per_kwh or new_energy_share, not both")
+        return self
+
+
+class Accounting(Strict):
+    rule_profile: str = Field("nev-counts", description="clean-transport rule profile name")
+    target_ratio: Share = Field(0.8, description="clean-transport target for key enterprises")
+    scope_threshold_t_per_year: float = Field(1_500_000, ge=0, le=1e9, description="shippers at or above must use rail + NEV")
+    grid: GridSetting = Field(default_factory=GridSetting)
+    factors: str = Field("bundled", description="'bundled' or a path to an emission factor YAML")
+    costs: str = Field("bundled", description="'bundled' or a path to a cost parameter YAML")
+    well_to_wheel: bool = True
+
+
+# --- simulation ----------------------------------------------------------------------------------------
+
+
+class SimulationSettings(Strict):
+    days: float = Field(365, gt=0, le=3660)
+    warmup_days: float = Field(0, ge=0, le=365)
+    seed: int = Field(20261124, ge=0)
+    start_date: dt.date = dt.date(2025, 1, 1)
+    travel_time_cv: float = Field(0.1, ge=0, le=1, description="coefficient of variation of truck leg times")
+    record_legs: bool = True
+
+
+class Scenario(Strict):
+    name: Id
+    description: str = ""
+    illustrative: bool = Field(False, description="true when the data are illustrative rather than observed")
+    network: NetworkSource
+    enterprises: dict[Id, Enterprise] = Field(min_length=1)
+    fleet: FleetSettings = Field(default_factory=FleetSettings)
+    chains: ChainPolicy = Field(default_factory=ChainPolicy)
+    disruptions: Disruptions = Field(default_factory=Disruptions)
+    accounting: Accounting = Field(default_factory=Accounting)
+    simulation: SimulationSettings = Field(default_factory=SimulationSettings)
