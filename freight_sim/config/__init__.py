@@ -6,9 +6,9 @@ from freight_sim.config.scenario import Scenario
 __all__ = ["Loaded", "Scenario", "load_scenario", "resolve_path"]
 
 
-def load_scenario(path, overrides=()) -> Loaded:
-    """Load and validate a scenario file (YAML or TOML) with its ``base:`` files and ``--set`` overrides."""
-    return load_model(Scenario, path, overrides)
+def load_scenario(path, overrides=(), patches=()) -> Loaded:
+    """Load and validate a scenario file (YAML or TOML) with its ``base:`` files, patches and ``--set`` overrides."""
+    return load_model(Scenario, path, overrides, patches)
 
 
 def resolve_path(loaded: Loaded, field_path: tuple[str | int, ...], value):

@@ -109,7 +109,20 @@ class Loaded:
         return f"{self.source.where(path)}: {dotted(path)}: {message}"
 
 
-def load_model(model: type[M], path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Loaded:
+def apply_patch(data: dict[str, Any], smap: SourceMap, patch: dict[str, Any], patch_map: SourceMap | None = None) -> dict[str, Any]:
+    """Deep-merge a nested mapping (e.g. a variant of an experiment file) into ``data``."""
+    return deep_merge(data, patch, smap, patch_map or SourceMap(default_file="<patch>"))
+
+
+def load_model(
+    model: type[M],
+    path: Path,
+    overrides: list[str] | tuple[str, ...] = (),
+    patches: list[tuple[dict[str, Any], SourceMap | None]] = (),
+) -> Loaded:
+    """Load ``path`` with its bases, merge ``patches`` (mapping, where-it-came-from) then ``--set`` overrides."""
     data, smap = load_merged(Path(path))
+    for patch, patch_map in patches:
+        data = apply_patch(data, smap, patch, patch_map)
     data = apply_overrides(data, smap, overrides)
     return Loaded(validate(model, data, smap, context={"base_dir": Path(path).resolve().parent}), Path(path), smap)

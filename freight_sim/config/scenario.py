@@ -110,7 +110,6 @@ class Flow(Strict):
     monthly_profile: list[Annotated[float, Field(ge=0)]] | None = Field(
         None, min_length=12, max_length=12, description="relative monthly weights, January first"
     )
-    far_end_drayage_km: float = Field(0.0, ge=0, le=300, description="road km from the far rail station to the counterpart")
 
     @field_validator("chain_shares")
     @classmethod
@@ -201,11 +200,11 @@ class AlertSettings(Strict):
     calendar: list[AlertDay] = Field(default_factory=list)
     sampled: SampledAlerts | None = None
     orange_bans: list[str] = Field(
-        default_factory=lambda: ["diesel-cn3", "diesel-cn4", "lng-cn4"],
+        default_factory=lambda: ["diesel-cn3", "diesel-cn4"],
         description="vehicle classes banned on orange days (China IV and below, gas trucks included)",
     )
     red_bans: list[str] = Field(
-        default_factory=lambda: ["diesel-cn3", "diesel-cn4", "diesel-cn5", "diesel-cn6", "lng-cn4", "lng-cn6", "methanol-cn6"],
+        default_factory=lambda: ["diesel-cn3", "diesel-cn4", "diesel-cn5", "diesel-cn6", "lng-cn5", "lng-cn6", "methanol-cn6"],
         description="vehicle classes banned on red days (all heavy diesel and gas trucks per the default profile)",
     )
 
