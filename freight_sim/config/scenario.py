@@ -163,7 +163,12 @@ class FleetSettings(Strict):
 
 class ChainPolicy(Strict):
     rule: Literal["shares", "siding_first"] = Field(
-        "siding_first", description="'shares': each flow's chain_shares; 'siding_first': own siding up to capacity, rest by default_shares"
+        "siding_first",
+        description=(
+            "'shares': each flow's chain_shares (else default_shares) exactly; 'siding_first': an enterprise with a"
+            " built siding sends its flows there first, in flow-id order, up to the siding's capacity, and splits"
+            " the remainder by the flow's chain_shares (else default_shares) with rail_siding left out and renormalised"
+        ),
     )
     default_shares: dict[Chain, Share] = Field(default_factory=lambda: {Chain.road: 1.0})
     drayage_station: Literal["nearest"] | Id = "nearest"
