@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from freight_sim.config.field_docs import field_description
 from freight_sim.config.yaml_source import Location, SourceMap, deep_merge, dotted, read_config_file
 from freight_sim.errors import ConfigError
 
@@ -71,17 +72,25 @@ def apply_overrides(data: dict[str, Any], smap: SourceMap, overrides: list[str] 
     return data
 
 
-def validation_lines(exc: ValidationError, smap: SourceMap) -> list[str]:
+_BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short", "too_long"}
+
+
+def validation_lines(exc: ValidationError, smap: SourceMap, model: type[BaseModel] | None = None) -> list[str]:
+    """One ``FILE:LINE: dotted.field: message`` line per pydantic error; bounds say what the field means."""
     lines = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field"
         elif err["type"] == "missing":
             message = "field required"
         if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)):
             message = f"{message} (got {err['input']!r})"
+        if model is not None and err["type"] in _BOUND_ERRORS:
+            description = field_description(model, loc)
+            if description:
+                message = f"{message}; expected {description}"
         lines.append(f"{smap.where(loc)}: {dotted(loc)}: {message}")
     return lines
 
@@ -90,7 +99,7 @@ def validate(model: type[M], data: dict[str, Any], smap: SourceMap, context: dic
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ConfigError(*validation_lines(exc, smap)) from None
+        raise ConfigError(*validation_lines(exc, smap, model)) from None
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,16 @@ def dotted(path: Path_) -> str:
     return ".".join(str(p) for p in path) if path else "(top level)"
 
 
-def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap) -> Any:
-    smap.locations[path] = Location(file, node.start_mark.line + 1)
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, line: int | None = None) -> Any:
+    """Build plain data from ``node``; ``line`` is where the key of this value stands (1-based)."""
+    smap.locations[path] = Location(file, line if line is not None else node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        raise ConfigError(f"{file}:{node.start_mark.line + 1}: {dotted(path)}: YAML tag {node.tag} is not allowed (plain data only)")
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -71,7 +79,7 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap) -> Any:
                     f"{file}:{key_node.start_mark.line + 1}: {dotted(path + (key,))}: duplicate key "
                     f"(first given on line {smap.locations[path + (key,)].line})"
                 )
-            result[key] = _construct(value_node, path + (key,), file, smap)
+            result[key] = _construct(value_node, path + (key,), file, smap, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, path + (i,), file, smap) for i, item in enumerate(node.value)]
@@ -144,6 +152,9 @@ def deep_merge(base: Any, over: Any, base_map: SourceMap, over_map: SourceMap, p
     A value of ``null`` in ``over`` deletes the key from ``base``.
     """
     if isinstance(base, dict) and isinstance(over, dict):
+        if prefix and prefix in over_map.locations:
+            # the overriding file is the last to mention this mapping: errors about it point there
+            base_map.locations[prefix] = over_map.locations[prefix]
         merged = dict(base)
         for key, value in over.items():
             path = prefix + (key,)
