@@ -23,7 +23,7 @@ CASES = [
     ("duplicate_key.yaml", 7, "simulation.days", "duplicate key"),
     ("bad_indentation.yaml", 4, "(syntax)", ""),
     ("missing_base.yaml", 1, "base", "base file not found"),
-    ("two_network_sources.yaml", 3, "network", "exactly one network source"),
+    ("two_network_sources.yaml", 2, "network", "exactly one network source"),
     ("unknown_key.toml", 5, "simulation.speed", "unknown field"),
     ("circular_a.yaml", 1, "base", "circular"),
     ("unknown_node.yaml", 4, "enterprises.E01.node", "E99"),
