@@ -1,0 +1,93 @@
+"""Quantities in data files: every number carries its unit, its source and whether it is an estimate.
+
+A data file (vehicle catalog, emission factors, grid factors, costs) is validated with pydantic
+(``extra="forbid"``) and with plausibility bounds per field. The bounds are there to catch unit slips
+(grams given where kilograms are expected, litres per 100 km given where litres per km are expected);
+the error message names the likely slip. Errors are ``FILE:LINE: dotted.field: message`` lines.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from freight_sim.config.loader import validate
+from freight_sim.config.yaml_source import SourceMap, read_config_file
+from freight_sim.errors import ConfigError
+from freight_sim.paths import fleets_dir
+
+M = TypeVar("M", bound=BaseModel)
+
+# Factors a misplaced unit prefix, a "per 100" basis or minutes-for-hours multiply a value by, with examples.
+_SLIP_FACTORS = {
+    1000.0: "g for kg, Wh for kWh, kg for t",
+    100.0: "per 100 km for per km, percent for a share",
+    60.0: "minutes for hours",
+    10_000.0: "per 10^4 t-km for per t-km",
+    1e6: "g for t, mg for kg",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quantity(Strict):
+    """One number of a data file, with its unit and where it comes from."""
+
+    value: float
+    unit: str = Field(min_length=1)
+    source: str = Field(min_length=3, description="citation, FACTS section, or the reasoning behind an estimate")
+    estimate: bool
+    range: tuple[float, float] | None = Field(None, description="plausible low and high, same unit")
+
+
+def _slip_hint(value: float, low: float, high: float, unit: str) -> str:
+    """Explain a value outside its bounds by the unit slip that would explain it, if one does."""
+    for factor, examples in _SLIP_FACTORS.items():
+        if value != 0 and low <= value / factor <= high:
+            return f"{factor:g} times too large for {unit}: likely a unit slip ({examples})"
+        if value != 0 and low <= value * factor <= high:
+            return f"{factor:g} times too small for {unit}: likely a unit slip (the inverse of {examples})"
+    return "check the value and its unit"
+
+
+def _check(unit: str, low: float, high: float, quantity: Quantity) -> Quantity:
+    if quantity.unit != unit:
+        raise ValueError(f"unit must be {unit!r}, got {quantity.unit!r}")
+    if not low <= quantity.value <= high:
+        hint = _slip_hint(quantity.value, low, high, unit)
+        raise ValueError(f"{quantity.value:g} {unit} is outside the plausible range [{low:g}, {high:g}]: {hint}")
+    return quantity
+
+
+def bounded(unit: str, low: float, high: float) -> Any:
+    """A ``Quantity`` type that must be given in ``unit`` with a value in ``[low, high]``."""
+    return Annotated[Quantity, AfterValidator(partial(_check, unit, low, high))]
+
+
+def resolve_data_path(path: Path | str | None, default_name: str) -> Path:
+    """``None`` or ``'bundled'`` -> the bundled file in fleets/; anything else is a path."""
+    if path is None or str(path) == "bundled":
+        return fleets_dir() / default_name
+    return Path(path)
+
+
+def load_data_file(model: type[M], path: Path) -> tuple[M, SourceMap]:
+    """Read a YAML/TOML data file, validate it against ``model`` (FILE:LINE errors); return it and its source map."""
+    data, smap = read_config_file(Path(path))
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: (top level): expected a mapping, got {type(data).__name__}")
+    return validate(model, data, smap), smap
+
+
+def check_quantity(quantity: Quantity, unit: str, low: float, high: float, where: str, field: str) -> str | None:
+    """The error line for a quantity failing its unit or bounds (checks that depend on other fields), else None."""
+    try:
+        _check(unit, low, high, quantity)
+    except ValueError as exc:
+        return f"{where}: {field}: {exc}"
+    return None
