@@ -1,9 +1,124 @@
-"""`freight-sim batch`."""
+"""`freight-sim batch EXPERIMENT --out DIR`: run an experiment file (design, runs, tables, summaries)."""
 
 from __future__ import annotations
 
+import importlib
+import math
+import os
+import sys
+from pathlib import Path
+
 import typer
+
+from freight_sim.cli.common import user_errors
+from freight_sim.errors import ConfigError
+
+DEFAULT_RUN_FN = "freight_sim.runner:run_scenario"
+
+
+def import_run_fn(text: str):
+    """``package.module:function`` -> the function (the model each run calls)."""
+    module_name, _, attr = text.partition(":")
+    if not module_name or not attr:
+        raise ConfigError(f"--model:1: model: expected module:function, got {text!r}")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"--model:1: model: cannot import {text!r}: {exc}") from None
+
+
+def _format_cell(mean: float, low: float, high: float) -> str:
+    if math.isnan(mean):
+        return "-"
+    if math.isnan(low):
+        return f"{mean:.4g}"
+    return f"{mean:.4g} ± {(high - low) / 2:.2g}"
+
+
+def _print_summary(result, metrics_of_interest: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table_frame = result.tables.get("summary_by_variant")
+    if table_frame is None or table_frame.empty:
+        return
+    shown = [m for m in metrics_of_interest if m in set(table_frame["metric"])]
+    if not shown:
+        shown = sorted(table_frame["metric"].unique())[:5]
+    table = Table(title="mean ± 95% CI half-width by variant")
+    table.add_column("variant")
+    table.add_column("n", justify="right")
+    for metric in shown:
+        unit = table_frame.loc[table_frame["metric"] == metric, "unit"].iloc[0]
+        table.add_column(f"{metric} [{unit}]" if unit else metric, justify="right")
+    for variant, group in table_frame.groupby("variant", sort=True):
+        by_metric = group.set_index("metric")
+        n = int(group["n"].max())
+        cells = [
+            _format_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown
+        ]
+        table.add_row(str(variant), str(n), *cells)
+    Console(width=160).print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `batch` command to app."""
+    @app.command()
+    def batch(
+        experiment: Path = typer.Argument(..., help="experiment file (YAML or TOML)"),
+        out: Path = typer.Option(..., "--out", help="batch folder (runs/, metrics, summaries, batch.json)"),
+        workers: int = typer.Option(max(1, (os.cpu_count() or 1)), "--workers", min=1, help="parallel workers"),
+        executor: str = typer.Option("pool", "--executor", help="inprocess, pool or dask"),
+        dask: str | None = typer.Option(None, "--dask", help="'local' (LocalCluster) or a scheduler address tcp://host:port"),
+        resume: bool = typer.Option(False, "--resume", help="skip runs whose manifest says finished with the same config"),
+        replications: int | None = typer.Option(None, "--replications", min=1, help="replications per variant (overrides the file)"),
+        set_: list[str] = typer.Option([], "--set", help="override a scenario field in every run: dotted.path=value"),
+        model: str = typer.Option(DEFAULT_RUN_FN, "--model", help="run function module:function (signature fn(loaded, seed))"),
+    ) -> None:
+        """Run every variant x sweep point x sample x replication of an experiment; write tidy tables."""
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        from freight_sim.experiments.batch import run_batch
+        from freight_sim.experiments.spec import load_experiment
+
+        if dask is not None:
+            executor = "dask"
+        if executor not in ("inprocess", "pool", "dask"):
+            print(f"--executor: expected inprocess, pool or dask, got {executor!r}", file=sys.stderr)
+            raise typer.Exit(2)
+        with user_errors():
+            run_fn = None if model == DEFAULT_RUN_FN else import_run_fn(model)
+            loaded_experiment = load_experiment(experiment)
+            console = Console(stderr=True)
+            progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("failed: {task.fields[failed]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=False,
+            )
+            state = {"task": None, "failed": 0}
+
+            def on_design(design, n_to_run: int) -> None:
+                state["task"] = progress.add_task(design.experiment, total=len(design.runs), failed=0)
+
+            def on_record(record) -> None:
+                state["failed"] += int(record.failed)
+                progress.update(state["task"], advance=1, failed=state["failed"])
+
+            with progress:
+                result = run_batch(
+                    loaded_experiment, out, executor=executor, workers=workers, dask_address=dask, resume=resume,
+                    replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
+                )  # fmt: skip
+        _print_summary(result, loaded_experiment.spec.report.metrics)
+        finished = len(result.records) - len(result.failures)
+        typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
+        if result.failures:
+            for record in result.failures:
+                last = (record.error or "").strip().splitlines()
+                print(f"failed: {record.run_id}: {last[-1] if last else 'unknown error'}", file=sys.stderr)
+            raise typer.Exit(1)

@@ -1,0 +1,149 @@
+"""Run a whole experiment: design, resume, execute, write the metrics table and summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from freight_sim.errors import FreightSimError
+from freight_sim.experiments import executors, store, summary
+from freight_sim.experiments.design import Design, RunSpec, expand_design
+from freight_sim.experiments.run_one import RunFn
+from freight_sim.experiments.spec import Experiment, load_experiment
+from freight_sim.experiments.store import Provenance, RunRecord
+
+ExecutorName = Literal["inprocess", "pool", "dask"]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    design: Design
+    records: tuple[RunRecord, ...]
+    metrics: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+    @property
+    def failures(self) -> list[RunRecord]:
+        return [r for r in self.records if r.failed]
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for r in self.records if r.skipped)
+
+
+def _last_line(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[str]) -> dict[str, pd.DataFrame]:
+    """Every summary table of the batch, by file stem."""
+    tables = {"summary_by_variant": summary.variant_summary(metrics)}
+    differences = summary.paired_differences(metrics, design.variants)
+    tables["paired_differences"] = differences
+    if design.sample is not None and design.sample.method in ("sobol", "morris"):
+        tables[f"{design.sample.method}_indices"] = summary.sensitivity_indices(metrics, design.sample)
+    if any(v.siding_enterprise for v in design.variants):
+        tables["siding_ranking"] = summary.siding_ranking(differences, design.variants, ranking_metrics)
+    return tables
+
+
+def _execute(
+    specs: list[RunSpec],
+    out_dir: Path,
+    executor: ExecutorName,
+    workers: int,
+    dask_address: str | None,
+    run_fn: RunFn | None,
+    provenance: Provenance,
+    on_record: Callable[[RunRecord], None] | None,
+) -> list[RunRecord]:
+    if not specs:
+        return []
+    if executor == "inprocess":
+        return executors.run_inprocess(specs, out_dir, run_fn, provenance, on_record)
+    if executor == "pool":
+        return executors.run_pool(specs, out_dir, run_fn, provenance, on_record, workers=workers)
+    if executor == "dask":
+        return executors.run_dask(specs, out_dir, run_fn, provenance, on_record, address=dask_address or "local", workers=workers)
+    raise FreightSimError(f"unknown executor {executor!r} (inprocess, pool, dask)")
+
+
+def run_batch(
+    experiment: Experiment | Path | str,
+    out_dir: Path | str,
+    executor: ExecutorName = "pool",
+    workers: int = 2,
+    dask_address: str | None = None,
+    resume: bool = False,
+    replications: int | None = None,
+    overrides: tuple[str, ...] | list[str] = (),
+    run_fn: RunFn | None = None,
+    on_design: Callable[[Design, int], None] | None = None,
+    on_record: Callable[[RunRecord], None] | None = None,
+) -> BatchResult:
+    """Run every run of the experiment not already finished (with ``resume``) and write the batch tables.
+
+    ``on_design(design, n_to_run)`` is called once before execution, ``on_record`` after each run.
+    """
+    if not isinstance(experiment, Experiment):
+        experiment = load_experiment(experiment)
+    out_dir = Path(out_dir)
+    design = expand_design(experiment, replications, overrides)
+    provenance = Provenance.detect()
+    done: list[RunRecord] = []
+    todo: list[RunSpec] = []
+    for spec in design.runs:
+        record = store.finished_record(out_dir, spec) if resume else None
+        (done if record else todo).append(record or spec)
+    header = {
+        "experiment": experiment.spec.name,
+        "experiment_file": str(experiment.path.resolve()),
+        "base_scenario": str(experiment.base_path.resolve()),
+        "executor": executor,
+        "workers": workers,
+        "overrides": list(overrides),
+        "package_version": provenance.package_version,
+        "git_commit": provenance.git_commit,
+        "started": _now(),
+        "design": design.to_json(),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store.write_batch_json(out_dir, {**header, "status": "running", "runs_total": len(design.runs), "runs_resumed": len(done)})
+    if on_design is not None:
+        on_design(design, len(todo))
+    for record in done:
+        if on_record is not None:
+            on_record(record)
+    records = done + _execute(todo, out_dir, executor, workers, dask_address, run_fn, provenance, on_record)
+    records.sort(key=lambda r: r.run_id)
+    metrics = store.metrics_table(records)
+    store.write_table(out_dir, "metrics", metrics)
+    tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics)
+    for name, frame in tables.items():
+        store.write_table(out_dir, name, frame)
+    failures = [r for r in records if r.failed]
+    store.write_batch_json(
+        out_dir,
+        {
+            **header,
+            "status": "failed" if failures else "finished",
+            "ended": _now(),
+            "runs_total": len(design.runs),
+            "runs_resumed": len(done),
+            "runs_finished": len(records) - len(failures),
+            "runs_failed": len(failures),
+            "failures": [{"run_id": r.run_id, "error": _last_line(r.error)} for r in failures],
+            "tables": ["metrics", *tables],
+        },
+    )
+    return BatchResult(design, tuple(records), metrics, tables)

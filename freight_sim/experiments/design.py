@@ -1,0 +1,304 @@
+"""Expand an experiment into run specs: variant x sweep point x sample x replication, with seeds.
+
+Pure apart from reading the base scenario once. Seeds: replication ``r`` gets child ``r`` of
+``numpy.random.SeedSequence(root_seed)`` in every variant and sample (common random numbers), so
+differences between variants are not blurred by different random draws.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from freight_sim.config.loader import load_merged, parse_override, validate
+from freight_sim.config.scenario import Scenario
+from freight_sim.config.yaml_source import Location, SourceMap, deep_merge
+from freight_sim.errors import ConfigError
+from freight_sim.experiments.sampling import SampleDesign, draw_sample
+from freight_sim.experiments.spec import BASELINE, Experiment, Range
+
+Patch = tuple[dict[str, Any], SourceMap | None]
+MAX_ERROR_LINES = 20
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything one run needs: which scenario, which changes, which seed; where it sits in the design."""
+
+    run_id: str
+    variant: str
+    sample: int | None
+    replication: int
+    seed: int
+    scenario_path: str
+    patches: tuple[Patch, ...]
+    overrides: tuple[str, ...]
+    config_sha256: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def brief(self) -> dict[str, Any]:
+        """The spec as plain data (for batch.json and manifests)."""
+        return {
+            "run_id": self.run_id,
+            "variant": self.variant,
+            "sample": self.sample,
+            "replication": self.replication,
+            "seed": self.seed,
+            "config_sha256": self.config_sha256,
+            "parameters": dict(self.parameters),
+        }
+
+
+@dataclass(frozen=True)
+class VariantInfo:
+    """One design variant: the named variant, the sweep point it is run at, and siding data if generated."""
+
+    name: str
+    base_variant: str
+    sweep_point: Mapping[str, Any] = field(default_factory=dict)
+    siding_enterprise: str | None = None
+    capex_million_cny: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "base_variant": self.base_variant,
+            "sweep_point": dict(self.sweep_point),
+            "siding_enterprise": self.siding_enterprise,
+            "capex_million_cny": self.capex_million_cny,
+        }
+
+
+@dataclass(frozen=True)
+class Design:
+    experiment: str
+    root_seed: int
+    replications: int
+    runs: tuple[RunSpec, ...]
+    variants: tuple[VariantInfo, ...]
+    sample: SampleDesign | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "experiment": self.experiment,
+            "root_seed": self.root_seed,
+            "replications": self.replications,
+            "variants": [v.to_json() for v in self.variants],
+            "sample": self.sample.to_json() if self.sample is not None else None,
+            "runs": [run.brief() for run in self.runs],
+        }
+
+
+def replication_seeds(root_seed: int, replications: int) -> list[int]:
+    """One 64-bit seed per replication, from ``SeedSequence(root_seed).spawn(replications)``."""
+    children = np.random.SeedSequence(root_seed).spawn(replications)
+    return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in children]
+
+
+def nested(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """``("a", "b"), 1`` -> ``{"a": {"b": 1}}``."""
+    patch: Any = value
+    for part in reversed(path):
+        patch = {part: patch}
+    return patch
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of ``text``."""
+    return re.sub(r"[^A-Za-z0-9._=\-]+", "-", text).strip("-")
+
+
+def config_sha256(data: Mapping[str, Any]) -> str:
+    """SHA-256 of the effective scenario data, canonical JSON (sorted keys)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rerooted(smap: SourceMap, prefix: tuple[str | int, ...], new_prefix: tuple[str | int, ...] = ()) -> SourceMap:
+    """The locations under ``prefix`` in ``smap``, moved to ``new_prefix``."""
+    n = len(prefix)
+    moved = {new_prefix + k[n:]: v for k, v in smap.locations.items() if k[:n] == prefix}
+    top = smap.where(prefix)
+    for i in range(len(new_prefix) + 1):
+        moved.setdefault(new_prefix[:i], top)
+    return SourceMap(moved, smap.default_file)
+
+
+def _point_map(location: Location, path: tuple[str, ...]) -> SourceMap:
+    return SourceMap({path[:i]: location for i in range(len(path) + 1)}, location.file)
+
+
+def _variant_patches(experiment: Experiment, name: str, patch: dict[str, Any]) -> list[Patch]:
+    """A user variant as patches: the mapping part, then each ``set:`` override in order."""
+    smap = experiment.source
+    mapping = {k: v for k, v in patch.items() if k != "set"}
+    patches: list[Patch] = []
+    if mapping:
+        patches.append((mapping, _rerooted(smap, ("variants", name))))
+    for i, text in enumerate(patch.get("set", [])):
+        location = smap.where(("variants", name, "set", i))
+        try:
+            path, value = parse_override(text)
+        except ConfigError as exc:
+            raise ConfigError(f"{location}: variants.{name}.set.{i}: {exc.lines[0].split(': ', 2)[-1]}") from None
+        patches.append((nested(path, value), _point_map(location, path)))
+    return patches
+
+
+@dataclass(frozen=True)
+class _Variant:
+    info: VariantInfo
+    patches: tuple[Patch, ...]
+
+
+def _candidate_sidings(base: Scenario) -> list[tuple[str, float | None]]:
+    return [
+        (eid, ent.siding.capex_million_cny)
+        for eid, ent in base.enterprises.items()
+        if ent.siding is not None and ent.siding.status.value == "candidate"
+    ]
+
+
+def _named_variants(experiment: Experiment, base: Scenario) -> list[_Variant]:
+    spec = experiment.spec
+    smap = experiment.source
+    common: list[Patch] = []
+    generated: dict[str, _Variant] = {}
+    if spec.generate.each_candidate_siding:
+        candidates = _candidate_sidings(base)
+        where = smap.where(("generate", "each_candidate_siding"))
+        if not candidates:
+            raise ConfigError(f"{where}: generate.each_candidate_siding: the base scenario has no candidate siding")
+        off = {"enterprises": {eid: {"siding": {"enabled": False}} for eid, _ in candidates}}
+        common.append((off, _point_map(where, ())))
+        for eid, cost in candidates:
+            on = {"enterprises": {eid: {"siding": {"enabled": True}}}}
+            name = f"siding-{eid}"
+            generated[name] = _Variant(VariantInfo(name, name, {}, eid, cost), ((on, _point_map(where, ())),))
+    variants: list[_Variant] = []
+    if BASELINE not in spec.variants:
+        variants.append(_Variant(VariantInfo(BASELINE, BASELINE), ()))
+    for name, patch in spec.variants.items():
+        if name in generated:
+            raise ConfigError(f"{smap.where(('variants', name))}: variants.{name}: name clashes with a generated siding variant")
+        variants.append(_Variant(VariantInfo(name, name), tuple(_variant_patches(experiment, name, patch))))
+    variants.extend(generated.values())
+    return [_Variant(v.info, tuple(common) + v.patches) for v in variants]
+
+
+def _sweep_points(experiment: Experiment) -> list[tuple[dict[str, Any], list[Patch]]]:
+    """Cartesian product of the sweep, each point with its patches; one empty point when no sweep."""
+    sweep = experiment.spec.sweep
+    if not sweep:
+        return [({}, [])]
+    keys = list(sweep)
+    value_lists = [v.values() if isinstance(v, Range) else list(v) for v in sweep.values()]
+    points = []
+    for combo in itertools.product(*value_lists):
+        patches = []
+        for key, value in zip(keys, combo, strict=True):
+            path = tuple(key.split("."))
+            patches.append((nested(path, value), _point_map(experiment.source.where(("sweep", key)), path)))
+        points.append((dict(zip(keys, combo, strict=True)), patches))
+    return points
+
+
+def _label(variant: str, point: Mapping[str, Any]) -> str:
+    if not point:
+        return variant
+    return variant + "@" + ",".join(f"{key.split('.')[-1]}={value}" for key, value in point.items())
+
+
+def _effective(base_data: dict[str, Any], base_map: SourceMap, patches: list[Patch], overrides: tuple[str, ...]) -> tuple[dict, SourceMap]:
+    smap = SourceMap(dict(base_map.locations), base_map.default_file)
+    data = base_data
+    for patch, patch_map in patches:
+        data = deep_merge(data, patch, smap, patch_map or SourceMap(default_file="<patch>"))
+    for text in overrides:
+        path, value = parse_override(text)
+        data = deep_merge(data, nested(path, value), smap, _point_map(Location("--set", 1), path))
+    return data, smap
+
+
+def expand_design(
+    experiment: Experiment,
+    replications: int | None = None,
+    overrides: tuple[str, ...] | list[str] = (),
+    validate_runs: bool = True,
+) -> Design:
+    """All runs of ``experiment`` (``replications`` and ``overrides`` as given on the command line).
+
+    With ``validate_runs`` every distinct scenario of the design is validated against the schema first,
+    so a typo in a variant fails before any run starts, with the experiment file's line.
+    """
+    spec = experiment.spec
+    reps = replications if replications is not None else spec.replications
+    if reps < 1:
+        raise ConfigError(f"--replications:1: replications: must be at least 1, got {reps}")
+    overrides = tuple(overrides)
+    base_path = experiment.base_path
+    base_data, base_map = load_merged(base_path)
+    context = {"base_dir": base_path.resolve().parent}
+    base_model = validate(Scenario, base_data, SourceMap(dict(base_map.locations), base_map.default_file), context)
+    simulation_patch: list[Patch] = []
+    if spec.simulation:
+        simulation_patch.append(({"simulation": dict(spec.simulation)}, _rerooted(experiment.source, ("simulation",), ("simulation",))))
+    sample = draw_sample(spec.sample, spec.seed) if spec.sample is not None else None
+    sample_indices: list[int | None] = list(range(len(sample.matrix))) if sample is not None else [None]
+    seeds = replication_seeds(spec.seed, reps)
+
+    runs: list[RunSpec] = []
+    infos: list[VariantInfo] = []
+    errors: list[str] = []
+    seen_ids: set[str] = set()
+    validated: set[str] = set()
+    for variant in _named_variants(experiment, base_model):
+        for point, sweep_patches in _sweep_points(experiment):
+            label = _label(variant.info.name, point)
+            infos.append(VariantInfo(label, variant.info.name, point, variant.info.siding_enterprise, variant.info.capex_million_cny))
+            for sample_index in sample_indices:
+                patches = simulation_patch + list(variant.patches) + sweep_patches
+                parameters: dict[str, Any] = dict(point)
+                if sample is not None and sample_index is not None:
+                    values = sample.point(sample_index)
+                    parameters.update(values)
+                    for key, value in values.items():
+                        path = tuple(key.split("."))
+                        where = experiment.source.where(("sample", "parameters", key))
+                        patches.append((nested(path, value), _point_map(where, path)))
+                data, smap = _effective(base_data, base_map, patches, overrides)
+                sha = config_sha256(data)
+                if validate_runs and sha not in validated:
+                    validated.add(sha)
+                    try:
+                        validate(Scenario, data, smap, context)
+                    except ConfigError as exc:
+                        errors.extend(f"{line} (variant {label})" for line in exc.lines)
+                stem = "v-" + slug(label) + (f"__s{sample_index:04d}" if sample_index is not None else "")
+                for rep, seed in enumerate(seeds):
+                    run_id = f"{stem}__r{rep:03d}"
+                    if run_id in seen_ids:
+                        raise ConfigError(f"{experiment.path}:1: variants: two runs would share the id {run_id}; rename a variant")
+                    seen_ids.add(run_id)
+                    runs.append(
+                        RunSpec(run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters)
+                    )
+    if errors:
+        unique = list(dict.fromkeys(errors))
+        raise ConfigError(*unique[:MAX_ERROR_LINES])
+    return Design(spec.name, spec.seed, reps, tuple(runs), tuple(infos), sample)
+
+
+def design_from_file(path: Path | str, replications: int | None = None, overrides: tuple[str, ...] | list[str] = ()) -> Design:
+    """Load an experiment file and expand it."""
+    from freight_sim.experiments.spec import load_experiment
+
+    return expand_design(load_experiment(path), replications, overrides)

@@ -1,0 +1,198 @@
+"""Executors: run a list of run specs in-process, in a local process pool, or on Dask.
+
+All executors call the same ``run_one``; each run stores its own files, so results do not depend on the
+executor or the number of workers. ``on_record`` is called in the calling process as each run ends.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from freight_sim.errors import FreightSimError
+from freight_sim.experiments.design import RunSpec
+from freight_sim.experiments.run_one import RunFn, record_lost_run, run_chunk, run_one
+from freight_sim.experiments.store import Provenance, RunRecord
+
+OnRecord = Callable[[RunRecord], None]
+DEFAULT_MAX_ATTEMPTS = 3
+DASK_TARGET_TASK_S = 1.0
+
+
+def _notify(on_record: OnRecord | None, record: RunRecord) -> None:
+    if on_record is not None:
+        on_record(record)
+
+
+def run_inprocess(
+    specs: Sequence[RunSpec],
+    out_dir: Path | str,
+    run_fn: RunFn | None = None,
+    provenance: Provenance | None = None,
+    on_record: OnRecord | None = None,
+) -> list[RunRecord]:
+    """One run after the other in this process."""
+    records = []
+    for spec in specs:
+        record = run_one(spec, out_dir, run_fn, provenance)
+        records.append(record)
+        _notify(on_record, record)
+    return records
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """A fresh-interpreter start method (no fork of a threaded parent); chosen here, never set globally."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def run_pool(
+    specs: Sequence[RunSpec],
+    out_dir: Path | str,
+    run_fn: RunFn | None = None,
+    provenance: Provenance | None = None,
+    on_record: OnRecord | None = None,
+    workers: int = 2,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> list[RunRecord]:
+    """A local process pool that survives killed workers.
+
+    At most ``workers`` runs are in flight, so when a worker dies (``BrokenProcessPool``) only the runs
+    that were running are suspects: each gets one more attempt in a rebuilt pool, up to ``max_attempts``;
+    a run that still kills its worker is recorded as failed.
+    """
+    if workers < 1:
+        raise FreightSimError(f"workers must be at least 1, got {workers}")
+    out = str(out_dir)
+    provenance = provenance or Provenance("unknown", None)
+    pending: deque[RunSpec] = deque(specs)
+    attempts: dict[str, int] = {spec.run_id: 0 for spec in specs}
+    records: list[RunRecord] = []
+    context = _process_context()
+    while pending:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            in_flight: dict[Future, RunSpec] = {}
+            broken = False
+            while (pending or in_flight) and not broken:
+                while pending and len(in_flight) < workers:
+                    spec = pending.popleft()
+                    attempts[spec.run_id] += 1
+                    in_flight[pool.submit(run_one, spec, out, run_fn, provenance, attempts[spec.run_id])] = spec
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    broken |= _collect(future, in_flight.pop(future), out, provenance, attempts, max_attempts, pending, records, on_record)
+            if broken:
+                for future, spec in list(in_flight.items()):
+                    wait([future])
+                    _collect(future, spec, out, provenance, attempts, max_attempts, pending, records, on_record)
+    return records
+
+
+def _collect(
+    future: Future,
+    spec: RunSpec,
+    out_dir: str,
+    provenance: Provenance,
+    attempts: dict[str, int],
+    max_attempts: int,
+    pending: deque[RunSpec],
+    records: list[RunRecord],
+    on_record: OnRecord | None,
+) -> bool:
+    """Take one finished future; requeue its run if the pool broke. Return True when the pool broke."""
+    try:
+        record = future.result()
+    except BrokenProcessPool:
+        if attempts[spec.run_id] < max_attempts:
+            pending.appendleft(spec)
+        else:
+            error = f"worker process died in each of {attempts[spec.run_id]} attempts"
+            record = record_lost_run(Path(out_dir), spec, provenance, error, attempts[spec.run_id])
+            records.append(record)
+            _notify(on_record, record)
+        return True
+    except Exception as exc:  # noqa: BLE001 - e.g. a run function that cannot be pickled
+        record = record_lost_run(Path(out_dir), spec, provenance, f"{type(exc).__name__}: {exc}", attempts[spec.run_id])
+    records.append(record)
+    _notify(on_record, record)
+    return False
+
+
+def chunk_size(run_seconds: float, remaining: int, workers: int, target_s: float = DASK_TARGET_TASK_S) -> int:
+    """Runs per task so each task takes about ``target_s``, without leaving workers idle."""
+    per_target = math.ceil(target_s / max(run_seconds, 1e-4))
+    per_worker = math.ceil(remaining / max(workers, 1)) if remaining else 1
+    return max(1, min(per_target, per_worker))
+
+
+def run_dask(
+    specs: Sequence[RunSpec],
+    out_dir: Path | str,
+    run_fn: RunFn | None = None,
+    provenance: Provenance | None = None,
+    on_record: OnRecord | None = None,
+    address: str = "local",
+    workers: int = 2,
+    target_task_s: float = DASK_TARGET_TASK_S,
+) -> list[RunRecord]:
+    """Dask distributed: ``address='local'`` starts a LocalCluster of ``workers`` processes.
+
+    The first runs go one per task; their time sets the chunk size of the rest so each task takes about
+    ``target_task_s``. With a remote scheduler ``out_dir`` must be on a file system the workers share.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise FreightSimError("the dask executor needs the optional extra: pip install 'freight-sim[dask]'") from None
+    import logging
+
+    out = str(Path(out_dir).resolve())
+    provenance = provenance or Provenance("unknown", None)
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        )
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    records: list[RunRecord] = []
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        queue = deque(specs)
+        futures = as_completed()
+        chunks = {}
+        for _ in range(min(n_workers, len(queue))):
+            chunk = [queue.popleft()]
+            future = client.submit(run_chunk, chunk, out, run_fn, provenance, pure=False, retries=2)
+            chunks[future.key] = chunk
+            futures.add(future)
+        for future in futures:
+            chunk = chunks.pop(future.key)
+            try:
+                done = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker after repeated worker deaths
+                done = [record_lost_run(Path(out), spec, provenance, f"{type(exc).__name__}: {exc}", 1) for spec in chunk]
+            for record in done:
+                records.append(record)
+                _notify(on_record, record)
+            if queue:
+                seconds = max((r.seconds for r in done), default=0.0)
+                size = chunk_size(seconds, len(queue), n_workers, target_task_s)
+                for _ in range(n_workers if len(chunks) == 0 else 1):
+                    if not queue:
+                        break
+                    chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
+                    new = client.submit(run_chunk, chunk, out, run_fn, provenance, pure=False, retries=2)
+                    chunks[new.key] = chunk
+                    futures.add(new)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return records

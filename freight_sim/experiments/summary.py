@@ -1,0 +1,144 @@
+"""Summaries of a batch's metrics table (pure functions of DataFrames).
+
+- per variant: n, mean, standard deviation and a t-based confidence interval of every metric;
+- paired differences against the baseline (same sample and replication, so common random numbers
+  cancel), with a t-based confidence interval;
+- Sobol indices (SALib) or Morris elementary effects (SALib) for sampled designs;
+- the siding ranking: NOx and CO2 avoided vs baseline per million CNY of capital cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from freight_sim.experiments.design import VariantInfo
+from freight_sim.experiments.sampling import SampleDesign
+from freight_sim.experiments.spec import BASELINE
+
+CONFIDENCE = 0.95
+ANALYSIS_SEED = 12345  # bootstrap seed of SALib's confidence intervals, fixed so summaries are reproducible
+
+
+def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[int, float, float, float, float]:
+    """``(n, mean, std, ci_low, ci_high)`` of ``values`` (NaN-free) with Student's t; CI is NaN for n < 2."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n == 0:
+        return 0, float("nan"), float("nan"), float("nan"), float("nan")
+    mean = float(values.mean())
+    if n < 2:
+        return n, mean, float("nan"), float("nan"), float("nan")
+    std = float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * std / np.sqrt(n)
+    return n, mean, std, mean - half, mean + half
+
+
+def variant_summary(metrics: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """One row per (variant, metric): n, mean, std, ci_low, ci_high over its replications (and samples)."""
+    rows = []
+    for (variant, metric, unit), group in metrics.groupby(["variant", "metric", "unit"], sort=True):
+        values = group["value"].dropna().to_numpy()
+        rows.append((variant, metric, unit, *t_interval(values, confidence)))
+    return pd.DataFrame(rows, columns=["variant", "metric", "unit", "n", "mean", "std", "ci_low", "ci_high"])
+
+
+def reference_of(variants: Sequence[VariantInfo]) -> dict[str, str]:
+    """Each variant's reference: the baseline at the same sweep point (the baseline maps to none)."""
+    baseline_at = {tuple(sorted(v.sweep_point.items())): v.name for v in variants if v.base_variant == BASELINE}
+    reference = {}
+    for v in variants:
+        ref = baseline_at.get(tuple(sorted(v.sweep_point.items())))
+        if ref is not None and ref != v.name:
+            reference[v.name] = ref
+    return reference
+
+
+def paired_differences(metrics: pd.DataFrame, variants: Sequence[VariantInfo], confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Variant minus its baseline, paired by (sample, replication): n, mean, std and CI of the difference."""
+    columns = ["variant", "reference", "metric", "unit", "n", "reference_mean", "mean_difference", "std_difference", "ci_low", "ci_high"]
+    keyed = metrics.assign(sample=metrics["sample"].fillna(-1).astype("int64"))
+    rows = []
+    for variant, reference in sorted(reference_of(variants).items()):
+        mine = keyed[keyed["variant"] == variant]
+        base = keyed[keyed["variant"] == reference]
+        paired = mine.merge(base, on=["sample", "replication", "metric", "unit"], suffixes=("", "_ref"))
+        for (metric, unit), group in paired.groupby(["metric", "unit"], sort=True):
+            group = group.dropna(subset=["value", "value_ref"])
+            diff = (group["value"] - group["value_ref"]).to_numpy()
+            n, mean, std, low, high = t_interval(diff, confidence)
+            rows.append((variant, reference, metric, unit, n, float(group["value_ref"].mean()), mean, std, low, high))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _sample_means(metrics: pd.DataFrame, variant: str, metric: str, n_samples: int) -> np.ndarray | None:
+    """Replication mean per sample index, in sample order; None when a sample point has no value."""
+    part = metrics[(metrics["variant"] == variant) & (metrics["metric"] == metric)].dropna(subset=["value"])
+    means = part.groupby("sample")["value"].mean()
+    if len(means) != n_samples or set(means.index.astype(int)) != set(range(n_samples)):
+        return None
+    y = means.sort_index().to_numpy(dtype=float)
+    return y if np.ptp(y) > 0 else None
+
+
+def sensitivity_indices(metrics: pd.DataFrame, sample: SampleDesign) -> pd.DataFrame:
+    """Sobol (S1, ST) or Morris (mu_star, sigma) per variant, metric and parameter; long table.
+
+    Metrics that are constant over the sample, or miss a sample point (failed run), are left out.
+    """
+    columns = ["variant", "metric", "parameter", "index", "value", "conf"]
+    if sample.method not in ("sobol", "morris"):
+        return pd.DataFrame(columns=columns)
+    from SALib.analyze import morris, sobol
+
+    rows = []
+    n_samples = len(sample.matrix)
+    for variant in sorted(metrics["variant"].unique()):
+        for metric in sorted(metrics.loc[metrics["variant"] == variant, "metric"].unique()):
+            y = _sample_means(metrics, variant, metric, n_samples)
+            if y is None:
+                continue
+            if sample.method == "sobol":
+                result = sobol.analyze(sample.problem, y, calc_second_order=sample.second_order, seed=ANALYSIS_SEED)
+                pairs = (("S1", "S1_conf"), ("ST", "ST_conf"))
+            else:
+                result = morris.analyze(sample.problem, sample.matrix, y, num_levels=sample.num_levels, seed=ANALYSIS_SEED)
+                pairs = (("mu_star", "mu_star_conf"), ("sigma", None), ("mu", None))
+            for i, name in enumerate(sample.names):
+                for index, conf in pairs:
+                    conf_value = float(np.asarray(result[conf])[i]) if conf else float("nan")
+                    rows.append((variant, metric, name, index, float(np.asarray(result[index])[i]), conf_value))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def siding_ranking(differences: pd.DataFrame, variants: Sequence[VariantInfo], metrics_of_interest: Sequence[str]) -> pd.DataFrame:
+    """Avoided emissions (baseline minus variant) per million CNY of siding capex, ranked per metric.
+
+    ``rank`` 1 is the most avoided per yuan; sidings without a capex get NaN per-yuan values and rank last.
+    """
+    columns = [
+        "metric", "rank", "variant", "enterprise", "capex_million_cny", "unit", "n",
+        "avoided", "avoided_ci_low", "avoided_ci_high",
+        "avoided_per_million_cny", "per_million_cny_ci_low", "per_million_cny_ci_high",
+    ]  # fmt: skip
+    sidings = {v.name: v for v in variants if v.siding_enterprise is not None}
+    rows = []
+    for _, row in differences.iterrows():
+        info = sidings.get(row["variant"])
+        if info is None or row["metric"] not in metrics_of_interest:
+            continue
+        capex = info.capex_million_cny if info.capex_million_cny else float("nan")
+        avoided, low, high = -row["mean_difference"], -row["ci_high"], -row["ci_low"]
+        rows.append([
+            row["metric"], 0, info.name, info.siding_enterprise, capex, row["unit"], row["n"],
+            avoided, low, high, avoided / capex, low / capex, high / capex,
+        ])  # fmt: skip
+    table = pd.DataFrame(rows, columns=columns)
+    if table.empty:
+        return table
+    table = table.sort_values(["metric", "avoided_per_million_cny", "variant"], ascending=[True, False, True], na_position="last")
+    table["rank"] = table.groupby("metric").cumcount() + 1
+    return table.reset_index(drop=True)
