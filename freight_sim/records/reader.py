@@ -1,0 +1,161 @@
+"""Read enterprise record files into one validated canonical table.
+
+``read_records`` is the entry point: it decodes, finds headers, maps columns and values, validates, and
+returns the accepted rows with every issue found. Problems that make a file unreadable are collected over
+all files and raised together as one :class:`RecordError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from freight_sim.errors import RecordError
+from freight_sim.records.aliases import AliasTable, load_aliases
+from freight_sim.records.canonical import to_canonical
+from freight_sim.records.header import HEADER_SEARCH_ROWS, detect_header
+from freight_sim.records.issues import RecordIssue
+from freight_sim.records.sources import RawTable, read_tables
+from freight_sim.records.validation import validate_table
+
+RECORD_COLUMNS = (
+    "file", "sheet", "line", "date", "net_weight_t", "mode", "fuel", "standard", "direction",
+    "plate", "vehicle_type", "material", "counterpart", "waybill", "battery_swap",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    """What was read from one CSV file or Excel sheet."""
+
+    file: str
+    sheet: str | None
+    encoding: str | None
+    delimiter: str | None
+    header_lines: tuple[int, ...]
+    columns: dict[str, str]  # canonical name -> header text
+    rows_read: int
+    rows_rejected: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "header_lines": list(self.header_lines),
+            "columns": dict(self.columns),
+            "rows_read": self.rows_read,
+            "rows_rejected": self.rows_rejected,
+        }
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """Accepted rows in canonical columns (see ``RECORD_COLUMNS``), every issue, and per-table summaries."""
+
+    frame: pd.DataFrame
+    issues: tuple[RecordIssue, ...]
+    tables: tuple[TableSummary, ...] = field(default=())
+
+    @property
+    def rows_read(self) -> int:
+        return sum(t.rows_read for t in self.tables)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(t.rows_rejected for t in self.tables)
+
+    def errors(self) -> list[RecordIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+def _no_header(table: RawTable) -> str:
+    return (
+        f"{table.source.label}:1:0: no recognisable header in the first {HEADER_SEARCH_ROWS} rows: need at least"
+        " two known column names such as 日期, 车牌号, 净重, 运输方式 (see the alias table)"
+    )
+
+
+def _read_table(table: RawTable, aliases: AliasTable) -> tuple[pd.DataFrame, tuple[RecordIssue, ...], TableSummary] | None:
+    """The accepted rows, issues and summary of one table; None when it has no recognisable header."""
+    layout = detect_header(table.cells, aliases)
+    if layout is None:
+        return None
+    canonical = to_canonical(table, layout, aliases)
+    result = validate_table(canonical, aliases)
+    accepted = canonical.parsed[~result.rejected].copy()
+    accepted["file"] = table.source.file
+    accepted["sheet"] = table.source.sheet
+    issues = list(result.issues)
+    if canonical.rows_read == 0:
+        issues.append(RecordIssue(table.source, int(table.lines[layout.header_rows[-1]]), None, "info", "header only: no data rows", rejects_row=False))
+    summary = TableSummary(
+        file=table.source.file,
+        sheet=table.source.sheet,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        header_lines=tuple(int(table.lines[r]) for r in layout.header_rows),
+        columns=canonical.headers,
+        rows_read=canonical.rows_read,
+        rows_rejected=int(result.rejected.sum()),
+    )
+    return accepted[list(RECORD_COLUMNS)], tuple(issues), summary
+
+
+def _read_file(path: Path, sheet: str | None, aliases: AliasTable) -> tuple[list[pd.DataFrame], list[RecordIssue], list[TableSummary]]:
+    """Every table of one file. A workbook sheet without a header is skipped with a warning when other
+    sheets were read; a CSV file, a chosen sheet or a workbook with no readable sheet is refused."""
+    tables = read_tables(path, sheet)
+    frames, issues, summaries = [], [], []
+    without_header: list[RawTable] = []
+    structure_errors: list[str] = []
+    for table in tables:
+        if not (table.cells.to_numpy() != "").any():
+            if table.source.sheet is None:
+                raise RecordError(f"{table.source.label}:1:0: the file has no cells: no header and no rows")
+            issues.append(RecordIssue(table.source, 1, None, "info", "empty sheet skipped", rejects_row=False))
+            continue
+        try:
+            read = _read_table(table, aliases)
+        except RecordError as exc:
+            structure_errors += exc.lines
+            continue
+        if read is None:
+            without_header.append(table)
+            continue
+        frames.append(read[0])
+        issues += read[1]
+        summaries.append(read[2])
+    if structure_errors or (without_header and (sheet is not None or not summaries)):
+        raise RecordError(*structure_errors, *(_no_header(t) for t in without_header))
+    if not summaries:
+        raise RecordError(f"{path}:1:0: the workbook has no non-empty sheet")
+    for table in without_header:
+        issues.append(RecordIssue(table.source, 1, None, "warning", f"sheet skipped: {_no_header(table).split(': ', 1)[1]}", rejects_row=False))
+    return frames, issues, summaries
+
+
+def read_records(paths: Iterable[Path | str], sheet: str | None = None, aliases: AliasTable | None = None) -> RecordSet:
+    """Read, map and validate record files (CSV or Excel); raise RecordError if any file is unreadable."""
+    aliases = aliases or load_aliases()
+    frames: list[pd.DataFrame] = []
+    issues: list[RecordIssue] = []
+    summaries: list[TableSummary] = []
+    unreadable: list[str] = []
+    for path in paths:
+        try:
+            file_frames, file_issues, file_summaries = _read_file(Path(path), sheet, aliases)
+        except RecordError as exc:
+            unreadable += exc.lines
+            continue
+        frames += file_frames
+        issues += file_issues
+        summaries += file_summaries
+    if unreadable:
+        raise RecordError(*unreadable)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RECORD_COLUMNS))
+    return RecordSet(frame, tuple(issues), tuple(summaries))

@@ -1,0 +1,155 @@
+"""Read record files into raw text tables that remember where every row came from.
+
+A :class:`RawTable` holds every cell as text (``""`` for empty) with integer column labels, and the line
+(CSV) or row (Excel) number of each row in the original file, so that every later message can point at
+the cell the user has to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from freight_sim.errors import RecordError
+from freight_sim.records.decoding import read_text
+from freight_sim.records.issues import SourceRef
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+DELIMITERS = (",", "\t", ";")
+SNIFF_LINES = 50
+# Extra columns read beyond the widest line of the file head, so rows with stray delimiters are caught
+# and reported instead of breaking the parser.
+EXTRA_FIELDS = 32
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table of a record file: a CSV file or one Excel sheet."""
+
+    source: SourceRef
+    cells: pd.DataFrame  # text cells, columns 0..n-1
+    lines: np.ndarray  # 1-based line/row number in the file of each row of ``cells``
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def is_excel(path: Path) -> bool:
+    return Path(path).suffix.lower() in EXCEL_SUFFIXES
+
+
+def sniff_delimiter(head_lines: list[str]) -> str:
+    """The delimiter among comma, tab and semicolon that splits the head of the file most consistently."""
+    best, best_score = ",", (False, 0, 0)
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in csv.reader(head_lines, delimiter=delimiter) if any(cell.strip() for cell in row)]
+        counts = [count for count in counts if count > 1]
+        if not counts:
+            continue
+        width, frequency = max(Counter(counts).items(), key=lambda item: (item[1], item[0]))
+        score = (True, frequency, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _record_start_lines(text: str, delimiter: str) -> np.ndarray:
+    """Line number where each CSV record starts; only needed when quoted cells contain line breaks."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    starts = []
+    previous_end = 0
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return np.asarray(starts, dtype=np.int64)
+
+
+def read_csv_table(path: Path) -> RawTable:
+    """A CSV/TXT record file as text cells, decoded strictly (see :mod:`freight_sim.records.decoding`)."""
+    decoded = read_text(path)
+    text = decoded.text
+    name = str(path)
+    if not text.strip():
+        raise RecordError(f"{name}:1:1: the file is empty: no header and no rows")
+    head = text.splitlines()[:SNIFF_LINES]
+    delimiter = sniff_delimiter(head)
+    head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
+    names = list(range(head_width + EXTRA_FIELDS))
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=names,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        found = re.search(r"line (\d+), saw (\d+)", str(exc))
+        line = found.group(1) if found else "1"
+        detail = f"{found.group(2)} fields" if found else str(exc).strip()
+        raise RecordError(f"{name}:{line}:1: cannot split the line into columns ({detail}); check delimiters and quotes") from None
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if len(cells) == physical_lines:
+        lines = np.arange(1, len(cells) + 1, dtype=np.int64)
+    else:
+        lines = _record_start_lines(text, delimiter)
+        if len(lines) != len(cells):
+            raise RecordError(f"{name}:1:1: cannot match CSV records to lines ({len(cells)} records, {len(lines)} found); check quotes")
+    used = [c for c in cells.columns if c < head_width or (cells[c] != "").any()]
+    return RawTable(SourceRef(name), cells[used], lines, decoded.encoding, delimiter)
+
+
+def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel cell values as text: dates as ISO text, whole numbers without ``.0``, empty cells as ``""``."""
+    text = {}
+    for column in frame.columns:
+        values = frame[column]
+        as_text = values.astype(str)
+        numeric = pd.to_numeric(values.where(values.map(type).isin((int, float))), errors="coerce")
+        whole = numeric.notna() & (numeric == numeric.round()) & (numeric.abs() < 1e15)
+        if whole.any():
+            as_text = as_text.where(~whole, numeric[whole].astype("int64").astype(str))
+        text[column] = as_text.where(values.notna(), "").str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
+    return pd.DataFrame(text, index=frame.index, dtype="str")
+
+
+def read_excel_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
+    """Every sheet of a workbook (or only ``sheet``) as text cells; row numbers are Excel's."""
+    name = str(path)
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+    except FileNotFoundError:
+        raise RecordError(f"{name}:1:1: file not found") from None
+    except Exception as exc:  # calamine raises its own types for broken workbooks
+        raise RecordError(f"{name}:1:1: cannot open the workbook: {exc}") from None
+    if sheet is not None:
+        if sheet not in sheets:
+            raise RecordError(f"{name}:1:1: no sheet named {sheet!r}; sheets: {', '.join(map(str, sheets))}")
+        sheets = {sheet: sheets[sheet]}
+    tables = []
+    for sheet_name, frame in sheets.items():
+        frame = frame.reset_index(drop=True)
+        frame.columns = range(frame.shape[1])
+        lines = np.arange(1, len(frame) + 1, dtype=np.int64)
+        tables.append(RawTable(SourceRef(name, str(sheet_name)), _excel_text(frame), lines))
+    return tables
+
+
+def read_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
+    """The raw tables of one record file, CSV or Excel by its suffix."""
+    path = Path(path)
+    if not path.is_file():
+        raise RecordError(f"{path}:1:1: file not found")
+    if is_excel(path):
+        return read_excel_tables(path, sheet)
+    return [read_csv_table(path)]

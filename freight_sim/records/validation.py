@@ -1,0 +1,148 @@
+"""Validate a canonical table with pandera in one pass (``lazy=True``) and turn failures into issues.
+
+Every failure names the file, the line in the original file, the column and the raw cell text. A row with
+an error is rejected; warnings (a road row without fuel type) keep the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from freight_sim.records.aliases import AliasTable
+from freight_sim.records.canonical import LABEL_COLUMNS, TEXT_COLUMNS, CanonicalTable
+from freight_sim.records.issues import RecordIssue
+
+# GB 1589-2016: 49 t gross vehicle weight for a 6-axle tractor-semitrailer (FACTS.md section 3), so no
+# single truck can carry 49 t net. A larger road value usually means the column is in kg.
+ROAD_NET_WEIGHT_LIMIT_T = 49.0
+EARLIEST_DATE = pd.Timestamp("2000-01-01")
+LATEST_DATE = pd.Timestamp("2100-12-31")
+DAMAGE_PATTERN = "[?\ufffd]"
+MAX_WARNINGS_PER_TABLE = 1000
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    rejected: np.ndarray  # bool per row of the canonical table
+    issues: tuple[RecordIssue, ...]
+
+
+def _schema(aliases: AliasTable, text_columns: list[str]) -> pa.DataFrameSchema:
+    def known(kind: str) -> pa.Check:
+        return pa.Check.isin(list(aliases.canonical_values(kind)), error="known_label")
+
+    columns = {
+        "date": pa.Column(nullable=False, checks=pa.Check.in_range(EARLIEST_DATE, LATEST_DATE, error="date_range")),
+        "net_weight_t": pa.Column(float, nullable=False, checks=pa.Check.gt(0, error="positive")),
+        "road_net_weight_t": pa.Column(float, nullable=True, checks=pa.Check.le(ROAD_NET_WEIGHT_LIMIT_T, error="road_limit")),
+        "mode": pa.Column(nullable=False, checks=known("mode")),
+        "fuel": pa.Column(nullable=True, checks=known("fuel")),
+        "standard": pa.Column(nullable=True, checks=known("standard")),
+        "direction": pa.Column(nullable=True, checks=known("direction")),
+    }
+    damage = pa.Check(lambda s: ~s.str.contains(DAMAGE_PATTERN, regex=True, na=False), error="damaged")
+    for name in text_columns:
+        columns[f"text:{name}"] = pa.Column(nullable=True, checks=damage)
+    return pa.DataFrameSchema(columns)
+
+
+def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable) -> str:
+    messages: dict[str, Callable[[], str]] = {
+        "damaged": lambda: f"{header}: '?' or U+FFFD in {raw!r}: characters were lost in an earlier encoding conversion; re-export the file",
+        "positive": lambda: f"{header}: weight must be positive, got {raw!r}",
+        "road_limit": lambda: f"{header}: {raw!r} is above the {ROAD_NET_WEIGHT_LIMIT_T:g} t a truck can carry (GB 1589-2016); if the column is in kg, name it {header}(kg)",
+        "date_range": lambda: f"{header}: date {raw!r} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}",
+        "known_label": lambda: f"{header}: unknown {name} label {raw!r}; known: {', '.join(aliases.canonical_values(name))} (add the label to the alias table)",
+    }
+    if check == "not_nullable":
+        if not raw.strip():
+            return f"{header}: missing {name.replace('_t', '')}"
+        if name == "date":
+            return f"{header}: cannot read date {raw!r} (expected e.g. 2025-01-06, 2025/1/6, 2025年1月6日, 2025.1.6 or an Excel serial)"
+        if name == "net_weight_t":
+            return f"{header}: not a number: {raw!r}"
+        return f"{header}: cannot read {raw!r}"
+    return messages.get(check, lambda: f"{header}: {check} failed for {raw!r}")()
+
+
+def _frame(table: CanonicalTable, text_columns: list[str]) -> pd.DataFrame:
+    parsed = table.parsed
+    frame = parsed[["date", "net_weight_t", "mode", "fuel", "standard", "direction"]].copy()
+    frame["road_net_weight_t"] = parsed["net_weight_t"].where(parsed["mode"] == "road")
+    for name in text_columns:
+        frame[f"text:{name}"] = table.raw[name]
+    return frame
+
+
+def validate_table(table: CanonicalTable, aliases: AliasTable) -> ValidationResult:
+    """Check every row at once; rows with errors are rejected, structure issues are kept."""
+    text_columns = [name for name in (*TEXT_COLUMNS, *LABEL_COLUMNS) if name in table.raw]
+    frame = _frame(table, text_columns)
+    lines = table.parsed["line"].to_numpy()
+    issues = list(table.issues)
+    structural = [issue.line for issue in table.issues if issue.severity == "error" and issue.rejects_row]
+    rejected = np.isin(lines, structural)
+    try:
+        _schema(aliases, text_columns).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        issues += _failure_issues(exc.failure_cases, table, aliases, rejected)
+    issues += _warnings(table, rejected)
+    issues.sort(key=lambda issue: (issue.line, issue.column or 0))
+    return ValidationResult(rejected, tuple(issues))
+
+
+def _canonical_name(column: str) -> tuple[str, str]:
+    """(name used in messages, canonical column whose position/raw text to report)."""
+    if column.startswith("text:"):
+        name = column.removeprefix("text:")
+        return name, name
+    if column in ("net_weight_t", "road_net_weight_t"):
+        return "net_weight_t", "net_weight"
+    return column, column
+
+
+def _failure_issues(cases: pd.DataFrame, table: CanonicalTable, aliases: AliasTable, rejected: np.ndarray) -> list[RecordIssue]:
+    cases = cases[cases["index"].notna() & cases["column"].notna()]
+    lines = table.parsed["line"].to_numpy()
+    issues = []
+    shifted = set(np.flatnonzero(rejected).tolist())  # rows already refused for too many fields
+    seen: set[tuple[int, str]] = set()
+    order = cases["column"].map(lambda c: 0 if str(c).startswith("text:") else 1)
+    for column, check, index in cases.assign(_order=order).sort_values(["index", "_order"], kind="stable")[["column", "check", "index"]].itertuples(index=False):
+        row = int(index)
+        name, canonical = _canonical_name(str(column))
+        if row in shifted or (row, canonical) in seen:
+            continue
+        seen.add((row, canonical))
+        raw = str(table.raw.at[row, canonical])
+        message = _message(name, str(check), raw, table.headers[canonical], aliases)
+        issues.append(RecordIssue(table.source, int(lines[row]), table.positions[canonical], "error", message, raw))
+        rejected[row] = True
+    return issues
+
+
+def _warnings(table: CanonicalTable, rejected: np.ndarray) -> list[RecordIssue]:
+    parsed = table.parsed
+    road_without_fuel = ((parsed["mode"] == "road") & parsed["fuel"].isna()).to_numpy() & ~rejected
+    count = int(road_without_fuel.sum())
+    if count == 0:
+        return []
+    if "fuel" not in table.positions:
+        first = int(parsed["line"].to_numpy()[road_without_fuel][0])
+        return [RecordIssue(table.source, first, None, "warning", f"no fuel column: {count} road rows have an unknown powertrain and count as not clean under every profile", rejects_row=False)]
+    message = "road row without fuel type: unknown powertrain, counted as not clean under every profile"
+    rows = np.flatnonzero(road_without_fuel)
+    lines = parsed["line"].to_numpy()
+    issues = [
+        RecordIssue(table.source, int(lines[r]), table.positions["fuel"], "warning", message, "", rejects_row=False)
+        for r in rows[:MAX_WARNINGS_PER_TABLE]
+    ]
+    if count > MAX_WARNINGS_PER_TABLE:
+        issues.append(RecordIssue(table.source, int(lines[rows[MAX_WARNINGS_PER_TABLE]]), table.positions["fuel"], "warning", f"and {count - MAX_WARNINGS_PER_TABLE} more road rows without fuel type", rejects_row=False))
+    return issues
