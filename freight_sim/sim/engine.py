@@ -1,0 +1,193 @@
+"""Run a ModelSpec: build the run state and processes, run SimPy to the horizon, collect the tables."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from freight_sim.errors import ModelError
+from freight_sim.sim.alerts import ban_days
+from freight_sim.sim.demand import DemandLedger, production
+from freight_sim.sim.recorder import Recorder, legs_frame
+from freight_sim.sim.resources import FifoServers, Stock
+from freight_sim.sim.result import SimResult
+from freight_sim.sim.spec import ModelSpec, check_spec, quantise_t
+from freight_sim.sim.state import Carrier, RunState, TraceHook
+from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
+from freight_sim.sim.trains import PathBooking, RailFeed, TerminalDispatch
+from freight_sim.sim.trucks import TruckPlan, truck
+
+
+def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None) -> SimResult:
+    """Run ``spec`` with root ``seed``; ``trace(time_h, entity, what)`` is called on each traced step if given."""
+    check_spec(spec)
+    wall_start = time.perf_counter()
+    env = simpy.Environment()
+    n_days, n_lanes = spec.n_days, len(spec.lanes)
+    recorder = Recorder(len(spec.vehicle_types), n_days, spec.warmup_h, spec.record_legs)
+    run = RunState(env, spec.horizon_h, n_days, n_lanes, recorder, trace)
+    run.stocks = [Stock(env, s.id, quantise_t(s.capacity_t) if math.isfinite(s.capacity_t) else math.inf) for s in spec.stockpiles]
+    run.bays = {e.id: FifoServers(e.id, "loading_bays", e.loading_bays) for e in spec.enterprises}
+    run.swap_stations = {s.id: FifoServers(s.id, "swap_station", s.bays) for s in spec.swap_stations}
+    corridors = {c.id: PathBooking(c) for c in spec.corridors}
+    terminals = {t.id: TerminalDispatch(run, t) for t in spec.terminals}
+    segment_table = _segment_table(spec)
+    origin = _origin_stocks(spec, run)
+    _start_rail(spec, run, terminals, corridors)
+    _start_trucks(spec, run, seed)
+    ledger = DemandLedger(n_lanes, n_days)
+    env.process(production(run, spec, ledger, origin))
+    resources = [*run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values()]
+    if spec.warmup_h > 0:
+        env.process(_reset_at(env, spec.warmup_h, resources))
+    env.run(until=spec.horizon_h)
+    if spec.horizon_h > (n_days - 1) * 24.0:
+        ledger.snapshot(n_days - 1, origin)
+    events = next(env._eid)  # SimPy numbers every scheduled event; this is the count so far
+    legs = legs_frame(recorder.columns(), segment_table, [v.id for v in spec.vehicle_types])
+    road = (legs["mode"] == "road") & (legs["segment"] != "far_drayage")
+    return SimResult(
+        legs=legs,
+        resources=pd.DataFrame([r.stats_row(spec.horizon_h - spec.warmup_h) for r in resources]),
+        daily=_daily_frame(spec, run, ledger),
+        tonnage=_tonnage_frame(spec, run, ledger, origin),
+        events=events,
+        wall_s=time.perf_counter() - wall_start,
+        seed=seed,
+        truck_trips=int(legs.loc[road, "trips"].sum()),
+        train_departures=run.train_departures,
+        spec=spec.summary(),
+    )
+
+
+def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers]):
+    yield env.timeout(at_h)
+    for resource in resources:
+        resource.reset_stats()
+
+
+def _origin_stocks(spec: ModelSpec, run: RunState) -> list[Stock | None]:
+    """Per lane, its origin stockpile, or None for conveyor lanes (production goes straight through)."""
+    return [None if any(s.mode == "conveyor" for s in lane.segments) else run.stocks[lane.origin_stock] for lane in spec.lanes]
+
+
+def _segment_table(spec: ModelSpec) -> pd.DataFrame:
+    rows = []
+    for lane in spec.lanes:
+        for seg in lane.segments:
+            rows.append(
+                {
+                    "enterprise": lane.enterprise, "flow": lane.flow, "commodity": lane.commodity,
+                    "direction": lane.direction, "chain": lane.chain, "segment": seg.kind, "gate": seg.gate,
+                    "mode": seg.mode, "origin": seg.origin, "destination": seg.destination,
+                    "loaded_km": seg.loaded_km, "empty_km": seg.empty_km, "electrified_share": seg.electrified_share,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _segment_offsets(spec: ModelSpec) -> list[int]:
+    offsets, total = [], 0
+    for lane in spec.lanes:
+        offsets.append(total)
+        total += len(lane.segments)
+    return offsets
+
+
+def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
+    vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
+    bans = {
+        v.id: ban_days(v, spec.alert_levels[: spec.n_days], spec.orange_bans, spec.red_bans, spec.horizon_h)
+        for v in spec.vehicle_types
+    }
+    offsets = _segment_offsets(spec)
+    for li, lane in enumerate(spec.lanes):
+        for si, seg in enumerate(lane.segments):
+            if seg.mode != "road" or seg.kind == "far_drayage":
+                continue
+            for entry in seg.pool:
+                vehicle = spec.vehicle_types[vt_index[entry.vehicle_type]]
+                banned, next_allowed = bans[vehicle.id]
+                for k in range(entry.count):
+                    name = f"{lane.id}/{si}/{vehicle.id}/{k}"
+                    factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
+                    plan = TruckPlan(
+                        name, li, offsets[li] + si, vt_index[vehicle.id], seg, vehicle,
+                        run.stocks[seg.source], run.stocks[seg.sink] if seg.sink >= 0 else None,
+                        run.bays[seg.bay_site] if seg.bay_site is not None else None, factors, banned, next_allowed,
+                        run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
+                        entry.detour_km, entry.detour_h,
+                    )
+                    carrier = Carrier(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
+                    run.carriers.append(carrier)
+                    run.env.process(truck(run, plan, carrier))
+
+
+def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict) -> None:
+    vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
+    offsets = _segment_offsets(spec)
+    for li, lane in enumerate(spec.lanes):
+        for si, seg in enumerate(lane.segments):
+            if seg.mode != "rail":
+                continue
+            dispatch = terminals[seg.terminal]
+            source = run.stocks[seg.source]
+            if math.isfinite(source.capacity_t) and source.capacity_t < dispatch.train_load_t:
+                raise ModelError(f"lane {lane.id}: stockpile {source.name} ({source.capacity_t:g} t) cannot hold a train load ({dispatch.train_load_t:g} t)")
+            feed = RailFeed(li, offsets[li] + si, vt_index[seg.vehicle_type], seg, source, run.stocks[seg.sink] if seg.sink >= 0 else None, corridors[seg.corridor])
+            for fi, far in enumerate(lane.segments):
+                if far.kind == "far_drayage":
+                    feed.far_index = offsets[li] + fi
+                    feed.far_vt_index = vt_index[far.vehicle_type]
+                    feed.far_payload_t = spec.vehicle_types[feed.far_vt_index].payload_t
+                    feed.far_at_loading = fi < si
+                    feed.far_segment = far
+            dispatch.add_feed(feed)
+
+
+def _daily_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger) -> pd.DataFrame:
+    first = int(spec.warmup_h // 24.0)
+    days = np.arange(first, spec.n_days)
+    frames = []
+    for li, lane in enumerate(spec.lanes):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "lane": lane.id,
+                    "day": days,
+                    "stock_t": ledger.stock_by_day[li][first:],
+                    "backlog_t": ledger.backlog_by_day[li][first:],
+                    "delivered_t": run.delivered_by_day[li][first:],
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["lane", "day", "stock_t", "backlog_t", "delivered_t"])
+    out["lane"] = out["lane"].astype("category")
+    return out
+
+
+def _tonnage_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger, origin: list[Stock | None]) -> pd.DataFrame:
+    n = len(spec.lanes)
+    on_vehicles = run.on_vehicles_t(n)
+    in_station = [0.0] * n
+    for li, lane in enumerate(spec.lanes):
+        for seg in lane.segments:
+            if seg.sink >= 0:
+                in_station[li] += run.stocks[seg.sink].level_t
+    return pd.DataFrame(
+        {
+            "lane": [lane.id for lane in spec.lanes],
+            "enterprise": [lane.enterprise for lane in spec.lanes],
+            "flow": [lane.flow for lane in spec.lanes],
+            "chain": [lane.chain for lane in spec.lanes],
+            "produced_t": ledger.produced_t,
+            "delivered_t": [math.fsum(days) for days in run.delivered_by_day],
+            "in_stock_t": [stock.level_t if stock is not None else 0.0 for stock in origin],
+            "in_transit_t": [a + b for a, b in zip(on_vehicles, in_station)],
+            "backlog_t": ledger.backlog_t,
+        }
+    )

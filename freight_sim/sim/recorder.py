@@ -1,0 +1,122 @@
+"""Columnar leg records: array appends in the loop, one DataFrame (docs/data-model.md) at the end.
+
+With ``record_legs`` the recorder keeps one row per vehicle movement; without it, one row per (segment,
+vehicle type, day of the start) with ``trips``, ``tonnes`` and positioning km summed, so memory grows
+with days x segments, not with trips. Rows starting before the warm-up are not kept.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+import pandas as pd
+
+LEG_COLUMNS = (
+    "enterprise", "flow", "commodity", "direction", "chain", "segment", "gate", "mode", "vehicle_type",
+    "origin", "destination", "tonnes", "loaded_km", "empty_km", "electrified_share", "start_h", "end_h", "trips",
+)
+
+
+class Recorder:
+    """Collects leg rows as (segment index, vehicle type index, tonnes, start_h, end_h, extra empty km, trips)."""
+
+    def __init__(self, n_vehicle_types: int, n_days: int, warmup_h: float, record_legs: bool) -> None:
+        self.warmup_h = warmup_h
+        self.record_legs = record_legs
+        self._n_vt = n_vehicle_types
+        self._n_days = n_days
+        self.seg = array("i")
+        self.vt = array("i")
+        self.tonnes = array("d")
+        self.start_h = array("d")
+        self.end_h = array("d")
+        self.extra_km = array("d")
+        self.trips = array("i")
+        self._agg: dict[int, list] = {}
+        self.leg = self._leg_row if record_legs else self._leg_aggregate
+
+    def _leg_row(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+        if start_h < self.warmup_h:
+            return
+        self.seg.append(seg)
+        self.vt.append(vt)
+        self.tonnes.append(tonnes)
+        self.start_h.append(start_h)
+        self.end_h.append(end_h)
+        self.extra_km.append(extra_km)
+        self.trips.append(trips)
+
+    def _leg_aggregate(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+        if start_h < self.warmup_h:
+            return
+        key = (seg * self._n_vt + vt) * self._n_days + int(start_h // 24.0)
+        cell = self._agg.get(key)
+        if cell is None:
+            self._agg[key] = [trips, tonnes, extra_km]
+        else:
+            cell[0] += trips
+            cell[1] += tonnes
+            cell[2] += extra_km
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Raw columns (aggregates are expanded to one row per key, ordered by key)."""
+        if self.record_legs:
+            return {
+                "seg": np.frombuffer(self.seg, dtype=np.int32).copy() if len(self.seg) else np.zeros(0, np.int32),
+                "vt": np.asarray(self.vt, dtype=np.int32),
+                "tonnes": np.asarray(self.tonnes, dtype=float),
+                "start_h": np.asarray(self.start_h, dtype=float),
+                "end_h": np.asarray(self.end_h, dtype=float),
+                "extra_km": np.asarray(self.extra_km, dtype=float),
+                "trips": np.asarray(self.trips, dtype=np.int64),
+            }
+        keys = np.array(sorted(self._agg), dtype=np.int64)
+        cells = [self._agg[k] for k in keys.tolist()]
+        day = keys % self._n_days
+        seg_vt = keys // self._n_days
+        return {
+            "seg": (seg_vt // self._n_vt).astype(np.int32),
+            "vt": (seg_vt % self._n_vt).astype(np.int32),
+            "tonnes": np.array([c[1] for c in cells], dtype=float),
+            "start_h": day * 24.0,
+            "end_h": (day + 1) * 24.0,
+            "extra_km": np.array([c[2] for c in cells], dtype=float),
+            "trips": np.array([c[0] for c in cells], dtype=np.int64),
+        }
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.seg) if self.record_legs else len(self._agg)
+
+
+def legs_frame(cols: dict[str, np.ndarray], segment_table: pd.DataFrame, vehicle_ids: list[str]) -> pd.DataFrame:
+    """Expand raw columns to the leg table; ``segment_table`` has one row per global segment index."""
+    seg = cols["seg"]
+    table = segment_table.iloc[seg].reset_index(drop=True)
+    trips = cols["trips"]
+    out = pd.DataFrame(
+        {
+            "enterprise": table["enterprise"],
+            "flow": table["flow"],
+            "commodity": table["commodity"],
+            "direction": table["direction"],
+            "chain": table["chain"],
+            "segment": table["segment"],
+            "gate": table["gate"].to_numpy(dtype=bool),
+            "mode": table["mode"],
+            "vehicle_type": pd.Categorical.from_codes(cols["vt"], categories=list(vehicle_ids)),
+            "origin": table["origin"],
+            "destination": table["destination"],
+            "tonnes": cols["tonnes"],
+            "loaded_km": table["loaded_km"].to_numpy(dtype=float) * trips,
+            "empty_km": table["empty_km"].to_numpy(dtype=float) * trips + cols["extra_km"],
+            "electrified_share": table["electrified_share"].to_numpy(dtype=float),
+            "start_h": cols["start_h"],
+            "end_h": cols["end_h"],
+            "trips": trips,
+        }
+    )
+    for name in ("enterprise", "flow", "commodity", "direction", "chain", "segment", "mode", "origin", "destination"):
+        out[name] = out[name].astype("category")
+    return out[list(LEG_COLUMNS)]

@@ -1,0 +1,117 @@
+"""Queueing resources of the engine, kept cheap: a FIFO c-server booking and a stockpile.
+
+``FifoServers`` replaces a SimPy ``Resource`` where the holder's service time is known when it arrives
+(loading a truck or a train, swapping a battery, a train path): served first-come first-served, the
+start of service of each arrival is ``max(arrival, earliest time a server is free)`` (the Kiefer-Wolfowitz
+recursion), so a request costs no event: the caller waits with one timeout to the end of service. This
+is exact for FIFO queues as long as requests are booked in arrival order, which holds because the engine
+books at the current simulated time.
+
+``Stock`` is a container whose ``put`` is a plain call (no event); takers that find too little wait on an
+event served first-come first-served.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+
+import simpy
+
+
+class FifoServers:
+    """``capacity`` identical servers, first come first served, with lightweight wait/busy counters."""
+
+    __slots__ = ("name", "kind", "capacity", "_free_at", "requests", "wait_sum_h", "wait_max_h", "busy_h")
+
+    def __init__(self, name: str, kind: str, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError(f"{name}: capacity must be >= 1, got {capacity}")
+        self.name = name
+        self.kind = kind
+        self.capacity = capacity
+        self._free_at = [0.0] * capacity
+        self.reset_stats()
+
+    def reset_stats(self) -> None:
+        self.requests = 0
+        self.wait_sum_h = 0.0
+        self.wait_max_h = 0.0
+        self.busy_h = 0.0
+
+    def book(self, now_h: float, service_h: float) -> float:
+        """Book a server for ``service_h`` from the earliest free moment at or after ``now_h``; return the start."""
+        free_at = self._free_at
+        first = free_at[0]
+        start = first if first > now_h else now_h
+        if self.capacity == 1:
+            free_at[0] = start + service_h
+        else:
+            heapq.heapreplace(free_at, start + service_h)
+        wait = start - now_h
+        self.requests += 1
+        self.wait_sum_h += wait
+        if wait > self.wait_max_h:
+            self.wait_max_h = wait
+        self.busy_h += service_h
+        return start
+
+    def stats_row(self, observed_h: float) -> dict:
+        mean = self.wait_sum_h / self.requests if self.requests else 0.0
+        util = self.busy_h / (self.capacity * observed_h) if observed_h > 0 else math.nan
+        return {
+            "resource": self.name,
+            "kind": self.kind,
+            "capacity": self.capacity,
+            "requests": self.requests,
+            "mean_wait_h": mean,
+            "max_wait_h": self.wait_max_h,
+            "utilisation": util,
+        }
+
+
+class Stock:
+    """Stockpile state: ``level_t`` of ``capacity_t``, FIFO takers waiting for an amount, an optional listener.
+
+    The listener (a rail terminal) is told after every put so it can form a train.
+    """
+
+    __slots__ = ("env", "name", "level_t", "capacity_t", "_waiting", "listener")
+
+    def __init__(self, env: simpy.Environment, name: str, capacity_t: float) -> None:
+        self.env = env
+        self.name = name
+        self.level_t = 0.0
+        self.capacity_t = capacity_t
+        self._waiting: deque = deque()
+        self.listener = None
+
+    def wait_for(self, amount_t: float) -> simpy.Event:
+        """An event that fires when ``amount_t`` has been taken for the caller (FIFO among waiters)."""
+        event = simpy.Event(self.env)
+        if not self._waiting and self.level_t >= amount_t:
+            self.level_t -= amount_t
+            event.succeed()
+        else:
+            self._waiting.append((amount_t, event))
+        return event
+
+    def put(self, amount_t: float) -> None:
+        """Add ``amount_t`` (the caller has checked the room) and serve waiting takers in order."""
+        self.level_t += amount_t
+        waiting = self._waiting
+        while waiting and self.level_t >= waiting[0][0]:
+            amount, event = waiting.popleft()
+            self.level_t -= amount
+            event.succeed()
+        if self.listener is not None:
+            self.listener.notify()
+
+    @property
+    def room_t(self) -> float:
+        return self.capacity_t - self.level_t
+
+    @property
+    def has_waiters(self) -> bool:
+        return bool(self._waiting)

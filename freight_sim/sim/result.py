@@ -1,0 +1,31 @@
+"""What a run returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SimResult:
+    """Tables of one run.
+
+    legs: one row per vehicle movement (docs/data-model.md), or per (segment, vehicle type, day) with
+      ``trips`` when the spec does not record legs; rows starting before the warm-up are left out.
+    resources: per resource: kind, capacity, requests, mean_wait_h, max_wait_h, utilisation (after warm-up).
+    daily: per lane and day after the warm-up: stock_t, backlog_t (end of day), delivered_t.
+    tonnage: per lane over the whole run: produced_t = delivered_t + in_stock_t + in_transit_t + backlog_t
+      (in_stock_t: origin stockpile; in_transit_t: on vehicles and in station stockpiles).
+    """
+
+    legs: pd.DataFrame
+    resources: pd.DataFrame
+    daily: pd.DataFrame
+    tonnage: pd.DataFrame
+    events: int
+    wall_s: float
+    seed: int
+    truck_trips: int
+    train_departures: int
+    spec: dict = field(default_factory=dict)

@@ -1,0 +1,269 @@
+"""The static model the engine runs: plain frozen data, no files, no config schema.
+
+Time is in hours from the start of day 0 (``start_date`` 00:00). Tonnes are floats; the engine keeps
+every amount on a 1/1024 t grid so that tonnage sums are exact (see ``quantise_t``).
+
+Structure: a ``Lane`` is one enterprise x flow x chain. It owns one origin stockpile (fed by production)
+and a sequence of ``Segment``s. A road segment is served by a pool of trucks that take cargo from its
+``source`` stockpile and put it into its ``sink`` stockpile (or deliver it when ``sink`` is -1); a rail
+segment is served by the wagon sets of its loading ``terminal``; a conveyor segment moves production
+straight through; a far-drayage segment is recorded as a leg row at train arrival (or at train loading
+for inbound flows) and runs no process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from freight_sim.errors import ModelError
+
+GRID_PER_T = 1024.0
+ALERT_NONE, ALERT_ORANGE, ALERT_RED = 0, 1, 2
+SEGMENT_KINDS = ("direct", "gate_drayage", "long_haul", "far_drayage")
+MODES = ("road", "rail", "conveyor")
+HOURS_PER_DAY = 24.0
+
+
+def quantise_t(tonnes: float) -> float:
+    """Round ``tonnes`` to the engine's 1/1024 t grid (sums of grid values are exact in float64)."""
+    return round(tonnes * GRID_PER_T) / GRID_PER_T
+
+
+@dataclass(frozen=True)
+class VehicleType:
+    """A vehicle type as the engine needs it; ``class_id`` is what alert ban lists name."""
+
+    id: str
+    mode: str
+    payload_t: float
+    battery_kwh: float = 0.0
+    usable_battery_share: float = 1.0
+    kwh_per_km_loaded: float = 0.0
+    kwh_per_km_empty: float = 0.0
+    refuel: str | None = None  # 'swap' | 'plug' | None (no battery constraint)
+    refuel_h: float = 0.0
+    class_id: str = ""
+
+    @property
+    def ban_class(self) -> str:
+        return self.class_id or self.id
+
+    @property
+    def usable_kwh(self) -> float:
+        return self.battery_kwh * self.usable_battery_share
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    """A plant gate with truck loading bays; ``production_factor_by_day`` is 0 on outage days (empty: all 1)."""
+
+    id: str
+    node: str
+    stockyard_t: float
+    loading_bays: int
+    loading_h: float
+    unloading_h: float
+    production_factor_by_day: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stockpile:
+    """A stockpile: ``capacity_t`` may be ``math.inf`` (public-station piles)."""
+
+    id: str
+    node: str
+    capacity_t: float
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    """Trucks of one type on a road segment and, for battery trucks, where they refuel."""
+
+    vehicle_type: str
+    count: int
+    swap_station: str | None = None
+    detour_km: float = 0.0  # round trip truck base -> station -> truck base
+    detour_h: float = 0.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # one of SEGMENT_KINDS
+    mode: str  # one of MODES
+    origin: str
+    destination: str
+    loaded_km: float
+    loaded_h: float
+    empty_km: float
+    empty_h: float
+    electrified_share: float = 0.0
+    source: int = -1  # index into ModelSpec.stockpiles the segment takes cargo from (-1: none)
+    sink: int = -1  # index into ModelSpec.stockpiles it feeds (-1: delivered)
+    pool: tuple[PoolEntry, ...] = ()  # road
+    bay_site: str | None = None  # road: enterprise whose loading bays load the trucks (None: unconstrained)
+    load_h: float = 0.0  # road: hours to load one truck
+    unload_h: float = 0.0  # road: hours to unload one truck
+    terminal: str | None = None  # rail: terminal where trains load (wagon sets, loading track)
+    corridor: str | None = None  # rail: line capacity used
+    rail_unload_h: float = 0.0  # rail: hours to unload a train
+    vehicle_type: str | None = None  # rail, conveyor and far drayage: the vehicle type of the rows
+    gate: bool = False  # the movement crosses the enterprise's gate
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One enterprise x flow x chain: its share of the flow, its daily tonnage and its segments."""
+
+    id: str
+    enterprise: str
+    flow: str
+    commodity: str
+    direction: str
+    chain: str
+    tonnes_per_year: float
+    daily_t: tuple[float, ...]  # planned production per simulated day, before outages
+    origin_stock: int  # index into ModelSpec.stockpiles
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class RailTerminal:
+    """A public station or a siding where trains load: loading tracks at a t/h rate and wagon sets."""
+
+    id: str
+    node: str
+    kind: str  # 'station' | 'siding'
+    loading_rate_tph: float
+    loading_tracks: int
+    wagon_sets: int
+    train_load_t: float
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """Line capacity: ``paths_per_day`` departures a day (minimum headway) and a daily maintenance window."""
+
+    id: str
+    paths_per_day: float
+    maintenance_start_h: float = 0.0
+    maintenance_h: float = 0.0
+
+
+@dataclass(frozen=True)
+class SwapStation:
+    id: str
+    node: str
+    bays: int
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    horizon_h: float
+    warmup_h: float
+    start_date: dt.date
+    alert_levels: tuple[int, ...]  # per simulated day: 0 none, 1 orange, 2 red
+    orange_bans: tuple[str, ...]
+    red_bans: tuple[str, ...]
+    enterprises: tuple[Enterprise, ...]
+    stockpiles: tuple[Stockpile, ...]
+    lanes: tuple[Lane, ...]
+    vehicle_types: tuple[VehicleType, ...]
+    terminals: tuple[RailTerminal, ...] = ()
+    corridors: tuple[Corridor, ...] = ()
+    swap_stations: tuple[SwapStation, ...] = ()
+    travel_time_cv: float = 0.0
+    record_legs: bool = True
+    demand_step_h: float = 1.0
+    name: str = "model"
+    notes: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def n_days(self) -> int:
+        return int(math.ceil(self.horizon_h / HOURS_PER_DAY - 1e-9))
+
+    def summary(self) -> dict:
+        """Counts that identify the model in results."""
+        return {
+            "name": self.name,
+            "horizon_h": self.horizon_h,
+            "warmup_h": self.warmup_h,
+            "start_date": self.start_date.isoformat(),
+            "enterprises": len(self.enterprises),
+            "lanes": len(self.lanes),
+            "trucks": sum(p.count for lane in self.lanes for s in lane.segments for p in s.pool),
+            "terminals": len(self.terminals),
+            "swap_stations": len(self.swap_stations),
+            "alert_days": sum(1 for level in self.alert_levels if level),
+        }
+
+
+def check_spec(spec: ModelSpec) -> None:
+    """Raise ModelError naming the first inconsistency (unknown id, bad index, infeasible battery cycle)."""
+    problems = list(_spec_problems(spec))
+    if problems:
+        raise ModelError("; ".join(problems))
+
+
+def _spec_problems(spec: ModelSpec):
+    if spec.horizon_h <= 0 or not 0 <= spec.warmup_h < spec.horizon_h:
+        yield f"horizon_h {spec.horizon_h} / warmup_h {spec.warmup_h}: need 0 <= warmup_h < horizon_h"
+    steps = HOURS_PER_DAY / spec.demand_step_h
+    if abs(steps - round(steps)) > 1e-9:
+        yield f"demand_step_h {spec.demand_step_h} must divide 24"
+    if len(spec.alert_levels) < spec.n_days:
+        yield f"alert_levels has {len(spec.alert_levels)} days, the horizon needs {spec.n_days}"
+    ents = {e.id for e in spec.enterprises}
+    vts = {v.id: v for v in spec.vehicle_types}
+    terms = {t.id for t in spec.terminals}
+    cors = {c.id for c in spec.corridors}
+    swaps = {s.id for s in spec.swap_stations}
+    for lane in spec.lanes:
+        where = f"lane {lane.id}"
+        if lane.enterprise not in ents:
+            yield f"{where}: unknown enterprise {lane.enterprise}"
+        if not 0 <= lane.origin_stock < len(spec.stockpiles):
+            yield f"{where}: origin_stock {lane.origin_stock} out of range"
+        if len(lane.daily_t) < spec.n_days:
+            yield f"{where}: daily_t has {len(lane.daily_t)} days, the horizon needs {spec.n_days}"
+        for i, seg in enumerate(lane.segments):
+            yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
+
+
+def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
+    if seg.kind not in SEGMENT_KINDS or seg.mode not in MODES:
+        yield f"{where}: kind {seg.kind!r} / mode {seg.mode!r} not known"
+    for name in ("source", "sink"):
+        index = getattr(seg, name)
+        if not -1 <= index < len(spec.stockpiles):
+            yield f"{where}: {name} {index} out of range"
+    if seg.mode == "road" and seg.kind != "far_drayage":
+        if seg.source < 0:
+            yield f"{where}: a truck segment needs a source stockpile"
+        if seg.bay_site is not None and seg.bay_site not in ents:
+            yield f"{where}: unknown bay_site {seg.bay_site}"
+        for entry in seg.pool:
+            vt = vts.get(entry.vehicle_type)
+            if vt is None:
+                yield f"{where}: unknown vehicle type {entry.vehicle_type}"
+                continue
+            if vt.payload_t <= 0:
+                yield f"{where}: vehicle type {vt.id} has no payload"
+            if vt.refuel is not None:
+                if entry.swap_station not in swaps:
+                    yield f"{where}: battery vehicle {vt.id} has no known swap/charge station ({entry.swap_station})"
+                need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty
+                need += entry.detour_km * vt.kwh_per_km_empty
+                if need > vt.usable_kwh:
+                    yield f"{where}: vehicle {vt.id} needs {need:.0f} kWh per cycle with detour, usable battery {vt.usable_kwh:.0f} kWh"
+    if seg.mode == "rail" and seg.kind == "long_haul":
+        if seg.terminal not in terms:
+            yield f"{where}: unknown terminal {seg.terminal}"
+        if seg.corridor not in cors:
+            yield f"{where}: unknown corridor {seg.corridor}"
+        if seg.source < 0:
+            yield f"{where}: a rail segment needs a source stockpile"
+    if seg.kind == "far_drayage" or seg.mode in ("rail", "conveyor"):
+        if seg.vehicle_type not in vts:
+            yield f"{where}: unknown vehicle type {seg.vehicle_type}"

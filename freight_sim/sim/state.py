@@ -1,0 +1,58 @@
+"""Mutable state of one run, shared by the processes (created per run; nothing global)."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import simpy
+
+from freight_sim.sim.recorder import Recorder
+from freight_sim.sim.resources import FifoServers, Stock
+
+TraceHook = Callable[[float, str, str], None]
+
+
+class Carrier:
+    """Cargo on a vehicle: ``cargo_t`` counts as in transit while ``until_h`` (unloaded at) is not yet reached."""
+
+    __slots__ = ("lane", "cargo_t", "until_h", "soc_kwh")
+
+    def __init__(self, lane: int, soc_kwh: float = 0.0) -> None:
+        self.lane = lane
+        self.cargo_t = 0.0
+        self.until_h = math.inf
+        self.soc_kwh = soc_kwh
+
+
+class RunState:
+    """Everything the processes of one run read and write."""
+
+    def __init__(self, env: simpy.Environment, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None) -> None:
+        self.env = env
+        self.horizon_h = horizon_h
+        self.n_days = n_days
+        self.recorder = recorder
+        self.trace = trace
+        self.stocks: list[Stock] = []
+        self.bays: dict[str, FifoServers] = {}
+        self.swap_stations: dict[str, FifoServers] = {}
+        self.carriers: list[Carrier] = []  # trucks
+        self.trains: dict[int, Carrier] = {}  # trains under way, by trip number
+        self.delivered_by_day: list[list[float]] = [[0.0] * n_days for _ in range(n_lanes)]
+        self.train_departures = 0
+        self.train_trips_started = 0
+
+    def deliver(self, lane: int, at_h: float, tonnes: float) -> None:
+        """Count ``tonnes`` delivered at ``at_h`` if that is inside the horizon."""
+        if at_h < self.horizon_h:
+            self.delivered_by_day[lane][int(at_h // 24.0)] += tonnes
+
+    def on_vehicles_t(self, n_lanes: int) -> list[float]:
+        """Per lane: cargo on trucks and trains not yet unloaded at the horizon."""
+        out = [0.0] * n_lanes
+        horizon = self.horizon_h
+        for carrier in [*self.carriers, *self.trains.values()]:
+            if carrier.until_h >= horizon:
+                out[carrier.lane] += carrier.cargo_t
+        return out

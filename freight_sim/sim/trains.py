@@ -1,0 +1,151 @@
+"""Trains: wagon sets at a rail terminal, a loading track, train paths on a corridor, empty return.
+
+A terminal forms a train when one of the stockpiles it serves holds a train load and a wagon set is idle
+(the fullest pile first, ties by lane order). The train then books the loading track (FIFO, loading at
+the terminal's t/h rate), books the first free train path on its corridor (minimum headway
+24 / paths_per_day, no departure inside the daily maintenance window), runs loaded, unloads, and its
+wagon set returns empty and becomes idle again.
+"""
+
+from __future__ import annotations
+
+import math
+
+from freight_sim.sim.resources import FifoServers, Stock
+from freight_sim.sim.spec import Corridor, RailTerminal, Segment, quantise_t
+from freight_sim.sim.state import Carrier, RunState
+
+
+class PathBooking(FifoServers):
+    """Departures on a corridor: one at a time, ``headway_h`` apart, none inside the maintenance window."""
+
+    __slots__ = ("headway_h", "window_start_h", "window_h", "_last_departure_h")
+
+    def __init__(self, corridor: Corridor) -> None:
+        super().__init__(corridor.id, "line_corridor", 1)
+        self.headway_h = 24.0 / corridor.paths_per_day if math.isfinite(corridor.paths_per_day) else 0.0
+        self.window_start_h = corridor.maintenance_start_h
+        self.window_h = corridor.maintenance_h
+        self._last_departure_h = -math.inf
+
+    def departure(self, now_h: float) -> float:
+        """Book and return the first departure time at or after ``now_h``."""
+        dep = self._last_departure_h + self.headway_h
+        if dep < now_h:
+            dep = now_h
+        if self.window_h > 0:
+            into_window = (dep - self.window_start_h) % 24.0
+            if into_window < self.window_h:
+                dep += self.window_h - into_window
+        self._last_departure_h = dep
+        wait = dep - now_h
+        self.requests += 1
+        self.wait_sum_h += wait
+        if wait > self.wait_max_h:
+            self.wait_max_h = wait
+        self.busy_h += self.headway_h
+        return dep
+
+
+class RailFeed:
+    """One lane's rail segment as seen by its loading terminal."""
+
+    __slots__ = ("lane", "seg_index", "vt_index", "segment", "source", "sink", "corridor", "far_index", "far_vt_index", "far_payload_t", "far_at_loading", "far_segment")
+
+    def __init__(self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, corridor: PathBooking) -> None:
+        self.lane = lane
+        self.seg_index = seg_index
+        self.vt_index = vt_index
+        self.segment = segment
+        self.source = source
+        self.sink = sink
+        self.corridor = corridor
+        self.far_index = -1  # global index of the far-drayage segment, -1 when none
+        self.far_vt_index = -1
+        self.far_payload_t = 0.0
+        self.far_at_loading = False  # inbound flows: the far drayage happens before the train loads
+        self.far_segment: Segment | None = None
+
+
+class TerminalDispatch:
+    """Idle wagon sets and the loading track of one terminal; forms trains from the piles it serves."""
+
+    def __init__(self, run: RunState, terminal: RailTerminal) -> None:
+        self.run = run
+        self.terminal = terminal
+        self.train_load_t = quantise_t(terminal.train_load_t)
+        self.loading_h = terminal.train_load_t / terminal.loading_rate_tph
+        self.idle_sets = terminal.wagon_sets
+        self.track = FifoServers(terminal.id, f"{terminal.kind}_track", terminal.loading_tracks)
+        self.feeds: list[RailFeed] = []
+
+    def add_feed(self, feed: RailFeed) -> None:
+        self.feeds.append(feed)
+        feed.source.listener = self
+
+    def notify(self) -> None:
+        """Send idle wagon sets to the fullest piles holding a train load."""
+        load = self.train_load_t
+        while self.idle_sets > 0:
+            best = None
+            for feed in self.feeds:
+                level = feed.source.level_t
+                if level >= load and (best is None or level > best.source.level_t):
+                    best = feed
+            if best is None:
+                return
+            self.idle_sets -= 1
+            best.source.level_t -= load
+            run = self.run
+            trip = run.train_trips_started
+            run.train_trips_started += 1
+            carrier = Carrier(best.lane)
+            carrier.cargo_t = load
+            run.trains[trip] = carrier
+            run.env.process(train_trip(run, self, best, trip, carrier))
+
+
+def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: int, carrier: Carrier):
+    """One train (its cargo already taken into ``carrier``): load, wait for a path, run, unload, return empty."""
+    env = run.env
+    seg = feed.segment
+    load_t = carrier.cargo_t
+    name = f"train:{dispatch.terminal.id}#{trip}"
+    now = env.now
+    start = dispatch.track.book(now, dispatch.loading_h)
+    if run.trace is not None:
+        run.trace(start, name, "train_load_start")
+    if feed.far_index >= 0 and feed.far_at_loading:
+        _far_row(run, feed, load_t, now)
+    yield env.timeout(start + dispatch.loading_h - now)
+    departure = feed.corridor.departure(env.now)
+    arrival = departure + seg.loaded_h + seg.rail_unload_h
+    end = arrival + seg.empty_h
+    carrier.until_h = arrival
+    if departure >= run.recorder.warmup_h:
+        run.train_departures += 1
+    run.recorder.leg(feed.seg_index, feed.vt_index, load_t, start, end, 0.0)
+    if run.trace is not None:
+        run.trace(departure, name, "depart")
+        run.trace(arrival, name, "unloaded")
+        run.trace(end, name, "back")
+    yield env.timeout(arrival - env.now)
+    carrier.cargo_t = 0.0
+    if feed.sink is None:
+        run.deliver(feed.lane, arrival, load_t)
+    else:
+        feed.sink.put(load_t)
+    if feed.far_index >= 0 and not feed.far_at_loading:
+        _far_row(run, feed, load_t, arrival)
+    del run.trains[trip]
+    yield env.timeout(end - arrival)
+    dispatch.idle_sets += 1
+    dispatch.notify()
+
+
+def _far_row(run: RunState, feed: RailFeed, tonnes: float, at_h: float) -> None:
+    """Far-end drayage as one aggregated row: as many truck trips as the train load needs."""
+    trips = max(1, math.ceil(tonnes / feed.far_payload_t - 1e-9))
+    seg = feed.far_segment
+    hours = seg.load_h + seg.loaded_h + seg.unload_h + seg.empty_h
+    run.recorder.leg(feed.far_index, feed.far_vt_index, tonnes, at_h, at_h + hours, 0.0, trips)

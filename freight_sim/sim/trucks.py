@@ -1,0 +1,137 @@
+"""The truck process: one generator per truck, few events per cycle.
+
+A cycle: (alert-day wait) -> (battery swap detour) -> take a payload from the source stockpile ->
+loading bay (FIFO booking) and loading -> loaded leg -> unloading -> empty return. When the cargo goes to a
+customer the whole cycle is one timeout (the delivery time is known when the truck leaves); when it goes
+to a station stockpile the truck also stops at the end of unloading to put the cargo there.
+"""
+
+from __future__ import annotations
+
+from freight_sim.sim.resources import FifoServers, Stock
+from freight_sim.sim.spec import Segment, VehicleType, quantise_t
+from freight_sim.sim.state import Carrier, RunState
+from freight_sim.sim.streams import GammaFactors
+
+
+class TruckPlan:
+    """What one truck needs, resolved once before the run."""
+
+    __slots__ = (
+        "name", "lane", "seg_index", "vt_index", "segment", "vehicle", "source", "sink", "bay", "factors",
+        "banned_by_day", "next_allowed_h", "station", "detour_km", "detour_h",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        lane: int,
+        seg_index: int,
+        vt_index: int,
+        segment: Segment,
+        vehicle: VehicleType,
+        source: Stock,
+        sink: Stock | None,
+        bay: FifoServers | None,
+        factors: GammaFactors | None,
+        banned_by_day: list[bool] | None,
+        next_allowed_h: list[float] | None,
+        station: FifoServers | None,
+        detour_km: float,
+        detour_h: float,
+    ) -> None:
+        self.name = name
+        self.lane = lane
+        self.seg_index = seg_index
+        self.vt_index = vt_index
+        self.segment = segment
+        self.vehicle = vehicle
+        self.source = source
+        self.sink = sink
+        self.bay = bay
+        self.factors = factors
+        self.banned_by_day = banned_by_day
+        self.next_allowed_h = next_allowed_h
+        self.station = station
+        self.detour_km = detour_km
+        self.detour_h = detour_h
+
+
+def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
+    """Generator of one truck's cycles; runs until the simulation stops."""
+    env = run.env
+    timeout = env.timeout
+    trace = run.trace
+    record = run.recorder.leg
+    deliver_day = run.delivered_by_day[plan.lane]
+    horizon = run.horizon_h
+    seg = plan.segment
+    vehicle = plan.vehicle
+    source, sink, bay, factors = plan.source, plan.sink, plan.bay, plan.factors
+    banned, next_allowed = plan.banned_by_day, plan.next_allowed_h
+    name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
+    payload = quantise_t(vehicle.payload_t)
+    load_h, unload_h = seg.load_h, seg.unload_h
+    loaded_h, empty_h = seg.loaded_h, seg.empty_h
+    battery = vehicle.refuel is not None
+    cycle_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + seg.empty_km * vehicle.kwh_per_km_empty
+    half_detour_kwh = 0.5 * plan.detour_km * vehicle.kwh_per_km_empty
+    half_detour_h = 0.5 * plan.detour_h
+    usable_kwh = vehicle.usable_kwh
+    station = plan.station
+    refuel_h = vehicle.refuel_h
+    extra_km = 0.0
+    f_loaded = f_empty = 1.0
+    while True:
+        now = env.now
+        if banned is not None and banned[int(now // 24.0)]:
+            if trace is not None:
+                trace(now, name, "alert_wait")
+            yield timeout(next_allowed[int(now // 24.0)] - now)
+            continue
+        if battery and carrier.soc_kwh - cycle_kwh < half_detour_kwh:
+            if trace is not None:
+                trace(now, name, "swap_detour")
+            yield timeout(half_detour_h)
+            now = env.now
+            start = station.book(now, refuel_h)
+            if trace is not None:
+                trace(start, name, "swap_start")
+            yield timeout(start - now + refuel_h + half_detour_h)
+            carrier.soc_kwh = usable_kwh - half_detour_kwh
+            extra_km += plan.detour_km
+            continue
+        if source.level_t >= payload and not source.has_waiters:
+            source.level_t -= payload
+        else:
+            yield source.wait_for(payload)
+            now = env.now
+            if banned is not None and banned[int(now // 24.0)]:
+                carrier.cargo_t, carrier.until_h = payload, float("inf")
+                if trace is not None:
+                    trace(now, name, "alert_wait_loaded")
+                yield timeout(next_allowed[int(now // 24.0)] - now)
+                now = env.now
+        start = now if bay is None else bay.book(now, load_h)
+        if factors is not None:
+            f_loaded, f_empty = factors.pair()
+        unloaded = start + load_h + loaded_h * f_loaded + unload_h
+        end = unloaded + empty_h * f_empty
+        carrier.cargo_t = payload
+        carrier.until_h = unloaded
+        carrier.soc_kwh -= cycle_kwh
+        record(seg_index, vt_index, payload, start, end, extra_km)
+        extra_km = 0.0
+        if trace is not None:
+            trace(start, name, "load_start")
+            trace(unloaded, name, "unloaded")
+            trace(end, name, "back")
+        if sink is None:
+            if unloaded < horizon:
+                deliver_day[int(unloaded // 24.0)] += payload
+            yield timeout(end - now)
+        else:
+            yield timeout(unloaded - now)
+            carrier.cargo_t = 0.0
+            sink.put(payload)
+            yield timeout(end - unloaded)
