@@ -17,8 +17,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a scenario file: schema, referenced files, network nodes and reachability."""
         from freight_sim.config import load_scenario
+        from freight_sim.errors import ConfigError
+        from freight_sim.network import network_problems
 
         with user_errors():
             loaded = load_scenario(file, set_)
             scenario = loaded.model
+            problems = network_problems(loaded)
+            if problems:
+                raise ConfigError(*problems)
             typer.echo(f"{file}: ok: scenario '{scenario.name}', {len(scenario.enterprises)} enterprises")
