@@ -1,9 +1,107 @@
-"""`freight-sim ratio`."""
+"""`freight-sim ratio RECORDS... --out DIR`: clean-transport ratio audit of enterprise shipment records."""
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from freight_sim.cli.common import user_errors
+
+MAX_ISSUE_LINES = 20
+
+
+class BreakdownOption(str, Enum):
+    month = "month"
+    material = "material"
+    direction = "direction"
+    mode = "mode"
+
+
+def _print_issues(records) -> None:  # noqa: ANN001 - RecordSet, imported lazily
+    shown = [issue for issue in records.issues if issue.severity in ("error", "warning")]
+    for issue in shown[:MAX_ISSUE_LINES]:
+        print(issue.format(), file=sys.stderr)
+    if len(shown) > MAX_ISSUE_LINES:
+        print(f"... {len(shown) - MAX_ISSUE_LINES} more: see rejected_rows.csv and warnings.csv", file=sys.stderr)
+
+
+def _print_table(summary: dict, out_dir: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    ratio = summary["clean_transport_ratio"]
+    title = f"Clean-transport ratio, profile {summary['rule_profile']}, by {summary['breakdown_by']}"
+    table = Table(title=title)
+    for name, justify in (("key", "left"), ("tonnes", "right"), ("clean t", "right"), ("ratio", "right")):
+        table.add_column(name, justify=justify)
+    for row in summary["breakdown"]:
+        table.add_row(str(row["key"]), f"{row['tonnes']:,.1f}", f"{row['clean_tonnes']:,.1f}", f"{row['ratio']:.1%}")
+    if ratio is not None:
+        table.add_row("overall", f"{summary['tonnes_total']:,.1f}", f"{summary['tonnes_clean']:,.1f}", f"{ratio:.1%}", style="bold")
+    console.print(table)
+    console.print(f"rows read {summary['rows_read']}, rejected {summary['rows_rejected']}, warnings {summary['warnings']}")
+    if ratio is not None:
+        verdict = "[green]compliant[/green]" if summary["compliant"] else "[red]not compliant[/red]"
+        console.print(f"target {summary['target']:.0%}: {verdict}")
+        what_if = summary["what_if"]
+        if what_if and what_if["tonnes_to_shift"] > 0:
+            text = f"to reach {what_if['target']:.0%}: shift {what_if['tonnes_to_shift']:,.1f} t from non-clean road to rail or new-energy trucks"
+            if what_if["truck_trips_to_shift"] is not None:
+                text += f" (~{what_if['truck_trips_to_shift']:,} truck trips at {what_if['tonnes_per_truck_trip']:.1f} t/trip"
+                if what_if["trucks_to_replace"] is not None:
+                    text += f"; ~{what_if['trucks_to_replace']:,} trucks to replace at {what_if['trips_per_truck']:.1f} trips per truck"
+                text += ")"
+            console.print(text)
+    console.print(f"outputs in {out_dir}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the `ratio` command to app."""
+
+    @app.command()
+    def ratio(
+        records: list[Path] = typer.Argument(..., help="record files: CSV (UTF-8 or GBK/GB18030) or Excel"),
+        out: Path = typer.Option(..., "--out", help="folder for ratio.csv, rejected_rows.csv, summary.json, scenario_snippet.yaml"),
+        profile: str = typer.Option("nev-counts", "--profile", help="clean-transport rule profile"),
+        by: BreakdownOption = typer.Option(BreakdownOption.month, "--by", help="breakdown of the ratio"),
+        sheet: str | None = typer.Option(None, "--sheet", help="read only this Excel sheet (default: all sheets)"),
+        target: float = typer.Option(0.8, "--target", min=0.0, max=1.0, help="clean-transport target ratio"),
+        as_json: bool = typer.Option(False, "--json", help="print summary.json instead of the table"),
+        enterprise_id: str | None = typer.Option(None, "--enterprise-id", help="enterprise id in the scenario snippet"),
+        enterprise_kind: str | None = typer.Option(None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"),
+    ) -> None:
+        """Clean-transport ratio from weighbridge / gate records, as an auditor computes it."""
+        from freight_sim.policy.profiles import get_profile
+        from freight_sim.records import audit, derive_snippet, load_aliases, read_records
+        from freight_sim.records.outputs import build_summary, write_outputs
+
+        from freight_sim.config.scenario import EnterpriseKind
+
+        kinds = [kind.value for kind in EnterpriseKind]
+        if enterprise_kind is not None and enterprise_kind not in kinds:
+            raise typer.BadParameter(f"{enterprise_kind!r} is not one of {', '.join(kinds)}", param_hint="--kind")
+        with user_errors():
+            rule = get_profile(profile)
+            aliases = load_aliases()
+            records_read = read_records(records, sheet=sheet, aliases=aliases)
+            result = audit(records_read.frame, rule, target, by.value)
+            try:
+                snippet = derive_snippet(records_read.frame, aliases, enterprise_id, kind=enterprise_kind)
+                note = "scenario_snippet.yaml"
+            except ValueError as exc:
+                snippet, note = None, f"not written: {exc}"
+            summary = build_summary(records_read, result, note)
+            write_outputs(out, records_read, result, summary, snippet)
+        _print_issues(records_read)
+        if as_json:
+            typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        else:
+            _print_table(summary, out)
+        if result.ratio is None:
+            print("error: no accepted rows: cannot compute a ratio (see rejected_rows.csv)", file=sys.stderr)
+            raise typer.Exit(1)
