@@ -1,0 +1,120 @@
+"""Electricity factors (``fleets/grid_factors.yaml``) and their resolution from a scenario's grid setting.
+
+A grid factor is kg CO2 per kWh consumed, with the upstream pollutants of the power stations per kWh
+consumed (per kWh of thermal output x the thermal share of generation). Three ways to choose one
+(``freight_sim.config.scenario.GridSetting``):
+
+- named: ``factor: shanxi-2023`` -> the table row as is;
+- user value: ``kg_co2_per_kwh: x`` -> CO2 = x; the thermal share is inferred as x divided by the
+  named row's CO2 per kWh of thermal output (``kg / thermal_share``), capped at 1, and scales the
+  upstream pollutants;
+- new-energy case: ``new_energy_share: s`` -> the thermal part shrinks to ``1 - s``:
+  ``kg = kg_named * (1 - s) / thermal_share_named``, upstream pollutants per kWh thermal x ``(1 - s)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from freight_sim.config.scenario import GridSetting
+from freight_sim.errors import ConfigError
+from freight_sim.fleet.datafile import Strict, bounded, load_data_file, resolve_data_path
+
+
+class GridRow(Strict):
+    label: str = Field(min_length=1)
+    kg_co2_per_kwh: bounded("kg/kWh", 0.05, 1.5)
+    thermal_share: bounded("1", 0.05, 1.0)
+
+
+class UpstreamPerThermalKwh(Strict):
+    nox_g_per_kwh: bounded("g/kWh", 0.0, 3.0)
+    so2_g_per_kwh: bounded("g/kWh", 0.0, 3.0)
+    pm_g_per_kwh: bounded("g/kWh", 0.0, 1.0)
+
+
+class GridFile(Strict):
+    default: str
+    charging_loss_share: bounded("1", 0.0, 0.3)
+    upstream_per_thermal_kwh: UpstreamPerThermalKwh
+    grids: dict[str, GridRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_known(self) -> GridFile:
+        if self.default not in self.grids:
+            raise ValueError(f"default {self.default!r} is not one of the grids: {', '.join(sorted(self.grids))}")
+        return self
+
+
+@dataclass(frozen=True)
+class GridFactor:
+    """Resolved electricity factor; pollutants per kWh consumed; charging loss as a share of wall energy."""
+
+    label: str
+    kg_co2_per_kwh: float
+    nox_g_per_kwh: float
+    so2_g_per_kwh: float
+    pm_g_per_kwh: float
+    thermal_share: float
+    charging_loss_share: float
+
+
+@dataclass(frozen=True)
+class GridTable:
+    default: str
+    charging_loss_share: float
+    nox_g_per_thermal_kwh: float
+    so2_g_per_thermal_kwh: float
+    pm_g_per_thermal_kwh: float
+    grids: dict[str, tuple[str, float, float]]  # name -> (label, kg CO2/kWh, thermal share)
+    path: Path
+
+    def factor(self, name: str, thermal_share: float | None = None, kg_co2_per_kwh: float | None = None, label: str | None = None) -> GridFactor:
+        """The named row, optionally with another thermal share or CO2 value."""
+        if name not in self.grids:
+            raise ConfigError(f"accounting.grid.factor: unknown grid factor {name!r} (in {self.path}); known: {', '.join(sorted(self.grids))}")
+        row_label, kg, share = self.grids[name]
+        share = share if thermal_share is None else thermal_share
+        return GridFactor(
+            label=label or row_label,
+            kg_co2_per_kwh=kg if kg_co2_per_kwh is None else kg_co2_per_kwh,
+            nox_g_per_kwh=self.nox_g_per_thermal_kwh * share,
+            so2_g_per_kwh=self.so2_g_per_thermal_kwh * share,
+            pm_g_per_kwh=self.pm_g_per_thermal_kwh * share,
+            thermal_share=share,
+            charging_loss_share=self.charging_loss_share,
+        )
+
+
+def load_grid_table(path: Path | str | None = None) -> GridTable:
+    """Load the grid factor table (``None`` or ``'bundled'``: ``fleets/grid_factors.yaml``)."""
+    file_path = resolve_data_path(path, "grid_factors.yaml")
+    f, _ = load_data_file(GridFile, file_path)
+    up = f.upstream_per_thermal_kwh
+    return GridTable(
+        default=f.default,
+        charging_loss_share=float(f.charging_loss_share.value),
+        nox_g_per_thermal_kwh=float(up.nox_g_per_kwh.value),
+        so2_g_per_thermal_kwh=float(up.so2_g_per_kwh.value),
+        pm_g_per_thermal_kwh=float(up.pm_g_per_kwh.value),
+        grids={k: (r.label, float(r.kg_co2_per_kwh.value), float(r.thermal_share.value)) for k, r in sorted(f.grids.items())},
+        path=file_path,
+    )
+
+
+def grid_factor(settings: GridSetting, table: GridTable) -> GridFactor:
+    """Resolve a scenario's grid setting against the table (formulas in the module docstring)."""
+    name = settings.factor or table.default
+    named = table.factor(name)
+    if settings.kg_co2_per_kwh is not None:
+        kg = settings.kg_co2_per_kwh
+        share = min(1.0, kg / (named.kg_co2_per_kwh / named.thermal_share))
+        return table.factor(name, thermal_share=share, kg_co2_per_kwh=kg, label=f"user {kg:g} kg/kWh (pollutants scaled from {name})")
+    if settings.new_energy_share is not None:
+        fossil = 1.0 - settings.new_energy_share
+        kg = named.kg_co2_per_kwh * fossil / named.thermal_share
+        return table.factor(name, thermal_share=fossil, kg_co2_per_kwh=kg, label=f"{named.label}, {settings.new_energy_share:.0%} new energy")
+    return named
