@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from freight_sim.config.loader import validate
 from freight_sim.config.yaml_source import SourceMap, read_config_file
@@ -67,11 +67,12 @@ class SampleSettings(_Strict):
     second_order: bool = Field(False, description="Sobol: also second-order indices (N*(2D+2) runs instead of N*(D+2))")
     num_levels: int = Field(4, ge=2, le=64, description="Morris grid levels")
 
-    @model_validator(mode="after")
-    def _sobol_power_of_two(self) -> SampleSettings:
-        if self.method == "sobol" and self.n & (self.n - 1):
-            raise ValueError(f"sobol needs n to be a power of 2, got {self.n}")
-        return self
+    @field_validator("n")
+    @classmethod
+    def _sobol_power_of_two(cls, n: int, info: ValidationInfo) -> int:
+        if info.data.get("method") == "sobol" and n & (n - 1):
+            raise ValueError(f"sobol needs n to be a power of 2, got {n}")
+        return n
 
 
 class Generate(_Strict):
@@ -104,15 +105,6 @@ class ExperimentSpec(_Strict):
     seed: int = Field(20261124, ge=0, description="root seed; replication r gets child r of SeedSequence(seed)")
     simulation: dict[str, Any] = Field(default_factory=dict, description="simulation settings applied to every run (e.g. days)")
     report: ReportHint = Field(default_factory=ReportHint)
-
-    @field_validator("variants")
-    @classmethod
-    def _set_is_a_list_of_overrides(cls, variants: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        for name, patch in variants.items():
-            overrides = patch.get("set", [])
-            if not isinstance(overrides, list) or not all(isinstance(o, str) and "=" in o for o in overrides):
-                raise ValueError(f"variant {name}: 'set' must be a list of 'dotted.path=value' texts")
-        return variants
 
     @field_validator("sweep")
     @classmethod
@@ -151,8 +143,25 @@ def load_experiment(path: Path | str) -> Experiment:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: (top level): expected a mapping of fields, got {type(data).__name__}")
     spec = validate(ExperimentSpec, data, smap)
+    _check_variant_overrides(spec, smap)
     experiment = Experiment(spec, path, smap)
     base_path = experiment.base_path
     if not base_path.is_file():
         raise ConfigError(f"{smap.where(('base',))}: base: scenario file not found: {base_path}")
     return experiment
+
+
+def _check_variant_overrides(spec: ExperimentSpec, smap: SourceMap) -> None:
+    """Each variant's ``set:`` is a list of ``dotted.path=value`` texts."""
+    lines = []
+    for name, patch in spec.variants.items():
+        overrides = patch.get("set", [])
+        if not isinstance(overrides, list):
+            lines.append(f"{smap.where(('variants', name, 'set'))}: variants.{name}.set: expected a list of dotted.path=value")
+            continue
+        for i, text in enumerate(overrides):
+            if not isinstance(text, str) or "=" not in text:
+                where = smap.where(("variants", name, "set", i))
+                lines.append(f"{where}: variants.{name}.set.{i}: expected dotted.path=value, got {text!r}")
+    if lines:
+        raise ConfigError(*lines)

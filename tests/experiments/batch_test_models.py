@@ -114,3 +114,23 @@ def stops_after(loaded, seed: int | None = None, counter_dir: str = "", limit: i
         raise KeyboardInterrupt
     (Path(counter_dir) / f"run-{seed}-{loaded.model.simulation.days}-{started}").touch()
     return queue_model(loaded, seed)
+
+
+def dies_always(loaded, seed: int | None = None, description: str = "die") -> Output:
+    """Kill the worker process on every attempt of a matching run."""
+    if loaded.model.description == description:
+        os._exit(4)
+    return queue_model(loaded, seed)
+
+
+def exits_after(loaded, seed: int | None = None) -> Output:
+    """End the whole process (as a crash would) once ``$BATCH_TEST_LIMIT`` runs have finished.
+
+    Finished runs are counted as files in ``$BATCH_TEST_COUNTER_DIR``.
+    """
+    counter = Path(os.environ["BATCH_TEST_COUNTER_DIR"])
+    if len(list(counter.iterdir())) >= int(os.environ["BATCH_TEST_LIMIT"]):
+        os._exit(9)
+    output = queue_model(loaded, seed)
+    (counter / f"run-{seed}-{loaded.model.name}-{len(list(counter.iterdir()))}").touch()
+    return output
