@@ -1,0 +1,131 @@
+"""Clean-transport ratio from leg records, per enterprise and for the city, under a rule profile.
+
+Method (works on full or aggregated leg rows):
+
+1. A shipment group is (enterprise, flow, chain). Its tonnes are counted once, from its ``gate`` rows
+   (the movement crossing the owning enterprise's gate): drayage + rail counts the gate drayage tonnes,
+   not the rail tonnes again.
+2. Each leg of the chain is a (segment, gate) pair of rows; within a leg, the vehicle types share the
+   leg's tonnes. The engine draws the vehicles of each leg from independent pools, so a shipment's
+   vehicle on one leg is independent of its vehicle on another: the chain's clean share is the sum, over
+   every combination of one vehicle type per leg, of the product of the legs' tonne shares, for the
+   combinations that ``RuleProfile.chain_is_clean`` accepts. Under ``gate_leg`` this equals the gate
+   leg's clean tonne share, under ``long_haul`` the long-haul leg's, under ``all_legs`` the product of
+   the legs' clean shares. Clean tonnes = shipment tonnes x clean share.
+3. Counterparts: when a chain's rows touch the node of another enterprise (``enterprises_nodes``), the
+   shipment's tonnes also count for that enterprise, judged with ``gate`` set on the legs that touch its
+   node (e.g. the far drayage truck that delivers to it).
+4. City ratio = sum of clean tonnes / sum of tonnes over the per-enterprise table (tonnes moved between
+   two listed enterprises count at both gates, as both enterprises report them).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from freight_sim.errors import ModelError
+from freight_sim.fleet.catalog import FleetCatalog
+from freight_sim.policy.profiles import Movement, RuleProfile
+
+RATIO_COLUMNS = ("enterprise", "flow", "chain", "segment", "gate", "mode", "vehicle_type", "origin", "destination", "tonnes")
+_GROUP = ["enterprise", "flow", "chain"]
+_LEG = ["segment", "gate"]
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One leg of a shipment chain: vehicle options with tonne shares, and the nodes it touches."""
+
+    segment: str
+    gate: bool
+    options: tuple[tuple[Movement, float], ...]  # movement with gate=False, long_haul set; tonne share
+    nodes: frozenset[str]
+
+
+def _movement(catalog: FleetCatalog, vehicle_type: str, mode: str, segment: str) -> Movement:
+    vehicle = catalog.vehicle(vehicle_type)
+    return Movement(mode=mode, powertrain=vehicle.powertrain, standard=vehicle.standard, long_haul=segment == "long_haul")
+
+
+def _clean_share(profile: RuleProfile, legs: list[_Leg], gates: list[bool], cache: dict) -> float:
+    """Tonne-weighted share of vehicle combinations whose chain the profile judges clean."""
+    share = 0.0
+    for combination in itertools.product(*(leg.options for leg in legs)):
+        weight = float(np.prod([w for _, w in combination]))
+        if weight == 0.0:
+            continue
+        chain = tuple(Movement(m.mode, m.powertrain, m.standard, gate, m.long_haul) for (m, _), gate in zip(combination, gates))
+        if chain not in cache:
+            cache[chain] = profile.chain_is_clean(chain)
+        if cache[chain]:
+            share += weight
+    return share
+
+
+def _chain_legs(rows: pd.DataFrame, catalog: FleetCatalog, movements: dict) -> list[_Leg]:
+    legs = []
+    for (segment, gate), leg_rows in rows.groupby(_LEG, sort=True, observed=True):
+        by_vehicle = leg_rows.groupby(["vehicle_type", "mode"], sort=True, observed=True)["tonnes"].sum()
+        total = float(by_vehicle.sum())
+        options = []
+        for (vehicle_type, mode), tonnes in by_vehicle.items():
+            key = (vehicle_type, mode, segment)
+            if key not in movements:
+                movements[key] = _movement(catalog, str(vehicle_type), str(mode), str(segment))
+            options.append((movements[key], float(tonnes) / total if total > 0 else 1.0 / len(by_vehicle)))
+        nodes = frozenset(map(str, pd.unique(leg_rows[["origin", "destination"]].to_numpy().ravel())))
+        legs.append(_Leg(str(segment), bool(gate), tuple(options), nodes))
+    return legs
+
+
+def clean_ratio_from_legs(
+    legs: pd.DataFrame,
+    catalog: FleetCatalog,
+    profile: RuleProfile,
+    enterprises_nodes: Mapping[str, str],
+    target: float | None = None,
+) -> tuple[pd.DataFrame, float]:
+    """Per-enterprise ``[enterprise, tonnes, clean_tonnes, ratio(, compliant)]`` and the city ratio.
+
+    ``enterprises_nodes`` maps enterprise id -> its gate node. ``target``: add a ``compliant`` column
+    (ratio >= target; an enterprise without tonnes has ratio NaN and is not marked compliant).
+    """
+    missing = [c for c in RATIO_COLUMNS if c not in legs.columns]
+    if missing:
+        raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
+    node_owner = {node: enterprise for enterprise, node in enterprises_nodes.items()}
+    # Collapse to one row per (group, leg, vehicle, nodes) first: the loop below runs per group, not per row.
+    compact = legs.groupby(_GROUP + _LEG + ["vehicle_type", "mode", "origin", "destination"], observed=True, sort=True)["tonnes"].sum().reset_index()
+    tonnes: dict[str, float] = defaultdict(float)
+    clean: dict[str, float] = defaultdict(float)
+    cache: dict = {}
+    movements: dict = {}
+    for (enterprise, flow, chain), rows in compact.groupby(_GROUP, sort=True, observed=True):
+        enterprise = str(enterprise)
+        chain_legs = _chain_legs(rows, catalog, movements)
+        gate_tonnes = float(rows.loc[rows["gate"].astype(bool), "tonnes"].sum())
+        if not any(leg.gate for leg in chain_legs):
+            raise ModelError(f"enterprise {enterprise}, flow {flow}, chain {chain}: no leg row has gate=True, so its tonnes cannot be counted")
+        tonnes[enterprise] += gate_tonnes
+        clean[enterprise] += gate_tonnes * _clean_share(profile, chain_legs, [leg.gate for leg in chain_legs], cache)
+        own_node = enterprises_nodes.get(enterprise)
+        touched = sorted({node_owner[n] for leg in chain_legs for n in leg.nodes if n in node_owner and n != own_node} - {enterprise})
+        for other in touched:
+            gates = [enterprises_nodes[other] in leg.nodes for leg in chain_legs]
+            tonnes[other] += gate_tonnes
+            clean[other] += gate_tonnes * _clean_share(profile, chain_legs, gates, cache)
+    names = sorted(set(enterprises_nodes) | set(tonnes))
+    table = pd.DataFrame({"enterprise": names, "tonnes": [tonnes[n] for n in names], "clean_tonnes": [clean[n] for n in names]})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["ratio"] = np.where(table["tonnes"] > 0, table["clean_tonnes"] / table["tonnes"].where(table["tonnes"] > 0, 1.0), np.nan)
+    if target is not None:
+        table["compliant"] = table["ratio"].ge(target).fillna(False).astype(bool)
+    total = float(table["tonnes"].sum())
+    city = float(table["clean_tonnes"].sum() / total) if total > 0 else float("nan")
+    return table, city
