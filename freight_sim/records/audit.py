@@ -27,11 +27,15 @@ def clean_mask(frame: pd.DataFrame, profile: RuleProfile) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     parts = frame[["mode", "fuel", "standard"]].astype(object)
     codes, combos = pd.MultiIndex.from_frame(parts.where(parts.notna(), "")).factorize()
-    verdicts = np.array(
-        [profile.is_clean(mode, fuel or None, standard or None) for mode, fuel, standard in combos],
-        dtype=bool,
-    )
+    verdicts = np.array([_is_clean(profile, mode, fuel, standard) for mode, fuel, standard in combos], dtype=bool)
     return verdicts[codes]
+
+
+def _is_clean(profile: RuleProfile, mode: str, fuel: str, standard: str) -> bool:
+    """A road row without fuel type has an unknown powertrain: not clean, whatever its standard."""
+    if mode == "road" and not fuel:
+        return False
+    return profile.is_clean(mode, fuel or None, standard or None)
 
 
 def _keys(frame: pd.DataFrame, by: str) -> pd.Series:
