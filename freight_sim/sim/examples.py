@@ -99,3 +99,72 @@ def siding_spec(
         terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t),),
         corridors=(Corridor("C1", paths_per_day, maintenance[0], maintenance[1]),),
     )
+
+
+def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_legs: bool = True, travel_time_cv: float = 0.1) -> ModelSpec:
+    """A city-sized illustrative model: each enterprise ships 1-4 Mt/yr by road, by drayage to one of two
+    public stations and (every third enterprise) from its own siding; a third of the trucks swap batteries."""
+    n_days = math.ceil(days)
+    enterprises, stockpiles, lanes = [], [], []
+    terminals = [
+        RailTerminal("ST_A", "ST_A", "station", 3000.0, 2, 6, 5000.0),
+        RailTerminal("ST_B", "ST_B", "station", 3000.0, 2, 6, 5000.0),
+    ]
+    corridors = [Corridor("C_A", 60.0, 2.0, 2.0), Corridor("C_B", 60.0, 2.0, 2.0)]
+    swaps = [SwapStation(f"SW{i}", f"SW{i}", 4) for i in range(4)]
+    for e in range(n_enterprises):
+        eid = f"E{e + 1:02d}"
+        tpy = 1.0e6 + 3.0e6 * ((e * 37) % 10) / 9.0
+        enterprises.append(Enterprise(eid, eid, 60_000.0, 4, 0.25, 0.25))
+        road_km = 20.0 + (e * 13) % 60
+        shares = {"road": 0.6, "drayage_rail": 0.25, "rail_siding": 0.15} if e % 3 == 0 else {"road": 0.7, "drayage_rail": 0.3}
+        for chain, share in shares.items():
+            daily = tpy * share / 365.0
+            pile = len(stockpiles)
+            stockpiles.append(Stockpile(f"{eid}/{chain}", eid, 20_000.0 * share / 0.3 if chain != "road" else 30_000.0))
+            mix = _mix_for(e, daily, road_km if chain == "road" else 12.0, swaps)
+            if chain == "road":
+                segments = (road_segment(eid, f"CUST{e % 7}", road_km, 45.0, mix, source=pile),)
+            elif chain == "drayage_rail":
+                station = terminals[e % 2]
+                station_pile = len(stockpiles)
+                stockpiles.append(Stockpile(f"{station.id}/{eid}", station.id, math.inf))
+                segments = (
+                    road_segment(eid, station.id, 12.0, 35.0, mix, kind="gate_drayage", source=pile, sink=station_pile),
+                    _rail(station.id, "GW_EAST", 220.0, station_pile, station.id, corridors[e % 2].id, gate=False),
+                    Segment("far_drayage", "road", "GW_EAST", f"CUST{e % 5}", 15.0, 0.4, 15.0, 0.4, vehicle_type="diesel-cn5", load_h=0.25, unload_h=0.25),
+                )
+            else:
+                siding = RailTerminal(f"SD_{eid}", eid, "siding", 2000.0, 1, 2, 5000.0)
+                terminals.append(siding)
+                corridors.append(Corridor(f"C_{eid}", 24.0, 2.0, 2.0))
+                segments = (_rail(eid, "GW_EAST", 230.0, pile, siding.id, f"C_{eid}", gate=True),)
+            lanes.append(Lane(f"{eid}/out/{chain}", eid, "out", "coal", "out", chain, tpy * share, (daily,) * n_days, pile, segments))
+    return ModelSpec(
+        horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1), alert_levels=_alerts(n_days),
+        orange_bans=("diesel-cn3", "diesel-cn4"), red_bans=("diesel-cn3", "diesel-cn4", "diesel-cn5"),
+        enterprises=tuple(enterprises), stockpiles=tuple(stockpiles), lanes=tuple(lanes), vehicle_types=VEHICLES,
+        terminals=tuple(terminals), corridors=tuple(corridors), swap_stations=tuple(swaps),
+        travel_time_cv=travel_time_cv, record_legs=record_legs, name="synthetic-city",
+    )
+
+
+def _mix_for(e: int, daily_t: float, km: float, swaps: list[SwapStation]) -> tuple[PoolEntry, ...]:
+    """Trucks to carry ``daily_t`` with about 3.5 h of driving-and-handling per trip and 18 working h a day."""
+    cycle_h = 0.5 + 2 * km / 45.0
+    trucks = max(2, math.ceil(daily_t / 32.0 * cycle_h / 18.0 * 1.15))
+    bev = trucks // 3
+    station = swaps[e % len(swaps)].id
+    return (PoolEntry("diesel-cn5", trucks - bev), PoolEntry("bev-swap", bev, station, 8.0, 0.3))
+
+
+def _rail(origin: str, destination: str, km: float, source: int, terminal: str, corridor: str, gate: bool) -> Segment:
+    return Segment(
+        "long_haul", "rail", origin, destination, km, km / 50.0, km, km / 55.0, 1.0, source=source, sink=-1,
+        terminal=terminal, corridor=corridor, rail_unload_h=3.0, vehicle_type="rail-electric", gate=gate,
+    )
+
+
+def _alerts(n_days: int) -> tuple[int, ...]:
+    """Illustrative alert calendar: an orange day every 20th day of winter, a red day on day 15."""
+    return tuple(2 if d == 15 else 1 if (d % 365 < 60 or d % 365 > 320) and d % 20 == 0 else 0 for d in range(n_days))

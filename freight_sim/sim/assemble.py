@@ -1,0 +1,293 @@
+"""Turn a scenario (+ network, leg table, vehicle catalog, fleet mixes) into a ModelSpec.
+
+The only module that knows the config schema. It resolves chain allocation, counterpart routing (rail to
+the counterpart's rail node, far-end drayage by road from there), the public station for drayage, fleet
+mixes and truck counts (given per enterprise, or sized from the cycle time, the scenario's
+``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml), and the swap
+or charging station of each battery truck. It checks feasibility before the run: a battery truck whose
+cycle plus swap detour exceeds its usable battery, or with no reachable station, is a ConfigError.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from freight_sim.config.loader import Loaded
+from freight_sim.config.scenario import Scenario
+from freight_sim.config.yaml_source import dotted
+from freight_sim.errors import ConfigError, NetworkError
+from freight_sim.fleet import allocate_trucks, resolve_mix
+from freight_sim.network.defaults import load_defaults
+from freight_sim.sim import spec as S
+from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors
+from freight_sim.sim.operations import Operations, load_operations
+from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
+
+
+def _scenario_and_where(loaded_or_scenario: Loaded | Scenario):
+    if isinstance(loaded_or_scenario, Loaded):
+        return loaded_or_scenario.model, loaded_or_scenario.error
+    return loaded_or_scenario, lambda path, message: f"<scenario>:1: {dotted(path)}: {message}"
+
+
+def build_leg_requests(loaded_or_scenario: Loaded | Scenario, network) -> list[tuple[str, str, str]]:
+    """Every (origin, destination, mode) the scenario's lanes need, for ``build_leg_table``."""
+    scenario, where = _scenario_and_where(loaded_or_scenario)
+    return leg_requests(lane_routes(scenario, Routing(network), where))
+
+
+@dataclass
+class _TruckDraft:
+    """A road segment before its truck count is known."""
+
+    lane: int
+    enterprise: str
+    index: int
+    segment: S.Segment
+    mix: dict[str, float]
+    mix_field: tuple
+    need_trucks: float
+    entries: list = field(default_factory=list)
+
+
+class _Builder:
+    """Accumulates the parts of a ModelSpec while lanes are assembled."""
+
+    def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations) -> None:
+        self.sc, self.where, self.net, self.legs, self.catalog, self.mixes, self.ops = scenario, where, network, legs, catalog, mixes, ops
+        self.routing = Routing(network)
+        self.spur_kph = load_defaults().spur_speed_kph
+        self.n_days = math.ceil(scenario.simulation.days - 1e-9)
+        self.stockpiles: list[S.Stockpile] = []
+        self.terminals: dict[str, S.RailTerminal] = {}
+        self.corridors: dict[str, S.Corridor] = {}
+        self.swaps: dict[str, S.SwapStation] = {}
+        self.vehicles: dict[str, S.VehicleType] = {}
+        self.drafts: list[_TruckDraft] = []
+
+    # --- parts -------------------------------------------------------------------------------------
+
+    def pile(self, pile_id: str, node: str, capacity_t: float) -> int:
+        self.stockpiles.append(S.Stockpile(pile_id, node, capacity_t))
+        return len(self.stockpiles) - 1
+
+    def vehicle(self, vehicle_id: str, field_path: tuple) -> S.VehicleType:
+        if vehicle_id not in self.vehicles:
+            try:
+                v = self.catalog.vehicle(vehicle_id)
+            except ConfigError as exc:
+                raise ConfigError(self.where(field_path, str(exc).split(": ", 2)[-1])) from None
+            electric = v.energy_carrier == "electricity_kwh"
+            refuel_h = (v.swap_h if v.refuel == "swap" else v.charge_h) if v.refuel else 0.0
+            self.vehicles[vehicle_id] = S.VehicleType(
+                v.id, v.mode, v.payload_t, v.battery_kwh or 0.0, v.usable_battery_share or 1.0,
+                v.energy_per_km_loaded if electric else 0.0, v.energy_per_km_empty if electric else 0.0,
+                v.refuel if electric else None, refuel_h or 0.0, v.id,
+            )
+        return self.vehicles[vehicle_id]
+
+    def mix(self, mix, field_path: tuple) -> dict[str, float]:
+        try:
+            shares = resolve_mix(self.catalog, self.mixes, mix, self.sc.fleet.extra_mixes, field=dotted(field_path))
+        except ConfigError as exc:
+            raise ConfigError(*(self.where(field_path, line.split(": ", 1)[-1]) for line in exc.lines)) from None
+        for vid in shares:
+            self.vehicle(vid, field_path)
+        return shares
+
+    def leg(self, route: SegmentRoute, field_path: tuple):
+        try:
+            return self.legs.get(*route.route)
+        except NetworkError as exc:
+            raise ConfigError(self.where(field_path, str(exc))) from None
+
+    def public_terminal(self, station: str) -> str:
+        if station not in self.terminals:
+            o = self.ops
+            self.terminals[station] = S.RailTerminal(
+                station, station, "station", o.station_loading_rate_tph, o.station_loading_tracks, o.station_wagon_sets, o.station_train_load_t
+            )
+        return station
+
+    def corridor(self, origin: str, destination: str, paths_per_day: float) -> str:
+        cid = f"{origin}>{destination}"
+        if cid not in self.corridors:
+            m = self.sc.disruptions.rail_maintenance
+            self.corridors[cid] = S.Corridor(cid, paths_per_day, m.window_start_h, m.window_h)
+        return cid
+
+    # --- lanes -------------------------------------------------------------------------------------
+
+    def lane(self, index: int, route: LaneRoute) -> S.Lane:
+        ent = self.sc.enterprises[route.enterprise]
+        flow = ent.flows[route.flow]
+        at = ("enterprises", route.enterprise, "flows", route.flow)
+        lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
+        daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
+        capacity = ent.stockyard_capacity_t * route.tonnes_per_year / ent.tonnes_per_year
+        moving = [s for s in route.segments if s.kind != "far_drayage"]
+        if moving[0].mode == "rail":
+            train_load = self._rail_terminal(route, moving[0], ent)[1]
+            capacity = max(capacity, self.ops.min_train_loads_in_stockpile * train_load)
+        origin = self.pile(lane_id, moving[0].origin, capacity)
+        current = origin
+        segments = []
+        for seg in route.segments:
+            if seg.kind == "far_drayage":
+                segments.append(self._far(seg, route, ent, at))
+                continue
+            last = seg is moving[-1]
+            sink = -1 if last else self.pile(f"{lane_id}@{seg.destination}", seg.destination, math.inf)
+            if seg.mode == "rail":
+                segments.append(self._rail(seg, route, ent, at, current, sink))
+            elif seg.mode == "conveyor":
+                leg = self.leg(seg, at)
+                segments.append(S.Segment("direct", "conveyor", seg.origin, seg.destination, leg.distance_km, leg.hours, 0.0, 0.0,
+                                          source=current, vehicle_type=self.vehicle("conveyor-belt", at).id, gate=True))
+            else:
+                segments.append(self._road(index, len(segments), seg, route, ent, flow, at, current, sink, daily))
+            current = sink
+        return S.Lane(lane_id, route.enterprise, route.flow, flow.commodity, flow.direction, route.chain, route.tonnes_per_year, daily, origin, tuple(segments))
+
+    def _mix_field(self, route: LaneRoute, kind: str) -> tuple[tuple, object]:
+        ent = self.sc.enterprises[route.enterprise]
+        if kind == "direct":
+            return ("enterprises", route.enterprise, "fleet_mix"), ent.fleet_mix
+        if ent.drayage_fleet_mix is not None:
+            return ("enterprises", route.enterprise, "drayage_fleet_mix"), ent.drayage_fleet_mix
+        return ("fleet", "drayage_mix"), self.sc.fleet.drayage_mix
+
+    def _road(self, lane, index, seg, route, ent, flow, at, source, sink, daily) -> S.Segment:
+        leg = self.leg(seg, at)
+        out = flow.direction == "out"
+        from_station = seg.kind == "gate_drayage" and not out
+        load_h = self.ops.station_truck_loading_h if from_station else ent.truck_loading_h
+        unload_h = self.ops.station_truck_unloading_h if (seg.kind == "gate_drayage" and out) else ent.unloading_h
+        segment = S.Segment(
+            seg.kind, "road", seg.origin, seg.destination, leg.distance_km, leg.hours, leg.distance_km, leg.hours,
+            source=source, sink=sink, bay_site=route.enterprise if out else None, load_h=load_h, unload_h=unload_h, gate=True,
+        )
+        mix_field, mix_value = self._mix_field(route, seg.kind)
+        shares = self.mix(mix_value, mix_field)
+        payload = sum(share * self.vehicles[v].payload_t for v, share in shares.items())
+        cycle_h = load_h + unload_h + 2 * leg.hours
+        trips_per_truck = min(self.sc.fleet.target_trips_per_truck_day, self.ops.operating_h_per_day / max(cycle_h, 1e-9))
+        need = self.ops.fleet_margin * max(daily, default=0.0) / payload / trips_per_truck
+        self.drafts.append(_TruckDraft(lane, route.enterprise, index, segment, shares, mix_field, need))
+        return segment
+
+    def _rail_terminal(self, route: LaneRoute, seg: SegmentRoute, ent) -> tuple[str, float]:
+        out = self.sc.enterprises[route.enterprise].flows[route.flow].direction == "out"
+        if route.chain == "rail_siding" and out:
+            sd = ent.siding
+            tid = f"SD_{route.enterprise}"
+            self.terminals.setdefault(tid, S.RailTerminal(tid, ent.node, "siding", sd.loading_rate_tph, 1, sd.wagon_sets, sd.train_load_t))
+            return tid, sd.train_load_t
+        return self.public_terminal(seg.origin), self.ops.station_train_load_t
+
+    def _rail(self, seg, route, ent, at, source, sink) -> S.Segment:
+        leg = self.leg(seg, at)
+        km, hours = leg.distance_km, leg.hours
+        if route.chain == "rail_siding":
+            km += ent.siding.spur_km
+            hours += ent.siding.spur_km / self.spur_kph
+        terminal, _ = self._rail_terminal(route, seg, ent)
+        corridor = self.corridor(*seg.route[:2], leg.paths_per_day)
+        traction = "rail-electric" if leg.electrified_share >= 0.5 or "rail-diesel" not in self.catalog.vehicles else "rail-diesel"
+        return S.Segment(
+            "long_haul", "rail", seg.origin, seg.destination, km, hours, km, hours, leg.electrified_share, source=source, sink=sink,
+            terminal=terminal, corridor=corridor, rail_unload_h=self.ops.train_unloading_h, vehicle_type=self.vehicle(traction, at).id,
+            gate=route.chain == "rail_siding",
+        )
+
+    def _far(self, seg, route, ent, at) -> S.Segment:
+        leg = self.leg(seg, at)
+        mix_field, mix_value = self._mix_field(route, "far_drayage")
+        shares = self.mix(mix_value, mix_field)
+        main = min(shares, key=lambda v: (-shares[v], v))
+        return S.Segment("far_drayage", "road", seg.origin, seg.destination, leg.distance_km, leg.hours, leg.distance_km, leg.hours,
+                         vehicle_type=main, load_h=self.ops.station_truck_loading_h, unload_h=ent.unloading_h)
+
+    # --- trucks ------------------------------------------------------------------------------------
+
+    def truck_counts(self) -> dict[int, int]:
+        """Trucks per draft: sized from need, or the enterprise's given count split by need (largest remainder)."""
+        counts = {i: max(1, math.ceil(d.need_trucks - 1e-9)) for i, d in enumerate(self.drafts)}
+        by_enterprise: dict[str, list[int]] = {}
+        for i, d in enumerate(self.drafts):
+            by_enterprise.setdefault(d.enterprise, []).append(i)
+        for eid, ids in by_enterprise.items():
+            given = self.sc.enterprises[eid].trucks
+            if given is None:
+                continue
+            total_need = sum(self.drafts[i].need_trucks for i in ids) or 1.0
+            shares = {str(i): self.drafts[i].need_trucks / total_need for i in ids}
+            split = allocate_trucks(shares, given) if any(shares.values()) else allocate_trucks({str(i): 1.0 for i in ids}, given)
+            for i in ids:
+                counts[i] = max(1, split[str(i)])
+        return counts
+
+    def pool(self, draft: _TruckDraft, n_trucks: int) -> tuple[S.PoolEntry, ...]:
+        entries = []
+        for vid, count in allocate_trucks(draft.mix, n_trucks).items():
+            if count == 0:
+                continue
+            vt = self.vehicles[vid]
+            if vt.refuel is None:
+                entries.append(S.PoolEntry(vid, count))
+                continue
+            seg = draft.segment
+            try:
+                station, km, hours = self.routing.energy_station(seg.origin, vt.refuel)
+            except NetworkError:
+                raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {seg.origin}")) from None
+            need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
+            if need > vt.usable_kwh:
+                raise ConfigError(self.where(draft.mix_field, (
+                    f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
+                    f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)")))
+            sid = f"{station}/{vt.refuel}"
+            bays = int(self.net.nodes.at[station, "swap_bays" if vt.refuel == "swap" else "charge_points"])
+            self.swaps.setdefault(sid, S.SwapStation(sid, station, bays))
+            entries.append(S.PoolEntry(vid, count, sid, 2 * km, 2 * hours))
+        return tuple(entries)
+
+
+def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None) -> S.ModelSpec:
+    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days."""
+    scenario, where = _scenario_and_where(loaded_or_scenario)
+    sim = scenario.simulation
+    seed = sim.seed if seed is None else seed
+    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations())
+    routes = lane_routes(scenario, b.routing, where)
+    lanes = [b.lane(i, r) for i, r in enumerate(routes)]
+    counts = b.truck_counts()
+    for i, draft in enumerate(b.drafts):
+        lane = lanes[draft.lane]
+        segments = list(lane.segments)
+        segments[draft.index] = replace(draft.segment, pool=b.pool(draft, counts[i]))
+        lanes[draft.lane] = replace(lane, segments=tuple(segments))
+    for i, outage in enumerate(scenario.disruptions.outages):
+        if outage.enterprise not in scenario.enterprises:
+            raise ConfigError(where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}"))
+    enterprises = tuple(
+        S.Enterprise(
+            eid, e.node, e.stockyard_capacity_t, e.loading_bays, e.truck_loading_h, e.unloading_h,
+            outage_factors([(o.start, o.days) for o in scenario.disruptions.outages if o.enterprise == eid], sim.start_date, b.n_days),
+        )
+        for eid, e in sorted(scenario.enterprises.items())
+    )
+    alerts = scenario.disruptions.alerts
+    spec = S.ModelSpec(
+        horizon_h=sim.days * 24.0, warmup_h=sim.warmup_days * 24.0, start_date=sim.start_date,
+        alert_levels=alert_levels(alerts, sim.start_date, b.n_days, seed),
+        orange_bans=tuple(alerts.orange_bans), red_bans=tuple(alerts.red_bans),
+        enterprises=enterprises, stockpiles=tuple(b.stockpiles), lanes=tuple(lanes),
+        vehicle_types=tuple(b.vehicles[v] for v in sorted(b.vehicles)),
+        terminals=tuple(b.terminals[t] for t in sorted(b.terminals)), corridors=tuple(b.corridors[c] for c in sorted(b.corridors)),
+        swap_stations=tuple(b.swaps[s] for s in sorted(b.swaps)), travel_time_cv=sim.travel_time_cv, record_legs=sim.record_legs,
+        demand_step_h=b.ops.demand_step_h, name=scenario.name,
+    )
+    S.check_spec(spec)
+    return spec
