@@ -20,8 +20,6 @@ __all__ = [
 
 
 def network_problems(loaded) -> list[str]:
-    """Load the scenario's network and return every network and scenario-vs-network problem as
-    ``FILE:LINE: dotted.field: message`` lines (network-wide problems are located at ``network``)."""
-    net = load_network(loaded)
-    lines = [loaded.error(("network",), problem) for problem in check_network(net)]
-    return lines + check_scenario(loaded, net)
+    """Load the scenario's network and return every problem of the scenario against it as
+    ``FILE:LINE: dotted.field: message`` lines (empty when the scenario fits the network)."""
+    return check_scenario(loaded, load_network(loaded))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -146,7 +147,8 @@ def load_network_source(
         if not (folder / "nodes.csv").is_file():
             names = ", ".join(available_bundled_networks()) or "none"
             raise ConfigError(f"<network>:1: network.bundled: no bundled network '{source.bundled}' (available: {names})")
-        return load_csv_network(folder / "nodes.csv", folder / "edges.csv", defaults)
+        net = load_csv_network(folder / "nodes.csv", folder / "edges.csv", defaults)
+        return dataclasses.replace(net, source=f"bundled network '{source.bundled}'")
     if source.graphml is not None:
         return load_graphml_network(file(source.graphml), defaults)
     if source.nodes_csv is not None:

@@ -125,7 +125,8 @@ def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
             wants_rail = siding_built or any(shares.get(c, 0.0) > 0 for c in RAIL_CHAINS)
             if not wants_rail:
                 continue
-            far = reach.rail_components(flow.counterpart, by_road=True)
+            # a plant at the far end can be served by drayage from a freight station; a gateway must be on rail
+            far = reach.rail_components(flow.counterpart, by_road=net.kind(flow.counterpart) == "plant")
             if not far:
                 problems.append(loaded.error(shares_path, f"rail chain requested but counterpart '{flow.counterpart}' has no rail station reachable"))
                 continue
