@@ -82,8 +82,8 @@ class AliasTable:
         canonical = self.columns.get(name_key)
         if canonical is None:
             return None
-        if canonical in WEIGHT_COLUMNS and unit_key in self.weight_units:
-            return HeaderMatch(canonical, self.weight_units[unit_key], unit_key)
+        if canonical in WEIGHT_COLUMNS:
+            return HeaderMatch(canonical, self.weight_units.get(unit_key), unit_key)
         return HeaderMatch(canonical)
 
     def unit_of(self, text: Any) -> tuple[float, str] | None:

@@ -52,6 +52,12 @@ def check_structure(table: RawTable, layout: HeaderLayout) -> None:
     for name, columns in layout.duplicates.items():
         listed = ", ".join(f"{table.source.column_label(c.position + 1)} {c.header_text!r}" for c in columns)
         lines.append(f"{where}:{table.source.column_label(columns[1].position + 1)}: duplicate column {name}: {listed} mean the same; keep one")
+    for column in layout.columns.values():
+        if column.unit_label is not None and column.tonnes_per_unit is None:
+            lines.append(
+                f"{where}:{table.source.column_label(column.position + 1)}: unknown weight unit {column.unit_label!r} in"
+                f" {column.header_text!r}; use 吨/t or kg/公斤/千克"
+            )
     present = set(layout.columns) | set(layout.duplicates)
     for name in REQUIRED_COLUMNS:
         if name in present:

@@ -26,6 +26,7 @@ class HeaderColumn:
     position: int
     header_text: str
     tonnes_per_unit: float | None = None
+    unit_label: str | None = None  # unit written in the header, when any
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _layout(header_rows: tuple[int, ...], texts: list[str], units: list[tuple[fl
         factor = match.tonnes_per_unit
         if factor is None and units[position] is not None:
             factor = units[position][0]
-        found.setdefault(match.canonical, []).append(HeaderColumn(match.canonical, position, text.strip(), factor))
+        found.setdefault(match.canonical, []).append(HeaderColumn(match.canonical, position, text.strip(), factor, match.unit_label))
     filled = [i for i, text in enumerate(texts) if text.strip()]
     width = filled[-1] + 1 if filled else 0
     return HeaderLayout(
