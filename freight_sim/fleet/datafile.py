@@ -21,14 +21,15 @@ from freight_sim.paths import fleets_dir
 
 M = TypeVar("M", bound=BaseModel)
 
-# Factors a misplaced unit prefix, a "per 100" basis or minutes-for-hours multiply a value by, with examples.
+# Factors a misplaced unit prefix or a "per 100" basis multiply a value by, most common first, with
+# examples; time units apart.
 _SLIP_FACTORS = {
     1000.0: "g for kg, Wh for kWh, kg for t",
     100.0: "per 100 km for per km, percent for a share",
-    60.0: "minutes for hours",
     10_000.0: "per 10^4 t-km for per t-km",
     1e6: "g for t, mg for kg",
 }
+_TIME_SLIP_FACTORS = {60.0: "minutes for hours", 3600.0: "seconds for hours"}
 
 
 class Strict(BaseModel):
@@ -46,8 +47,8 @@ class Quantity(Strict):
 
 
 def _slip_hint(value: float, low: float, high: float, unit: str) -> str:
-    """Explain a value outside its bounds by the unit slip that would explain it, if one does."""
-    for factor, examples in _SLIP_FACTORS.items():
+    """Explain a value outside its bounds by the most common unit slip that would explain it, if one does."""
+    for factor, examples in (_TIME_SLIP_FACTORS if unit == "h" else _SLIP_FACTORS).items():
         if value != 0 and low <= value / factor <= high:
             return f"{factor:g} times too large for {unit}: likely a unit slip ({examples})"
         if value != 0 and low <= value * factor <= high:
