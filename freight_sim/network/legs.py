@@ -86,7 +86,7 @@ class ModeRouter:
         path.reverse()
         km = electrified_km = 0.0
         paths_per_day = math.inf
-        for a, b in zip(path, path[1:]):
+        for a, b in zip(path, path[1:], strict=False):
             _, edge_km, edge_electrified_km, edge_paths = self.edge_attrs[(min(a, b), max(a, b))]
             km += edge_km
             electrified_km += edge_electrified_km

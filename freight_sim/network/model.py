@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
+from freight_sim.errors import NetworkError
+
 NODE_KINDS = ("plant", "station", "yard", "siding", "gateway", "swap_station", "junction")
 EDGE_MODES = ("road", "rail", "spur", "conveyor")
 RAIL_NODE_KINDS = ("station", "yard")
@@ -46,8 +48,6 @@ class MultimodalNetwork:
         return cls(nodes=nodes, edges=edges, graph=build_graph(nodes, edges), source=source)
 
     def kind(self, node_id: str) -> str:
-        from freight_sim.errors import NetworkError
-
         if node_id not in self.nodes.index:
             raise NetworkError(f"unknown network node '{node_id}'")
         return str(self.nodes.at[node_id, "kind"])

@@ -19,6 +19,11 @@ Where = Callable[[int, str], str]
 
 REQUIRED_NODE_COLUMNS = ("id", "kind", "lon", "lat")
 REQUIRED_EDGE_COLUMNS = ("u", "v", "mode", "distance_km")
+_NODE_OUT = ("kind", "name", "lon", "lat", "subkind", "freight_station", "swap_bays", "charge_points", "district", "source")
+_EDGE_OUT = (
+    "u", "v", "mode", "distance_km", "speed_kph", "hours", "road_class", "rail_class",
+    "electrified", "paths_per_day", "line", "source",
+)  # fmt: skip
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
 
@@ -109,8 +114,6 @@ def parse_nodes(raw: pd.DataFrame, where: Where) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["id", *_NODE_OUT]).set_index("id")
 
 
-_NODE_OUT = ("kind", "name", "lon", "lat", "subkind", "freight_station", "swap_bays", "charge_points", "district", "source")
-
 
 def _default_speed(mode: str, road_class: str, rail_class: str, defaults: NetworkDefaults) -> float | None:
     if mode == "road":
@@ -178,8 +181,3 @@ def parse_edges(raw: pd.DataFrame, node_ids, where: Where, defaults: NetworkDefa
     problems.raise_if_any()
     return pd.DataFrame.from_records(records, columns=list(_EDGE_OUT))
 
-
-_EDGE_OUT = (
-    "u", "v", "mode", "distance_km", "speed_kph", "hours", "road_class", "rail_class",
-    "electrified", "paths_per_day", "line", "source",
-)  # fmt: skip

@@ -9,15 +9,14 @@ import networkx as nx
 from freight_sim.config.scenario import Chain, Scenario
 from freight_sim.network.model import RAIL_NODE_KINDS, MultimodalNetwork
 
-RAIL_CHAINS = (Chain.rail_siding, Chain.drayage_rail)
 SWAP_PREFIX = "bev-swap"
 
 
 def _components(net: MultimodalNetwork, *modes: str) -> dict[str, int]:
     """Node id -> component number over the edges of ``modes`` (only nodes touching such edges)."""
+    edges = net.edges_of_mode(*modes)
     sub = nx.Graph()
-    for u, v in zip(*(net.edges_of_mode(*modes)[c] for c in ("u", "v")), strict=True):
-        sub.add_edge(u, v)
+    sub.add_edges_from(zip(edges["u"], edges["v"], strict=True))
     ordered = sorted((sorted(c) for c in nx.connected_components(sub)), key=lambda c: (-len(c), c[0]))
     return {node: number for number, members in enumerate(ordered) for node in members}
 
@@ -62,79 +61,133 @@ class _Reach:
         return a in self.road and self.road.get(a) == self.road.get(b)
 
     def rail_components(self, node: str, *, by_road: bool) -> set[int]:
-        """Rail components a node can load onto: its own rail/spur edges, or (``by_road``) any freight
-        station or rail-served gateway on its road component."""
+        """Rail components a node can load onto: its own rail/spur edges, or (``by_road``) any public
+        freight station on its road component."""
         found = {self.rail[node]} if node in self.rail else set()
         if by_road and node in self.road:
-            nodes = self.net.nodes
-            for other in self.net.nodes_of_kind(*RAIL_NODE_KINDS, "gateway"):
-                public = nodes.at[other, "kind"] == "gateway" or bool(nodes.at[other, "freight_station"])
-                if public and other in self.rail and self.road_connected(node, other):
-                    found.add(self.rail[other])
+            for station in self.net.nodes_of_kind(*RAIL_NODE_KINDS):
+                public = bool(self.net.nodes.at[station, "freight_station"])
+                if public and station in self.rail and self.road_connected(node, station):
+                    found.add(self.rail[station])
         return found
 
 
-def _mix_vehicles(mix, scenario: Scenario) -> list[str]:
-    if isinstance(mix, dict):
-        return list(mix)
+def named_mixes(loaded) -> dict[str, dict[str, float]]:
+    """Named fleet mixes visible to the scenario: its fleet mix file, then its ``extra_mixes``.
+
+    A mix file that cannot be read is reported by the fleet checks, not here; it then contributes nothing.
+    """
+    from freight_sim.config import resolve_path
+    from freight_sim.errors import ConfigError
+    from freight_sim.fleet import load_mixes
+
+    scenario: Scenario = loaded.model
+    source = scenario.fleet.mixes
+    try:
+        path = None if source == "bundled" else resolve_path(loaded, ("fleet", "mixes"), source)
+        mixes = dict(load_mixes(path).mixes)
+    except ConfigError:
+        mixes = {}
+    mixes.update({name: dict(shares) for name, shares in scenario.fleet.extra_mixes.items()})
+    return mixes
+
+
+def _uses_swap(mix, mixes: dict[str, dict[str, float]]) -> bool:
+    """Whether a mix (a name or an inline vehicle -> share mapping) gives battery-swap trucks a share."""
     if mix is None:
+        return False
+    shares = mix if isinstance(mix, dict) else mixes.get(mix, {mix: 1.0})
+    return any(vehicle.startswith(SWAP_PREFIX) and share > 0 for vehicle, share in shares.items())
+
+
+def _effective_shares(flow, scenario: Scenario) -> dict[Chain, float]:
+    return dict(flow.chain_shares if flow.chain_shares is not None else scenario.chains.default_shares)
+
+
+def _check_plant(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, node: str) -> list[str]:
+    where = ("enterprises", eid, "node")
+    if not net.has_node(node):
+        return [loaded.error(where, f"unknown network node '{node}'")]
+    problems = []
+    if net.kind(node) != "plant":
+        problems.append(loaded.error(where, f"node '{node}' is a {net.kind(node)}, not a plant"))
+    if not any(reach.road_connected(node, g) for g in net.nodes_of_kind("gateway")):
+        problems.append(loaded.error(where, f"node '{node}' is not reachable by road from any gateway"))
+    return problems
+
+
+def _check_siding(loaded, net: MultimodalNetwork, eid: str, station: str) -> list[str]:
+    if net.has_node(station) and net.kind(station) in RAIL_NODE_KINDS:
         return []
-    named = scenario.fleet.extra_mixes.get(mix)
-    return list(named) if named is not None else [mix]
+    what = f"a {net.kind(station)}" if net.has_node(station) else "an unknown node"
+    return [loaded.error(("enterprises", eid, "siding", "station"), f"'{station}' is {what}, not a rail station or yard")]
 
 
-def _uses_swap(mix, scenario: Scenario) -> bool:
-    return any(v.startswith(SWAP_PREFIX) for v in _mix_vehicles(mix, scenario))
+def _check_swap(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, mixes: dict) -> list[str]:
+    scenario: Scenario = loaded.model
+    ent = scenario.enterprises[eid]
+    drayage = any(_effective_shares(f, scenario).get(Chain.drayage_rail, 0.0) > 0 for f in ent.flows.values())
+    used = (ent.fleet_mix, ent.drayage_fleet_mix or scenario.fleet.drayage_mix) if drayage else (ent.fleet_mix,)
+    if not any(_uses_swap(m, mixes) for m in used):
+        return []
+    if any(reach.road_connected(ent.node, s) for s in net.nodes_of_kind("swap_station")):
+        return []
+    message = f"battery-swap trucks used but no swap station is reachable by road from '{ent.node}'"
+    return [loaded.error(("enterprises", eid, "fleet_mix"), message)]
+
+
+def _check_flow(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, fid: str, siding_station: str | None) -> list[str]:
+    """Counterpart known and reachable; a rail chain has rail at both ends on a common rail component.
+
+    ``siding_station`` is the station of the enterprise's built siding (``None`` without one).
+    """
+    scenario: Scenario = loaded.model
+    node, flow = scenario.enterprises[eid].node, scenario.enterprises[eid].flows[fid]
+    where = ("enterprises", eid, "flows", fid)
+    if not net.has_node(flow.counterpart):
+        return [loaded.error(where + ("counterpart",), f"unknown network node '{flow.counterpart}'")]
+    problems = []
+    if not reach.road_connected(node, flow.counterpart):
+        problems.append(loaded.error(where + ("counterpart",), f"'{flow.counterpart}' is not reachable by road from '{node}'"))
+    shares = _effective_shares(flow, scenario)
+    shares_path = where + ("chain_shares",) if flow.chain_shares is not None else where
+    by_siding = siding_station is not None and (scenario.chains.rule == "siding_first" or shares.get(Chain.rail_siding, 0.0) > 0)
+    by_drayage = shares.get(Chain.drayage_rail, 0.0) > 0 or (shares.get(Chain.rail_siding, 0.0) > 0 and siding_station is None)
+    if not (by_siding or by_drayage):
+        return problems
+    # a plant at the far end can be served by drayage from a freight station; a gateway must be on rail
+    far = reach.rail_components(flow.counterpart, by_road=net.kind(flow.counterpart) == "plant")
+    if not far:
+        message = f"rail chain requested but counterpart '{flow.counterpart}' has no rail station reachable"
+        return problems + [loaded.error(shares_path, message)]
+    near = reach.rail_components(node, by_road=True) if by_drayage else set()
+    if by_siding and siding_station in reach.rail:
+        near.add(reach.rail[siding_station])
+    if not near & far:
+        message = f"rail chain requested but no rail route joins '{node}' and '{flow.counterpart}'"
+        problems.append(loaded.error(shares_path, message))
+    return problems
 
 
 def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
-    """Problems of a loaded scenario against ``net``, one ``FILE:LINE: dotted.field: message`` line each."""
+    """Problems of a loaded scenario against ``net``, one ``FILE:LINE: dotted.field: message`` line each:
+    enterprise nodes (known, plants, reachable from a gateway), siding stations, swap stations for
+    battery-swap fleets, flow counterparts, and rail at both ends of every rail chain."""
     scenario: Scenario = loaded.model
     reach = _Reach(net)
-    gateways = net.nodes_of_kind("gateway")
-    swaps = net.nodes_of_kind("swap_station")
+    mixes = named_mixes(loaded)
     problems: list[str] = []
     for eid, ent in scenario.enterprises.items():
-        base = ("enterprises", eid)
+        problems += _check_plant(loaded, net, reach, eid, ent.node)
         if not net.has_node(ent.node):
-            problems.append(loaded.error(base + ("node",), f"unknown network node '{ent.node}'"))
             continue
-        if net.kind(ent.node) != "plant":
-            problems.append(loaded.error(base + ("node",), f"node '{ent.node}' is a {net.kind(ent.node)}, not a plant"))
-        if not any(reach.road_connected(ent.node, g) for g in gateways):
-            problems.append(loaded.error(base + ("node",), f"node '{ent.node}' is not reachable by road from any gateway"))
-        siding_built = ent.siding is not None and ent.siding.enabled
+        siding_station = None
         if ent.siding is not None:
-            station = ent.siding.station
-            if not net.has_node(station) or net.kind(station) not in RAIL_NODE_KINDS:
-                what = f"a {net.kind(station)}" if net.has_node(station) else "an unknown node"
-                problems.append(loaded.error(base + ("siding", "station"), f"'{station}' is {what}, not a rail station or yard"))
-                siding_built = False
-        mixes = [ent.fleet_mix, ent.drayage_fleet_mix or scenario.fleet.drayage_mix]
-        if any(_uses_swap(m, scenario) for m in mixes) and not any(reach.road_connected(ent.node, s) for s in swaps):
-            problems.append(loaded.error(base + ("fleet_mix",), f"battery-swap trucks used but no swap station is reachable by road from '{ent.node}'"))
-        for fid, flow in ent.flows.items():
-            fpath = base + ("flows", fid)
-            if not net.has_node(flow.counterpart):
-                problems.append(loaded.error(fpath + ("counterpart",), f"unknown network node '{flow.counterpart}'"))
-                continue
-            if not reach.road_connected(ent.node, flow.counterpart):
-                problems.append(loaded.error(fpath + ("counterpart",), f"'{flow.counterpart}' is not reachable by road from '{ent.node}'"))
-            shares = flow.chain_shares if flow.chain_shares is not None else scenario.chains.default_shares
-            shares_path = fpath + ("chain_shares",) if flow.chain_shares is not None else ("chains", "default_shares")
-            wants_rail = siding_built or any(shares.get(c, 0.0) > 0 for c in RAIL_CHAINS)
-            if not wants_rail:
-                continue
-            # a plant at the far end can be served by drayage from a freight station; a gateway must be on rail
-            far = reach.rail_components(flow.counterpart, by_road=net.kind(flow.counterpart) == "plant")
-            if not far:
-                problems.append(loaded.error(shares_path, f"rail chain requested but counterpart '{flow.counterpart}' has no rail station reachable"))
-                continue
-            near = set()
-            if siding_built:
-                near |= {reach.rail[ent.siding.station]} if ent.siding.station in reach.rail else set()
-            if any(shares.get(c, 0.0) > 0 for c in RAIL_CHAINS) or not siding_built:
-                near |= reach.rail_components(ent.node, by_road=True)
-            if not near & far:
-                problems.append(loaded.error(shares_path, f"rail chain requested but no rail route joins '{ent.node}' and '{flow.counterpart}'"))
+            siding_problems = _check_siding(loaded, net, eid, ent.siding.station)
+            problems += siding_problems
+            if ent.siding.enabled and not siding_problems:
+                siding_station = ent.siding.station
+        problems += _check_swap(loaded, net, reach, eid, mixes)
+        for fid in ent.flows:
+            problems += _check_flow(loaded, net, reach, eid, fid, siding_station)
     return problems

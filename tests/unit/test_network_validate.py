@@ -93,3 +93,33 @@ def test_validate_command_reports_network_problems(name, expected_code):
         assert f"{DATA / 'edges_unknown_node.csv'}:3: v: unknown node 'J_TYPO'" in result.output
     if name == "scenario_bad_siding.yaml":
         assert "enterprises.C.siding.station: 'J2' is a junction" in result.output
+
+
+
+@pytest.mark.parametrize("shares,flagged", [("{bev-swap: 0.7, diesel-cn6: 0.3}", True), ("{diesel-cn6: 1.0}", False)])
+def test_named_mix_with_swap_trucks_needs_a_swap_station(tmp_path, shares, flagged):
+    (tmp_path / "mixes.yaml").write_text(f"mixes:\n  mine-mix:\n    source: test\n    estimate: true\n    shares: {shares}\n", encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"base: {DATA / 'scenario_disconnected.yaml'}\nfleet:\n  mixes: mixes.yaml\nenterprises:\n  B:\n    fleet_mix: mine-mix\n",
+        encoding="utf-8",
+    )
+    loaded = load_scenario(scenario)
+    line = f"{scenario}:6: enterprises.B.fleet_mix: battery-swap trucks used but no swap station is reachable by road from 'P2'"
+    assert (line in check_scenario(loaded, load_network(loaded))) is flagged
+
+
+def test_rail_chain_without_a_common_rail_line(tmp_path):
+    """Plant P1's freight station ST1 loses its line, so drayage + rail to GW1 has no rail route."""
+    edges = (DATA / "edges.csv").read_text(encoding="utf-8").replace("ST1,ST2,rail,15,,,conventional,true,70,,test\n", "")
+    (tmp_path / "edges.csv").write_text(edges, encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        (DATA / "scenario_ok.yaml").read_text(encoding="utf-8").replace("nodes_csv: nodes.csv", f"nodes_csv: {DATA / 'nodes.csv'}"),
+        encoding="utf-8",
+    )
+    loaded = load_scenario(scenario)
+    assert check_scenario(loaded, load_network(loaded)) == [
+        f"{scenario}:19: enterprises.A.flows.coke_out.chain_shares: rail chain requested but no rail route joins 'P1' and 'GW1'",
+        f"{scenario}:32: enterprises.C.flows.coke_in: rail chain requested but counterpart 'P1' has no rail station reachable",
+    ]
