@@ -10,6 +10,7 @@ import math
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -62,65 +63,85 @@ def run_pool(
 ) -> list[RunRecord]:
     """A local process pool that survives killed workers.
 
-    At most ``workers`` runs are in flight, so when a worker dies (``BrokenProcessPool``) only the runs
-    that were running are suspects: each gets one more attempt in a rebuilt pool, up to ``max_attempts``;
-    a run that still kills its worker is recorded as failed.
+    When a worker dies (``BrokenProcessPool``) the runs that were in flight become suspects; the pool is
+    rebuilt and each suspect runs alone, so a death is pinned on the run that caused it. A run that kills
+    its worker ``max_attempts`` times when alone is recorded as failed; the others carry on.
     """
     if workers < 1:
         raise FreightSimError(f"workers must be at least 1, got {workers}")
-    out = str(out_dir)
-    provenance = provenance or Provenance("unknown", None)
-    pending: deque[RunSpec] = deque(specs)
-    attempts: dict[str, int] = {spec.run_id: 0 for spec in specs}
-    records: list[RunRecord] = []
+    state = _PoolState(str(out_dir), provenance or Provenance("unknown", None), max_attempts, on_record, deque(specs))
     context = _process_context()
-    while pending:
+    while state.pending or state.suspects:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             in_flight: dict[Future, RunSpec] = {}
             broken = False
-            while (pending or in_flight) and not broken:
-                while pending and len(in_flight) < workers:
-                    spec = pending.popleft()
-                    attempts[spec.run_id] += 1
-                    in_flight[pool.submit(run_one, spec, out, run_fn, provenance, attempts[spec.run_id])] = spec
+            while (state.pending or state.suspects or in_flight) and not broken:
+                for spec in state.next_to_submit(len(in_flight), workers):
+                    state.attempts[spec.run_id] = state.attempts.get(spec.run_id, 0) + 1
+                    future = pool.submit(run_one, spec, state.out_dir, run_fn, state.provenance, state.attempts[spec.run_id])
+                    in_flight[future] = spec
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
-                    broken |= _collect(future, in_flight.pop(future), out, provenance, attempts, max_attempts, pending, records, on_record)
+                    broken |= state.collect(future, in_flight.pop(future))
             if broken:
                 for future, spec in list(in_flight.items()):
                     wait([future])
-                    _collect(future, spec, out, provenance, attempts, max_attempts, pending, records, on_record)
-    return records
+                    state.collect(future, spec)
+    return state.records
 
 
-def _collect(
-    future: Future,
-    spec: RunSpec,
-    out_dir: str,
-    provenance: Provenance,
-    attempts: dict[str, int],
-    max_attempts: int,
-    pending: deque[RunSpec],
-    records: list[RunRecord],
-    on_record: OnRecord | None,
-) -> bool:
-    """Take one finished future; requeue its run if the pool broke. Return True when the pool broke."""
-    try:
-        record = future.result()
-    except BrokenProcessPool:
-        if attempts[spec.run_id] < max_attempts:
-            pending.appendleft(spec)
-        else:
-            error = f"worker process died in each of {attempts[spec.run_id]} attempts"
-            record = record_lost_run(Path(out_dir), spec, provenance, error, attempts[spec.run_id])
-            records.append(record)
-            _notify(on_record, record)
-        return True
-    except Exception as exc:  # noqa: BLE001 - e.g. a run function that cannot be pickled
-        record = record_lost_run(Path(out_dir), spec, provenance, f"{type(exc).__name__}: {exc}", attempts[spec.run_id])
-    records.append(record)
-    _notify(on_record, record)
-    return False
+@dataclass
+class _PoolState:
+    """Book-keeping of ``run_pool``: queues, attempts, which run is running alone, records."""
+
+    out_dir: str
+    provenance: Provenance
+    max_attempts: int
+    on_record: OnRecord | None
+    pending: deque[RunSpec]
+    suspects: deque[RunSpec] = field(default_factory=deque)
+    attempts: dict[str, int] = field(default_factory=dict)
+    deaths_alone: dict[str, int] = field(default_factory=dict)
+    alone: str | None = None
+    records: list[RunRecord] = field(default_factory=list)
+
+    def next_to_submit(self, n_in_flight: int, workers: int) -> list[RunSpec]:
+        """Suspects go one at a time into an empty pool; otherwise fill the free workers."""
+        if self.alone is not None:
+            return []
+        if self.suspects:
+            if n_in_flight:
+                return []
+            spec = self.suspects.popleft()
+            self.alone = spec.run_id
+            return [spec]
+        return [self.pending.popleft() for _ in range(min(workers - n_in_flight, len(self.pending)))]
+
+    def collect(self, future: Future, spec: RunSpec) -> bool:
+        """Take one finished future; on a broken pool requeue the run as a suspect. True when the pool broke."""
+        was_alone = self.alone == spec.run_id
+        if was_alone:
+            self.alone = None
+        try:
+            record = future.result()
+        except BrokenProcessPool:
+            if was_alone:
+                self.deaths_alone[spec.run_id] = self.deaths_alone.get(spec.run_id, 0) + 1
+            if self.deaths_alone.get(spec.run_id, 0) >= self.max_attempts:
+                error = f"worker process died in each of {self.deaths_alone[spec.run_id]} attempts when run alone"
+                self._add(record_lost_run(Path(self.out_dir), spec, self.provenance, error, self.attempts[spec.run_id]))
+            else:
+                self.suspects.append(spec)
+            return True
+        except Exception as exc:  # noqa: BLE001 - e.g. a run function that cannot be pickled
+            error = f"{type(exc).__name__}: {exc}"
+            record = record_lost_run(Path(self.out_dir), spec, self.provenance, error, self.attempts[spec.run_id])
+        self._add(record)
+        return False
+
+    def _add(self, record: RunRecord) -> None:
+        self.records.append(record)
+        _notify(self.on_record, record)
 
 
 def chunk_size(run_seconds: float, remaining: int, workers: int, target_s: float = DASK_TARGET_TASK_S) -> int:

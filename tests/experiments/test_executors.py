@@ -67,7 +67,8 @@ def test_killed_worker_loses_no_run(tmp_path):
     assert len(result.records) == 6
     assert len(list(markers.iterdir())) == 2  # each doomed run killed its worker once
     retried = {r.run_id: r.attempts for r in result.records if r.variant == "doomed"}
-    assert retried == {"v-doomed__r000": 2, "v-doomed__r001": 2}
+    assert set(retried) == {"v-doomed__r000", "v-doomed__r001"}
+    assert all(attempts >= 2 for attempts in retried.values())
     reference = run_batch(path, tmp_path / "ref", executor="inprocess", run_fn=models.queue_model)
     pd.testing.assert_frame_equal(result.metrics, reference.metrics, check_exact=True)
 
@@ -95,7 +96,7 @@ def test_a_run_that_always_kills_its_worker_is_failed_after_bounded_retries(tmp_
     run_fn = functools.partial(models.dies_always, description="die")
     result = run_batch(path, tmp_path / "out", executor="pool", workers=1, run_fn=run_fn)
     assert [r.run_id for r in result.failures] == ["v-doomed__r000"]
-    assert "worker process died in each of 3 attempts" in result.failures[0].error
+    assert "worker process died in each of 3 attempts when run alone" in result.failures[0].error
     assert [r.run_id for r in result.records if not r.failed] == ["v-baseline__r000"]
 
 
