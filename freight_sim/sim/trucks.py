@@ -113,6 +113,8 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
                 yield timeout(next_allowed[int(now // 24.0)] - now)
                 now = env.now
         start = now if bay is None else bay.book(now, load_h)
+        if trace is not None and start > now:
+            trace(now, name, "bay_queue")
         if factors is not None:
             f_loaded, f_empty = factors.pair()
         unloaded = start + load_h + loaded_h * f_loaded + unload_h

@@ -1,0 +1,108 @@
+"""Pure parts of the engine: bookings, train paths, stockpiles, bans, calendars, spec checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+import simpy
+
+from freight_sim.errors import ModelError
+from freight_sim.sim.alerts import ban_days, calendar_levels, sample_alert_levels
+from freight_sim.sim.calendar import daily_tonnes, outage_factors
+from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec
+from freight_sim.sim.resources import FifoServers, Stock
+from freight_sim.sim.spec import Corridor, check_spec, quantise_t
+from freight_sim.sim.trains import PathBooking
+
+
+def test_fifo_servers_book_in_arrival_order():
+    bays = FifoServers("b", "loading_bays", 2)
+    assert [bays.book(0.0, 1.0), bays.book(0.0, 1.0), bays.book(0.0, 1.0), bays.book(0.5, 1.0)] == [0.0, 0.0, 1.0, 1.0]
+    assert bays.book(5.0, 1.0) == 5.0
+    row = bays.stats_row(10.0)
+    assert row["requests"] == 5 and row["max_wait_h"] == 1.0 and row["mean_wait_h"] == (1.0 + 0.5) / 5
+    assert row["utilisation"] == 5.0 / 20.0
+
+
+def test_path_booking_headway_and_maintenance_window():
+    paths = PathBooking(Corridor("c", 4.0, 22.0, 4.0))  # 6 h headway; no departures 22:00-02:00
+    assert paths.departure(1.0) == 2.0  # inside the window that wraps past midnight
+    assert paths.departure(3.0) == 8.0  # headway
+    assert paths.departure(20.0) == 20.0
+    assert paths.departure(20.5) == 26.0  # 26.0 = 02:00 next day, the window's end
+    assert paths.requests == 4 and paths.wait_max_h == 5.5
+
+
+def test_stock_serves_waiters_in_order_and_tells_listener():
+    env = simpy.Environment()
+    pile = Stock(env, "p", 100.0)
+    heard = []
+
+    class Listener:
+        def notify(self):
+            heard.append(pile.level_t)
+
+    pile.listener = Listener()
+    first, second = pile.wait_for(30.0), pile.wait_for(10.0)
+    pile.put(20.0)
+    assert not first.triggered and not second.triggered  # FIFO: the 10 t taker waits behind the 30 t one
+    pile.put(25.0)
+    assert first.triggered and second.triggered and pile.level_t == 5.0
+    assert heard == [20.0, 5.0]
+
+
+def test_quantise_grid_sums_are_exact():
+    values = [quantise_t(x) for x in np.random.default_rng(1).uniform(0, 5000, 10_000)]
+    total = 0.0
+    for v in values:
+        total += v
+    assert total == sum(int(v * 1024) for v in values) / 1024
+
+
+def test_ban_days_next_allowed_start():
+    banned, next_ok = ban_days(DIESEL, (0, 2, 2, 1, 0), ("diesel-cn4",), ("diesel-cn5",), 120.0)
+    assert banned == [False, True, True, False, False]
+    assert next_ok[1] == next_ok[2] == 72.0
+    assert ban_days(DIESEL, (1, 1), ("diesel-cn4",), ("diesel-cn5",), 48.0) == (None, None)
+    _, to_end = ban_days(DIESEL, (0, 2), (), ("diesel-cn5",), 48.0)
+    assert to_end[1] == 48.0
+
+
+def test_calendar_and_sampled_alerts():
+    start = dt.date(2025, 1, 1)
+    assert calendar_levels(start, 3, [(dt.date(2025, 1, 2), 2), (dt.date(2024, 12, 1), 1)]) == [0, 2, 0]
+    levels = np.array(sample_alert_levels(start, 365 * 20, 10.0, 3.0, 4.0, 2.0, np.random.default_rng(5)))
+    per_year = [(levels == 1).sum() / 20, (levels == 2).sum() / 20]
+    assert 7.0 < per_year[0] < 13.0 and 2.0 < per_year[1] < 4.5
+    months = np.array([(start + dt.timedelta(days=int(d))).month for d in range(len(levels))])
+    winter = np.isin(months, (11, 12, 1, 2, 3))
+    assert levels[winter].astype(bool).mean() > 2.5 * levels[~winter].astype(bool).mean()
+
+
+def test_daily_tonnes_follow_monthly_profile_and_sum_to_the_year():
+    profile = [2.0] * 2 + [1.0] * 8 + [2.0] * 2
+    days = daily_tonnes(365_000.0, profile, dt.date(2025, 1, 1), 365)
+    assert abs(sum(days) - 365_000.0) < 1e-6
+    assert days[0] == 2 * days[100]
+    assert abs(sum(daily_tonnes(366_000.0, None, dt.date(2024, 1, 1), 366)) - 366_000.0) < 1e-6
+
+
+def test_outage_factors_cover_partial_days():
+    factors = outage_factors([(dt.date(2025, 1, 2), 1.5)], dt.date(2025, 1, 1), 4)
+    assert factors == (1.0, 0.0, 0.5, 1.0)
+    assert outage_factors([], dt.date(2025, 1, 1), 4) == ()
+
+
+def test_check_spec_names_problems():
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-swap", 1, "NOWHERE", 10.0, 0.5),))
+    with pytest.raises(ModelError, match="no known swap/charge station"):
+        check_spec(single_lane_spec(seg, 66.0))
+    far = road_segment("E01", "C1", 120.0, 40.0, (PoolEntry("bev-swap", 1, "SW1", 10.0, 0.5),))
+    with pytest.raises(ModelError, match="usable battery"):
+        check_spec(single_lane_spec(far, 66.0))
+    ok = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    with pytest.raises(ModelError, match="alert_levels"):
+        check_spec(dataclasses.replace(single_lane_spec(ok, 66.0, days=2.0), alert_levels=(0,)))

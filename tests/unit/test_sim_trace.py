@@ -1,0 +1,141 @@
+"""Exact event traces of tiny hand-made models (times worked out by hand in the comments)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from freight_sim.sim.engine import simulate
+from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, siding_spec, single_lane_spec
+from freight_sim.sim.spec import VehicleType
+
+TRUCK = "E01/f1/road/0/diesel-cn5/0"
+
+
+def traced(spec, seed=1):
+    events = []
+    result = simulate(spec, seed, trace=lambda t, who, what: events.append((t, who, what)))
+    return events, result
+
+
+def test_one_truck_cycle():
+    # 66 t/day -> 2.75 t per hourly step; the 33 t payload is in the pile after the step at t=11.
+    # 0.25 h loading, 30 km at 40 km/h = 0.75 h loaded, 0.25 h unloading, 0.75 h empty.
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    events, result = traced(single_lane_spec(seg, 66.0, days=1.0))
+    assert events == [
+        (11.0, TRUCK, "load_start"),
+        (12.25, TRUCK, "unloaded"),
+        (13.0, TRUCK, "back"),
+        (23.0, TRUCK, "load_start"),
+        (24.25, TRUCK, "unloaded"),
+        (25.0, TRUCK, "back"),
+    ]
+    assert result.legs[["start_h", "end_h", "tonnes", "loaded_km", "empty_km", "trips"]].values.tolist() == [
+        [11.0, 13.0, 33.0, 30.0, 30.0, 1],
+        [23.0, 25.0, 33.0, 30.0, 30.0, 1],
+    ]
+    row = result.tonnage.iloc[0]
+    # the second load is unloaded at 24.25 h, after the 24 h horizon: in transit
+    assert (row.produced_t, row.delivered_t, row.in_transit_t, row.in_stock_t) == (66.0, 33.0, 33.0, 0.0)
+
+
+def test_train_formed_and_sent_at_siding():
+    # 1,000 t/day reaches the 1,000 t train load at the last step of the day (t=23); loading at 500 t/h
+    # takes 2 h; a daily maintenance window 0-3 h pushes the departure from 25 to 27; 2 h loaded + 1 h
+    # unloading -> 30; 2 h empty -> 32. The second train loads at 47 and is ready at 49 = 01:00 of day 2,
+    # inside the window again: it leaves at 51.
+    spec = siding_spec(1000.0, days=3.0, train_load_t=1000.0, loading_rate_tph=500.0, maintenance=(0.0, 3.0))
+    events, result = traced(spec)
+    assert events == [
+        (23.0, "train:SD1#0", "train_load_start"),
+        (27.0, "train:SD1#0", "depart"),
+        (30.0, "train:SD1#0", "unloaded"),
+        (32.0, "train:SD1#0", "back"),
+        (47.0, "train:SD1#1", "train_load_start"),
+        (51.0, "train:SD1#1", "depart"),
+        (54.0, "train:SD1#1", "unloaded"),
+        (56.0, "train:SD1#1", "back"),
+        (71.0, "train:SD1#2", "train_load_start"),
+    ]
+    assert result.train_departures == 2
+    corridor = result.resources.set_index("resource").loc["C1"]
+    assert (corridor.requests, corridor.mean_wait_h, corridor.max_wait_h) == (2, 2.0, 2.0)
+
+
+def test_train_waits_for_train_path_headway():
+    # 2 paths a day = 12 h headway. 2,000 t/day: the first 1,000 t is in the pile after the step at t=12
+    # (12 steps of 85333/1024 t fall 4/1024 t short), loaded 12-14, departs 14, back at 19. The second load
+    # completes at t=23 (the day's last step carries the rounding rest), is loaded 23-25 and must wait for
+    # the next path at 14 + 12 = 26.
+    spec = siding_spec(2000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0, paths_per_day=2.0)
+    events, result = traced(spec)
+    departures = [t for t, _, what in events if what == "depart"]
+    loads = [t for t, _, what in events if what == "train_load_start"]
+    assert loads[:2] == [12.0, 23.0]
+    assert departures[:2] == [14.0, 26.0]
+    corridor = result.resources.set_index("resource").loc["C1"]
+    assert corridor.max_wait_h >= 1.0
+
+
+def test_two_battery_trucks_queue_at_one_bay_swap_station():
+    # 100 kWh battery, 1 kWh/km: a 30+30 km cycle uses 60 kWh, half the 10 km detour 5 kWh. After one
+    # cycle (40 kWh left < 60 + 5) each truck swaps: 0.25 h to the station, 0.5 h swap, 0.25 h back.
+    bev = VehicleType("bev-test", "road", 33.0, 100.0, 1.0, 1.0, 1.0, "swap", 0.5, "bev-test")
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-test", 2, "SW1", 10.0, 0.5),))
+    spec = dataclasses.replace(single_lane_spec(seg, 66.0 * 24, days=0.15), vehicle_types=VEHICLES + (bev,))
+    events, result = traced(spec)
+    t0, t1 = "E01/f1/road/0/bev-test/0", "E01/f1/road/0/bev-test/1"
+    assert [e for e in events if e[2] != "unloaded"] == [
+        (0.0, t0, "load_start"),  # 66 t at t=0: both trucks find a load; one loading bay
+        (2.0, t0, "back"),
+        (0.0, t1, "bay_queue"),
+        (0.25, t1, "load_start"),
+        (2.25, t1, "back"),
+        (2.0, t0, "swap_detour"),
+        (2.25, t1, "swap_detour"),  # its timeout was scheduled before truck 0's: SimPy keeps insertion order
+        (2.25, t0, "swap_start"),
+        (2.75, t1, "swap_start"),  # waits 0.25 h for the only bay
+        (3.0, t0, "load_start"),
+        (5.0, t0, "back"),
+        (3.5, t1, "load_start"),
+        (5.5, t1, "back"),
+    ]
+    swap = result.resources.set_index("resource").loc["SW1"]
+    assert (swap.requests, swap.mean_wait_h, swap.max_wait_h) == (2, 0.125, 0.25)
+    # the detour is added to the next trip's empty km
+    assert result.legs["empty_km"].tolist() == [30.0, 30.0, 40.0, 40.0]
+
+
+def test_red_alert_day_blocks_diesel_truck_until_next_day():
+    # Day 1 (24-48 h) is red; diesel-cn5 is on the red ban list. The truck back at 25 h waits to 48 h.
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    events, _ = traced(single_lane_spec(seg, 66.0, days=2.1, alert_levels=(0, 2, 0)))
+    assert events[:11] == [
+        (11.0, TRUCK, "load_start"),
+        (12.25, TRUCK, "unloaded"),
+        (13.0, TRUCK, "back"),
+        (23.0, TRUCK, "load_start"),
+        (24.25, TRUCK, "unloaded"),
+        (25.0, TRUCK, "back"),
+        (25.0, TRUCK, "alert_wait"),
+        (48.0, TRUCK, "load_start"),
+        (49.25, TRUCK, "unloaded"),
+        (50.0, TRUCK, "back"),
+        (50.0, TRUCK, "load_start"),
+    ]
+
+
+def test_alert_day_does_not_block_unbanned_class():
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-swap", 1, "SW1", 10.0, 0.5),))
+    events, _ = traced(single_lane_spec(seg, 66.0, days=2.0, alert_levels=(0, 2)))
+    assert not any(what.startswith("alert") for _, _, what in events)
+    # 30 t payload at 2.75 t/h: loads at 10, 21 and 32 h (day 1, red) without waiting
+    assert [t for t, _, what in events if what == "load_start"][:3] == [10.0, 21.0, 32.0]
+
+
+def test_no_trace_hook_gives_same_tables():
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 3),))
+    spec = single_lane_spec(seg, 500.0, days=3.0, travel_time_cv=0.2)
+    _, with_trace = traced(spec, seed=5)
+    without = simulate(spec, 5)
+    assert with_trace.legs.equals(without.legs)
