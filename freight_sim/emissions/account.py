@@ -85,6 +85,13 @@ def vehicle_parameters(vehicle_ids: list[str], catalog: FleetCatalog, factors: E
     return pd.DataFrame(rows)
 
 
+def _categorical(column: pd.Series) -> pd.Categorical:
+    """The column as a categorical of strings (no per-row string conversion when it already is one)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return pd.Categorical(column.astype(str))
+
+
 def _per_row(params: pd.DataFrame, codes: np.ndarray, column: str) -> np.ndarray:
     return params[column].to_numpy()[codes]
 
@@ -94,11 +101,12 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
     missing = [c for c in LEG_COLUMNS if c not in legs.columns]
     if missing:
         raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
-    vehicle = pd.Categorical(legs["vehicle_type"].astype(str))
+    vehicle = _categorical(legs["vehicle_type"])
     params = vehicle_parameters([str(c) for c in vehicle.categories], catalog, factors)
     codes = np.asarray(vehicle.codes)
-    row_mode = legs["mode"].astype(str).to_numpy()
-    bad = row_mode != params["mode"].to_numpy()[codes]
+    row_mode = _categorical(legs["mode"])
+    mode_codes = np.array([_MODE_CODE.get(str(m), -1) for m in row_mode.categories])[np.asarray(row_mode.codes)]
+    bad = mode_codes != params["mode_code"].to_numpy()[codes]
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ConfigError(f"leg row {i}: mode {row_mode[i]!r} does not match vehicle type {vehicle[i]!r} ({params['mode'].to_numpy()[codes[i]]}); {int(bad.sum())} such rows")
@@ -154,7 +162,6 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
     co2_elec = energy_kwh * grid.kg_co2_per_kwh
     so2_g = diesel_l * factors.diesel_so2_g_per_l + lng_kg * factors.lng_so2_g_per_kg + methanol_kg * factors.methanol_so2_g_per_kg
 
-    out = legs.copy()
     new = {
         "tkm": tkm,
         "energy_kwh": energy_kwh,
@@ -173,9 +180,9 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
         "so2_upstream_g": energy_kwh * grid.so2_g_per_kwh,
         "pm_upstream_g": energy_kwh * grid.pm_g_per_kwh,
     }
-    for name, values in new.items():
-        out[name] = values
     factor_ids, factor_codes = np.unique(params["factor_id"].to_numpy(dtype=str), return_inverse=True)
-    out["factor_id"] = pd.Categorical.from_codes(factor_codes[codes], categories=factor_ids.tolist())
+    new["factor_id"] = pd.Categorical.from_codes(factor_codes[codes], categories=factor_ids.tolist())
+    kept = legs.drop(columns=[c for c in ADDED_COLUMNS if c in legs.columns])
+    out = pd.concat([kept, pd.DataFrame(new, index=legs.index, copy=False)], axis=1)
     out.attrs["grid"] = grid.label
     return out
