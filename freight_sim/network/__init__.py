@@ -1,5 +1,6 @@
 """The multimodal network: loading (bundled, CSV, GraphML, OSM XML), validation, leg tables, drawing."""
 
+from freight_sim.network.draw import draw_network
 from freight_sim.network.legs import Leg, LegTable, build_leg_table, nearest
 from freight_sim.network.load import load_network, load_network_source
 from freight_sim.network.model import MultimodalNetwork
@@ -12,6 +13,7 @@ __all__ = [
     "build_leg_table",
     "check_network",
     "check_scenario",
+    "draw_network",
     "load_network",
     "load_network_source",
     "nearest",

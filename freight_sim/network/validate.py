@@ -112,7 +112,7 @@ def _check_plant(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, node: 
     if net.kind(node) != "plant":
         problems.append(loaded.error(where, f"node '{node}' is a {net.kind(node)}, not a plant"))
     if not any(reach.road_connected(node, g) for g in net.nodes_of_kind("gateway")):
-        problems.append(loaded.error(where, f"node '{node}' is not reachable by road from any gateway"))
+        problems.append(loaded.error(("enterprises", eid), f"node '{node}' is not reachable by road from any gateway"))
     return problems
 
 

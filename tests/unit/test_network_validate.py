@@ -27,7 +27,7 @@ def test_consistent_scenario_has_no_problems():
 def test_disconnected_enterprise():
     file = DATA / "scenario_disconnected.yaml"
     assert problems_of(file.name) == [
-        f"{file}:6: enterprises.B.node: node 'P2' is not reachable by road from any gateway",
+        f"{file}:3: enterprises.B: node 'P2' is not reachable by road from any gateway",
         f"{file}:13: enterprises.B.flows.coal_out.counterpart: 'P1' is not reachable by road from 'P2'",
     ]
 
