@@ -4,7 +4,7 @@ The only module that knows the config schema. It resolves chain allocation, coun
 the counterpart's rail node, far-end drayage by road from there), the public station for drayage, fleet
 mixes and truck counts (given per enterprise, or sized from the cycle time, the scenario's
 ``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml), and the swap
-or charging station of each battery truck. It checks feasibility before the run: a battery truck whose
+or charging station of each battery truck (the nearest to the plant the trucks are based at). It checks feasibility before the run: a battery truck whose
 cycle plus swap detour exceeds its usable battery, or with no reachable station, is a ConfigError.
 """
 
@@ -238,10 +238,11 @@ class _Builder:
                 entries.append(S.PoolEntry(vid, count))
                 continue
             seg = draft.segment
+            base = self.sc.enterprises[draft.enterprise].node  # trucks serving a plant are based there
             try:
-                station, km, hours = self.routing.energy_station(seg.origin, vt.refuel)
+                station, km, hours = self.routing.energy_station(base, vt.refuel)
             except NetworkError:
-                raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {seg.origin}")) from None
+                raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {base}")) from None
             need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
             if need > vt.usable_kwh:
                 raise ConfigError(self.where(draft.mix_field, (
@@ -263,11 +264,18 @@ def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixe
     routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]
     counts = b.truck_counts()
+    problems: list[str] = []
     for i, draft in enumerate(b.drafts):
         lane = lanes[draft.lane]
         segments = list(lane.segments)
-        segments[draft.index] = replace(draft.segment, pool=b.pool(draft, counts[i]))
+        try:
+            segments[draft.index] = replace(draft.segment, pool=b.pool(draft, counts[i]))
+        except ConfigError as exc:  # report every infeasible battery lane at once
+            problems.extend(exc.lines)
+            continue
         lanes[draft.lane] = replace(lane, segments=tuple(segments))
+    if problems:
+        raise ConfigError(*problems)
     for i, outage in enumerate(scenario.disruptions.outages):
         if outage.enterprise not in scenario.enterprises:
             raise ConfigError(where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}"))
