@@ -62,10 +62,6 @@ class MultimodalNetwork:
     def edges_of_mode(self, *modes: str) -> pd.DataFrame:
         return self.edges[self.edges["mode"].isin(modes)]
 
-    def mode_subgraph(self, *modes: str) -> nx.MultiGraph:
-        """View of the graph with only edges of ``modes`` (all nodes kept)."""
-        return nx.subgraph_view(self.graph, filter_edge=lambda u, v, k: self.graph.edges[u, v, k]["mode"] in modes)
-
     def summary(self) -> dict[str, dict[str, float]]:
         """Counts of nodes by kind, edges by mode, km by mode, and electrified rail km."""
         by_mode = self.edges.groupby("mode")["distance_km"]

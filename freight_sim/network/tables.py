@@ -154,11 +154,10 @@ def parse_edges(raw: pd.DataFrame, node_ids, where: Where, defaults: NetworkDefa
         if mode == "rail" and rail_class not in defaults.rail_speed_kph:
             problems.add(row, "rail_class", f"unknown rail class {rail_class!r}; expected one of {', '.join(defaults.rail_speed_kph)}")
         distance_km = _number(raw, row, "distance_km", problems, positive=True, high=5000)
-        speed = _number(raw, row, "speed_kph", problems, default=-1.0, high=400)
-        if speed == -1.0:
+        if _cell(raw, row, "speed_kph"):
+            speed = _number(raw, row, "speed_kph", problems, positive=True, high=400)
+        else:
             speed = _default_speed(mode, road_class, rail_class, defaults) or math.nan
-        elif speed is not None and speed <= 0:
-            problems.add(row, "speed_kph", f"must be > 0, got {speed:g}")
         default_paths = defaults.rail_paths_per_day if mode == "rail" else math.inf
         paths = _number(raw, row, "paths_per_day", problems, default=default_paths, high=1000)
         if paths is not None and paths <= 0:

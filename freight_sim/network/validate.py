@@ -60,15 +60,16 @@ class _Reach:
     def road_connected(self, a: str, b: str) -> bool:
         return a in self.road and self.road.get(a) == self.road.get(b)
 
-    def rail_components(self, node: str, *, by_road: bool) -> set[int]:
+    def rail_components(self, node: str, *, by_road: bool, via_gateways: bool = False) -> set[int]:
         """Rail components a node can load onto: its own rail/spur edges, or (``by_road``) any public
-        freight station on its road component."""
+        freight station (and, ``via_gateways``, any rail-served gateway) on its road component."""
         found = {self.rail[node]} if node in self.rail else set()
         if by_road and node in self.road:
-            for station in self.net.nodes_of_kind(*RAIL_NODE_KINDS):
-                public = bool(self.net.nodes.at[station, "freight_station"])
-                if public and station in self.rail and self.road_connected(node, station):
-                    found.add(self.rail[station])
+            for other in self.net.nodes_of_kind(*RAIL_NODE_KINDS, "gateway"):
+                kind = self.net.nodes.at[other, "kind"]
+                public = (kind == "gateway" and via_gateways) or (kind != "gateway" and bool(self.net.nodes.at[other, "freight_station"]))
+                if public and other in self.rail and self.road_connected(node, other):
+                    found.add(self.rail[other])
         return found
 
 
@@ -155,8 +156,9 @@ def _check_flow(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, fid: st
     by_drayage = shares.get(Chain.drayage_rail, 0.0) > 0 or (shares.get(Chain.rail_siding, 0.0) > 0 and siding_station is None)
     if not (by_siding or by_drayage):
         return problems
-    # a plant at the far end can be served by drayage from a freight station; a gateway must be on rail
-    far = reach.rail_components(flow.counterpart, by_road=net.kind(flow.counterpart) == "plant")
+    # a plant at the far end is served by drayage from a freight station or a rail-served gateway (as the
+    # engine's far-station choice does); a gateway counterpart must itself be on rail
+    far = reach.rail_components(flow.counterpart, by_road=net.kind(flow.counterpart) == "plant", via_gateways=True)
     if not far:
         message = f"rail chain requested but counterpart '{flow.counterpart}' has no rail station reachable"
         return problems + [loaded.error(shares_path, message)]
