@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from freight_sim.config.scenario import GridSetting
 from freight_sim.cost.params import CostParams
 from freight_sim.emissions.account import ENERGY_COLUMNS, account_legs
 from freight_sim.emissions.factors import EmissionFactors, load_factors
 from freight_sim.emissions.grid import GridFactor, grid_factor, load_grid_table
-from freight_sim.config.scenario import GridSetting
 from freight_sim.fleet.catalog import FleetCatalog
 
 COST_COLUMNS = ("cost_vehicle_cny", "cost_energy_cny", "cost_rail_tariff_cny", "cost_handling_cny", "cost_cny")

@@ -83,7 +83,8 @@ class CostParams:
         try:
             return self.truck_cny_per_km[vehicle_id]
         except KeyError:
-            raise ConfigError(f"{self.path}:1: trucks: no costs for vehicle type {vehicle_id!r}; known: {', '.join(sorted(self.truck_cny_per_km))}") from None
+            known = ", ".join(sorted(self.truck_cny_per_km))
+            raise ConfigError(f"{self.path}:1: trucks: no costs for vehicle type {vehicle_id!r}; known: {known}") from None
 
 
 def _truck_cny_per_km(t: TruckCosts, rate: float) -> float:

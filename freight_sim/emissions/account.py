@@ -29,7 +29,7 @@ import pandas as pd
 
 from freight_sim.emissions.factors import EmissionFactors
 from freight_sim.emissions.grid import GridFactor
-from freight_sim.errors import ConfigError
+from freight_sim.errors import ModelError
 from freight_sim.fleet.catalog import FleetCatalog, VehicleType
 
 LEG_COLUMNS = ("mode", "vehicle_type", "tonnes", "loaded_km", "empty_km", "electrified_share")
@@ -49,6 +49,10 @@ EMISSION_COLUMNS = (
 ADDED_COLUMNS = ("tkm",) + ENERGY_COLUMNS + EMISSION_COLUMNS + ("factor_id",)
 _MODE_CODE = {"road": 0, "rail": 1, "conveyor": 2}
 _CARRIERS = ("diesel_l", "lng_kg", "electricity_kwh", "h2_kg", "methanol_l")
+_PARAMETER_COLUMNS = (
+    "vehicle_type", "mode", "mode_code", "carrier_code", "payload_t", "e_loaded", "e_empty", "nox_g_per_km",
+    "pm_g_per_km", "tare_ratio", "electric_traction", "factor_id",
+)  # fmt: skip
 
 
 def _factor_id(vehicle: VehicleType) -> str:
@@ -62,6 +66,8 @@ def _factor_id(vehicle: VehicleType) -> str:
 def vehicle_parameters(vehicle_ids: list[str], catalog: FleetCatalog, factors: EmissionFactors) -> pd.DataFrame:
     """One row of numeric accounting parameters per vehicle id (in the given order)."""
     rows = []
+    if not vehicle_ids:
+        return pd.DataFrame(columns=_PARAMETER_COLUMNS)
     for vid in vehicle_ids:
         v = catalog.vehicle(vid)
         road = factors.road_factor(v.class_key) if v.mode == "road" else None
@@ -88,12 +94,12 @@ def vehicle_parameters(vehicle_ids: list[str], catalog: FleetCatalog, factors: E
 def _categorical(column: pd.Series) -> pd.Categorical:
     """The column as a categorical of strings (no per-row string conversion when it already is one)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.array
+        return column.array.remove_unused_categories()
     return pd.Categorical(column.astype(str))
 
 
 def _per_row(params: pd.DataFrame, codes: np.ndarray, column: str) -> np.ndarray:
-    return params[column].to_numpy()[codes]
+    return params[column].to_numpy(dtype=float)[codes]
 
 
 def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFactors, grid: GridFactor) -> pd.DataFrame:
@@ -106,10 +112,11 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
     codes = np.asarray(vehicle.codes)
     row_mode = _categorical(legs["mode"])
     mode_codes = np.array([_MODE_CODE.get(str(m), -1) for m in row_mode.categories])[np.asarray(row_mode.codes)]
-    bad = mode_codes != params["mode_code"].to_numpy()[codes]
+    bad = mode_codes != _per_row(params, codes, "mode_code")
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ConfigError(f"leg row {i}: mode {row_mode[i]!r} does not match vehicle type {vehicle[i]!r} ({params['mode'].to_numpy()[codes[i]]}); {int(bad.sum())} such rows")
+        expected = params["mode"].to_numpy()[codes[i]]
+        raise ModelError(f"leg row {i}: mode {row_mode[i]!r} does not match vehicle type {vehicle[i]!r} ({expected}); {int(bad.sum())} such rows")
 
     tonnes = legs["tonnes"].to_numpy(dtype=float)
     loaded_km = legs["loaded_km"].to_numpy(dtype=float)

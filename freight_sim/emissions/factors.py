@@ -134,7 +134,8 @@ class EmissionFactors:
         try:
             return self.road[class_key]
         except KeyError:
-            raise ConfigError(f"{self.path}:1: road_classes: no factors for vehicle class {class_key!r}; known: {', '.join(sorted(self.road))}") from None
+            known = ", ".join(sorted(self.road))
+            raise ConfigError(f"{self.path}:1: road_classes: no factors for vehicle class {class_key!r}; known: {known}") from None
 
 
 def _v(q: Quantity) -> float:
@@ -149,7 +150,11 @@ def load_factors(path: Path | str | None = None) -> EmissionFactors:
     for key, rc in f.road_classes.items():
         if key.split("-")[0] in ZERO_TAILPIPE:
             continue
-        for name, q, low, high in (("nox_g_per_km", rc.nox_g_per_km, _MIN_COMBUSTION_NOX_G_PER_KM, 30.0), ("pm_g_per_km", rc.pm_g_per_km, _MIN_COMBUSTION_PM_G_PER_KM, 2.0)):
+        checks = (
+            ("nox_g_per_km", rc.nox_g_per_km, _MIN_COMBUSTION_NOX_G_PER_KM, 30.0),
+            ("pm_g_per_km", rc.pm_g_per_km, _MIN_COMBUSTION_PM_G_PER_KM, 2.0),
+        )
+        for name, q, low, high in checks:
             path = ("road_classes", key, name)
             if line := check_quantity(q, "g/km", low, high, str(smap.where(path)), ".".join(path)):
                 errors.append(line + " (a combustion truck)")

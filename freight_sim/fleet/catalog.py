@@ -146,6 +146,10 @@ def _value(q: Quantity | None) -> float | None:
     return None if q is None else float(q.value)
 
 
+def _line(smap: SourceMap, path: tuple[str, ...], message: str) -> str:
+    return f"{smap.where(path)}: {dotted(path)}: {message}"
+
+
 def _plausibility(file: CatalogFile, smap: SourceMap) -> list[str]:
     """Bounds that depend on the mode or carrier of an entry."""
     errors: list[str] = []
@@ -167,7 +171,7 @@ def _plausibility(file: CatalogFile, smap: SourceMap) -> list[str]:
         else:
             bounds, unit = (_ROAD_ENERGY_BOUNDS if v.mode == "road" else _RAIL_ENERGY_BOUNDS), CARRIER_UNITS[v.energy_carrier]
         if v.energy_carrier not in bounds:
-            errors.append(f"{smap.where(at + ('energy_carrier',))}: {dotted(at + ('energy_carrier',))}: {v.energy_carrier!r} is not a {v.mode} carrier")
+            errors.append(_line(smap, at + ("energy_carrier",), f"{v.energy_carrier!r} is not a {v.mode} carrier"))
             continue
         low, high = bounds[v.energy_carrier]
         check(v.energy_per_km_loaded, unit, low, high, at + ("energy_per_km_loaded",))
@@ -177,7 +181,8 @@ def _plausibility(file: CatalogFile, smap: SourceMap) -> list[str]:
         check(v.swap_h, "h", 0.01, 2.0, at + ("swap_h",))
         check(v.charge_h, "h", 0.1, 12.0, at + ("charge_h",))
         if v.wagon_type is not None and v.wagon_type not in file.wagons:
-            errors.append(f"{smap.where(at + ('wagon_type',))}: {dotted(at + ('wagon_type',))}: unknown wagon type {v.wagon_type!r}; known: {', '.join(sorted(file.wagons))}")
+            known = ", ".join(sorted(file.wagons))
+            errors.append(_line(smap, at + ("wagon_type",), f"unknown wagon type {v.wagon_type!r}; known: {known}"))
     return errors
 
 

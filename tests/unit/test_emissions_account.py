@@ -8,7 +8,7 @@ import pytest
 
 from freight_sim.config.scenario import GridSetting
 from freight_sim.emissions import account_legs, aggregate, grid_factor, inventory, load_factors, load_grid_table
-from freight_sim.errors import ConfigError
+from freight_sim.errors import ConfigError, ModelError
 from freight_sim.fleet import load_catalog
 
 REL = 1e-9
@@ -144,7 +144,7 @@ def test_conveyor_and_other_carriers(tables, shanxi):
 
 def test_mode_mismatch_and_unknown_vehicle_are_errors(tables, shanxi):
     catalog, factors, _ = tables
-    with pytest.raises(ConfigError, match="mode 'rail' does not match vehicle type 'diesel-cn5'"):
+    with pytest.raises(ModelError, match="mode 'rail' does not match vehicle type 'diesel-cn5'"):
         account_legs(pd.DataFrame([leg("diesel-cn5", "rail", 33.0, 1.0, 1.0)]), catalog, factors, shanxi)
     with pytest.raises(ConfigError, match="unknown vehicle type 'hovercraft'"):
         account_legs(pd.DataFrame([leg("hovercraft", "road", 33.0, 1.0, 1.0)]), catalog, factors, shanxi)
@@ -193,3 +193,11 @@ def test_million_rows_are_accounted_without_a_row_loop(tables, shanxi):
     )
     out = account_legs(legs, catalog, factors, shanxi)
     assert len(out) == n and out["co2_wtw_kg"].notna().all()
+
+
+def test_empty_leg_table_gives_empty_results(tables, shanxi):
+    catalog, factors, _ = tables
+    empty = pd.DataFrame({c: pd.Series([], dtype=str if c in ("mode", "vehicle_type") else float) for c in ("mode", "vehicle_type", "tonnes", "loaded_km", "empty_km", "electrified_share")})
+    out = account_legs(empty, catalog, factors, shanxi)
+    assert len(out) == 0 and "co2_wtw_kg" in out.columns
+    assert len(inventory(out)) == 0
