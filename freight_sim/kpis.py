@@ -1,0 +1,148 @@
+"""Key figures of a run from its accounted legs: ratio, tonnage, emissions, cost, queues.
+
+Totals are over the simulated period after warm-up (``simulated_days``); the ratio is scale-free.
+Tailpipe pollutants (``nox_kg``, ``pm_kg``, ``so2_kg``) are the local emissions of the transport; the
+emissions of power plants supplying electricity are reported apart (``*_upstream_kg``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from freight_sim.config.scenario import Scenario, SidingStatus
+from freight_sim.cost import cost_per_tonne_by_chain, siding_annual_cost
+from freight_sim.emissions import aggregate, inventory
+from freight_sim.policy.ratio import clean_ratio_from_legs
+from freight_sim.policy.scope import DAYS_PER_YEAR, in_scope
+
+
+@dataclass(frozen=True)
+class Kpis:
+    summary: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+
+
+def _sum(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].sum()) if column in frame.columns else 0.0
+
+
+def enterprise_table(scenario: Scenario, ratio_table: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Per enterprise: declared t/yr, scope, simulated tonnes, clean tonnes, ratio, compliance."""
+    declared = pd.Series({eid: e.tonnes_per_year for eid, e in scenario.enterprises.items()}, dtype=float)
+    scope = in_scope(declared, scenario.accounting.scope_threshold_t_per_year)
+    base = pd.DataFrame(
+        {
+            "enterprise": list(scenario.enterprises),
+            "name": [e.name for e in scenario.enterprises.values()],
+            "kind": [e.kind.value for e in scenario.enterprises.values()],
+            "key_enterprise": [e.key_enterprise for e in scenario.enterprises.values()],
+            "declared_t_per_year": declared.reindex(list(scenario.enterprises)).to_numpy(),
+            "in_scope": scope.reindex(list(scenario.enterprises)).to_numpy(),
+        }
+    )
+    table = base.merge(ratio_table[["enterprise", "tonnes", "clean_tonnes", "ratio"]], on="enterprise", how="left")
+    table[["tonnes", "clean_tonnes"]] = table[["tonnes", "clean_tonnes"]].fillna(0.0)
+    table["compliant"] = table["ratio"].ge(target).fillna(False).astype(bool)
+    return table
+
+
+def siding_capex_table(scenario: Scenario, rate: float, life_years: float, days: float) -> pd.DataFrame:
+    """Candidate sidings that this scenario builds, with annualised capital cost and its share for ``days``."""
+    rows = []
+    for eid, enterprise in scenario.enterprises.items():
+        siding = enterprise.siding
+        if siding is None or siding.status != SidingStatus.candidate or not siding.enabled:
+            continue
+        capex = siding.capex_million_cny or 0.0
+        annual = siding_annual_cost(capex, rate, life_years)
+        rows.append(
+            {
+                "enterprise": eid,
+                "station": siding.station,
+                "capex_million_cny": capex,
+                "capex_estimate": siding.capex_estimate,
+                "annual_cost_cny": annual,
+                "period_cost_cny": annual * days / DAYS_PER_YEAR,
+            }
+        )
+    return pd.DataFrame(rows, columns=["enterprise", "station", "capex_million_cny", "capex_estimate", "annual_cost_cny", "period_cost_cny"])
+
+
+def _mean_wait(resources: pd.DataFrame, kind: str) -> float:
+    rows = resources[resources["kind"] == kind] if "kind" in resources.columns else resources.iloc[0:0]
+    requests = float(rows["requests"].sum()) if len(rows) else 0.0
+    return float((rows["mean_wait_h"] * rows["requests"]).sum() / requests) if requests > 0 else 0.0
+
+
+def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profile, costs) -> Kpis:
+    """All key figures and KPI tables of a run (``accounted``: legs with emission and cost columns)."""
+    target = scenario.accounting.target_ratio
+    nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
+    ratio_table, city_ratio = clean_ratio_from_legs(accounted, catalog, profile, nodes, target)
+    enterprises = enterprise_table(scenario, ratio_table, target)
+    days = scenario.simulation.days - scenario.simulation.warmup_days
+    sidings = siding_capex_table(scenario, costs.discount_rate, costs.siding_life_years, days)
+    tonnage = sim.tonnage
+    by_chain = tonnage.groupby("chain", observed=True, sort=True)["delivered_t"].sum()
+    key = enterprises[enterprises["key_enterprise"]]
+    transport_cny = _sum(accounted, "cost_cny")
+    siding_cny = _sum(sidings, "period_cost_cny")
+    summary = {
+        "clean_transport_ratio": city_ratio,
+        "rule_profile": profile.name,
+        "target_ratio": target,
+        "scope_threshold_t_per_year": scenario.accounting.scope_threshold_t_per_year,
+        "enterprises_compliant": int(key["compliant"].sum()),
+        "enterprises_in_scope": int(enterprises["in_scope"].sum()),
+        "enterprises": [
+            {
+                "id": row.enterprise,
+                "name": row.name,
+                "ratio": None if math.isnan(row.ratio) else float(row.ratio),
+                "tonnes": float(row.tonnes),
+                "clean_tonnes": float(row.clean_tonnes),
+                "in_scope": bool(row.in_scope),
+                "compliant": bool(row.compliant),
+            }
+            for row in enterprises.itertuples(index=False)
+        ],
+        "tonnes_by_chain": {str(k): float(v) for k, v in by_chain.items()},
+        "tonnes_produced": _sum(tonnage, "produced_t"),
+        "tonnes_delivered": _sum(tonnage, "delivered_t"),
+        "tonnes_in_stock": _sum(tonnage, "in_stock_t"),
+        "tonnes_in_transit": _sum(tonnage, "in_transit_t"),
+        "backlog_t": _sum(tonnage, "backlog_t"),
+        "truck_trips": int(sim.truck_trips),
+        "train_departures": int(sim.train_departures),
+        "nox_kg": _sum(accounted, "nox_g") / 1e3,
+        "pm_kg": _sum(accounted, "pm_g") / 1e3,
+        "so2_kg": _sum(accounted, "so2_g") / 1e3,
+        "nox_upstream_kg": _sum(accounted, "nox_upstream_g") / 1e3,
+        "pm_upstream_kg": _sum(accounted, "pm_upstream_g") / 1e3,
+        "so2_upstream_kg": _sum(accounted, "so2_upstream_g") / 1e3,
+        "co2_ttw_t": _sum(accounted, "co2_ttw_kg") / 1e3,
+        "co2_wtw_t": _sum(accounted, "co2_wtw_kg") / 1e3,
+        "energy_kwh": _sum(accounted, "energy_kwh"),
+        "diesel_l": _sum(accounted, "diesel_l"),
+        "transport_cost_cny": transport_cny,
+        "siding_capital_cost_cny": siding_cny,
+        "cost_cny": transport_cny + siding_cny,
+        "loading_bay_wait_mean_h": _mean_wait(sim.resources, "loading_bays"),
+        "swap_wait_mean_h": _mean_wait(sim.resources, "swap_station"),
+    }
+    delivered = summary["tonnes_delivered"]
+    summary["cost_cny_per_t"] = summary["cost_cny"] / delivered if delivered > 0 else math.nan
+    tables = {
+        "enterprises": enterprises,
+        "emissions_by_vehicle": aggregate(accounted, by=("mode", "vehicle_type")),
+        "emissions_by_enterprise": aggregate(accounted, by=("enterprise",)),
+        "emissions_by_chain": aggregate(accounted, by=("chain", "segment")),
+        "inventory": inventory(accounted),
+        "cost_by_chain": cost_per_tonne_by_chain(accounted),
+        "sidings_built": sidings,
+    }
+    return Kpis(summary, tables)

@@ -1,0 +1,147 @@
+"""One scenario run end to end: simulate, account emissions, cost and the clean-transport ratio, summarise.
+
+``run_scenario`` is pure in the sense that matters for batches: same scenario data and seed -> identical
+summary and tables. ``write_run`` writes them into a folder atomically, manifest last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from freight_sim import __version__
+from freight_sim.config import Loaded, resolve_path
+from freight_sim.config.scenario import Scenario
+
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What one run produced: ``summary`` (JSON-ready), KPI ``tables`` and the leg table."""
+
+    summary: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    legs: pd.DataFrame = field(repr=False)
+
+
+def config_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario (canonical JSON), so equal configs hash equal whatever their files."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _data_path(loaded: Loaded, field_path: tuple[str, ...], value: str) -> Path | None:
+    return None if value == "bundled" else resolve_path(loaded, field_path, value)
+
+
+def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunOutput:
+    """Simulate ``loaded`` with ``seed`` (default: the scenario's) and account the results.
+
+    ``progress(done_fraction)`` is called as simulated time advances, if given.
+    """
+    from freight_sim.cost import cost_legs, load_costs
+    from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
+    from freight_sim.fleet import load_catalog
+    from freight_sim.kpis import build_kpis
+    from freight_sim.policy import get_profile
+    from freight_sim.sim.api import simulate
+
+    wall_start = time.perf_counter()
+    scenario: Scenario = loaded.model
+    seed = scenario.simulation.seed if seed is None else int(seed)
+    sim = simulate(loaded, seed=seed, progress=progress)
+
+    catalog = load_catalog(_data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    factors = load_factors(_data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
+    grid = grid_factor(scenario.accounting.grid, load_grid_table())
+    costs = load_costs(_data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
+    profile = get_profile(scenario.accounting.rule_profile)
+
+    emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
+    kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
+    summary = {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "illustrative": scenario.illustrative,
+        **kpis.summary,
+        "grid_factor_label": grid.label,
+        "grid_kg_co2_per_kwh": grid.kg_co2_per_kwh,
+        "simulated_days": scenario.simulation.days - scenario.simulation.warmup_days,
+        "warmup_days": scenario.simulation.warmup_days,
+        "events": sim.events,
+        "sim_wall_s": sim.wall_s,
+        "wall_s": time.perf_counter() - wall_start,
+        "seed": seed,
+        "config_sha256": config_sha256(scenario),
+        "package_version": __version__,
+        "model": sim.spec,
+    }
+    tables = {**kpis.tables, "resources": sim.resources, "daily": sim.daily, "tonnage": sim.tonnage}
+    return RunOutput(summary=summary, tables=tables, legs=emissions)
+
+
+def git_commit() -> str | None:
+    """Commit of the source checkout the package runs from, if it is one."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def manifest(summary: dict[str, Any], status: str, seconds: float, error: str | None = None) -> dict[str, Any]:
+    return {
+        "status": status,
+        "scenario": summary.get("scenario"),
+        "config_sha256": summary.get("config_sha256"),
+        "seed": summary.get("seed"),
+        "package_version": __version__,
+        "git_commit": git_commit(),
+        "seconds": seconds,
+        "error": error,
+    }
+
+
+def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report: bool = True) -> list[Path]:
+    """Write summary, KPI tables (Parquet + utf-8-sig CSV), legs and report into ``out_dir``; manifest last.
+
+    Any manifest already in ``out_dir`` is removed first, so an interrupted write never looks finished.
+    """
+    from freight_sim.atomic import write_csv, write_json, write_parquet
+
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)
+    written = [out / "summary.json"]
+    write_json(out / "summary.json", output.summary)
+    for name, table in output.tables.items():
+        frame = table.copy()
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype(str)
+        write_parquet(out / f"{name}.parquet", frame)
+        write_csv(out / f"{name}.csv", frame)
+        written += [out / f"{name}.parquet", out / f"{name}.csv"]
+    if legs:
+        write_parquet(out / "legs.parquet", output.legs)
+        written.append(out / "legs.parquet")
+    if report:
+        from freight_sim.report.run_report import write_run_report
+
+        written.append(write_run_report(output, out / "report.html"))
+    seconds = output.summary.get("wall_s", 0.0) + time.perf_counter() - started
+    write_json(out / "manifest.json", manifest(output.summary, "finished", seconds))
+    written.append(out / "manifest.json")
+    return written
