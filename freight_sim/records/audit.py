@@ -25,10 +25,19 @@ def clean_mask(frame: pd.DataFrame, profile: RuleProfile) -> np.ndarray:
     """Whether each row counts as clean under ``profile`` (evaluated once per distinct mode/fuel/standard)."""
     if frame.empty:
         return np.zeros(0, dtype=bool)
-    parts = frame[["mode", "fuel", "standard"]].astype(object)
-    codes, combos = pd.MultiIndex.from_frame(parts.where(parts.notna(), "")).factorize()
-    verdicts = np.array([_is_clean(profile, mode, fuel, standard) for mode, fuel, standard in combos], dtype=bool)
-    return verdicts[codes]
+    codes, uniques = zip(*(pd.factorize(frame[name], use_na_sentinel=False) for name in ("mode", "fuel", "standard")), strict=True)
+    combined = (codes[0] * len(uniques[1]) + codes[1]) * len(uniques[2]) + codes[2]
+    combos, inverse = np.unique(combined, return_inverse=True)
+    verdicts = []
+    for combo in combos:
+        rest, standard = divmod(int(combo), len(uniques[2]))
+        mode, fuel = divmod(rest, len(uniques[1]))
+        verdicts.append(_is_clean(profile, uniques[0][mode], _text(uniques[1][fuel]), _text(uniques[2][standard])))
+    return np.asarray(verdicts, dtype=bool)[inverse]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def _is_clean(profile: RuleProfile, mode: str, fuel: str, standard: str) -> bool:
@@ -40,7 +49,7 @@ def _is_clean(profile: RuleProfile, mode: str, fuel: str, standard: str) -> bool
 
 def _keys(frame: pd.DataFrame, by: str) -> pd.Series:
     if by == "month":
-        return frame["date"].dt.to_period("M")
+        return frame["date"].dt.year * 100 + frame["date"].dt.month  # formatted as YYYY-MM after grouping
     return frame[by].astype(object).where(frame[by].notna(), MISSING_KEY)
 
 
@@ -53,6 +62,8 @@ def ratio_table(frame: pd.DataFrame, clean: np.ndarray, by: str) -> pd.DataFrame
     tonnes = frame["net_weight_t"].to_numpy(dtype=float)
     table = pd.DataFrame({"key": _keys(frame, by).to_numpy(), "tonnes": tonnes, "clean_tonnes": np.where(clean, tonnes, 0.0)})
     grouped = table.groupby("key", sort=True, dropna=False)[["tonnes", "clean_tonnes"]].sum().reset_index()
+    if by == "month":
+        grouped["key"] = [f"{key // 100:04d}-{key % 100:02d}" for key in grouped["key"].astype(int)]
     grouped["key"] = grouped["key"].astype(str)
     grouped["ratio"] = grouped["clean_tonnes"] / grouped["tonnes"]
     return grouped

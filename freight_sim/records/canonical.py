@@ -84,7 +84,7 @@ def to_canonical(table: RawTable, layout: HeaderLayout, aliases: AliasTable) -> 
     source = table.source
     body = table.cells.iloc[layout.data_start :]
     lines = table.lines[layout.data_start :]
-    filled = body.apply(lambda col: col.str.strip() != "")
+    filled = pd.DataFrame({column: (body[column] != "").to_numpy() for column in body.columns}, index=body.index)
     keep = filled.any(axis=1).to_numpy()
     body, lines, filled = body[keep], lines[keep], filled[keep]
 

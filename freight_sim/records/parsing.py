@@ -19,8 +19,7 @@ _DATE = (
     r"^\s*(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
     r"(?:[\sT]+(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*(?:[:分]\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?\s*$"
 )
-_COMPACT_DATE = r"^\s*(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})\s*$"
-_THOUSANDS = r"^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$"
+_THOUSANDS = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"  # on stripped text; RE2-compatible
 # Excel serial day numbers accepted as dates: 1954-10-04 .. 2119-01-08, so that a weight or a code
 # typed in the date column is not read as a date.
 EXCEL_SERIAL_MIN = 20_000
@@ -37,24 +36,45 @@ def _from_parts(parts: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(numbers[["year", "month", "day", "hour", "minute", "second"]], errors="coerce")
 
 
+_FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
+
+
+def _normalised_date_text(text: pd.Series) -> pd.Series:
+    """``2025年1月6日 8时30分`` / ``2025/1/6`` / ``2025.1.6`` -> ``2025-1-6 8:30`` for the fast formats."""
+    # Patterns avoid \s and \d so pandas can run them in pyarrow (RE2) instead of Python's re, row by row.
+    text = text.str.strip().str.replace(" *[年月/.] *", "-", regex=True).str.replace(" *日", "", regex=True)
+    text = text.str.replace(" *[时分] *", ":", regex=True).str.replace("[:秒]+$", "", regex=True)
+    return text.str.replace("T", " ", regex=False)
+
+
 def parse_dates(text: pd.Series) -> pd.Series:
-    """Dates (datetime64) from text in the accepted formats or Excel serial numbers; NaT otherwise."""
+    """Dates (datetime64) from text in the accepted formats or Excel serial numbers; NaT otherwise.
+
+    The common formats go through ``pd.to_datetime`` with an explicit format (vectorised); only cells none
+    of them reads are tried with the general pattern, then as Excel serial day numbers.
+    """
     text = text.astype("str")
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    parts = text.str.extract(_DATE)
-    matched = parts["year"].notna()
-    if matched.any():
-        result[matched] = _from_parts(parts[matched]).astype("datetime64[ns]")
-    rest = ~matched
-    compact = text[rest].str.extract(_COMPACT_DATE)
-    compact_ok = compact["year"].notna()
-    if compact_ok.any():
-        result[compact_ok[compact_ok].index] = _from_parts(compact[compact_ok]).astype("datetime64[ns]")
-    rest = result.isna()
-    serial = pd.to_numeric(text[rest].str.strip(), errors="coerce")
-    serial = serial[(serial >= EXCEL_SERIAL_MIN) & (serial <= EXCEL_SERIAL_MAX)]
-    if len(serial):
-        result[serial.index] = (_EXCEL_EPOCH + pd.to_timedelta(serial.to_numpy(), unit="D")).astype("datetime64[ns]")
+    todo = np.array(text.str.strip() != "", dtype=bool)
+    normalised = _normalised_date_text(text)
+    for fmt in _FAST_FORMATS:
+        if not todo.any():
+            return result
+        parsed = pd.to_datetime(normalised[todo], format=fmt, errors="coerce")
+        hit = parsed.notna()
+        result[hit[hit].index] = parsed[hit].astype("datetime64[ns]")
+        todo &= result.isna().to_numpy()
+    if todo.any():
+        parts = text[todo].str.extract(_DATE)
+        matched = parts["year"].notna()
+        if matched.any():
+            result[matched[matched].index] = _from_parts(parts[matched]).astype("datetime64[ns]")
+        todo &= result.isna().to_numpy()
+    if todo.any():
+        serial = pd.to_numeric(text[todo].str.strip(), errors="coerce")
+        serial = serial[(serial >= EXCEL_SERIAL_MIN) & (serial <= EXCEL_SERIAL_MAX)]
+        if len(serial):
+            result[serial.index] = (_EXCEL_EPOCH + pd.to_timedelta(serial.to_numpy(), unit="D")).astype("datetime64[ns]")
     return result
 
 
@@ -71,11 +91,9 @@ def map_labels(text: pd.Series, labels: Mapping[str, str]) -> pd.Series:
 
     Only the distinct cell values are normalised, so this stays fast on millions of rows.
     """
-    stripped = text.astype("str").str.strip()
-    uniques = pd.unique(stripped.to_numpy())
-    lookup = {value: labels.get(normalise(value), value) for value in uniques if value != ""}
-    mapped = stripped.map(lookup)
-    return mapped.astype(object).where(mapped.notna(), None)
+    codes, uniques = pd.factorize(text.astype("str").str.strip())
+    values = np.array([labels.get(normalise(value), value) if value != "" else None for value in uniques] + [None], dtype=object)
+    return pd.Series(values[codes], index=text.index, dtype=object)  # code -1 (missing) takes the last entry
 
 
 def contains_any(text: pd.Series, markers: tuple[str, ...]) -> pd.Series:

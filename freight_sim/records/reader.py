@@ -114,7 +114,7 @@ def _read_file(path: Path, sheet: str | None, aliases: AliasTable) -> tuple[list
     without_header: list[RawTable] = []
     structure_errors: list[str] = []
     for table in tables:
-        if not (table.cells.to_numpy() != "").any():
+        if not any((table.cells[column] != "").any() for column in table.cells.columns):
             if table.source.sheet is None:
                 raise RecordError(f"{table.source.label}:1:0: the file has no cells: no header and no rows")
             issues.append(RecordIssue(table.source, 1, None, "info", "empty sheet skipped", rejects_row=False))

@@ -185,3 +185,11 @@ def test_sheet_option_reads_one_sheet_and_names_unknown_ones(tmp_path):
     assert [t.sheet for t in read_records([path], sheet="二月").tables] == ["二月"]
     with pytest.raises(RecordError, match="no sheet named '三月'; sheets: 一月, 二月"):
         read_records([path], sheet="三月")
+
+
+def test_a_very_wide_row_after_the_file_head_is_refused_with_its_line(tmp_path):
+    lines = ["日期,净重,运输方式"] + ["2025-01-06,33,铁路"] * 60 + ["2025-01-06,33,铁路" + "," * 20 + "x"]
+    with pytest.raises(RecordError) as caught:
+        read_records([write_lines(tmp_path / "wide.csv", lines)])
+    (line,) = caught.value.lines
+    assert line.startswith(f"{tmp_path / 'wide.csv'}:62:1: cannot split the line into columns (23 fields")
