@@ -53,7 +53,13 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     from freight_sim.policy import get_profile
     from freight_sim.sim.api import simulate
 
+    from freight_sim.errors import ConfigError
+    from freight_sim.scenario_checks import all_problems
+
     wall_start = time.perf_counter()
+    problems = all_problems(loaded)
+    if problems:
+        raise ConfigError(*problems)
     scenario: Scenario = loaded.model
     seed = scenario.simulation.seed if seed is None else int(seed)
     sim = simulate(loaded, seed=seed, progress=progress)

@@ -15,15 +15,15 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="scenario file (YAML or TOML)"),
         set_: list[str] = typer.Option([], "--set", help="override a field: dotted.path=value (repeatable)"),
     ) -> None:
-        """Check a scenario file: schema, referenced files, network nodes and reachability."""
+        """Check a scenario file: schema, data files (fleet mixes, profiles, grid), network nodes and reachability."""
         from freight_sim.config import load_scenario
         from freight_sim.errors import ConfigError
-        from freight_sim.network import network_problems
+        from freight_sim.scenario_checks import all_problems
 
         with user_errors():
             loaded = load_scenario(file, set_)
             scenario = loaded.model
-            problems = network_problems(loaded)
+            problems = all_problems(loaded)
             if problems:
                 raise ConfigError(*problems)
             typer.echo(f"{file}: ok: scenario '{scenario.name}', {len(scenario.enterprises)} enterprises")

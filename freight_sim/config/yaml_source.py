@@ -146,12 +146,22 @@ def read_config_file(path: Path) -> tuple[Any, SourceMap]:
     return parse_yaml_text(text, file)
 
 
+# Mappings of shares are replaced whole when overridden: merging {bev-swap: 1} into {diesel-cn5: 1} would
+# give a mix summing to 2.
+REPLACED_WHOLE = frozenset({"fleet_mix", "drayage_fleet_mix", "drayage_mix", "chain_shares", "default_shares"})
+
+
+def _replaced_whole(prefix: Path_) -> bool:
+    return bool(prefix) and (prefix[-1] in REPLACED_WHOLE or (len(prefix) >= 2 and prefix[-2] == "extra_mixes"))
+
+
 def deep_merge(base: Any, over: Any, base_map: SourceMap, over_map: SourceMap, prefix: Path_ = ()) -> Any:
     """Merge ``over`` into ``base``: mappings merge key by key, anything else replaces.
 
-    A value of ``null`` in ``over`` deletes the key from ``base``.
+    A value of ``null`` in ``over`` deletes the key from ``base``. Share mappings (fleet mixes, chain
+    shares; see ``REPLACED_WHOLE``) are replaced whole.
     """
-    if isinstance(base, dict) and isinstance(over, dict):
+    if isinstance(base, dict) and isinstance(over, dict) and not _replaced_whole(prefix):
         if prefix and prefix in over_map.locations:
             # the overriding file is the last to mention this mapping: errors about it point there
             base_map.locations[prefix] = over_map.locations[prefix]

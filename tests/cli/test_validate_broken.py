@@ -28,8 +28,8 @@ CASES = [
     ("circular_a.yaml", 1, "base", "circular"),
     ("unknown_node.yaml", 4, "enterprises.E01.node", "E99"),
     ("unknown_counterpart.yaml", 6, "enterprises.E01.flows.steel_out.counterpart", "GW_NOWHERE"),
-    ("siding_not_at_station.yaml", 5, "enterprises.E01.siding.station", "E02"),
-    ("disconnected_enterprise.yaml", 14, "enterprises.P2", "reach"),
+    ("siding_not_at_station.yaml", 6, "enterprises.E01.siding.station", "E02"),
+    ("disconnected_enterprise.yaml", 13, "enterprises.P2", "reach"),
     ("unknown_vehicle.yaml", 4, "enterprises.E01.fleet_mix", "diesel-cn9"),
 ]
 

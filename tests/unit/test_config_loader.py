@@ -99,3 +99,11 @@ def test_non_utf8_config_is_refused(tmp_path: Path):
     path.write_bytes("name: 长治\n".encode("gbk"))
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_merged(path)
+
+
+def test_share_mappings_are_replaced_whole_not_merged():
+    base, bmap = parse_yaml_text("e:\n  fleet_mix: {diesel-cn5: 0.5, diesel-cn6: 0.5}\n  other: {a: 1}\n", "b.yaml")
+    over, omap = parse_yaml_text("e:\n  fleet_mix: {bev-swap: 1.0}\n  other: {b: 2}\n", "o.yaml")
+    merged = deep_merge(base, over, bmap, omap)
+    assert merged == {"e": {"fleet_mix": {"bev-swap": 1.0}, "other": {"a": 1, "b": 2}}}
+    assert ("e", "fleet_mix", "diesel-cn5") not in bmap.locations

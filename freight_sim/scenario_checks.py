@@ -1,0 +1,92 @@
+"""Checks of a validated scenario against its data files (fleet catalog and mixes, profiles, grid table).
+
+Each problem is one ``FILE:LINE: dotted.field: message`` line pointing at the scenario field that names
+the missing thing. Network checks live in ``freight_sim.network.validate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from freight_sim.config import Loaded, resolve_path
+from freight_sim.errors import ConfigError
+
+
+def _data_path(loaded: Loaded, field: tuple[str, ...], value: str):
+    return None if value == "bundled" else resolve_path(loaded, field, value)
+
+
+def _strip_field(line: str, field: str) -> str:
+    """A message from a library error line ``field: message`` without its field prefix."""
+    return line.removeprefix(f"{field}: ")
+
+
+def _mix_problems(loaded: Loaded, catalog, mixes) -> Iterator[str]:
+    from freight_sim.fleet import resolve_mix
+
+    scenario = loaded.model
+    extra = scenario.fleet.extra_mixes
+    fields: list[tuple[tuple[str, ...], object]] = [(("fleet", "drayage_mix"), scenario.fleet.drayage_mix)]
+    fields += [(("fleet", "extra_mixes", name), mix) for name, mix in extra.items()]
+    for eid, enterprise in scenario.enterprises.items():
+        fields.append((("enterprises", eid, "fleet_mix"), enterprise.fleet_mix))
+        if enterprise.drayage_fleet_mix is not None:
+            fields.append((("enterprises", eid, "drayage_fleet_mix"), enterprise.drayage_fleet_mix))
+    for path, mix in fields:
+        field = ".".join(path)
+        try:
+            resolve_mix(catalog, mixes, mix, extra, field=field)
+        except ConfigError as exc:
+            yield from (loaded.error(path, _strip_field(line, field)) for line in exc.lines)
+
+
+def _ban_problems(loaded: Loaded, catalog) -> Iterator[str]:
+    alerts = loaded.model.disruptions.alerts
+    for level, bans in (("orange_bans", alerts.orange_bans), ("red_bans", alerts.red_bans)):
+        for i, vehicle_id in enumerate(bans):
+            if vehicle_id not in catalog.vehicles:
+                known = ", ".join(catalog.ids("road"))
+                yield loaded.error(("disruptions", "alerts", level, i), f"unknown vehicle type {vehicle_id!r}; known road types: {known}")
+
+
+def _accounting_problems(loaded: Loaded) -> Iterator[str]:
+    from freight_sim.emissions import grid_factor, load_grid_table
+    from freight_sim.policy import load_profiles
+
+    accounting = loaded.model.accounting
+    profiles = load_profiles()
+    if accounting.rule_profile not in profiles:
+        yield loaded.error(("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}")
+    try:
+        grid_factor(accounting.grid, load_grid_table())
+    except ConfigError as exc:
+        yield from (loaded.error(("accounting", "grid", "factor"), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
+
+
+def _outage_problems(loaded: Loaded) -> Iterator[str]:
+    for i, outage in enumerate(loaded.model.disruptions.outages):
+        if outage.enterprise not in loaded.model.enterprises:
+            yield loaded.error(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}")
+
+
+def scenario_problems(loaded: Loaded) -> list[str]:
+    """Every problem of the scenario against its data files (empty when it fits them)."""
+    from freight_sim.fleet import load_catalog, load_mixes
+
+    scenario = loaded.model
+    catalog = load_catalog(_data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    mixes = load_mixes(_data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
+    return [
+        *_mix_problems(loaded, catalog, mixes),
+        *_ban_problems(loaded, catalog),
+        *_accounting_problems(loaded),
+        *_outage_problems(loaded),
+    ]
+
+
+def all_problems(loaded: Loaded) -> list[str]:
+    """Data-file problems first, then network problems (each list is empty when fine)."""
+    from freight_sim.network import network_problems
+
+    problems = scenario_problems(loaded)
+    return problems or network_problems(loaded)
