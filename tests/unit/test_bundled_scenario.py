@@ -303,3 +303,26 @@ def test_candidate_sidings_and_nev_drayage_raise_the_ratio(scenario):
     with_both = static_clean_ratio(scenario, enable_candidates=True, drayage_mix="nev-drayage")
     assert baseline < with_sidings < with_both
     assert with_both - baseline >= 0.1
+
+
+# --- the engine accepts it -----------------------------------------------------------------------------
+
+
+def candidate_overrides(scenario: Scenario) -> list[str]:
+    return [
+        f"enterprises.{eid}.siding.enabled=true"
+        for eid, ent in sorted(scenario.enterprises.items())
+        if ent.siding and ent.siding.status == SidingStatus.candidate
+    ]
+
+
+@pytest.mark.parametrize("variant", ["baseline", "all candidate sidings and NEV drayage"])
+def test_model_assembles_with_every_battery_round_trip_feasible(scenario, variant):
+    """Assembly checks each battery truck's round trip against its usable battery and raises otherwise."""
+    from freight_sim.sim.api import build_spec
+
+    overrides = [] if variant == "baseline" else [*candidate_overrides(scenario), "fleet.drayage_mix=nev-drayage"]
+    spec = build_spec(load_scenario(default_scenario_path(), overrides))
+    assert {lane.enterprise for lane in spec.lanes} == set(scenario.enterprises)
+    chains = Counter(lane.chain for lane in spec.lanes)
+    assert chains["rail_siding"] >= (15 if variant == "baseline" else 50)
