@@ -62,6 +62,8 @@ def _check(unit: str, low: float, high: float, quantity: Quantity) -> Quantity:
     if not low <= quantity.value <= high:
         hint = _slip_hint(quantity.value, low, high, unit)
         raise ValueError(f"{quantity.value:g} {unit} is outside the plausible range [{low:g}, {high:g}]: {hint}")
+    if quantity.range is not None and not quantity.range[0] <= quantity.value <= quantity.range[1]:
+        raise ValueError(f"value {quantity.value:g} lies outside its own range [{quantity.range[0]:g}, {quantity.range[1]:g}]")
     return quantity
 
 
