@@ -152,12 +152,10 @@ def build_leg_table(net: MultimodalNetwork, requests: Iterable[tuple[str, str, s
 NodeFilter = Mapping[str, object] | Callable[[pd.Series], bool] | None
 
 
-def _matches(net: MultimodalNetwork, node_id: str, kinds: tuple[str, ...], where: NodeFilter) -> bool:
-    row = net.nodes.loc[node_id]
-    if row["kind"] not in kinds:
-        return False
+def _matches(net: MultimodalNetwork, node_id: str, where: NodeFilter) -> bool:
     if where is None:
         return True
+    row = net.nodes.loc[node_id]
     if callable(where):
         return bool(where(row))
     return all(row.get(column) == value for column, value in where.items())
@@ -181,7 +179,8 @@ def nearest(
     router = router or ModeRouter(net, mode)
     if not net.has_node(node):
         raise NetworkError(f"unknown network node '{node}'")
-    candidates = [n for n in sorted(router.reachable(node)) if _matches(net, n, kinds, where)]
+    of_kind = set(net.nodes.index[net.nodes["kind"].isin(kinds)])
+    candidates = [n for n in sorted(router.reachable(node)) if n in of_kind and _matches(net, n, where)]
     if not candidates:
         raise NetworkError(f"no {'/'.join(kinds)} reachable by {mode} from '{node}'")
     legs = [router.leg(node, c) for c in candidates]
