@@ -6,10 +6,14 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from freight_sim.cli.common import user_errors
+
+if TYPE_CHECKING:
+    from freight_sim.records import RecordSet
 
 MAX_ISSUE_LINES = 20
 
@@ -21,7 +25,7 @@ class BreakdownOption(str, Enum):
     mode = "mode"
 
 
-def _print_issues(records) -> None:  # noqa: ANN001 - RecordSet, imported lazily
+def _print_issues(records: RecordSet) -> None:
     shown = [issue for issue in records.issues if issue.severity in ("error", "warning")]
     for issue in shown[:MAX_ISSUE_LINES]:
         print(issue.format(), file=sys.stderr)

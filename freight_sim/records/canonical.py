@@ -121,7 +121,6 @@ def to_canonical(table: RawTable, layout: HeaderLayout, aliases: AliasTable) -> 
         headers["net_weight"] = f"{headers['gross_weight']} - {headers['tare_weight']}"
         raw["net_weight"] = raw["gross_weight"] + " - " + raw["tare_weight"]
     parsed["line"] = lines
-    parsed.attrs = {}
     return CanonicalTable(source, parsed, raw, positions, headers, tuple(issues), len(body))
 
 

@@ -126,7 +126,7 @@ def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
         whole = numeric.notna() & (numeric == numeric.round()) & (numeric.abs() < 1e15)
         if whole.any():
             as_text = as_text.where(~whole, numeric[whole].astype("int64").astype(str))
-        text[column] = as_text.where(values.notna(), "").str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
+        text[column] = as_text.where(values.notna(), "").str.replace(" 00:00:00", "", regex=False)  # date cells at midnight
     return pd.DataFrame(text, index=frame.index, dtype="str")
 
 

@@ -7,7 +7,12 @@ import yaml
 from record_generators import HEADER, TEN_ROWS, many_rows, write_csv
 
 from freight_sim.config.scenario import Chain, Enterprise
-from freight_sim.records import derive_snippet, read_records
+from freight_sim.records import derive_snippet, load_aliases, read_records
+
+
+@pytest.fixture(scope="module")
+def aliases():
+    return load_aliases()
 
 
 @pytest.fixture()

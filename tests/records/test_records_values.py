@@ -7,8 +7,13 @@ import pytest
 from record_generators import HEADER, TEN_ROWS, write_csv, write_lines
 
 from freight_sim.errors import RecordError
-from freight_sim.records import read_records
+from freight_sim.records import load_aliases, read_records
 from freight_sim.records.parsing import map_labels, parse_dates, parse_numbers
+
+
+@pytest.fixture(scope="module")
+def aliases():
+    return load_aliases()
 
 
 def _with(changes: dict[tuple[int, int], str]) -> list[list[str]]:
