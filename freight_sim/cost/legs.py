@@ -15,7 +15,7 @@ import pandas as pd
 
 from freight_sim.config.scenario import GridSetting
 from freight_sim.cost.params import CostParams
-from freight_sim.emissions.account import ENERGY_COLUMNS, account_legs
+from freight_sim.emissions.account import ENERGY_COLUMNS, account_legs, as_categorical
 from freight_sim.emissions.factors import EmissionFactors, load_factors
 from freight_sim.emissions.grid import GridFactor, grid_factor, load_grid_table
 from freight_sim.fleet.catalog import FleetCatalog
@@ -38,14 +38,13 @@ def cost_legs(
         factors = factors or load_factors()
         grid = grid or grid_factor(GridSetting(), load_grid_table())
         table = account_legs(table, catalog, factors, grid)
-    vehicle = pd.Categorical(table["vehicle_type"].astype(str))
+    vehicle = as_categorical(table["vehicle_type"])
     ids = [str(c) for c in vehicle.categories]
     codes = np.asarray(vehicle.codes)
     road_ids = {vid for vid in ids if catalog.vehicle(vid).mode == "road"}
     per_km = np.array([costs.truck_cost_per_km(vid) if vid in road_ids else 0.0 for vid in ids])[codes]
     swap = np.array([catalog.vehicle(vid).refuel == "swap" for vid in ids])[codes]
-    mode = table["mode"].astype(str).to_numpy()
-    road, rail, conveyor = mode == "road", mode == "rail", mode == "conveyor"
+    road, rail, conveyor = (_is_in(table["mode"], (m,)) for m in ("road", "rail", "conveyor"))
     tonnes = table["tonnes"].to_numpy(dtype=float)
     tkm = table["tkm"].to_numpy(dtype=float)
     km = table["loaded_km"].to_numpy(dtype=float) + table["empty_km"].to_numpy(dtype=float)
@@ -63,20 +62,32 @@ def cost_legs(
     electrified = np.clip(table["electrified_share"].to_numpy(dtype=float), 0.0, 1.0)
     running = costs.rail_running_cny_per_tkm + costs.rail_construction_fund_cny_per_tkm + costs.rail_electrification_cny_per_tkm * electrified
     tariff_cny = np.where(rail, tonnes * costs.rail_terminal_cny_per_t + tkm * running, 0.0)
-    segment = table["segment"].astype(str).to_numpy() if "segment" in table.columns else np.full(len(table), "")
-    chain = table["chain"].astype(str).to_numpy() if "chain" in table.columns else np.full(len(table), "")
+    no_rows = np.zeros(len(table), dtype=bool)
+    drayage = _is_in(table["segment"], DRAYAGE_SEGMENTS) if "segment" in table.columns else no_rows
+    own_siding = _is_in(table["chain"], ("rail_siding",)) if "chain" in table.columns else no_rows
     handling_cny = (
-        np.where(np.isin(segment, DRAYAGE_SEGMENTS), tonnes * costs.station_handling_cny_per_t, 0.0)
-        + np.where(rail & (chain == "rail_siding"), tonnes * costs.siding_loading_cny_per_t, 0.0)
+        np.where(drayage, tonnes * costs.station_handling_cny_per_t, 0.0)
+        + np.where(rail & own_siding, tonnes * costs.siding_loading_cny_per_t, 0.0)
         + np.where(conveyor, tkm * costs.conveyor_om_cny_per_tkm, 0.0)
     )
-    out = table.copy()
-    out["cost_vehicle_cny"] = vehicle_cny
-    out["cost_energy_cny"] = energy_cny
-    out["cost_rail_tariff_cny"] = tariff_cny
-    out["cost_handling_cny"] = handling_cny
-    out["cost_cny"] = vehicle_cny + energy_cny + tariff_cny + handling_cny
+    new = {
+        "cost_vehicle_cny": vehicle_cny,
+        "cost_energy_cny": energy_cny,
+        "cost_rail_tariff_cny": tariff_cny,
+        "cost_handling_cny": handling_cny,
+        "cost_cny": vehicle_cny + energy_cny + tariff_cny + handling_cny,
+    }
+    kept = table.drop(columns=[c for c in COST_COLUMNS if c in table.columns])
+    out = pd.concat([kept, pd.DataFrame(new, index=table.index, copy=False)], axis=1)
+    out.attrs.update(table.attrs)
     return out
+
+
+def _is_in(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """Row mask of ``column`` in ``values``, decided once per category rather than per row."""
+    categorical = as_categorical(column)
+    chosen = np.array([str(c) in values for c in categorical.categories] + [False])
+    return chosen[np.asarray(categorical.codes)]  # code -1 (missing) picks the final False
 
 
 def cost_per_tonne_by_chain(costed: pd.DataFrame) -> pd.DataFrame:

@@ -91,7 +91,7 @@ def vehicle_parameters(vehicle_ids: list[str], catalog: FleetCatalog, factors: E
     return pd.DataFrame(rows)
 
 
-def _categorical(column: pd.Series) -> pd.Categorical:
+def as_categorical(column: pd.Series) -> pd.Categorical:
     """The column as a categorical of strings (no per-row string conversion when it already is one)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.array.remove_unused_categories()
@@ -107,10 +107,10 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
     missing = [c for c in LEG_COLUMNS if c not in legs.columns]
     if missing:
         raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
-    vehicle = _categorical(legs["vehicle_type"])
+    vehicle = as_categorical(legs["vehicle_type"])
     params = vehicle_parameters([str(c) for c in vehicle.categories], catalog, factors)
     codes = np.asarray(vehicle.codes)
-    row_mode = _categorical(legs["mode"])
+    row_mode = as_categorical(legs["mode"])
     mode_codes = np.array([_MODE_CODE.get(str(m), -1) for m in row_mode.categories])[np.asarray(row_mode.codes)]
     bad = mode_codes != _per_row(params, codes, "mode_code")
     if bad.any():

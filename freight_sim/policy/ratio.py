@@ -68,20 +68,29 @@ def _clean_share(profile: RuleProfile, legs: list[_Leg], gates: list[bool], cach
     return share
 
 
-def _chain_legs(rows: pd.DataFrame, catalog: FleetCatalog, movements: dict) -> list[_Leg]:
-    legs = []
-    for (segment, gate), leg_rows in rows.groupby(_LEG, sort=True, observed=True):
-        by_vehicle = leg_rows.groupby(["vehicle_type", "mode"], sort=True, observed=True)["tonnes"].sum()
-        total = float(by_vehicle.sum())
+def _group_legs(compact: pd.DataFrame, catalog: FleetCatalog) -> dict[tuple[str, str, str], list[_Leg]]:
+    """Legs of every shipment group from the compacted rows (a plain pass over a few thousand rows)."""
+    tonnes_by: dict = defaultdict(lambda: defaultdict(float))  # (group, segment, gate) -> (vehicle, mode) -> t
+    nodes_by: dict = defaultdict(set)
+    columns = _GROUP + _LEG + ["vehicle_type", "mode", "origin", "destination", "tonnes"]
+    for enterprise, flow, chain, segment, gate, vehicle, mode, origin, destination, tonnes in compact[columns].itertuples(index=False, name=None):
+        key = ((str(enterprise), str(flow), str(chain)), str(segment), bool(gate))
+        tonnes_by[key][(str(vehicle), str(mode))] += float(tonnes)
+        nodes_by[key].update((str(origin), str(destination)))
+    movements: dict = {}
+    groups: dict[tuple[str, str, str], list[_Leg]] = defaultdict(list)
+    for key in sorted(tonnes_by):
+        group, segment, gate = key
+        by_vehicle = tonnes_by[key]
+        total = sum(by_vehicle.values())
         options = []
-        for (vehicle_type, mode), tonnes in by_vehicle.items():
-            key = (vehicle_type, mode, segment)
-            if key not in movements:
-                movements[key] = _movement(catalog, str(vehicle_type), str(mode), str(segment))
-            options.append((movements[key], float(tonnes) / total if total > 0 else 1.0 / len(by_vehicle)))
-        nodes = frozenset(map(str, pd.unique(leg_rows[["origin", "destination"]].to_numpy().ravel())))
-        legs.append(_Leg(str(segment), bool(gate), tuple(options), nodes))
-    return legs
+        for vehicle, mode in sorted(by_vehicle):
+            if (vehicle, mode, segment) not in movements:
+                movements[(vehicle, mode, segment)] = _movement(catalog, vehicle, mode, segment)
+            share = by_vehicle[(vehicle, mode)] / total if total > 0 else 1.0 / len(by_vehicle)
+            options.append((movements[(vehicle, mode, segment)], share))
+        groups[group].append(_Leg(segment, gate, tuple(options), frozenset(nodes_by[key])))
+    return groups
 
 
 def clean_ratio_from_legs(
@@ -101,17 +110,20 @@ def clean_ratio_from_legs(
         raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
     node_owner = {node: enterprise for enterprise, node in enterprises_nodes.items()}
     # Collapse to one row per (group, leg, vehicle, nodes) first: the loop below runs per group, not per row.
-    compact = legs.groupby(_GROUP + _LEG + ["vehicle_type", "mode", "origin", "destination"], observed=True, sort=True)["tonnes"].sum().reset_index()
+    keys = _GROUP + _LEG + ["vehicle_type", "mode", "origin", "destination"]
+    compact = legs.groupby(keys, observed=True, sort=True)["tonnes"].sum().reset_index()
+    gate_rows = compact[compact["gate"].astype(bool)]
+    compact_gate_tonnes = defaultdict(float)
+    for enterprise, flow, chain, t in gate_rows[_GROUP + ["tonnes"]].itertuples(index=False, name=None):
+        compact_gate_tonnes[(str(enterprise), str(flow), str(chain))] += float(t)
     tonnes: dict[str, float] = defaultdict(float)
     clean: dict[str, float] = defaultdict(float)
     cache: dict = {}
-    movements: dict = {}
-    for (enterprise, flow, chain), rows in compact.groupby(_GROUP, sort=True, observed=True):
-        enterprise = str(enterprise)
-        chain_legs = _chain_legs(rows, catalog, movements)
-        gate_tonnes = float(rows.loc[rows["gate"].astype(bool), "tonnes"].sum())
-        if not any(leg.gate for leg in chain_legs):
+    for (enterprise, flow, chain), chain_legs in sorted(_group_legs(compact, catalog).items()):
+        gate_legs = [leg for leg in chain_legs if leg.gate]
+        if not gate_legs:
             raise ModelError(f"enterprise {enterprise}, flow {flow}, chain {chain}: no leg row has gate=True, so its tonnes cannot be counted")
+        gate_tonnes = float(compact_gate_tonnes[(enterprise, flow, chain)])
         tonnes[enterprise] += gate_tonnes
         clean[enterprise] += gate_tonnes * _clean_share(profile, chain_legs, [leg.gate for leg in chain_legs], cache)
         own_node = enterprises_nodes.get(enterprise)
