@@ -8,7 +8,9 @@ Road: load factor ``lf = tonnes / (trips * payload_t)`` clipped to [0, 1]; energ
 interpolated linearly between the empty and the full value, ``e_empty + (e_loaded - e_empty) * lf``;
 energy = loaded_km x that + empty_km x e_empty. NOx = g/km at 50% load x (loaded_km x m(lf) +
 empty_km x m(0)), m the MEE 2014 load multiplier (m(0) = 0.83). PM = g/km x all km. SO2 from fuel
-sulphur. Battery trucks draw ``battery kWh / (1 - charging loss)`` at the wall.
+sulphur. Battery trucks draw ``battery kWh / (1 - charging loss)`` at the wall. On an aggregated row
+the load factor is the row's mean; fuel is linear in it, and NOx is too as long as the row's trips lie on
+one linear piece of the multiplier curve (0-50%, 50-60%, 60-75%, 75-100%).
 
 Rail: gross t-km = tonnes x (1 + r) x loaded_km / trips + tonnes x r x empty_km / trips, r = wagon
 tare / wagon payload (the empty wagons that carried these tonnes come back). For ``rail-electric`` the
