@@ -25,17 +25,24 @@ def siding_annual_cost(capex_million_cny: float, rate: float, life: float) -> fl
     return capex_million_cny * 1e6 * capital_recovery_factor(rate, life)
 
 
-def abatement_cost(run: Mapping[str, float], baseline: Mapping[str, float]) -> dict[str, float]:
+def abatement_cost(
+    run: Mapping[str, float],
+    baseline: Mapping[str, float],
+    cost_key: str = "cost_cny",
+    co2_key: str = "co2_wtw_t",
+    nox_key: str = "nox_kg",
+) -> dict[str, float]:
     """Cost of avoiding CO2 and NOx in a run versus its baseline.
 
-    Both mappings give annual ``cost_cny`` (transport cost plus any annualised investment), ``co2_t``
-    and ``nox_kg``. Returns the differences and ``cny_per_t_co2`` = extra cost / CO2 avoided and
-    ``cny_per_kg_nox`` = extra cost / NOx avoided (negative when the run also saves money); NaN where
-    nothing is avoided (the ratio has no meaning when emissions do not fall).
+    ``run`` and ``baseline`` are run summaries (or any mappings) holding the cost in CNY (transport plus
+    annualised investment), CO2 in t and NOx in kg under the given keys (defaults: the run summary's
+    ``cost_cny``, ``co2_wtw_t``, ``nox_kg``). Returns the differences and ``cny_per_t_co2`` = extra
+    cost / CO2 avoided and ``cny_per_kg_nox`` = extra cost / NOx avoided (negative when the run also
+    saves money); NaN where nothing is avoided (the ratio has no meaning when emissions do not fall).
     """
-    extra_cny = run["cost_cny"] - baseline["cost_cny"]
-    co2_avoided_t = baseline["co2_t"] - run["co2_t"]
-    nox_avoided_kg = baseline["nox_kg"] - run["nox_kg"]
+    extra_cny = run[cost_key] - baseline[cost_key]
+    co2_avoided_t = baseline[co2_key] - run[co2_key]
+    nox_avoided_kg = baseline[nox_key] - run[nox_key]
     return {
         "extra_cost_cny": extra_cny,
         "co2_avoided_t": co2_avoided_t,

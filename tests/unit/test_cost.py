@@ -33,15 +33,17 @@ def test_siding_annual_cost_in_cny_per_year():
 
 
 def test_abatement_cost():
-    baseline = {"cost_cny": 10e6, "co2_t": 5000.0, "nox_kg": 20000.0}
-    run = {"cost_cny": 12e6, "co2_t": 4000.0, "nox_kg": 5000.0}
+    baseline = {"cost_cny": 10e6, "co2_wtw_t": 5000.0, "nox_kg": 20000.0}
+    run = {"cost_cny": 12e6, "co2_wtw_t": 4000.0, "nox_kg": 5000.0}
     result = abatement_cost(run, baseline)
     assert result["cny_per_t_co2"] == pytest.approx(2e6 / 1000.0)
     assert result["cny_per_kg_nox"] == pytest.approx(2e6 / 15000.0)
     assert result["co2_avoided_t"] == 1000.0
-    cheaper = abatement_cost({"cost_cny": 9e6, "co2_t": 4000.0, "nox_kg": 25000.0}, baseline)
+    cheaper = abatement_cost({"cost_cny": 9e6, "co2_wtw_t": 4000.0, "nox_kg": 25000.0}, baseline)
     assert cheaper["cny_per_t_co2"] == pytest.approx(-1000.0)  # saves money and CO2
     assert math.isnan(cheaper["cny_per_kg_nox"])  # NOx rose: no abatement cost
+    ttw = abatement_cost({"cost_cny": 1.0, "co2_ttw_t": 1.0, "nox_kg": 0.0}, {"cost_cny": 0.0, "co2_ttw_t": 3.0, "nox_kg": 0.0}, co2_key="co2_ttw_t")
+    assert ttw["cny_per_t_co2"] == 0.5
 
 
 def test_truck_cost_per_km_by_hand():
