@@ -104,14 +104,7 @@ def _per_row(params: pd.DataFrame, codes: np.ndarray, column: str) -> np.ndarray
     return params[column].to_numpy(dtype=float)[codes]
 
 
-def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFactors, grid: GridFactor) -> pd.DataFrame:
-    """The leg rows plus ``tkm``, energy by carrier, emissions and ``factor_id`` (see module docstring)."""
-    missing = [c for c in LEG_COLUMNS if c not in legs.columns]
-    if missing:
-        raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
-    vehicle = as_categorical(legs["vehicle_type"])
-    params = vehicle_parameters([str(c) for c in vehicle.categories], catalog, factors)
-    codes = np.asarray(vehicle.codes)
+def _check_modes(legs: pd.DataFrame, vehicle: pd.Categorical, params: pd.DataFrame, codes: np.ndarray) -> None:
     row_mode = as_categorical(legs["mode"])
     mode_codes = np.array([_MODE_CODE.get(str(m), -1) for m in row_mode.categories])[np.asarray(row_mode.codes)]
     bad = mode_codes != _per_row(params, codes, "mode_code")
@@ -120,75 +113,89 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
         expected = params["mode"].to_numpy()[codes[i]]
         raise ModelError(f"leg row {i}: mode {row_mode[i]!r} does not match vehicle type {vehicle[i]!r} ({expected}); {int(bad.sum())} such rows")
 
+
+def _energy_and_tailpipe(legs: pd.DataFrame, params: pd.DataFrame, codes: np.ndarray, factors: EmissionFactors, grid: GridFactor) -> dict[str, np.ndarray]:
+    """``tkm``, energy by carrier (electricity at the wall), tailpipe ``nox_g`` and ``pm_g``."""
+    n = len(legs)
     tonnes = legs["tonnes"].to_numpy(dtype=float)
     loaded_km = legs["loaded_km"].to_numpy(dtype=float)
     empty_km = legs["empty_km"].to_numpy(dtype=float)
-    trips = legs["trips"].to_numpy(dtype=float) if "trips" in legs.columns else np.ones(len(legs))
-    per_trip = np.divide(1.0, trips, out=np.zeros(len(legs)), where=trips > 0)
+    trips = legs["trips"].to_numpy(dtype=float) if "trips" in legs.columns else np.ones(n)
+    per_trip = np.divide(1.0, trips, out=np.zeros(n), where=trips > 0)
     tkm = tonnes * loaded_km * per_trip
     mode = _per_row(params, codes, "mode_code")
-    carrier = _per_row(params, codes, "carrier_code")
     road, rail, conveyor = mode == 0, mode == 1, mode == 2
 
-    # road energy (carrier units) and tailpipe NOx/PM
+    # road: energy in the carrier's unit, interpolated on load factor; NOx by the load multiplier
     payload = _per_row(params, codes, "payload_t")
-    load_factor = np.clip(np.divide(tonnes * per_trip, payload, out=np.zeros(len(legs)), where=payload > 0), 0.0, 1.0)
+    load_factor = np.clip(np.divide(tonnes * per_trip, payload, out=np.zeros(n), where=payload > 0), 0.0, 1.0)
     e_loaded, e_empty = _per_row(params, codes, "e_loaded"), _per_row(params, codes, "e_empty")
-    road_energy = loaded_km * (e_empty + (e_loaded - e_empty) * load_factor) + empty_km * e_empty
-    nox_per_km = _per_row(params, codes, "nox_g_per_km")
-    nox_g = np.where(road, nox_per_km * (loaded_km * factors.nox_multiplier(load_factor) + empty_km * factors.nox_multiplier(0.0)), 0.0)
+    road_energy = np.where(road, loaded_km * (e_empty + (e_loaded - e_empty) * load_factor) + empty_km * e_empty, 0.0)
+    weighted_km = loaded_km * factors.nox_multiplier(load_factor) + empty_km * factors.nox_multiplier(0.0)
+    nox_g = np.where(road, _per_row(params, codes, "nox_g_per_km") * weighted_km, 0.0)
     pm_g = np.where(road, _per_row(params, codes, "pm_g_per_km") * (loaded_km + empty_km), 0.0)
 
-    # rail traction split and conveyors
+    # rail: gross t-km split between electric and diesel traction
     tare_ratio = _per_row(params, codes, "tare_ratio")
-    gross_tkm = tonnes * per_trip * ((1.0 + tare_ratio) * loaded_km + tare_ratio * empty_km)
-    electric_share = np.clip(legs["electrified_share"].to_numpy(dtype=float), 0.0, 1.0) * _per_row(params, codes, "electric_traction")
-    rail_kwh = np.where(rail, gross_tkm * electric_share * factors.rail_electric_kwh_per_gross_tkm, 0.0)
-    rail_diesel_l = np.where(rail, gross_tkm * (1.0 - electric_share) * factors.rail_diesel_kg_per_gross_tkm / factors.diesel_density_kg_per_l, 0.0)
-    diesel_net_tkm = np.where(rail, tkm * (1.0 - electric_share), 0.0)
-    nox_g = nox_g + diesel_net_tkm * factors.rail_diesel_nox_g_per_net_tkm
-    pm_g = pm_g + diesel_net_tkm * factors.rail_diesel_pm_g_per_net_tkm
+    gross_tkm = np.where(rail, tonnes * per_trip * ((1.0 + tare_ratio) * loaded_km + tare_ratio * empty_km), 0.0)
+    electric = np.clip(legs["electrified_share"].to_numpy(dtype=float), 0.0, 1.0) * _per_row(params, codes, "electric_traction")
+    rail_kwh = gross_tkm * electric * factors.rail_electric_kwh_per_gross_tkm
+    rail_diesel_l = gross_tkm * (1.0 - electric) * factors.rail_diesel_kg_per_gross_tkm / factors.diesel_density_kg_per_l
+    diesel_net_tkm = np.where(rail, tkm * (1.0 - electric), 0.0)
     conveyor_kwh = np.where(conveyor, tkm * factors.conveyor_kwh_per_tkm, 0.0)
 
-    def road_carrier(name: str) -> np.ndarray:
-        return np.where(road & (carrier == _CARRIERS.index(name)), road_energy, 0.0)
+    carrier = _per_row(params, codes, "carrier_code")
+    by_carrier = {name: np.where(carrier == i, road_energy, 0.0) for i, name in enumerate(_CARRIERS)}
+    return {
+        "tkm": tkm,
+        "energy_kwh": by_carrier["electricity_kwh"] / (1.0 - grid.charging_loss_share) + rail_kwh + conveyor_kwh,
+        "diesel_l": by_carrier["diesel_l"] + rail_diesel_l,
+        "lng_kg": by_carrier["lng_kg"],
+        "h2_kg": by_carrier["h2_kg"],
+        "methanol_l": by_carrier["methanol_l"],
+        "nox_g": nox_g + diesel_net_tkm * factors.rail_diesel_nox_g_per_net_tkm,
+        "pm_g": pm_g + diesel_net_tkm * factors.rail_diesel_pm_g_per_net_tkm,
+    }
 
-    diesel_l = road_carrier("diesel_l") + rail_diesel_l
-    lng_kg, h2_kg, methanol_l = road_carrier("lng_kg"), road_carrier("h2_kg"), road_carrier("methanol_l")
-    energy_kwh = road_carrier("electricity_kwh") / (1.0 - grid.charging_loss_share) + rail_kwh + conveyor_kwh
 
-    methanol_kg = methanol_l * factors.methanol_density_kg_per_l
-    diesel_co2 = diesel_l * factors.diesel_co2_kg_per_l
-    lng_co2 = lng_kg * factors.lng_co2_kg_per_kg
+def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, grid: GridFactor) -> dict[str, np.ndarray]:
+    """SO2 from fuel sulphur, CO2 tank-to-wheel and upstream, and power-plant pollutants."""
+    methanol_kg = q["methanol_l"] * factors.methanol_density_kg_per_l
+    diesel_co2 = q["diesel_l"] * factors.diesel_co2_kg_per_l
+    lng_co2 = q["lng_kg"] * factors.lng_co2_kg_per_kg
     methanol_co2 = methanol_kg * factors.methanol_co2_kg_per_kg
     co2_ttw = diesel_co2 + lng_co2 + methanol_co2
     co2_fuel_up = (
         diesel_co2 * factors.diesel_wtt_uplift
         + lng_co2 * factors.lng_wtt_uplift
         + methanol_co2 * factors.methanol_wtt_uplift
-        + h2_kg * factors.h2_upstream_co2_kg_per_kg
+        + q["h2_kg"] * factors.h2_upstream_co2_kg_per_kg
     )
-    co2_elec = energy_kwh * grid.kg_co2_per_kwh
-    so2_g = diesel_l * factors.diesel_so2_g_per_l + lng_kg * factors.lng_so2_g_per_kg + methanol_kg * factors.methanol_so2_g_per_kg
-
-    new = {
-        "tkm": tkm,
-        "energy_kwh": energy_kwh,
-        "diesel_l": diesel_l,
-        "lng_kg": lng_kg,
-        "h2_kg": h2_kg,
-        "methanol_l": methanol_l,
-        "nox_g": nox_g,
-        "pm_g": pm_g,
-        "so2_g": so2_g,
+    co2_elec = q["energy_kwh"] * grid.kg_co2_per_kwh
+    return {
+        "so2_g": q["diesel_l"] * factors.diesel_so2_g_per_l + q["lng_kg"] * factors.lng_so2_g_per_kg + methanol_kg * factors.methanol_so2_g_per_kg,
         "co2_ttw_kg": co2_ttw,
         "co2_upstream_fuel_kg": co2_fuel_up,
         "co2_upstream_electricity_kg": co2_elec,
         "co2_wtw_kg": co2_ttw + co2_fuel_up + co2_elec,
-        "nox_upstream_g": energy_kwh * grid.nox_g_per_kwh,
-        "so2_upstream_g": energy_kwh * grid.so2_g_per_kwh,
-        "pm_upstream_g": energy_kwh * grid.pm_g_per_kwh,
+        "nox_upstream_g": q["energy_kwh"] * grid.nox_g_per_kwh,
+        "so2_upstream_g": q["energy_kwh"] * grid.so2_g_per_kwh,
+        "pm_upstream_g": q["energy_kwh"] * grid.pm_g_per_kwh,
     }
+
+
+def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFactors, grid: GridFactor) -> pd.DataFrame:
+    """The leg rows plus ``tkm``, energy by carrier, emissions and ``factor_id`` (see module docstring)."""
+    missing = [c for c in LEG_COLUMNS if c not in legs.columns]
+    if missing:
+        raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
+    vehicle = as_categorical(legs["vehicle_type"])
+    params = vehicle_parameters([str(c) for c in vehicle.categories], catalog, factors)
+    codes = np.asarray(vehicle.codes)
+    _check_modes(legs, vehicle, params, codes)
+    quantities = _energy_and_tailpipe(legs, params, codes, factors, grid)
+    quantities.update(_carbon_and_upstream(quantities, factors, grid))
+    new = {name: quantities[name] for name in ADDED_COLUMNS if name != "factor_id"}
     factor_ids, factor_codes = np.unique(params["factor_id"].to_numpy(dtype=str), return_inverse=True)
     new["factor_id"] = pd.Categorical.from_codes(factor_codes[codes], categories=factor_ids.tolist())
     kept = legs.drop(columns=[c for c in ADDED_COLUMNS if c in legs.columns])
