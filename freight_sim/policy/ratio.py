@@ -113,17 +113,16 @@ def clean_ratio_from_legs(
     keys = _GROUP + _LEG + ["vehicle_type", "mode", "origin", "destination"]
     compact = legs.groupby(keys, observed=True, sort=True)["tonnes"].sum().reset_index()
     gate_rows = compact[compact["gate"].astype(bool)]
-    compact_gate_tonnes = defaultdict(float)
+    shipped: dict[tuple[str, str, str], float] = defaultdict(float)  # shipment tonnes by group, from gate rows
     for enterprise, flow, chain, t in gate_rows[_GROUP + ["tonnes"]].itertuples(index=False, name=None):
-        compact_gate_tonnes[(str(enterprise), str(flow), str(chain))] += float(t)
+        shipped[(str(enterprise), str(flow), str(chain))] += float(t)
     tonnes: dict[str, float] = defaultdict(float)
     clean: dict[str, float] = defaultdict(float)
     cache: dict = {}
     for (enterprise, flow, chain), chain_legs in sorted(_group_legs(compact, catalog).items()):
-        gate_legs = [leg for leg in chain_legs if leg.gate]
-        if not gate_legs:
+        if not any(leg.gate for leg in chain_legs):
             raise ModelError(f"enterprise {enterprise}, flow {flow}, chain {chain}: no leg row has gate=True, so its tonnes cannot be counted")
-        gate_tonnes = float(compact_gate_tonnes[(enterprise, flow, chain)])
+        gate_tonnes = shipped[(enterprise, flow, chain)]
         tonnes[enterprise] += gate_tonnes
         clean[enterprise] += gate_tonnes * _clean_share(profile, chain_legs, [leg.gate for leg in chain_legs], cache)
         own_node = enterprises_nodes.get(enterprise)
