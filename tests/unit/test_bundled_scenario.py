@@ -224,12 +224,13 @@ def test_existing_sidings_match_the_network_spur_edges(scenario):
 
 
 def test_candidate_capex_follows_the_stated_basis(scenario):
-    """enterprises.md: 70 M CNY per spur km plus a 100 (small) or 200 (large) M CNY terminal."""
+    """enterprises.md: 70 M CNY per spur km plus a terminal of 200 M CNY when mechanised (>= 1,500 t/h),
+    else 100 M CNY (loader shovels)."""
     for eid, ent in scenario.enterprises.items():
         siding = ent.siding
         if siding and siding.status == SidingStatus.candidate:
-            terminal = siding.capex_million_cny - 70.0 * siding.spur_km
-            assert min(abs(terminal - 100.0), abs(terminal - 200.0)) <= 0.5, (eid, terminal)
+            terminal = 200.0 if siding.loading_rate_tph >= 1500 else 100.0
+            assert siding.capex_million_cny == pytest.approx(70.0 * siding.spur_km + terminal, abs=0.5), eid
 
 
 # --- fleets and the baseline clean-transport ratio -----------------------------------------------------
