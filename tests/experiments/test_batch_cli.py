@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from conftest import write_experiment
+from batch_test_files import write_experiment
 from typer.testing import CliRunner
 
 from freight_sim.cli import app

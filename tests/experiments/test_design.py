@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import write_experiment
+from batch_test_files import write_experiment
 
 from freight_sim.config import load_scenario
 from freight_sim.errors import ConfigError

@@ -7,7 +7,7 @@ import functools
 import batch_test_models as models
 import pandas as pd
 import pytest
-from conftest import write_experiment
+from batch_test_files import write_experiment
 
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.executors import chunk_size
@@ -26,7 +26,7 @@ def _assert_same_tables(left, right):
 
 @pytest.fixture(scope="module")
 def inprocess_reference(tmp_path_factory):
-    from conftest import DATA
+    from batch_test_files import DATA
 
     out = tmp_path_factory.mktemp("inprocess")
     result = run_batch(DATA / "mini_experiment.yaml", out, executor="inprocess", run_fn=models.queue_model)

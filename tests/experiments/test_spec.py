@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write_experiment
+from batch_test_files import write_experiment
 
 from freight_sim.errors import ConfigError
 from freight_sim.experiments.spec import Range, load_experiment
