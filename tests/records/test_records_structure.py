@@ -193,3 +193,13 @@ def test_a_very_wide_row_after_the_file_head_is_refused_with_its_line(tmp_path):
         read_records([write_lines(tmp_path / "wide.csv", lines)])
     (line,) = caught.value.lines
     assert line.startswith(f"{tmp_path / 'wide.csv'}:62:1: cannot split the line into columns (23 fields")
+
+
+def test_workbook_without_data_is_refused_and_header_only_sheet_reads_zero_rows(tmp_path):
+    empty = write_xlsx(tmp_path / "empty.xlsx", {"Sheet1": []})
+    with pytest.raises(RecordError, match="no non-empty sheet"):
+        read_records([empty])
+    header_only = write_xlsx(tmp_path / "header.xlsx", {"一月": [HEADER]})
+    records = read_records([header_only])
+    assert records.rows_read == 0
+    assert [i.format() for i in records.issues] == [f"{header_only}[一月]:1:0: info: header only: no data rows"]
