@@ -28,8 +28,10 @@ def build_spec(loaded: Loaded, seed: int | None = None) -> ModelSpec:
     return assemble(loaded, network, legs, catalog, mixes, seed=seed)
 
 
-def simulate(scenario: Loaded | str | Path, seed: int | None = None) -> SimResult:
-    """Run a scenario (a ``freight_sim.config.Loaded`` or a scenario file path); ``seed`` defaults to the scenario's."""
+def simulate(scenario: Loaded | str | Path, seed: int | None = None, progress=None) -> SimResult:
+    """Run a scenario (a ``freight_sim.config.Loaded`` or a scenario file path); ``seed`` defaults to the scenario's.
+
+    ``progress(done_fraction)`` is called once per simulated day if given."""
     loaded = scenario if isinstance(scenario, Loaded) else load_scenario(Path(scenario))
     seed = loaded.model.simulation.seed if seed is None else seed
-    return run_spec(build_spec(loaded, seed), seed)
+    return run_spec(build_spec(loaded, seed), seed, progress=progress)

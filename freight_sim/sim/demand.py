@@ -58,18 +58,20 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
     steps_per_day = int(round(24.0 / step_h))
     regular, last = step_amounts(spec, steps_per_day)
     produced, backlog = ledger.produced_t, ledger.backlog_t
-    lanes = range(len(spec.lanes))
+    conveyed, delivered = ledger.conveyed_by_day, run.delivered_by_day
+    lanes = list(enumerate(origin))
     for day in range(spec.n_days):
+        regular_today = [amounts[day] for amounts in regular]
+        last_today = [amounts[day] for amounts in last]
         for step in range(steps_per_day):
-            amounts = last if step == steps_per_day - 1 else regular
-            for i in lanes:
-                amount = amounts[i][day]
-                stock = origin[i]
+            today = last_today if step == steps_per_day - 1 else regular_today
+            for i, stock in lanes:
+                amount = today[i]
                 if stock is None:
                     if amount > 0.0:
                         produced[i] += amount
-                        ledger.conveyed_by_day[i][day] += amount
-                        run.delivered_by_day[i][day] += amount
+                        conveyed[i][day] += amount
+                        delivered[i][day] += amount
                     continue
                 pending = backlog[i] + amount
                 produced[i] += amount
@@ -78,7 +80,9 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                     moved = pending if pending <= room else room
                     if moved > 0.0:
                         backlog[i] = pending - moved
-                        stock.put(moved)
+                        stock.level_t += moved
+                        if stock.waiting or stock.listener is not None:
+                            stock.serve()
                     else:
                         backlog[i] = pending
             yield env.timeout(step_h)

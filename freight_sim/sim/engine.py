@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,15 +16,16 @@ from freight_sim.sim.demand import DemandLedger, production
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.result import SimResult
-from freight_sim.sim.spec import ModelSpec, check_spec, quantise_t
+from freight_sim.sim.spec import HOURS_PER_DAY, ModelSpec, check_spec, quantise_t
 from freight_sim.sim.state import Carrier, RunState, TraceHook
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
 from freight_sim.sim.trains import PathBooking, RailFeed, TerminalDispatch
 from freight_sim.sim.trucks import TruckPlan, truck
 
 
-def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None) -> SimResult:
-    """Run ``spec`` with root ``seed``; ``trace(time_h, entity, what)`` is called on each traced step if given."""
+def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progress: Callable[[float], None] | None = None) -> SimResult:
+    """Run ``spec`` with root ``seed``; ``trace(time_h, entity, what)`` is called on each traced step if given,
+    ``progress(done_fraction)`` once per simulated day if given."""
     check_spec(spec)
     wall_start = time.perf_counter()
     env = simpy.Environment()
@@ -44,7 +46,11 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None) -> SimR
     resources = [*run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values()]
     if spec.warmup_h > 0:
         env.process(_reset_at(env, spec.warmup_h, resources))
+    if progress is not None:
+        env.process(_report_progress(env, spec.horizon_h, progress))
     env.run(until=spec.horizon_h)
+    if progress is not None:
+        progress(1.0)
     if spec.horizon_h > (n_days - 1) * 24.0:
         ledger.snapshot(n_days - 1, origin)
     events = next(env._eid)  # SimPy numbers every scheduled event; this is the count so far
@@ -62,6 +68,12 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None) -> SimR
         train_departures=run.train_departures,
         spec=spec.summary(),
     )
+
+
+def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callable[[float], None]):
+    while env.now < horizon_h:
+        progress(env.now / horizon_h)
+        yield env.timeout(HOURS_PER_DAY)
 
 
 def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers]):

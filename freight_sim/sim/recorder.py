@@ -63,7 +63,7 @@ class Recorder:
         """Raw columns (aggregates are expanded to one row per key, ordered by key)."""
         if self.record_legs:
             return {
-                "seg": np.frombuffer(self.seg, dtype=np.int32).copy() if len(self.seg) else np.zeros(0, np.int32),
+                "seg": np.asarray(self.seg, dtype=np.int32),
                 "vt": np.asarray(self.vt, dtype=np.int32),
                 "tonnes": np.asarray(self.tonnes, dtype=float),
                 "start_h": np.asarray(self.start_h, dtype=float),
@@ -91,32 +91,30 @@ class Recorder:
 
 
 def legs_frame(cols: dict[str, np.ndarray], segment_table: pd.DataFrame, vehicle_ids: list[str]) -> pd.DataFrame:
-    """Expand raw columns to the leg table; ``segment_table`` has one row per global segment index."""
+    """Expand raw columns to the leg table; ``segment_table`` has one row per global segment index.
+
+    String columns are built as categoricals from the segment table's codes (no per-row objects).
+    """
     seg = cols["seg"]
-    table = segment_table.iloc[seg].reset_index(drop=True)
     trips = cols["trips"]
-    out = pd.DataFrame(
-        {
-            "enterprise": table["enterprise"],
-            "flow": table["flow"],
-            "commodity": table["commodity"],
-            "direction": table["direction"],
-            "chain": table["chain"],
-            "segment": table["segment"],
-            "gate": table["gate"].to_numpy(dtype=bool),
-            "mode": table["mode"],
-            "vehicle_type": pd.Categorical.from_codes(cols["vt"], categories=list(vehicle_ids)),
-            "origin": table["origin"],
-            "destination": table["destination"],
-            "tonnes": cols["tonnes"],
-            "loaded_km": table["loaded_km"].to_numpy(dtype=float) * trips,
-            "empty_km": table["empty_km"].to_numpy(dtype=float) * trips + cols["extra_km"],
-            "electrified_share": table["electrified_share"].to_numpy(dtype=float),
-            "start_h": cols["start_h"],
-            "end_h": cols["end_h"],
-            "trips": trips,
-        }
-    )
-    for name in ("enterprise", "flow", "commodity", "direction", "chain", "segment", "mode", "origin", "destination"):
-        out[name] = out[name].astype("category")
-    return out[list(LEG_COLUMNS)]
+    data: dict[str, object] = {}
+    for name in ("enterprise", "flow", "commodity", "direction", "chain", "segment"):
+        data[name] = _take_categorical(segment_table[name], seg)
+    data["gate"] = segment_table["gate"].to_numpy(dtype=bool)[seg]
+    data["mode"] = _take_categorical(segment_table["mode"], seg)
+    data["vehicle_type"] = pd.Categorical.from_codes(cols["vt"], categories=list(vehicle_ids))
+    data["origin"] = _take_categorical(segment_table["origin"], seg)
+    data["destination"] = _take_categorical(segment_table["destination"], seg)
+    data["tonnes"] = cols["tonnes"]
+    data["loaded_km"] = segment_table["loaded_km"].to_numpy(dtype=float)[seg] * trips
+    data["empty_km"] = segment_table["empty_km"].to_numpy(dtype=float)[seg] * trips + cols["extra_km"]
+    data["electrified_share"] = segment_table["electrified_share"].to_numpy(dtype=float)[seg]
+    data["start_h"] = cols["start_h"]
+    data["end_h"] = cols["end_h"]
+    data["trips"] = trips
+    return pd.DataFrame(data, columns=list(LEG_COLUMNS))
+
+
+def _take_categorical(column: pd.Series, index: np.ndarray) -> pd.Categorical:
+    table = pd.Categorical(column.astype(str))
+    return pd.Categorical.from_codes(table.codes[index], categories=table.categories)

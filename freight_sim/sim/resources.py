@@ -77,30 +77,35 @@ class Stock:
     The listener (a rail terminal) is told after every put so it can form a train.
     """
 
-    __slots__ = ("env", "name", "level_t", "capacity_t", "_waiting", "listener")
+    __slots__ = ("env", "name", "level_t", "capacity_t", "waiting", "listener")
 
     def __init__(self, env: simpy.Environment, name: str, capacity_t: float) -> None:
         self.env = env
         self.name = name
         self.level_t = 0.0
         self.capacity_t = capacity_t
-        self._waiting: deque = deque()
+        self.waiting: deque = deque()  # (amount_t, event) of takers, first come first served
         self.listener = None
 
     def wait_for(self, amount_t: float) -> simpy.Event:
         """An event that fires when ``amount_t`` has been taken for the caller (FIFO among waiters)."""
         event = simpy.Event(self.env)
-        if not self._waiting and self.level_t >= amount_t:
+        if not self.waiting and self.level_t >= amount_t:
             self.level_t -= amount_t
             event.succeed()
         else:
-            self._waiting.append((amount_t, event))
+            self.waiting.append((amount_t, event))
         return event
 
     def put(self, amount_t: float) -> None:
         """Add ``amount_t`` (the caller has checked the room) and serve waiting takers in order."""
         self.level_t += amount_t
-        waiting = self._waiting
+        if self.waiting or self.listener is not None:
+            self.serve()
+
+    def serve(self) -> None:
+        """Hand the level to waiting takers in order, then tell the listener (after a direct level change)."""
+        waiting = self.waiting
         while waiting and self.level_t >= waiting[0][0]:
             amount, event = waiting.popleft()
             self.level_t -= amount
@@ -111,7 +116,3 @@ class Stock:
     @property
     def room_t(self) -> float:
         return self.capacity_t - self.level_t
-
-    @property
-    def has_waiters(self) -> bool:
-        return bool(self._waiting)

@@ -38,11 +38,15 @@ class GammaFactors:
         self._block: list[float] = []
         self._next = 0
 
+    def block(self) -> list[float]:
+        """A fresh block of factors (callers index it themselves in hot loops)."""
+        return self._rng.gamma(self._shape, 1.0 / self._shape, BLOCK).tolist()
+
     def pair(self) -> tuple[float, float]:
         """Two factors (loaded leg, empty leg)."""
         i = self._next
         if i + 2 > len(self._block):
-            self._block = self._rng.gamma(self._shape, 1.0 / self._shape, BLOCK).tolist()
+            self._block = self.block()
             i = 0
         self._next = i + 2
         block = self._block

@@ -62,12 +62,21 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     env = run.env
     timeout = env.timeout
     trace = run.trace
-    record = run.recorder.leg
+    recorder = run.recorder
+    record = recorder.leg
+    direct_rows = recorder.record_legs and recorder.warmup_h <= 0.0  # append columns here, skip a call
+    if direct_rows:
+        add_seg, add_vt, add_tonnes = recorder.seg.append, recorder.vt.append, recorder.tonnes.append
+        add_start, add_end, add_extra, add_trips = recorder.start_h.append, recorder.end_h.append, recorder.extra_km.append, recorder.trips.append
     deliver_day = run.delivered_by_day[plan.lane]
     horizon = run.horizon_h
     seg = plan.segment
     vehicle = plan.vehicle
-    source, sink, bay, factors = plan.source, plan.sink, plan.bay, plan.factors
+    source, sink, bay = plan.source, plan.sink, plan.bay
+    waiting = source.waiting
+    noise = plan.factors
+    block: list[float] = []
+    drawn = 0
     banned, next_allowed = plan.banned_by_day, plan.next_allowed_h
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
     payload = quantise_t(vehicle.payload_t)
@@ -101,7 +110,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             carrier.soc_kwh = usable_kwh - half_detour_kwh
             extra_km += plan.detour_km
             continue
-        if source.level_t >= payload and not source.has_waiters:
+        if source.level_t >= payload and not waiting:
             source.level_t -= payload
         else:
             yield source.wait_for(payload)
@@ -115,14 +124,26 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         start = now if bay is None else bay.book(now, load_h)
         if trace is not None and start > now:
             trace(now, name, "bay_queue")
-        if factors is not None:
-            f_loaded, f_empty = factors.pair()
+        if noise is not None:
+            if drawn + 2 > len(block):
+                block, drawn = noise.block(), 0
+            f_loaded, f_empty = block[drawn], block[drawn + 1]
+            drawn += 2
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
         end = unloaded + empty_h * f_empty
         carrier.cargo_t = payload
         carrier.until_h = unloaded
         carrier.soc_kwh -= cycle_kwh
-        record(seg_index, vt_index, payload, start, end, extra_km)
+        if direct_rows:
+            add_seg(seg_index)
+            add_vt(vt_index)
+            add_tonnes(payload)
+            add_start(start)
+            add_end(end)
+            add_extra(extra_km)
+            add_trips(1)
+        else:
+            record(seg_index, vt_index, payload, start, end, extra_km)
         extra_km = 0.0
         if trace is not None:
             trace(start, name, "load_start")

@@ -1,0 +1,144 @@
+"""Engine benchmark: bare SimPy event rate, then the model on one simulated year, and memory over 5 years.
+
+    python benchmarks/run.py            # readable table
+    python benchmarks/run.py --json     # one JSON object
+
+Rates are per CPU second of this process (one core; other work on a shared machine does not distort
+them); ``year_wall_s`` is the elapsed time.
+
+Measures, in this process: ``bare_simpy_events_per_s`` (N processes each doing ``yield env.timeout(1)``),
+then a year of the bundled default scenario (or, when it does not assemble, the synthetic city spec of
+freight_sim.sim.examples): ``model_events_per_s``, ``truck_trips_per_s``, ``year_wall_s`` and ``peak_mb``
+(peak resident memory). Memory flatness is measured first, in fresh child processes (peak RSS cannot be
+reset inside one, and a child starts from its parent's peak): one and five simulated years with ``record_legs`` off -> ``peak_mb_1y_agg``, ``peak_mb_5y``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import simpy
+
+BARE_PROCESSES = 1000
+BARE_UNTIL = 500
+
+
+def bare_simpy_rate(processes: int = BARE_PROCESSES, until: int = BARE_UNTIL) -> float:
+    """Events per CPU second of N processes each yielding ``env.timeout(1)`` forever."""
+    env = simpy.Environment()
+
+    def ticker():
+        while True:
+            yield env.timeout(1)
+
+    for _ in range(processes):
+        env.process(ticker())
+    start = time.process_time()
+    env.run(until=until)
+    return next(env._eid) / (time.process_time() - start)
+
+
+def model_spec(days: float, record_legs: bool):
+    """The bundled scenario's spec for ``days``, or the synthetic city when it does not assemble."""
+    from freight_sim.config import load_scenario
+    from freight_sim.errors import ConfigError
+    from freight_sim.paths import default_scenario_path
+    from freight_sim.sim.api import build_spec
+    from freight_sim.sim.examples import synthetic_city_spec
+
+    path = default_scenario_path()
+    if path.is_file():
+        try:
+            loaded = load_scenario(path, overrides=[f"simulation.days={days}", f"simulation.record_legs={str(record_legs).lower()}"])
+            return build_spec(loaded), loaded.model.simulation.seed, "bundled", ""
+        except ConfigError as exc:
+            note = f"bundled scenario does not assemble: {exc.lines[0]}"
+    else:
+        note = "bundled scenario not found"
+    return synthetic_city_spec(days=days, record_legs=record_legs), 20261124, "synthetic-city", note
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # Linux reports KiB
+
+
+def run_model(days: float, record_legs: bool) -> dict:
+    from freight_sim.sim.engine import simulate
+
+    spec, seed, source, note = model_spec(days, record_legs)
+    cpu_start = time.process_time()
+    result = simulate(spec, seed)
+    cpu_s = time.process_time() - cpu_start
+    return {
+        "scenario": source,
+        "note": note,
+        "days": days,
+        "trucks": spec.summary()["trucks"],
+        "events": result.events,
+        "truck_trips": result.truck_trips,
+        "train_departures": result.train_departures,
+        "wall_s": result.wall_s,
+        "cpu_s": cpu_s,
+        "leg_rows": len(result.legs),
+    }
+
+
+def child_peak(days: float) -> dict:
+    """Run ``days`` with record_legs off in a fresh interpreter; return its stats and peak RSS."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child-days", str(days)], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--days", type=float, default=365.0, help="simulated days of the main run")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 1- and 5-year memory runs")
+    parser.add_argument("--child-days", type=float, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_days is not None:
+        stats = run_model(args.child_days, record_legs=False)
+        stats["peak_mb"] = peak_rss_mb()
+        print(json.dumps(stats))
+        return
+
+    memory = {}
+    if not args.no_memory:  # first, while this process is small: a child inherits its parent's peak RSS
+        one, five = child_peak(365.0), child_peak(5 * 365.0)
+        memory = {"peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"]}
+    bare = bare_simpy_rate()
+    year = run_model(args.days, record_legs=True)
+    report = {
+        "bare_simpy_events_per_s": bare,
+        "model_events_per_s": year["events"] / year["cpu_s"],
+        "model_vs_bare": year["events"] / year["cpu_s"] / bare,
+        "truck_trips_per_s": year["truck_trips"] / year["cpu_s"],
+        "year_wall_s": year["wall_s"],
+        "year_cpu_s": year["cpu_s"],
+        "peak_mb": peak_rss_mb(),
+        "scenario": year["scenario"],
+        "note": year["note"],
+        "trucks": year["trucks"],
+        "truck_trips": year["truck_trips"],
+        "train_departures": year["train_departures"],
+        "events": year["events"],
+    }
+    report.update(memory)
+    if args.json:
+        print(json.dumps(report))
+        return
+    width = max(len(k) for k in report)
+    for key, value in report.items():
+        print(f"{key:<{width}}  {value:,.3f}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
