@@ -54,6 +54,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     if spec.horizon_h > (n_days - 1) * 24.0:
         ledger.snapshot(n_days - 1, origin)
     events = next(env._eid)  # SimPy numbers every scheduled event; this is the count so far
+    _record_conveyors(spec, recorder, ledger)
     legs = legs_frame(recorder.columns(), segment_table, [v.id for v in spec.vehicle_types])
     road = (legs["mode"] == "road") & (legs["segment"] != "far_drayage")
     return SimResult(
@@ -74,6 +75,18 @@ def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callabl
     while env.now < horizon_h:
         progress(env.now / horizon_h)
         yield env.timeout(HOURS_PER_DAY)
+
+
+def _record_conveyors(spec: ModelSpec, recorder: Recorder, ledger: DemandLedger) -> None:
+    """Conveyor lanes: one leg row per day with the tonnes moved that day."""
+    vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
+    for li, (lane, offset) in enumerate(zip(spec.lanes, _segment_offsets(spec))):
+        for si, seg in enumerate(lane.segments):
+            if seg.mode != "conveyor":
+                continue
+            for day, tonnes in enumerate(ledger.conveyed_by_day[li]):
+                if tonnes > 0.0:
+                    recorder.leg(offset + si, vt_index[seg.vehicle_type], tonnes, day * 24.0, (day + 1) * 24.0, 0.0)
 
 
 def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers]):

@@ -139,3 +139,28 @@ def test_no_trace_hook_gives_same_tables():
     _, with_trace = traced(spec, seed=5)
     without = simulate(spec, 5)
     assert with_trace.legs.equals(without.legs)
+
+
+def test_warmup_excludes_early_rows_days_and_stats():
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    full = simulate(single_lane_spec(seg, 66.0, days=3.0), 1)
+    warm = simulate(single_lane_spec(seg, 66.0, days=3.0, warmup_h=24.0), 1)
+    assert warm.legs["start_h"].min() >= 24.0
+    assert len(warm.legs) == (full.legs["start_h"] >= 24.0).sum()
+    assert warm.daily["day"].tolist() == [1, 2]
+    bay = warm.resources.set_index("resource").loc["E01"]
+    assert bay.requests == len(warm.legs)  # requests before the warm-up are not counted
+    assert warm.tonnage.equals(full.tonnage)  # the balance covers the whole run
+
+
+def test_conveyor_moves_production_with_one_row_per_day():
+    from freight_sim.sim.spec import Segment
+
+    belt = Segment("direct", "conveyor", "E01", "C1", 4.0, 0.3, 0.0, 0.0, source=0, vehicle_type="conveyor-belt", gate=True)
+    result = simulate(single_lane_spec(belt, 1000.0, days=3.0), 1)
+    assert result.legs[["start_h", "tonnes", "loaded_km", "trips"]].values.tolist() == [
+        [0.0, 1000.0, 4.0, 1], [24.0, 1000.0, 4.0, 1], [48.0, 1000.0, 4.0, 1],
+    ]
+    row = result.tonnage.iloc[0]
+    assert row.delivered_t == row.produced_t == 3000.0
+    assert result.daily["delivered_t"].tolist() == [1000.0, 1000.0, 1000.0]
