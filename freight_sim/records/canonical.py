@@ -72,12 +72,6 @@ def check_structure(table: RawTable, layout: HeaderLayout) -> None:
         raise RecordError(*lines)
 
 
-def _row_issues(source: SourceRef, lines: np.ndarray, mask: np.ndarray, column: int | None, severity: str, message: str, raw: pd.Series | None, rejects: bool) -> list[RecordIssue]:
-    positions = np.flatnonzero(mask)
-    raw_values = raw.to_numpy()[positions] if raw is not None else [None] * len(positions)
-    return [RecordIssue(source, int(lines[p]), column, severity, message, None if v is None else str(v), rejects) for p, v in zip(positions, raw_values, strict=True)]
-
-
 def to_canonical(table: RawTable, layout: HeaderLayout, aliases: AliasTable) -> CanonicalTable:
     """Canonical columns of the data rows below the header (blank rows dropped, totals rows excluded)."""
     check_structure(table, layout)
@@ -93,7 +87,7 @@ def to_canonical(table: RawTable, layout: HeaderLayout, aliases: AliasTable) -> 
     totals = np.zeros(len(body), dtype=bool)
     for column in header_cols:
         totals |= contains_any(body[column], aliases.totals_markers).to_numpy()
-    issues += _row_issues(source, lines, totals, None, "info", "totals row excluded", None, rejects=False)
+    issues += [RecordIssue(source, int(line), None, "info", "totals row excluded", rejects_row=False) for line in lines[totals]]
     body, lines, filled = body[~totals], lines[~totals], filled[~totals]
 
     extra_cols = [c for c in body.columns if c >= layout.width]

@@ -53,13 +53,6 @@ def _schema(aliases: AliasTable, text_columns: list[str]) -> pa.DataFrameSchema:
 
 
 def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable) -> str:
-    messages: dict[str, Callable[[], str]] = {
-        "damaged": lambda: f"{header}: '?' or U+FFFD in {raw!r}: characters were lost in an earlier encoding conversion; re-export the file",
-        "positive": lambda: f"{header}: weight must be positive, got {raw!r}",
-        "road_limit": lambda: f"{header}: {raw!r} is above the {ROAD_NET_WEIGHT_LIMIT_T:g} t a truck can carry (GB 1589-2016); if the column is in kg, name it {header}(kg)",
-        "date_range": lambda: f"{header}: date {raw!r} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}",
-        "known_label": lambda: f"{header}: unknown {name} label {raw!r}; known: {', '.join(aliases.canonical_values(name))} (add the label to the alias table)",
-    }
     if check == "not_nullable":
         if not raw.strip():
             return f"{header}: missing {name.replace('_t', '')}"
@@ -68,7 +61,19 @@ def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable) 
         if name == "net_weight_t":
             return f"{header}: not a number: {raw!r}"
         return f"{header}: cannot read {raw!r}"
-    return messages.get(check, lambda: f"{header}: {check} failed for {raw!r}")()
+    messages: dict[str, Callable[[], str]] = {
+        "damaged": lambda: f"'?' or U+FFFD in {raw!r}: characters were lost in an earlier encoding conversion; re-export the file",
+        "positive": lambda: f"weight must be positive, got {raw!r}",
+        "road_limit": lambda: (
+            f"{raw!r} is above the {ROAD_NET_WEIGHT_LIMIT_T:g} t a truck can carry (GB 1589-2016);"
+            f" if the column is in kg, name it {header}(kg)"
+        ),
+        "date_range": lambda: f"date {raw!r} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}",
+        "known_label": lambda: (
+            f"unknown {name} label {raw!r}; known: {', '.join(aliases.canonical_values(name))} (add the label to the alias table)"
+        ),
+    }
+    return f"{header}: " + messages.get(check, lambda: f"{check} failed for {raw!r}")()
 
 
 def _frame(table: CanonicalTable, text_columns: list[str]) -> pd.DataFrame:
@@ -113,8 +118,9 @@ def _failure_issues(cases: pd.DataFrame, table: CanonicalTable, aliases: AliasTa
     issues = []
     shifted = set(np.flatnonzero(rejected).tolist())  # rows already refused for too many fields
     seen: set[tuple[int, str]] = set()
-    order = cases["column"].map(lambda c: 0 if str(c).startswith("text:") else 1)
-    for column, check, index in cases.assign(_order=order).sort_values(["index", "_order"], kind="stable")[["column", "check", "index"]].itertuples(index=False):
+    damage_first = cases["column"].map(lambda c: 0 if str(c).startswith("text:") else 1)  # one message per cell
+    ordered = cases.assign(_order=damage_first).sort_values(["index", "_order"], kind="stable")
+    for column, check, index in ordered[["column", "check", "index"]].itertuples(index=False):
         row = int(index)
         name, canonical = _canonical_name(str(column))
         if row in shifted or (row, canonical) in seen:
@@ -133,16 +139,18 @@ def _warnings(table: CanonicalTable, rejected: np.ndarray) -> list[RecordIssue]:
     count = int(road_without_fuel.sum())
     if count == 0:
         return []
+    lines = parsed["line"].to_numpy()
     if "fuel" not in table.positions:
-        first = int(parsed["line"].to_numpy()[road_without_fuel][0])
-        return [RecordIssue(table.source, first, None, "warning", f"no fuel column: {count} road rows have an unknown powertrain and count as not clean under every profile", rejects_row=False)]
+        message = f"no fuel column: {count} road rows have an unknown powertrain and count as not clean under every profile"
+        return [RecordIssue(table.source, int(lines[road_without_fuel][0]), None, "warning", message, rejects_row=False)]
     message = "road row without fuel type: unknown powertrain, counted as not clean under every profile"
     rows = np.flatnonzero(road_without_fuel)
-    lines = parsed["line"].to_numpy()
     issues = [
         RecordIssue(table.source, int(lines[r]), table.positions["fuel"], "warning", message, "", rejects_row=False)
         for r in rows[:MAX_WARNINGS_PER_TABLE]
     ]
     if count > MAX_WARNINGS_PER_TABLE:
-        issues.append(RecordIssue(table.source, int(lines[rows[MAX_WARNINGS_PER_TABLE]]), table.positions["fuel"], "warning", f"and {count - MAX_WARNINGS_PER_TABLE} more road rows without fuel type", rejects_row=False))
+        more = f"and {count - MAX_WARNINGS_PER_TABLE} more road rows without fuel type"
+        first_unlisted = int(lines[rows[MAX_WARNINGS_PER_TABLE]])
+        issues.append(RecordIssue(table.source, first_unlisted, table.positions["fuel"], "warning", more, rejects_row=False))
     return issues
