@@ -122,7 +122,7 @@ def load_aliases(path: Path | None = None) -> AliasTable:
         raise ConfigError(f"{name}:1: alias table: {exc}") from None
 
 
-def _invert(groups: Mapping[str, list[Any]], name: str, section: str) -> dict[str, str]:
+def _invert(groups: Mapping[str, list[Any]], section: str) -> dict[str, str]:
     table: dict[str, str] = {}
     for canonical, aliases in groups.items():
         for alias in [canonical, *aliases]:
@@ -137,8 +137,8 @@ def _build(data: dict[str, Any], name: str) -> AliasTable:
     unknown = set(data["columns"]) - set(CANONICAL_COLUMNS)
     if unknown:
         raise ValueError(f"columns: unknown canonical column(s) {sorted(unknown)}")
-    columns = _invert(data["columns"], name, "columns")
-    values = {kind: MappingProxyType(_invert(data["values"][kind], name, f"values.{kind}")) for kind in VALUE_KINDS}
+    columns = _invert(data["columns"], "columns")
+    values = {kind: MappingProxyType(_invert(data["values"][kind], f"values.{kind}")) for kind in VALUE_KINDS}
     units = {normalise(k): float(v) for k, v in data["weight_units"].items()}
     return AliasTable(
         columns=MappingProxyType(columns),
@@ -146,6 +146,6 @@ def _build(data: dict[str, Any], name: str) -> AliasTable:
         values=MappingProxyType(values),
         totals_markers=tuple(str(m) for m in data["totals_markers"]),
         battery_swap_markers=tuple(str(m) for m in data.get("battery_swap_markers", [])),
-        materials=MappingProxyType(_invert(data.get("materials", {}), name, "materials")),
+        materials=MappingProxyType(_invert(data.get("materials", {}), "materials")),
         source=name,
     )

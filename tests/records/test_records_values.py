@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from record_generators import HEADER, TEN_ROWS, write_csv, write_lines
@@ -130,3 +132,13 @@ def test_unknown_weight_unit_is_refused(tmp_path):
     with pytest.raises(RecordError) as caught:
         read_records([path])
     assert caught.value.lines == [f"{path}:1:2: unknown weight unit '箱' in '净重(箱)'; use 吨/t or kg/公斤/千克"]
+
+
+def test_alias_table_refuses_an_alias_with_two_meanings(tmp_path):
+    from freight_sim.errors import ConfigError
+
+    text = (Path(__file__).parents[2] / "freight_sim/records/aliases.yaml").read_text(encoding="utf-8")
+    clash = tmp_path / "aliases.yaml"
+    clash.write_text(text.replace("mode: [运输方式,", "mode: [净重, 运输方式,"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="alias '净重' names both 'net_weight' and 'mode'"):
+        load_aliases(clash)
