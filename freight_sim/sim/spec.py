@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from freight_sim.errors import ModelError
 
@@ -177,7 +177,6 @@ class ModelSpec:
     record_legs: bool = True
     demand_step_h: float = 1.0
     name: str = "model"
-    notes: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def n_days(self) -> int:

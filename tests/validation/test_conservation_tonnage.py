@@ -17,7 +17,7 @@ from freight_sim.sim.engine import simulate
 from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment
 from freight_sim.sim.spec import Corridor, Enterprise, Lane, ModelSpec, RailTerminal, Segment, Stockpile, SwapStation
 
-CHAINS = ("road", "drayage_rail", "rail_siding", "conveyor")
+CHAINS = ("road", "drayage_rail", "rail_siding", "conveyor", "drayage_rail_in")
 
 
 def _rail(origin, source, sink, terminal, corridor, km):
@@ -60,6 +60,19 @@ def random_specs(draw):
                 road_segment(eid, "ST", km, 35.0, mix, kind="gate_drayage", source=origin, sink=station_pile, bay_site=eid),
                 _rail("ST", station_pile, -1, "ST", "C_ST", 150.0),
                 Segment("far_drayage", "road", "GW", "C", 10.0, 0.3, 10.0, 0.3, vehicle_type="diesel-cn5"),
+            )
+        elif chain == "drayage_rail_in":
+            # inbound: supplier pile at the far station FAR -> train -> station pile -> trucks -> plant
+            station_pile = len(piles)
+            piles.append(Stockpile(f"ST/{eid}", "ST", math.inf))
+            if not any(t.id == "FAR" for t in terminals):
+                terminals.append(RailTerminal("FAR", "FAR", "station", 900.0, 1, 1, train_load))
+                corridors.append(Corridor("C_FAR", 24.0))
+            piles[origin] = Stockpile(f"{eid}/supplier", "FAR", max(yard, 1.5 * train_load))
+            segs = (
+                Segment("far_drayage", "road", "C", "FAR", 10.0, 0.3, 10.0, 0.3, vehicle_type="diesel-cn5"),
+                dataclasses.replace(_rail("FAR", origin, station_pile, "FAR", "C_FAR", 150.0), destination="ST"),
+                road_segment("ST", eid, km, 35.0, mix, kind="gate_drayage", source=station_pile, sink=-1, bay_site=None),
             )
         else:
             terminals.append(RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load))
