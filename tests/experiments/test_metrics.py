@@ -24,6 +24,12 @@ from freight_sim.experiments.metrics import metric_rows, unit_of
         ("mean_queue_wait_h", "h"),
         ("energy_kwh", "kWh"),
         ("tonnes_by_chain.road", "t"),
+        ("grid_kg_co2_per_kwh", "kg CO2/kWh"),
+        ("tonnes_delivered", "t"),
+        ("enterprises_compliant", "count"),
+        ("events", "count"),
+        ("diesel_l", "L"),
+        ("simulated_days", "d"),
         ("mystery", ""),
     ],
 )
@@ -40,6 +46,9 @@ def test_metric_rows_keep_numbers_flatten_one_level_and_skip_the_rest():
         "tonnes_by_chain": {"road": 10.0, "rail_siding": 30.0, "note": "t"},
         "enterprises": [{"id": "E01", "nox_kg": 1.0}],
         "cost_cny": float("inf"),
+        "wall_s": 1.3,
+        "sim_wall_s": 0.8,
+        "seed": 7,
     }
     rows = metric_rows(summary)
     assert [(m, u) for m, _, u in rows] == [
