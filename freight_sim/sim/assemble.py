@@ -6,6 +6,12 @@ mixes and truck counts (given per enterprise, or sized from the cycle time, the 
 ``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml), and the swap
 or charging station of each battery truck (the nearest to the plant the trucks are based at). It checks feasibility before the run: a battery truck whose
 cycle plus swap detour exceeds its usable battery, or with no reachable station, is a ConfigError.
+
+Each lane gets an origin stockpile sized by its share of the enterprise's stockyard (at least
+``stockpile.min_train_loads`` train loads when trains load from it). For inbound flows that pile stands for
+the supplier's stock at the loading end (the counterpart, or its rail node); trucks load there without a
+bay limit, and unload at the plant in the enterprise's ``unloading_h``. Public-station piles are unbounded.
+Trains of one station-to-station pair share one corridor (its tightest ``paths_per_day``).
 """
 
 from __future__ import annotations
