@@ -116,10 +116,37 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._=\-]+", "-", text).strip("-")
 
 
-def config_sha256(data: Mapping[str, Any]) -> str:
-    """SHA-256 of the effective scenario data, canonical JSON (sorted keys)."""
+def _data_key(data: Mapping[str, Any]) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def config_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario as canonical JSON (the same digest ``freight_sim.runner`` reports).
+
+    Defaults are filled in, so two files that differ only in layout or in spelling out a default hash equal.
+    """
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Validator:
+    """Validates each distinct effective scenario once; collects errors instead of stopping at the first."""
+
+    context: dict[str, Any]
+    digests: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def digest(self, data: dict[str, Any], smap: SourceMap, label: str) -> str:
+        key = _data_key(data)
+        if key not in self.digests:
+            try:
+                self.digests[key] = config_sha256(validate(Scenario, data, smap, self.context))
+            except ConfigError as exc:
+                self.errors.extend(f"{line} (variant {label})" for line in exc.lines)
+                self.digests[key] = ""
+        return self.digests[key]
 
 
 def _rerooted(smap: SourceMap, prefix: tuple[str | int, ...], new_prefix: tuple[str | int, ...] = ()) -> SourceMap:
@@ -232,12 +259,11 @@ def expand_design(
     experiment: Experiment,
     replications: int | None = None,
     overrides: tuple[str, ...] | list[str] = (),
-    validate_runs: bool = True,
 ) -> Design:
     """All runs of ``experiment`` (``replications`` and ``overrides`` as given on the command line).
 
-    With ``validate_runs`` every distinct scenario of the design is validated against the schema first,
-    so a typo in a variant fails before any run starts, with the experiment file's line.
+    Every distinct scenario of the design is validated against the schema first, so a typo in a variant
+    fails before any run starts, with the experiment file's line.
     """
     spec = experiment.spec
     reps = replications if replications is not None else spec.replications
@@ -246,8 +272,8 @@ def expand_design(
     overrides = tuple(overrides)
     base_path = experiment.base_path
     base_data, base_map = load_merged(base_path)
-    context = {"base_dir": base_path.resolve().parent}
-    base_model = validate(Scenario, base_data, SourceMap(dict(base_map.locations), base_map.default_file), context)
+    validator = _Validator({"base_dir": base_path.resolve().parent})
+    base_model = validate(Scenario, base_data, SourceMap(dict(base_map.locations), base_map.default_file), validator.context)
     simulation_patch: list[Patch] = []
     if spec.simulation:
         simulation_patch.append(({"simulation": dict(spec.simulation)}, _rerooted(experiment.source, ("simulation",), ("simulation",))))
@@ -257,9 +283,7 @@ def expand_design(
 
     runs: list[RunSpec] = []
     infos: list[VariantInfo] = []
-    errors: list[str] = []
     seen_ids: set[str] = set()
-    validated: set[str] = set()
     for variant in _named_variants(experiment, base_model):
         for point, sweep_patches in _sweep_points(experiment):
             label = _label(variant.info.name, point)
@@ -275,13 +299,7 @@ def expand_design(
                         where = experiment.source.where(("sample", "parameters", key))
                         patches.append((nested(path, value), _point_map(where, path)))
                 data, smap = _effective(base_data, base_map, patches, overrides)
-                sha = config_sha256(data)
-                if validate_runs and sha not in validated:
-                    validated.add(sha)
-                    try:
-                        validate(Scenario, data, smap, context)
-                    except ConfigError as exc:
-                        errors.extend(f"{line} (variant {label})" for line in exc.lines)
+                sha = validator.digest(data, smap, label)
                 stem = "v-" + slug(label) + (f"__s{sample_index:04d}" if sample_index is not None else "")
                 for rep, seed in enumerate(seeds):
                     run_id = f"{stem}__r{rep:03d}"
@@ -291,8 +309,8 @@ def expand_design(
                     runs.append(
                         RunSpec(run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters)
                     )
-    if errors:
-        unique = list(dict.fromkeys(errors))
+    if validator.errors:
+        unique = list(dict.fromkeys(validator.errors))
         raise ConfigError(*unique[:MAX_ERROR_LINES])
     return Design(spec.name, spec.seed, reps, tuple(runs), tuple(infos), sample)
 

@@ -132,3 +132,23 @@ def test_each_candidate_siding_needs_candidates(tmp_path):
     path = write_experiment(tmp_path, "name: s\nbase: no_candidates.yaml\ngenerate:\n  each_candidate_siding: true\n")
     with pytest.raises(ConfigError, match=rf"{path}:4: generate.each_candidate_siding: .*no candidate siding"):
         design_from_file(path)
+
+
+def test_config_hash_is_the_runner_digest_of_the_validated_scenario(mini):
+    from freight_sim.experiments.design import config_sha256
+
+    design = design_from_file(mini / "mini_experiment.yaml")
+    run = next(r for r in design.runs if r.variant == "siding-E03")
+    scenario = load_scenario(run.scenario_path, patches=list(run.patches)).model
+    assert run.config_sha256 == config_sha256(scenario)
+    runner = pytest.importorskip("freight_sim.runner")
+    if hasattr(runner, "config_sha256"):
+        assert run.config_sha256 == runner.config_sha256(scenario)
+
+
+def test_spelling_out_a_default_does_not_change_the_hash(tmp_path):
+    path = write_experiment(
+        tmp_path, "name: s\nbase: mini_scenario.yaml\nvariants:\n  explicit: {enterprises: {E03: {loading_bays: 2}}}\n"
+    )
+    design = design_from_file(path)
+    assert len({r.config_sha256 for r in design.runs}) == 1
