@@ -37,6 +37,7 @@ def _format_cell(mean: float, low: float, high: float) -> str:
 
 def _print_summary(result, metrics_of_interest: list[str]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table_frame = result.tables.get("summary_by_variant")
@@ -50,14 +51,14 @@ def _print_summary(result, metrics_of_interest: list[str]) -> None:
     table.add_column("n", justify="right")
     for metric in shown:
         unit = table_frame.loc[table_frame["metric"] == metric, "unit"].iloc[0]
-        table.add_column(f"{metric} [{unit}]" if unit else metric, justify="right")
+        table.add_column(escape(f"{metric} [{unit}]" if unit else metric), justify="right")
     for variant, group in table_frame.groupby("variant", sort=True):
         by_metric = group.set_index("metric")
         n = int(group["n"].max())
         cells = [
             _format_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown
         ]
-        table.add_row(str(variant), str(n), *cells)
+        table.add_row(escape(str(variant)), str(n), *cells)
     Console(width=160).print(table)
 
 
