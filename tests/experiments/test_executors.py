@@ -105,3 +105,16 @@ def test_chunk_size_targets_one_second_without_idling_workers():
     assert chunk_size(0.01, remaining=50, workers=2) == 25
     assert chunk_size(5.0, remaining=50, workers=2) == 1
     assert chunk_size(0.0, remaining=3, workers=4) == 1
+
+
+def test_dask_survives_a_killed_worker(tmp_path):
+    pytest.importorskip("dask.distributed")
+    path = write_experiment(tmp_path, "name: k\nbase: mini_scenario.yaml\nreplications: 2\nvariants:\n  doomed: {description: die}\n")
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    run_fn = functools.partial(models.dies_once, marker_dir=str(markers))
+    result = run_batch(path, tmp_path / "out", executor="dask", workers=2, run_fn=run_fn)
+    assert not result.failures
+    assert len(list(markers.iterdir())) == 2
+    reference = run_batch(path, tmp_path / "ref", executor="inprocess", run_fn=models.queue_model)
+    pd.testing.assert_frame_equal(result.metrics, reference.metrics, check_exact=True)
