@@ -59,3 +59,19 @@ def test_invalid_experiment_prints_file_and_line(tmp_path):
 def test_unknown_executor_is_a_usage_error(mini):
     result = CliRunner().invoke(app, ["batch", str(mini / "mini_experiment.yaml"), "--out", str(mini / "o"), "--executor", "slurm"])
     assert result.exit_code == 2
+
+
+def test_dask_option_selects_the_dask_executor(mini, monkeypatch):
+    import freight_sim.experiments.batch as batch_module
+
+    seen = {}
+
+    def fake_run_batch(experiment, out, **options):
+        seen.update(options)
+        raise batch_module.FreightSimError("stopped before running")
+
+    monkeypatch.setattr(batch_module, "run_batch", fake_run_batch)
+    args = ["batch", str(mini / "mini_experiment.yaml"), "--out", str(mini / "o"), "--dask", "tcp://10.0.0.1:8786", "--workers", "3"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "error: stopped before running" in result.output
+    assert (seen["executor"], seen["dask_address"], seen["workers"]) == ("dask", "tcp://10.0.0.1:8786", 3)
