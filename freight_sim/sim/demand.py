@@ -4,19 +4,21 @@ A day's tonnage (the lane's daily plan times the enterprise's production factor,
 spread evenly over the day's steps on the 1/1024 t grid (rounded cumulatively, so no tonne is lost to
 rounding over the run). What does not fit in the stockpile waits as backlog and is offered again at the
 next step. Conveyor lanes move each step's production straight to the customer. At each day's end the
-process records every lane's stock and backlog.
+process records every lane's stock and backlog and lets the recorder compact aggregates of past days.
 """
 
 from __future__ import annotations
+
+from array import array
 
 import numpy as np
 
 from freight_sim.sim.resources import Stock
 from freight_sim.sim.spec import GRID_PER_T, ModelSpec
-from freight_sim.sim.state import RunState
+from freight_sim.sim.state import RunState, zeros
 
 
-def step_amounts(spec: ModelSpec, steps_per_day: int) -> tuple[list[list[float]], list[list[float]]]:
+def step_amounts(spec: ModelSpec, steps_per_day: int) -> tuple[list[array], list[array]]:
     """Per lane and day: tonnes produced at each step but the last, and at the last step (grid values)."""
     n_days = spec.n_days
     factors = {e.id: e.production_factor_by_day for e in spec.enterprises}
@@ -30,8 +32,8 @@ def step_amounts(spec: ModelSpec, steps_per_day: int) -> tuple[list[list[float]]
         day_units = np.diff(cumulative_units, prepend=0.0)
         step_units = np.floor(day_units / steps_per_day)
         last_units = day_units - step_units * (steps_per_day - 1)
-        regular.append((step_units / GRID_PER_T).tolist())
-        last.append((last_units / GRID_PER_T).tolist())
+        regular.append(array("d", (step_units / GRID_PER_T).tobytes()))
+        last.append(array("d", (last_units / GRID_PER_T).tobytes()))
     return regular, last
 
 
@@ -41,9 +43,9 @@ class DemandLedger:
     def __init__(self, n_lanes: int, n_days: int) -> None:
         self.produced_t = [0.0] * n_lanes
         self.backlog_t = [0.0] * n_lanes
-        self.stock_by_day = [[0.0] * n_days for _ in range(n_lanes)]
-        self.backlog_by_day = [[0.0] * n_days for _ in range(n_lanes)]
-        self.conveyed_by_day = [[0.0] * n_days for _ in range(n_lanes)]
+        self.stock_by_day = [zeros(n_days) for _ in range(n_lanes)]
+        self.backlog_by_day = [zeros(n_days) for _ in range(n_lanes)]
+        self.conveyed_by_day = [zeros(n_days) for _ in range(n_lanes)]
 
     def snapshot(self, day: int, stocks: list[Stock | None]) -> None:
         for i, stock in enumerate(stocks):
@@ -87,3 +89,4 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                         backlog[i] = pending
             yield env.timeout(step_h)
         ledger.snapshot(day, origin)
+        run.recorder.close_days_before(day - 1)

@@ -33,7 +33,11 @@ class Recorder:
         self.end_h = array("d")
         self.extra_km = array("d")
         self.trips = array("i")
-        self._agg: dict[int, list] = {}
+        self._agg: dict[int, list] = {}  # open aggregates: key -> [trips, tonnes, extra km]
+        self._closed_key = array("q")  # compacted aggregates of past days (a key may repeat)
+        self._closed_trips = array("q")
+        self._closed_tonnes = array("d")
+        self._closed_extra = array("d")
         self.leg = self._leg_row if record_legs else self._leg_aggregate
 
     def _leg_row(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
@@ -59,8 +63,21 @@ class Recorder:
             cell[1] += tonnes
             cell[2] += extra_km
 
+    def close_days_before(self, day: int) -> None:
+        """Move aggregates of days before ``day`` to compact arrays (a late row for such a day opens a new one)."""
+        if self.record_legs or day <= 0:
+            return
+        n_days = self._n_days
+        done = [key for key in self._agg if key % n_days < day]
+        for key in done:
+            trips, tonnes, extra = self._agg.pop(key)
+            self._closed_key.append(key)
+            self._closed_trips.append(trips)
+            self._closed_tonnes.append(tonnes)
+            self._closed_extra.append(extra)
+
     def columns(self) -> dict[str, np.ndarray]:
-        """Raw columns (aggregates are expanded to one row per key, ordered by key)."""
+        """Raw columns (aggregates: one row per key, summed over compacted parts, ordered by key)."""
         if self.record_legs:
             return {
                 "seg": np.asarray(self.seg, dtype=np.int32),
@@ -71,23 +88,35 @@ class Recorder:
                 "extra_km": np.asarray(self.extra_km, dtype=float),
                 "trips": np.asarray(self.trips, dtype=np.int64),
             }
-        keys = np.array(sorted(self._agg), dtype=np.int64)
-        cells = [self._agg[k] for k in keys.tolist()]
-        day = keys % self._n_days
-        seg_vt = keys // self._n_days
+        open_keys = list(self._agg)
+        keys = np.concatenate([np.asarray(self._closed_key, dtype=np.int64), np.array(open_keys, dtype=np.int64)])
+        cells = [self._agg[k] for k in open_keys]
+
+        def column(closed: array, i: int, dtype) -> np.ndarray:
+            return np.concatenate([np.asarray(closed, dtype=dtype), np.array([c[i] for c in cells], dtype=dtype)])
+
+        unique, inverse = np.unique(keys, return_inverse=True)
+
+        def summed(values: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(unique), dtype=values.dtype)
+            np.add.at(out, inverse, values)
+            return out
+
+        day = unique % self._n_days
+        seg_vt = unique // self._n_days
         return {
             "seg": (seg_vt // self._n_vt).astype(np.int32),
             "vt": (seg_vt % self._n_vt).astype(np.int32),
-            "tonnes": np.array([c[1] for c in cells], dtype=float),
+            "tonnes": summed(column(self._closed_tonnes, 1, float)),
             "start_h": day * 24.0,
             "end_h": (day + 1) * 24.0,
-            "extra_km": np.array([c[2] for c in cells], dtype=float),
-            "trips": np.array([c[0] for c in cells], dtype=np.int64),
+            "extra_km": summed(column(self._closed_extra, 2, float)),
+            "trips": summed(column(self._closed_trips, 0, np.int64)),
         }
 
     @property
     def n_rows(self) -> int:
-        return len(self.seg) if self.record_legs else len(self._agg)
+        return len(self.seg) if self.record_legs else len(self._agg) + len(self._closed_key)
 
 
 def legs_frame(cols: dict[str, np.ndarray], segment_table: pd.DataFrame, vehicle_ids: list[str]) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from typing import Callable
 
 import simpy
@@ -11,6 +12,11 @@ from freight_sim.sim.recorder import Recorder
 from freight_sim.sim.resources import FifoServers, Stock
 
 TraceHook = Callable[[float, str, str], None]
+
+
+def zeros(n: int) -> array:
+    """A compact array of ``n`` float zeros (8 bytes each, Python floats when indexed)."""
+    return array("d", bytes(8 * n))
 
 
 class Carrier:
@@ -39,7 +45,7 @@ class RunState:
         self.swap_stations: dict[str, FifoServers] = {}
         self.carriers: list[Carrier] = []  # trucks
         self.trains: dict[int, Carrier] = {}  # trains under way, by trip number
-        self.delivered_by_day: list[list[float]] = [[0.0] * n_days for _ in range(n_lanes)]
+        self.delivered_by_day: list[array] = [zeros(n_days) for _ in range(n_lanes)]
         self.train_departures = 0
         self.train_trips_started = 0
 

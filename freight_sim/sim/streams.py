@@ -7,6 +7,7 @@ siding does not change the draws of unrelated trucks.
 from __future__ import annotations
 
 import zlib
+from array import array
 
 import numpy as np
 
@@ -35,12 +36,14 @@ class GammaFactors:
             raise ValueError("GammaFactors needs cv > 0; use factor 1.0 directly when cv is 0")
         self._rng = rng
         self._shape = 1.0 / (cv * cv)
-        self._block: list[float] = []
+        self._block: array = array("d")
         self._next = 0
 
-    def block(self) -> list[float]:
-        """A fresh block of factors (callers index it themselves in hot loops)."""
-        return self._rng.gamma(self._shape, 1.0 / self._shape, BLOCK).tolist()
+    def block(self) -> array:
+        """A fresh block of factors as a compact float array (callers index it themselves in hot loops)."""
+        block = array("d")
+        block.frombytes(self._rng.gamma(self._shape, 1.0 / self._shape, BLOCK).tobytes())
+        return block
 
     def pair(self) -> tuple[float, float]:
         """Two factors (loaded leg, empty leg)."""

@@ -8,6 +8,8 @@ to a station stockpile the truck also stops at the end of unloading to put the c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Segment, VehicleType, quantise_t
 from freight_sim.sim.state import Carrier, RunState
@@ -75,7 +77,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     source, sink, bay = plan.source, plan.sink, plan.bay
     waiting = source.waiting
     noise = plan.factors
-    block: list[float] = []
+    block: Sequence[float] = ()
     drawn = 0
     banned, next_allowed = plan.banned_by_day, plan.next_allowed_h
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index

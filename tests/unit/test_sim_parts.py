@@ -106,3 +106,18 @@ def test_check_spec_names_problems():
     ok = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
     with pytest.raises(ModelError, match="alert_levels"):
         check_spec(dataclasses.replace(single_lane_spec(ok, 66.0, days=2.0), alert_levels=(0,)))
+
+
+def test_recorder_aggregates_merge_rows_of_closed_days():
+    from freight_sim.sim.recorder import Recorder
+
+    rec = Recorder(n_vehicle_types=2, n_days=5, warmup_h=0.0, record_legs=False)
+    rec.leg(3, 1, 33.0, 1.0, 3.0, 0.0)
+    rec.leg(3, 1, 33.0, 2.0, 4.0, 5.0)
+    rec.leg(3, 0, 30.0, 30.0, 32.0, 0.0)
+    rec.close_days_before(2)
+    rec.leg(3, 1, 33.0, 23.0, 26.0, 1.0)  # a late row for day 0, already compacted
+    cols = rec.columns()
+    assert cols["seg"].tolist() == [3, 3] and cols["vt"].tolist() == [1, 0]
+    assert cols["trips"].tolist() == [3, 1] and cols["tonnes"].tolist() == [99.0, 30.0]
+    assert cols["extra_km"].tolist() == [6.0, 0.0] and cols["start_h"].tolist() == [0.0, 24.0]
