@@ -118,6 +118,7 @@ def test_recorder_aggregates_merge_rows_of_closed_days():
     rec.close_days_before(2)
     rec.leg(3, 1, 33.0, 23.0, 26.0, 1.0)  # a late row for day 0, already compacted
     cols = rec.columns()
-    assert cols["seg"].tolist() == [3, 3] and cols["vt"].tolist() == [1, 0]
-    assert cols["trips"].tolist() == [3, 1] and cols["tonnes"].tolist() == [99.0, 30.0]
-    assert cols["extra_km"].tolist() == [6.0, 0.0] and cols["start_h"].tolist() == [0.0, 24.0]
+    # ordered by key: (segment, vehicle type, day)
+    assert cols["seg"].tolist() == [3, 3] and cols["vt"].tolist() == [0, 1]
+    assert cols["trips"].tolist() == [1, 3] and cols["tonnes"].tolist() == [30.0, 99.0]
+    assert cols["extra_km"].tolist() == [0.0, 6.0] and cols["start_h"].tolist() == [24.0, 0.0]
