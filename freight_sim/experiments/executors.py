@@ -23,6 +23,7 @@ from freight_sim.experiments.store import Provenance, RunRecord
 OnRecord = Callable[[RunRecord], None]
 DEFAULT_MAX_ATTEMPTS = 3
 DASK_TARGET_TASK_S = 1.0
+DASK_TASK_RETRIES = 2
 
 
 def _notify(on_record: OnRecord | None, record: RunRecord) -> None:
@@ -187,12 +188,16 @@ def run_dask(
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         queue = deque(specs)
         futures = as_completed()
-        chunks = {}
-        for _ in range(min(n_workers, len(queue))):
-            chunk = [queue.popleft()]
-            future = client.submit(run_chunk, chunk, out, run_fn, provenance, pure=False, retries=2)
+        chunks: dict[str, list[RunSpec]] = {}
+
+        def submit(size: int) -> None:
+            chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
+            future = client.submit(run_chunk, chunk, out, run_fn, provenance, pure=False, retries=DASK_TASK_RETRIES)
             chunks[future.key] = chunk
             futures.add(future)
+
+        for _ in range(min(n_workers, len(queue))):
+            submit(1)  # one run per task until a run time is known
         for future in futures:
             chunk = chunks.pop(future.key)
             try:
@@ -202,16 +207,10 @@ def run_dask(
             for record in done:
                 records.append(record)
                 _notify(on_record, record)
-            if queue:
-                seconds = max((r.seconds for r in done), default=0.0)
-                size = chunk_size(seconds, len(queue), n_workers, target_task_s)
-                for _ in range(n_workers if len(chunks) == 0 else 1):
-                    if not queue:
-                        break
-                    chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
-                    new = client.submit(run_chunk, chunk, out, run_fn, provenance, pure=False, retries=2)
-                    chunks[new.key] = chunk
-                    futures.add(new)
+            size = chunk_size(max((r.seconds for r in done), default=0.0), len(queue), n_workers, target_task_s)
+            for _ in range(n_workers if not chunks else 1):  # keep one task per worker in flight
+                if queue:
+                    submit(size)
     finally:
         client.close()
         if cluster is not None:

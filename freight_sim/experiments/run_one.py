@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from freight_sim.config import load_scenario
 from freight_sim.errors import FreightSimError
 from freight_sim.experiments.design import RunSpec
 from freight_sim.experiments.metrics import metric_rows
@@ -44,8 +45,6 @@ def _error_text(exc: BaseException) -> str:
 
 def run_one(spec: RunSpec, out_dir: Path | str, run_fn: RunFn | None = None, provenance: Provenance | None = None, attempts: int = 1) -> RunRecord:
     """Run ``spec`` and store it under ``out_dir/runs/<run_id>/``; return its record (finished or failed)."""
-    from freight_sim.config import load_scenario
-
     out_dir = Path(out_dir)
     provenance = provenance or Provenance("unknown", None)
     run_fn = run_fn or default_run_fn
