@@ -118,3 +118,14 @@ def test_dask_survives_a_killed_worker(tmp_path):
     assert len(list(markers.iterdir())) == 2
     reference = run_batch(path, tmp_path / "ref", executor="inprocess", run_fn=models.queue_model)
     pd.testing.assert_frame_equal(result.metrics, reference.metrics, check_exact=True)
+
+
+def test_common_random_numbers_make_a_no_op_variant_differ_by_exactly_zero(tmp_path):
+    path = write_experiment(
+        tmp_path, "name: crn\nbase: mini_scenario.yaml\nreplications: 4\nvariants:\n  renamed: {description: same model}\n"
+    )
+    result = run_batch(path, tmp_path / "out", executor="inprocess", run_fn=models.queue_model)
+    differences = result.tables["paired_differences"].set_index("metric")
+    spread = result.tables["summary_by_variant"].set_index(["variant", "metric"])
+    assert spread.loc[("baseline", "truck_trips"), "std"] > 0  # replications do differ
+    assert (differences["mean_difference"] == 0).all() and (differences["std_difference"] == 0).all()
