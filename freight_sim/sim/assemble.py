@@ -152,7 +152,7 @@ class _Builder:
                 segments.append(S.Segment("direct", "conveyor", seg.origin, seg.destination, leg.distance_km, leg.hours, 0.0, 0.0,
                                           source=current, vehicle_type=self.vehicle("conveyor-belt", at).id, gate=True))
             else:
-                segments.append(self._road(index, len(segments), seg, route, ent, flow, at, current, sink, daily))
+                segments.append(self._road(index, len(segments), seg, route, ent, flow, at, current, sink))
             current = sink
         return S.Lane(lane_id, route.enterprise, route.flow, flow.commodity, flow.direction, route.chain, route.tonnes_per_year, daily, origin, tuple(segments))
 
@@ -164,7 +164,7 @@ class _Builder:
             return ("enterprises", route.enterprise, "drayage_fleet_mix"), ent.drayage_fleet_mix
         return ("fleet", "drayage_mix"), self.sc.fleet.drayage_mix
 
-    def _road(self, lane, index, seg, route, ent, flow, at, source, sink, daily) -> S.Segment:
+    def _road(self, lane, index, seg, route, ent, flow, at, source, sink) -> S.Segment:
         leg = self.leg(seg, at)
         out = flow.direction == "out"
         from_station = seg.kind == "gate_drayage" and not out
@@ -179,7 +179,9 @@ class _Builder:
         payload = sum(share * self.vehicles[v].payload_t for v, share in shares.items())
         cycle_h = load_h + unload_h + 2 * leg.hours
         trips_per_truck = min(self.sc.fleet.target_trips_per_truck_day, self.ops.operating_h_per_day / max(cycle_h, 1e-9))
-        need = self.ops.fleet_margin * max(daily, default=0.0) / payload / trips_per_truck
+        # sized for the peak day of a full year from the start date, whatever the horizon
+        peak_t = max(daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, 366))
+        need = self.ops.fleet_margin * peak_t / payload / trips_per_truck
         self.drafts.append(_TruckDraft(lane, route.enterprise, index, segment, shares, mix_field, need))
         return segment
 

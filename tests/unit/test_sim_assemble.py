@@ -146,3 +146,11 @@ def test_bundled_changzhi_scenario_runs_a_month():
     t = result.tonnage
     assert (t["produced_t"] == t["delivered_t"] + t["in_stock_t"] + t["in_transit_t"] + t["backlog_t"]).all()
     assert result.truck_trips > 0 and t["delivered_t"].sum() > 0.5 * t["produced_t"].sum()
+
+
+def test_fleet_size_does_not_depend_on_the_horizon(tmp_path, parts):
+    short = assemble(*parts)
+    loaded = write(tmp_path, SCENARIO.replace("days: 10", "days: 200"))
+    net = parts[1]
+    long = assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), parts[3], parts[4])
+    assert short.summary()["trucks"] == long.summary()["trucks"]
