@@ -1,6 +1,7 @@
 """Production: each lane's origin stockpile receives its tonnage every ``demand_step_h`` hours.
 
-A day's tonnage (the lane's daily plan times the enterprise's production factor, 0 on outage days) is
+A day's tonnage (the lane's daily plan times the enterprise's production factor, 0 on outage days; an
+outage stops inbound lanes too, as the plant takes no deliveries) is
 spread evenly over the day's steps on the 1/1024 t grid (rounded cumulatively, so no tonne is lost to
 rounding over the run). What does not fit in the stockpile waits as backlog and is offered again at the
 next step. Conveyor lanes move each step's production straight to the customer. At each day's end the
