@@ -1,0 +1,72 @@
+"""Every file shipped in networks/, fleets/ and experiments/ loads against its schema.
+
+A new data file must be given a loader here: an unknown file fails the test, so nothing ships unchecked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from freight_sim.paths import data_root
+
+ROOT = data_root()
+DOCS = {".md"}
+
+
+def _load(path: Path) -> None:
+    from freight_sim.config import load_scenario
+    from freight_sim.emissions import load_factors, load_grid_table
+    from freight_sim.experiments.spec import load_experiment
+    from freight_sim.cost import load_costs
+    from freight_sim.fleet import load_catalog, load_mixes
+    from freight_sim.network.defaults import load_defaults
+    from freight_sim.network.load import load_csv_network
+    from freight_sim.sim.operations import load_operations
+    import pandas as pd
+
+    relative = path.relative_to(ROOT).as_posix()
+    name = path.name
+    if relative.startswith("experiments/"):
+        load_experiment(path)
+    elif relative == "fleets/catalog.yaml":
+        load_catalog(path)
+    elif relative == "fleets/mixes.yaml":
+        load_mixes(path, load_catalog())
+    elif relative == "fleets/emission_factors.yaml":
+        load_factors(path)
+    elif relative == "fleets/grid_factors.yaml":
+        load_grid_table(path)
+    elif relative == "fleets/costs.yaml":
+        load_costs(path)
+    elif relative == "networks/defaults.yaml":
+        load_defaults(path)
+    elif relative == "networks/operations.yaml":
+        load_operations(path)
+    elif name == "scenario.yaml":
+        load_scenario(path)
+    elif name == "nodes.csv":
+        load_csv_network(path, path.with_name("edges.csv"))
+    elif name == "edges.csv":
+        assert path.with_name("nodes.csv").is_file()  # loaded together with nodes.csv
+    elif name == "enterprise_sites.csv":
+        sites = pd.read_csv(path)
+        assert list(sites.columns[:6]) == ["id", "name", "kind", "district", "lon", "lat"]
+        assert sites["id"].is_unique
+    else:
+        raise AssertionError(f"no loader for shipped data file {relative}: add one to this test")
+
+
+FILES = sorted(
+    p for folder in ("networks", "fleets", "experiments") for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix not in DOCS
+)
+
+
+def test_data_folders_are_not_empty():
+    assert len(FILES) >= 15
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(ROOT).as_posix() for p in FILES])
+def test_shipped_file_loads(path):
+    _load(path)
