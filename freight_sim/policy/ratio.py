@@ -29,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from freight_sim.errors import ModelError
 from freight_sim.fleet.catalog import FleetCatalog
 from freight_sim.policy.profiles import Movement, RuleProfile
 
@@ -121,7 +120,9 @@ def clean_ratio_from_legs(
     cache: dict = {}
     for (enterprise, flow, chain), chain_legs in sorted(_group_legs(compact, catalog).items()):
         if not any(leg.gate for leg in chain_legs):
-            raise ModelError(f"enterprise {enterprise}, flow {flow}, chain {chain}: no leg row has gate=True, so its tonnes cannot be counted")
+            # Only later legs of shipments whose gate crossing fell before the period (warm-up, or a
+            # train loaded from drayage done earlier): their tonnes were counted when they crossed the gate.
+            continue
         gate_tonnes = shipped[(enterprise, flow, chain)]
         tonnes[enterprise] += gate_tonnes
         clean[enterprise] += gate_tonnes * _clean_share(profile, chain_legs, [leg.gate for leg in chain_legs], cache)

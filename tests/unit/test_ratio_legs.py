@@ -7,7 +7,6 @@ import math
 import pandas as pd
 import pytest
 
-from freight_sim.errors import ModelError
 from freight_sim.fleet import load_catalog
 from freight_sim.policy import RuleProfile, get_profile
 from freight_sim.policy.ratio import clean_ratio_from_legs
@@ -150,10 +149,14 @@ def test_aggregated_rows_give_the_same_ratio_as_single_trips(catalog):
     assert ratio_of(catalog, singles, profile) == pytest.approx(ratio_of(catalog, combined, profile), rel=1e-12)
 
 
-def test_chain_without_gate_row_is_an_error(catalog):
-    rows = [row("road", "direct", False, "road", "diesel-cn5", "N_MINE", "GW", 10.0)]
-    with pytest.raises(ModelError, match="no leg row has gate=True"):
-        clean_ratio_from_legs(pd.DataFrame(rows), catalog, get_profile("nev-counts"), NODES)
+def test_legs_without_their_gate_row_in_the_period_add_no_tonnes(catalog):
+    """A rail leg whose drayage crossed the gate before the period (warm-up) was counted then, not now."""
+    gate = [row("road", "direct", True, "road", "bev-swap", "N_MINE", "GW", 30.0)]
+    later = [row("drayage_rail", "long_haul", False, "rail", "rail-electric", "N_MINE", "GW", 5000.0)]
+    profile = get_profile("nev-counts")
+    with_later, _ = clean_ratio_from_legs(pd.DataFrame(gate + later), catalog, profile, NODES)
+    alone, _ = clean_ratio_from_legs(pd.DataFrame(gate), catalog, profile, NODES)
+    pd.testing.assert_frame_equal(with_later, alone)
 
 
 def test_scope_threshold_and_annualisation():
