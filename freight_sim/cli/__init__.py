@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from freight_sim.cli import batch_cmd, network_cmd, ratio_cmd, run_cmd, validate_cmd
+from freight_sim.cli import batch_cmd, network_cmd, ratio_cmd, report_cmd, run_cmd, validate_cmd
 
 app = typer.Typer(
     name="freight-sim",
@@ -18,6 +18,7 @@ network_cmd.register(app)
 run_cmd.register(app)
 batch_cmd.register(app)
 ratio_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:

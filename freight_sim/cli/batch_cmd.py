@@ -74,6 +74,7 @@ def register(app: typer.Typer) -> None:
         replications: int | None = typer.Option(None, "--replications", min=1, help="replications per variant (overrides the file)"),
         set_: list[str] = typer.Option([], "--set", help="override a scenario field in every run: dotted.path=value"),
         model: str = typer.Option(DEFAULT_RUN_FN, "--model", help="run function module:function (signature fn(loaded, seed))"),
+        report: bool = typer.Option(True, "--report/--no-report", help="write report.html (charts and tables) at the end"),
     ) -> None:
         """Run every variant x sweep point x sample x replication of an experiment; write tidy tables."""
         from rich.console import Console
@@ -118,6 +119,11 @@ def register(app: typer.Typer) -> None:
         _print_summary(result, loaded_experiment.spec.report.metrics)
         finished = len(result.records) - len(result.failures)
         typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
+        if report:
+            from freight_sim.report.batch_report import write_batch_report
+
+            with user_errors():
+                typer.echo(f"report: {write_batch_report(out)}")
         if result.failures:
             for record in result.failures:
                 last = (record.error or "").strip().splitlines()

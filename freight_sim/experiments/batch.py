@@ -112,6 +112,7 @@ def run_batch(
         "executor": executor,
         "workers": workers,
         "overrides": list(overrides),
+        "report": experiment.spec.report.model_dump(),
         "package_version": provenance.package_version,
         "git_commit": provenance.git_commit,
         "started": _now(),

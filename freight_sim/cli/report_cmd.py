@@ -1,0 +1,23 @@
+"""`freight-sim report BATCH_DIR`: (re)write the HTML report of an experiment batch from its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from freight_sim.cli.common import user_errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def report(
+        batch_dir: Path = typer.Argument(..., help="batch folder written by `freight-sim batch` (batch.json, tables)"),
+        out: Path | None = typer.Option(None, "--out", "-o", help="report file (default: BATCH_DIR/report.html)"),
+    ) -> None:
+        """Write a self-contained HTML report (charts and tables) of a batch folder; runs nothing."""
+        from freight_sim.report.batch_report import write_batch_report
+
+        with user_errors():
+            path = write_batch_report(batch_dir, out)
+        typer.echo(f"report: {path}")
