@@ -120,10 +120,15 @@ def test_gate_tonnage_by_kind_is_plausible(scenario, kind, low_t, high_t):
 # --- flows ---------------------------------------------------------------------------------------------
 
 
-def test_counterparts_are_enterprises_or_gateways(scenario):
+QUARRIES = {"Q33", "Q34"}  # captive limestone quarries feeding cement plants by belt
+
+
+def test_counterparts_are_enterprises_gateways_or_quarries(scenario):
     for eid, ent in scenario.enterprises.items():
         for fid, flow in ent.flows.items():
-            assert flow.counterpart in scenario.enterprises or flow.counterpart in GATEWAYS, (eid, fid)
+            assert flow.counterpart in scenario.enterprises or flow.counterpart in set(GATEWAYS) | QUARRIES, (eid, fid)
+            if flow.counterpart in QUARRIES:
+                assert flow.chain_shares == {"conveyor": 1.0}, (eid, fid)
 
 
 def test_no_physical_movement_is_listed_twice(scenario):

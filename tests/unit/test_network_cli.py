@@ -17,7 +17,7 @@ def test_show_bundled_prints_counts_and_km(tmp_path):
     png = tmp_path / "map.png"
     result = CliRunner().invoke(app, ["network", "show", "--bundled", "changzhi", "--png", str(png)])
     assert result.exit_code == 0, result.output
-    for text in ("nodes: plant", "40", "nodes: gateway", "edges: rail", "rail electrified", "edges: spur"):
+    for text in ("nodes: plant", "42", "nodes: gateway", "edges: rail", "rail electrified", "edges: spur"):
         assert text in result.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 
