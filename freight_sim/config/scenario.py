@@ -276,6 +276,9 @@ class Scenario(Strict):
     illustrative: bool = Field(False, description="true when the data are illustrative rather than observed")
     network: NetworkSource
     enterprises: dict[Id, Enterprise] = Field(min_length=1)
+    demand_scale: float = Field(
+        1.0, gt=0, le=5, description="multiplies every flow's t/yr (demand uncertainty; the scope test uses declared t/yr)"
+    )
     fleet: FleetSettings = Field(default_factory=FleetSettings)
     chains: ChainPolicy = Field(default_factory=ChainPolicy)
     disruptions: Disruptions = Field(default_factory=Disruptions)

@@ -131,7 +131,8 @@ class _Builder:
         at = ("enterprises", route.enterprise, "flows", route.flow)
         lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
         daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
-        capacity = ent.stockyard_capacity_t * route.tonnes_per_year / ent.tonnes_per_year
+        # the stockyard is shared by the enterprise's lanes in proportion to their (scaled) tonnage
+        capacity = ent.stockyard_capacity_t * route.tonnes_per_year / (ent.tonnes_per_year * self.sc.demand_scale)
         moving = [s for s in route.segments if s.kind != "far_drayage"]
         if moving[0].mode == "rail":
             train_load = self._rail_terminal(route, moving[0], ent)[1]

@@ -47,26 +47,28 @@ def siding_built(enterprise: Enterprise) -> bool:
 
 
 def chain_tonnes(scenario: Scenario, where) -> dict[tuple[str, str], dict[str, float]]:
-    """(enterprise id, flow id) -> chain -> t/yr, following the scenario's chain rule."""
+    """(enterprise id, flow id) -> chain -> t/yr, following the scenario's chain rule (demand scaled)."""
     policy = scenario.chains
+    scale = scenario.demand_scale
     out: dict[tuple[str, str], dict[str, float]] = {}
     for eid, ent in scenario.enterprises.items():
         room = ent.siding.capacity_t_per_year if siding_built(ent) and policy.rule == "siding_first" else 0.0
         for fid in sorted(ent.flows):
             flow = ent.flows[fid]
+            flow_t = flow.tonnes_per_year * scale
             shares = {c.value: s for c, s in (flow.chain_shares or policy.default_shares).items()}
             tonnes: dict[str, float] = {}
             if policy.rule == "siding_first":
-                to_siding = min(flow.tonnes_per_year, room) if siding_built(ent) else 0.0
+                to_siding = min(flow_t, room) if siding_built(ent) else 0.0
                 room -= to_siding
                 if to_siding > 0:
                     tonnes[Chain.rail_siding.value] = to_siding
-                rest = flow.tonnes_per_year - to_siding
+                rest = flow_t - to_siding
                 shares = {c: s for c, s in shares.items() if c != Chain.rail_siding.value}
                 total = sum(shares.values())
                 shares = {c: s / total for c, s in shares.items()} if total > 0 else {Chain.road.value: 1.0}
             else:
-                rest = flow.tonnes_per_year
+                rest = flow_t
                 if shares.get(Chain.rail_siding.value, 0.0) > 0 and not siding_built(ent):
                     field = ("enterprises", eid, "flows", fid, "chain_shares") if flow.chain_shares else ("chains", "default_shares")
                     raise ConfigError(where(field, f"enterprise {eid} has no built siding for a rail_siding share"))
