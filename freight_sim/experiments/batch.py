@@ -50,6 +50,7 @@ def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[
     tables = {"summary_by_variant": summary.variant_summary(metrics)}
     differences = summary.paired_differences(metrics, design.variants)
     tables["paired_differences"] = differences
+    tables["abatement_costs"] = summary.abatement_costs(metrics, design.variants)
     if design.sample is not None and design.sample.method in ("sobol", "morris"):
         tables[f"{design.sample.method}_indices"] = summary.sensitivity_indices(metrics, design.sample)
     if any(v.siding_enterprise for v in design.variants):

@@ -4,7 +4,8 @@
 - paired differences against the baseline (same sample and replication, so common random numbers
   cancel), with a t-based confidence interval;
 - Sobol indices (SALib) or Morris elementary effects (SALib) for sampled designs;
-- the siding ranking: NOx and CO2 avoided vs baseline per million CNY of capital cost.
+- the siding ranking: NOx and CO2 avoided vs baseline per million CNY of capital cost;
+- abatement cost of each variant: extra cost per tonne of CO2 and per kg of NOx avoided.
 """
 
 from __future__ import annotations
@@ -142,3 +143,39 @@ def siding_ranking(differences: pd.DataFrame, variants: Sequence[VariantInfo], m
     table = table.sort_values(["metric", "avoided_per_million_cny", "variant"], ascending=[True, False, True], na_position="last")
     table["rank"] = table.groupby("metric").cumcount() + 1
     return table.reset_index(drop=True)
+
+
+ABATEMENT = (("co2_wtw_t", "cny_per_t_co2"), ("nox_kg", "cny_per_kg_nox"))
+
+
+def abatement_costs(metrics: pd.DataFrame, variants: Sequence[VariantInfo], confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Cost of abatement of each variant against its baseline: extra cost / emissions avoided.
+
+    Paired by (sample, replication) like ``paired_differences``; the point value is the ratio of the mean
+    extra cost (``cost_cny``, which includes annualised siding capital) to the mean avoided amount, and the
+    interval is the t-interval of the per-replication ratios (NaN when fewer than two replications avoid
+    anything, or when the mean avoided amount is not positive: a ratio then has no meaning).
+    """
+    columns = ["variant", "reference", "indicator", "unit", "n", "extra_cost_cny", "avoided", "value", "ci_low", "ci_high"]
+    keyed = metrics.assign(sample=metrics["sample"].fillna(-1).astype("int64"))
+    wide = keyed.pivot_table(index=["variant", "sample", "replication"], columns="metric", values="value", aggfunc="first")
+    rows = []
+    for variant, reference in sorted(reference_of(variants).items()):
+        if variant not in wide.index.get_level_values(0) or reference not in wide.index.get_level_values(0):
+            continue
+        mine, base = wide.loc[variant], wide.loc[reference]
+        paired = mine.join(base, rsuffix="_ref", how="inner")
+        if "cost_cny" not in paired.columns:
+            continue
+        extra = (paired["cost_cny"] - paired["cost_cny_ref"]).to_numpy(dtype=float)
+        for emission, indicator in ABATEMENT:
+            if emission not in paired.columns:
+                continue
+            avoided = (paired[f"{emission}_ref"] - paired[emission]).to_numpy(dtype=float)
+            mean_avoided, mean_extra = float(np.mean(avoided)), float(np.mean(extra))
+            value = mean_extra / mean_avoided if mean_avoided > 0 else float("nan")
+            ratios = extra[avoided > 0] / avoided[avoided > 0]
+            n, _, _, low, high = t_interval(ratios, confidence) if len(ratios) == len(avoided) else (len(ratios), 0, 0, float("nan"), float("nan"))
+            unit = "CNY/t CO2" if indicator == "cny_per_t_co2" else "CNY/kg NOx"
+            rows.append((variant, reference, indicator, unit, n, mean_extra, mean_avoided, value, low, high))
+    return pd.DataFrame(rows, columns=columns)
