@@ -68,7 +68,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     factors = load_factors(_data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
     grid = grid_factor(scenario.accounting.grid, load_grid_table())
     costs = load_costs(_data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
-    profile = get_profile(scenario.accounting.rule_profile)
+    profile = get_profile(scenario.accounting.rule_profile, _data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles))
 
     emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)

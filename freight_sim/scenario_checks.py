@@ -54,7 +54,7 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
     from freight_sim.policy import load_profiles
 
     accounting = loaded.model.accounting
-    profiles = load_profiles()
+    profiles = load_profiles(_data_path(loaded, ("accounting", "rule_profiles"), accounting.rule_profiles))
     if accounting.rule_profile not in profiles:
         yield loaded.error(("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}")
     try:

@@ -250,6 +250,7 @@ class GridSetting(Strict):
 
 class Accounting(Strict):
     rule_profile: str = Field("nev-counts", description="clean-transport rule profile name")
+    rule_profiles: str = Field("bundled", description="'bundled' or a path to a YAML file of rule profiles (name -> profile)")
     target_ratio: Share = Field(0.8, description="clean-transport target for key enterprises")
     scope_threshold_t_per_year: float = Field(1_500_000, ge=0, le=1e9, description="shippers at or above must use rail + NEV")
     grid: GridSetting = Field(default_factory=GridSetting)
