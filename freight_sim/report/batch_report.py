@@ -1,8 +1,8 @@
 """Self-contained HTML report of an experiment batch, read from the tables the batch wrote.
 
 Nothing is recomputed from runs: the report shows ``batch.json`` (design, provenance, failures) and
-whichever of ``summary_by_variant``, ``paired_differences``, ``siding_ranking``, ``sobol_indices`` and
-``morris_indices`` are present in the batch folder (Parquet, or the CSV copy when the Parquet is missing).
+whichever of ``summary_by_variant``, ``paired_differences``, ``abatement_costs``, ``siding_ranking``,
+``sobol_indices`` and ``morris_indices`` are present in the batch folder (Parquet, or the CSV copy when the Parquet is missing).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from freight_sim.report import charts
 
 REPORT_FILE = "report.html"
 KEY_METRICS = ("clean_transport_ratio", "nox_kg", "co2_wtw_t", "co2_ttw_t", "truck_trips", "backlog_t", "cost_cny")
-TABLE_NAMES = ("summary_by_variant", "paired_differences", "siding_ranking", "sobol_indices", "morris_indices")
+TABLE_NAMES = ("summary_by_variant", "paired_differences", "abatement_costs", "siding_ranking", "sobol_indices", "morris_indices")
 SENSITIVITY_INDICES = {"sobol_indices": ("S1", "ST"), "morris_indices": ("mu_star", "sigma")}
 
 
@@ -276,6 +276,21 @@ def ranking_section(folder: BatchFolder) -> list[dict[str, Any]]:
     return sections
 
 
+def abatement_section(folder: BatchFolder) -> dict[str, Any]:
+    """Per indicator (CNY per t CO2, CNY per kg NOx avoided): dots with 95% CI per variant, and the table."""
+    table = _ordered(folder.tables["abatement_costs"], folder.variant_order)
+    chart_list = []
+    for indicator, rows in table.groupby("indicator", sort=False):
+        rows = rows.dropna(subset=["value"])
+        if rows.empty:
+            continue
+        unit = rows["unit"].iloc[0]
+        svg = charts.dots_with_ci(rows, "variant", "value", "ci_low", "ci_high", f"{indicator} [{unit}]", f"Abatement cost: {unit}, 95% CI")
+        chart_list.append(_chart(f"Abatement cost, {unit}", svg))
+    shown = table.rename(columns={"extra_cost_cny": "extra cost [CNY]", "value": "abatement cost", "ci_low": "95% CI low", "ci_high": "95% CI high"})
+    return {"charts": chart_list, "html": html_table(shown, ["n"])}
+
+
 def sensitivity_section(folder: BatchFolder, name: str, metrics: Sequence[str]) -> dict[str, Any]:
     """Bars of the sensitivity indices per parameter with their confidence half-widths, and the table."""
     table = folder.tables[name]
@@ -334,6 +349,7 @@ def render_batch_report(batch_dir: Path | str) -> str:
     return env.get_template("batch.html.j2").render(
         h=_header(folder),
         metric_sections=[metric_section(folder, m) for m in metrics],
+        abatement=abatement_section(folder) if "abatement_costs" in folder.tables and len(folder.tables["abatement_costs"]) else None,
         rankings=ranking_section(folder) if "siding_ranking" in folder.tables and len(folder.tables["siding_ranking"]) else [],
         sensitivities=[sensitivity_section(folder, n, sensitivity_metrics) for n in SENSITIVITY_INDICES if n in folder.tables],
         full_tables=full_tables,

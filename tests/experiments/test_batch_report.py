@@ -236,3 +236,27 @@ def test_cli_batch_writes_the_report_unless_told_not_to(tmp_path):
     assert 'id="siding-ranking"' in (tmp_path / "quiet.html").read_text(encoding="utf-8")
     missing = CliRunner().invoke(app, ["report", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "no such batch folder" in missing.output
+
+
+def test_abatement_costs_section_from_a_table_alone(tmp_path):
+    abatement = pd.DataFrame(
+        {
+            "variant": ["siding-E02", "siding-E02", "short", "short"],
+            "reference": ["baseline"] * 4,
+            "indicator": ["cny_per_t_co2", "cny_per_kg_nox", "cny_per_t_co2", "cny_per_kg_nox"],
+            "unit": ["CNY/t CO2", "CNY/kg NOx", "CNY/t CO2", "CNY/kg NOx"],
+            "n": [3, 3, 3, 3],
+            "extra_cost_cny": [2.5e6, 2.5e6, -1e5, -1e5],
+            "avoided": [1000.0, 40.0, -5.0, -1.0],
+            "value": [2500.0, 62500.0, np.nan, np.nan],
+            "ci_low": [2100.0, 51000.0, np.nan, np.nan],
+            "ci_high": [2900.0, 74000.0, np.nan, np.nan],
+        }
+    )
+    abatement.to_csv(tmp_path / "abatement_costs.csv", index=False, encoding="utf-8-sig")
+    html = render_batch_report(tmp_path)
+    section = _section(html, "abatement")
+    assert section.count("<svg") == 2  # one chart per indicator; variants avoiding nothing are not charted
+    assert "<td>2,500</td>" in section and "<td>62,500</td>" in section and "<td>2,500,000</td>" in section
+    assert "extra cost [CNY]" in section and "<td>short</td>" in section
+    assert 'id="metric-' not in html  # no summary table, no metric sections
