@@ -136,12 +136,16 @@ def _interval(row: pd.Series, unit: Any, low: str = "ci_low", high: str = "ci_hi
 
 
 def difference_sentence(differences: pd.DataFrame, unit: Any) -> str:
-    """Which variants differ from their baseline at 95% (the CI of the paired difference excludes 0)."""
+    """Which variants differ from their baseline at 95% (the CI of the paired difference excludes 0).
+
+    Variants above and below the baseline are each listed from the largest difference down.
+    """
     if differences.empty:
         return "No variant is compared with a baseline."
     unit_text = "" if unit_suffix(unit) == "" else f" {unit}"
-    higher = [r for _, r in differences.iterrows() if r["ci_low"] > 0]
-    lower = [r for _, r in differences.iterrows() if r["ci_high"] < 0]
+    by_size = differences.reindex(differences["mean_difference"].abs().sort_values(ascending=False, kind="stable").index)
+    higher = [r for _, r in by_size.iterrows() if r["ci_low"] > 0]
+    lower = [r for _, r in by_size.iterrows() if r["ci_high"] < 0]
     unknown = [r["variant"] for _, r in differences.iterrows() if pd.isna(r["ci_low"])]
     same = [r["variant"] for _, r in differences.iterrows() if r["ci_low"] <= 0 <= r["ci_high"]]
 

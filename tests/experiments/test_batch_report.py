@@ -66,6 +66,8 @@ def test_difference_sentence_sorts_variants_by_whether_the_ci_excludes_zero():
     assert "Lower than the baseline at 95% (CI below 0): down (-2 kg, 95% CI -3.00 to -1.00 kg)." in sentence
     assert "Not distinguishable from the baseline (CI includes 0): same." in sentence
     assert "No interval (fewer than 2 paired runs): single." in sentence
+    larger = pd.DataFrame({"variant": ["small", "large"], "mean_difference": [1.0, 9.0], "ci_low": [0.5, 8.0], "ci_high": [1.5, 10.0]})
+    assert difference_sentence(larger, "t").index("large (") < difference_sentence(larger, "t").index("small (")
     none_differ = difference_sentence(frame.iloc[[2]], "kg")
     assert none_differ.startswith("No variant differs from the baseline at 95%.")
 
