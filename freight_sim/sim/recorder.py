@@ -7,7 +7,9 @@ with days x segments, not with trips. Rows starting before the warm-up are not k
 
 from __future__ import annotations
 
+import struct
 from array import array
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -18,6 +20,14 @@ LEG_COLUMNS = (
 )
 
 
+# one full-table row, packed: segment index, vehicle type index, tonnes, start_h, end_h, extra empty km, trips
+ROW = struct.Struct("<iiddddi")
+ROW_DTYPE = np.dtype(
+    [("seg", "<i4"), ("vt", "<i4"), ("tonnes", "<f8"), ("start_h", "<f8"), ("end_h", "<f8"), ("extra_km", "<f8"), ("trips", "<i4")]
+)
+pack_row = ROW.pack
+
+
 class Recorder:
     """Collects leg rows as (segment index, vehicle type index, tonnes, start_h, end_h, extra empty km, trips)."""
 
@@ -26,13 +36,7 @@ class Recorder:
         self.record_legs = record_legs
         self._n_vt = n_vehicle_types
         self._n_days = n_days
-        self.seg = array("i")
-        self.vt = array("i")
-        self.tonnes = array("d")
-        self.start_h = array("d")
-        self.end_h = array("d")
-        self.extra_km = array("d")
-        self.trips = array("i")
+        self._rows = bytearray()  # full table: ROW-packed rows, 44 bytes each
         self._agg: dict[int, list] = {}  # open aggregates: key -> [trips, tonnes, extra km]
         self._closed_key = array("q")  # compacted aggregates of past days (a key may repeat)
         self._closed_trips = array("q")
@@ -43,13 +47,12 @@ class Recorder:
     def _leg_row(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
         if start_h < self.warmup_h:
             return
-        self.seg.append(seg)
-        self.vt.append(vt)
-        self.tonnes.append(tonnes)
-        self.start_h.append(start_h)
-        self.end_h.append(end_h)
-        self.extra_km.append(extra_km)
-        self.trips.append(trips)
+        self._rows += pack_row(seg, vt, tonnes, start_h, end_h, extra_km, trips)
+
+    def packed_appender(self) -> Callable[[bytes], None] | None:
+        """For hot loops: a function taking ``pack_row(...)`` bytes, or None when rows must go through ``leg``
+        (aggregated mode, or a warm-up to filter)."""
+        return self._rows.extend if self.record_legs and self.warmup_h <= 0.0 else None
 
     def _leg_aggregate(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
         if start_h < self.warmup_h:
@@ -79,14 +82,15 @@ class Recorder:
     def columns(self) -> dict[str, np.ndarray]:
         """Raw columns (aggregates: one row per key, summed over compacted parts, ordered by key)."""
         if self.record_legs:
+            rows = np.frombuffer(bytes(self._rows), dtype=ROW_DTYPE)
             return {
-                "seg": np.asarray(self.seg, dtype=np.int32),
-                "vt": np.asarray(self.vt, dtype=np.int32),
-                "tonnes": np.asarray(self.tonnes, dtype=float),
-                "start_h": np.asarray(self.start_h, dtype=float),
-                "end_h": np.asarray(self.end_h, dtype=float),
-                "extra_km": np.asarray(self.extra_km, dtype=float),
-                "trips": np.asarray(self.trips, dtype=np.int64),
+                "seg": rows["seg"].astype(np.int32),
+                "vt": rows["vt"].astype(np.int32),
+                "tonnes": rows["tonnes"].astype(float),
+                "start_h": rows["start_h"].astype(float),
+                "end_h": rows["end_h"].astype(float),
+                "extra_km": rows["extra_km"].astype(float),
+                "trips": rows["trips"].astype(np.int64),
             }
         open_keys = list(self._agg)
         keys = np.concatenate([np.asarray(self._closed_key, dtype=np.int64), np.array(open_keys, dtype=np.int64)])
@@ -116,7 +120,7 @@ class Recorder:
 
     @property
     def n_rows(self) -> int:
-        return len(self.seg) if self.record_legs else len(self._agg) + len(self._closed_key)
+        return len(self._rows) // ROW.size if self.record_legs else len(self._agg) + len(self._closed_key)
 
 
 def legs_frame(cols: dict[str, np.ndarray], segment_table: pd.DataFrame, vehicle_ids: list[str]) -> pd.DataFrame:

@@ -106,12 +106,15 @@ class Stock:
     def serve(self) -> None:
         """Hand the level to waiting takers in order, then tell the listener (after a direct level change)."""
         waiting = self.waiting
-        while waiting and self.level_t >= waiting[0][0]:
-            amount, event = waiting.popleft()
-            self.level_t -= amount
-            event.succeed()
+        if waiting:
+            level = self.level_t
+            while waiting and level >= waiting[0][0]:
+                amount, event = waiting.popleft()
+                level -= amount
+                event.succeed()
+            self.level_t = level
         if self.listener is not None:
-            self.listener.notify()
+            self.listener.notify(self)
 
     @property
     def room_t(self) -> float:

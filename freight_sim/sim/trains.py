@@ -78,14 +78,25 @@ class TerminalDispatch:
         self.idle_sets = terminal.wagon_sets
         self.track = FifoServers(terminal.id, f"{terminal.kind}_track", terminal.loading_tracks)
         self.feeds: list[RailFeed] = []
+        self._sole_listener: bool | None = None  # every pile it serves reports only to it (known at the first call)
 
     def add_feed(self, feed: RailFeed) -> None:
         self.feeds.append(feed)
         feed.source.listener = self
 
-    def notify(self) -> None:
-        """Send idle wagon sets to the fullest piles holding a train load."""
+    def notify(self, changed: Stock | None = None) -> None:
+        """Send idle wagon sets to the fullest piles holding a train load.
+
+        ``changed`` is the pile whose level just rose. After every call with an idle set, no pile holds a
+        train load (else a set would have gone), and levels rise only through calls to this method; so when
+        ``changed`` is short of a train load, no pile holds one and the scan is skipped.
+        """
         load = self.train_load_t
+        if changed is not None and changed.level_t < load and self.idle_sets > 0:
+            if self._sole_listener is None:
+                self._sole_listener = all(feed.source.listener is self for feed in self.feeds)
+            if self._sole_listener:
+                return
         while self.idle_sets > 0:
             best = None
             for feed in self.feeds:

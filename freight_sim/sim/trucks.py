@@ -8,12 +8,18 @@ to a station stockpile the truck also stops at the end of unloading to put the c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
+from simpy import Event
+
+from freight_sim.sim.recorder import pack_row
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Segment, VehicleType, quantise_t
 from freight_sim.sim.state import Carrier, RunState
 from freight_sim.sim.streams import GammaFactors
+
+INF = math.inf
 
 
 class TruckPlan:
@@ -60,16 +66,17 @@ class TruckPlan:
 
 
 def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
-    """Generator of one truck's cycles; runs until the simulation stops."""
+    """Generator of one truck's cycles; runs until the simulation stops.
+
+    Hot loop: everything per truck is resolved into locals before the first cycle, a waiting truck's
+    wake-up event is made here (no method call), and a full-table row is one packed append.
+    """
     env = run.env
     timeout = env.timeout
     trace = run.trace
     recorder = run.recorder
     record = recorder.leg
-    direct_rows = recorder.record_legs and recorder.warmup_h <= 0.0  # append columns here, skip a call
-    if direct_rows:
-        add_seg, add_vt, add_tonnes = recorder.seg.append, recorder.vt.append, recorder.tonnes.append
-        add_start, add_end, add_extra, add_trips = recorder.start_h.append, recorder.end_h.append, recorder.extra_km.append, recorder.trips.append
+    add_packed = recorder.packed_appender()  # None when rows need the warm-up filter or aggregation
     deliver_day = run.delivered_by_day[plan.lane]
     horizon = run.horizon_h
     seg = plan.segment
@@ -85,6 +92,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     load_h, unload_h = seg.load_h, seg.unload_h
     loaded_h, empty_h = seg.loaded_h, seg.empty_h
     battery = vehicle.refuel is not None
+    soc_kwh = carrier.soc_kwh
     cycle_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + seg.empty_km * vehicle.kwh_per_km_empty
     half_detour_kwh = 0.5 * plan.detour_km * vehicle.kwh_per_km_empty
     half_detour_h = 0.5 * plan.detour_h
@@ -100,7 +108,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
                 trace(now, name, "alert_wait")
             yield timeout(next_allowed[int(now // 24.0)] - now)
             continue
-        if battery and carrier.soc_kwh - cycle_kwh < half_detour_kwh:
+        if battery and soc_kwh - cycle_kwh < half_detour_kwh:
             if trace is not None:
                 trace(now, name, "swap_detour")
             yield timeout(half_detour_h)
@@ -109,16 +117,18 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             if trace is not None:
                 trace(start, name, "swap_start")
             yield timeout(start - now + refuel_h + half_detour_h)
-            carrier.soc_kwh = usable_kwh - half_detour_kwh
+            soc_kwh = usable_kwh - half_detour_kwh
             extra_km += plan.detour_km
             continue
-        if source.level_t >= payload and not waiting:
+        if not waiting and source.level_t >= payload:
             source.level_t -= payload
-        else:
-            yield source.wait_for(payload)
+        else:  # wait in line: Stock.serve takes the payload for this truck and triggers the event
+            wake = Event(env)
+            waiting.append((payload, wake))
+            yield wake
             now = env.now
             if banned is not None and banned[int(now // 24.0)]:
-                carrier.cargo_t, carrier.until_h = payload, float("inf")
+                carrier.cargo_t, carrier.until_h = payload, INF
                 if trace is not None:
                     trace(now, name, "alert_wait_loaded")
                 yield timeout(next_allowed[int(now // 24.0)] - now)
@@ -129,21 +139,16 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         if noise is not None:
             if drawn + 2 > len(block):
                 block, drawn = noise.block(), 0
-            f_loaded, f_empty = block[drawn], block[drawn + 1]
+            f_loaded = block[drawn]
+            f_empty = block[drawn + 1]
             drawn += 2
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
         end = unloaded + empty_h * f_empty
         carrier.cargo_t = payload
         carrier.until_h = unloaded
-        carrier.soc_kwh -= cycle_kwh
-        if direct_rows:
-            add_seg(seg_index)
-            add_vt(vt_index)
-            add_tonnes(payload)
-            add_start(start)
-            add_end(end)
-            add_extra(extra_km)
-            add_trips(1)
+        soc_kwh -= cycle_kwh
+        if add_packed is not None:
+            add_packed(pack_row(seg_index, vt_index, payload, start, end, extra_km, 1))
         else:
             record(seg_index, vt_index, payload, start, end, extra_km)
         extra_km = 0.0

@@ -42,8 +42,8 @@ def test_stock_serves_waiters_in_order_and_tells_listener():
     heard = []
 
     class Listener:
-        def notify(self):
-            heard.append(pile.level_t)
+        def notify(self, changed):
+            heard.append(changed.level_t)
 
     pile.listener = Listener()
     first, second = pile.wait_for(30.0), pile.wait_for(10.0)
