@@ -164,7 +164,7 @@ def abatement_costs(metrics: pd.DataFrame, variants: Sequence[VariantInfo], conf
         if variant not in wide.index.get_level_values(0) or reference not in wide.index.get_level_values(0):
             continue
         mine, base = wide.loc[variant], wide.loc[reference]
-        paired = mine.join(base, rsuffix="_ref", how="inner")
+        paired = mine.merge(base, left_index=True, right_index=True, how="inner", suffixes=("", "_ref"))
         if "cost_cny" not in paired.columns:
             continue
         extra = (paired["cost_cny"] - paired["cost_cny_ref"]).to_numpy(dtype=float)
