@@ -52,3 +52,12 @@ def alert_levels(settings: AlertSettings, start_date: dt.date, n_days: int, seed
         )
         levels = [max(a, b) for a, b in zip(levels, sampled)]
     return tuple(levels)
+
+
+def month_first_days(start_date: dt.date, n_days: int) -> list[int]:
+    """Day indices (from ``start_date``) where a calendar month starts, beginning with 0."""
+    firsts = [0]
+    for day in range(1, n_days):
+        if (start_date + dt.timedelta(days=day)).day == 1:
+            firsts.append(day)
+    return firsts

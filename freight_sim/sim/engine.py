@@ -12,6 +12,7 @@ import simpy
 
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
+from freight_sim.sim.calendar import month_first_days
 from freight_sim.sim.demand import DemandLedger, production
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
@@ -30,7 +31,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     wall_start = time.perf_counter()
     env = simpy.Environment()
     n_days, n_lanes = spec.n_days, len(spec.lanes)
-    recorder = Recorder(len(spec.vehicle_types), n_days, spec.warmup_h, spec.record_legs)
+    recorder = Recorder(len(spec.vehicle_types), n_days, spec.warmup_h, spec.record_legs, month_first_days(spec.start_date, n_days))
     run = RunState(env, spec.horizon_h, n_days, n_lanes, recorder, trace)
     run.stocks = [Stock(env, s.id, quantise_t(s.capacity_t) if math.isfinite(s.capacity_t) else math.inf) for s in spec.stockpiles]
     run.bays = {e.id: FifoServers(e.id, "loading_bays", e.loading_bays) for e in spec.enterprises}

@@ -1,15 +1,18 @@
 """Columnar leg records: array appends in the loop, one DataFrame (docs/data-model.md) at the end.
 
 With ``record_legs`` the recorder keeps one row per vehicle movement; without it, one row per (segment,
-vehicle type, day of the start) with ``trips``, ``tonnes`` and positioning km summed, so memory grows
-with days x segments, not with trips. Rows starting before the warm-up are not kept.
+vehicle type, period of the start) with ``trips``, ``tonnes`` and positioning km summed. Periods are runs
+of whole days given by their first days (the engine uses calendar months; the default is one period per
+day). Aggregates of past periods are moved to compact arrays as the run goes, so the running state stays
+flat and the output grows with periods x segments, not with trips. Rows starting before the warm-up are
+not kept.
 """
 
 from __future__ import annotations
 
 import struct
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,14 +34,27 @@ pack_row = ROW.pack
 class Recorder:
     """Collects leg rows as (segment index, vehicle type index, tonnes, start_h, end_h, extra empty km, trips)."""
 
-    def __init__(self, n_vehicle_types: int, n_days: int, warmup_h: float, record_legs: bool) -> None:
+    def __init__(
+        self, n_vehicle_types: int, n_days: int, warmup_h: float, record_legs: bool, period_first_days: Sequence[int] | None = None
+    ) -> None:
         self.warmup_h = warmup_h
         self.record_legs = record_legs
         self._n_vt = n_vehicle_types
-        self._n_days = n_days
+        firsts = list(range(n_days)) if period_first_days is None else list(period_first_days)
+        if not firsts or firsts[0] != 0 or any(b <= a for a, b in zip(firsts, firsts[1:])) or firsts[-1] >= max(n_days, 1):
+            raise ValueError(f"period_first_days must rise from 0 and stay below n_days={n_days}: {firsts[:5]}...")
+        self._n_periods = len(firsts)
+        self._period_start_h = np.asarray(firsts, dtype=float) * 24.0
+        self._period_end_h = np.append(self._period_start_h[1:], max(n_days, 1) * 24.0)
+        period_of_day = array("i", bytes(4 * max(n_days, 1)))
+        for period, (first, stop) in enumerate(zip(firsts, [*firsts[1:], max(n_days, 1)])):
+            for day in range(first, stop):
+                period_of_day[day] = period
+        self._period_of_day = period_of_day
+        self._closed_below = 0  # periods below this one are compacted
         self._rows = bytearray()  # full table: ROW-packed rows, 44 bytes each
         self._agg: dict[int, list] = {}  # open aggregates: key -> [trips, tonnes, extra km]
-        self._closed_key = array("q")  # compacted aggregates of past days (a key may repeat)
+        self._closed_key = array("q")  # compacted aggregates of past periods (a key may repeat)
         self._closed_trips = array("q")
         self._closed_tonnes = array("d")
         self._closed_extra = array("d")
@@ -57,7 +73,10 @@ class Recorder:
     def _leg_aggregate(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
         if start_h < self.warmup_h:
             return
-        key = (seg * self._n_vt + vt) * self._n_days + int(start_h // 24.0)
+        day = int(start_h // 24.0)
+        period_of_day = self._period_of_day
+        period = period_of_day[day] if day < len(period_of_day) else self._n_periods - 1  # starts past the horizon: last
+        key = (seg * self._n_vt + vt) * self._n_periods + period
         cell = self._agg.get(key)
         if cell is None:
             self._agg[key] = [trips, tonnes, extra_km]
@@ -67,11 +86,16 @@ class Recorder:
             cell[2] += extra_km
 
     def close_days_before(self, day: int) -> None:
-        """Move aggregates of days before ``day`` to compact arrays (a late row for such a day opens a new one)."""
-        if self.record_legs or day <= 0:
+        """Move aggregates of periods that end before ``day`` to compact arrays (a late row for such a period
+        opens a new aggregate, merged at the end)."""
+        if self.record_legs or day <= 0 or day >= len(self._period_of_day):
             return
-        n_days = self._n_days
-        done = [key for key in self._agg if key % n_days < day]
+        below = self._period_of_day[day]
+        if below <= self._closed_below:
+            return
+        self._closed_below = below
+        n_periods = self._n_periods
+        done = [key for key in self._agg if key % n_periods < below]
         for key in done:
             trips, tonnes, extra = self._agg.pop(key)
             self._closed_key.append(key)
@@ -106,14 +130,14 @@ class Recorder:
             np.add.at(out, inverse, values)
             return out
 
-        day = unique % self._n_days
-        seg_vt = unique // self._n_days
+        period = unique % self._n_periods
+        seg_vt = unique // self._n_periods
         return {
             "seg": (seg_vt // self._n_vt).astype(np.int32),
             "vt": (seg_vt % self._n_vt).astype(np.int32),
             "tonnes": summed(column(self._closed_tonnes, 1, float)),
-            "start_h": day * 24.0,
-            "end_h": (day + 1) * 24.0,
+            "start_h": np.maximum(self._period_start_h[period], self.warmup_h),
+            "end_h": self._period_end_h[period],
             "extra_km": summed(column(self._closed_extra, 2, float)),
             "trips": summed(column(self._closed_trips, 0, np.int64)),
         }

@@ -122,3 +122,27 @@ def test_recorder_aggregates_merge_rows_of_closed_days():
     assert cols["seg"].tolist() == [3, 3] and cols["vt"].tolist() == [0, 1]
     assert cols["trips"].tolist() == [1, 3] and cols["tonnes"].tolist() == [30.0, 99.0]
     assert cols["extra_km"].tolist() == [0.0, 6.0] and cols["start_h"].tolist() == [24.0, 0.0]
+
+
+def test_month_first_days_and_monthly_aggregates():
+    import datetime as dt
+
+    from freight_sim.sim.calendar import month_first_days
+    from freight_sim.sim.recorder import Recorder
+
+    # from 30 Jan 2025: 1 Feb is day 2, 1 Mar is day 30 (February 2025 has 28 days)
+    assert month_first_days(dt.date(2025, 1, 30), 35) == [0, 2, 30]
+    rec = Recorder(n_vehicle_types=1, n_days=35, warmup_h=12.0, record_legs=False, period_first_days=[0, 2, 30])
+    rec.leg(0, 0, 10.0, 5.0, 7.0, 0.0)  # before the warm-up: not kept
+    rec.leg(0, 0, 10.0, 13.0, 15.0, 0.0)
+    rec.leg(0, 0, 10.0, 50.0, 52.0, 1.0)
+    rec.close_days_before(31)  # compacts the first two periods
+    assert rec.n_rows == 2
+    rec.leg(0, 0, 10.0, 60.0, 64.0, 2.0)  # late row of the second period: merged at the end
+    rec.leg(0, 0, 10.0, 744.0, 746.0, 0.0)
+    cols = rec.columns()
+    assert cols["start_h"].tolist() == [12.0, 48.0, 720.0]  # the first period starts at the warm-up's end
+    assert cols["end_h"].tolist() == [48.0, 720.0, 840.0]
+    assert cols["trips"].tolist() == [1, 2, 1] and cols["extra_km"].tolist() == [0.0, 3.0, 0.0]
+    with pytest.raises(ValueError, match="period_first_days"):
+        Recorder(n_vehicle_types=1, n_days=35, warmup_h=0.0, record_legs=False, period_first_days=[1, 5])

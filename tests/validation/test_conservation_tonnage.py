@@ -120,16 +120,18 @@ def test_production_matches_the_plan_and_overflow_is_backlog():
 
 
 def test_aggregated_legs_match_full_legs():
+    # 40 days from 2025-01-01 cross the January/February boundary (day 31 starts at 744 h)
     seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 4), PoolEntry("bev-swap", 2, "SW1", 8.0, 0.3)))
     from freight_sim.sim.examples import single_lane_spec
 
-    full_spec = single_lane_spec(seg, 900.0, days=5.0, travel_time_cv=0.2)
+    full_spec = single_lane_spec(seg, 900.0, days=40.0, travel_time_cv=0.2)
     full = simulate(full_spec, 8).legs
     agg = simulate(dataclasses.replace(full_spec, record_legs=False), 8).legs
-    assert len(agg) < len(full)
+    assert len(agg) == 4  # (January, February) x two vehicle types
     for column in ("tonnes", "loaded_km", "empty_km"):
         assert math.isclose(agg[column].sum(), full[column].sum(), rel_tol=1e-12)
     assert agg["trips"].sum() == full["trips"].sum() == len(full)
-    by_day_full = full.assign(day=(full["start_h"] // 24).astype(int)).groupby(["day", "vehicle_type"], observed=True)["trips"].sum()
-    by_day_agg = agg.assign(day=(agg["start_h"] // 24).astype(int)).groupby(["day", "vehicle_type"], observed=True)["trips"].sum()
-    assert by_day_full.to_dict() == by_day_agg.to_dict()
+    assert sorted(set(zip(agg["start_h"], agg["end_h"]))) == [(0.0, 744.0), (744.0, 960.0)]
+    month_full = full.assign(month=(full["start_h"] >= 744.0).astype(int)).groupby(["month", "vehicle_type"], observed=True)["trips"].sum()
+    month_agg = agg.assign(month=(agg["start_h"] >= 744.0).astype(int)).groupby(["month", "vehicle_type"], observed=True)["trips"].sum()
+    assert month_full.to_dict() == month_agg.to_dict()
