@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from freight_sim.errors import ConfigError
-from freight_sim.fleet.datafile import Quantity, Strict, bounded, check_quantity, load_data_file, resolve_data_path
+from freight_sim.datafile import Quantity, Strict, bounded, check_quantity, load_data_file, resolve_data_path
 
 ZERO_TAILPIPE = ("bev", "fcev")
 # A combustion truck emits at least this much per km; below it a value in kg/km is the likely slip.

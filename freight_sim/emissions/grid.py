@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 
 from freight_sim.config.scenario import GridSetting
 from freight_sim.errors import ConfigError
-from freight_sim.fleet.datafile import Strict, bounded, load_data_file, resolve_data_path
+from freight_sim.datafile import Strict, bounded, load_data_file, resolve_data_path
 
 
 class GridRow(Strict):

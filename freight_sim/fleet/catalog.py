@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 
 from freight_sim.config.yaml_source import SourceMap, dotted
 from freight_sim.errors import ConfigError
-from freight_sim.fleet.datafile import Quantity, Strict, check_quantity, load_data_file, resolve_data_path
+from freight_sim.datafile import Quantity, Strict, check_quantity, load_data_file, resolve_data_path
 
 Mode = Literal["road", "rail", "conveyor"]
 Powertrain = Literal["diesel", "lng", "methanol", "bev", "fcev", "electric"]

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from freight_sim.errors import ConfigError
 from freight_sim.fleet.catalog import FleetCatalog
-from freight_sim.fleet.datafile import Strict, load_data_file, resolve_data_path
+from freight_sim.datafile import Strict, load_data_file, resolve_data_path
 
 SHARE_TOLERANCE = 1e-6
 

@@ -1,20 +1,39 @@
-"""Default speeds and OSM class mapping, read from ``networks/defaults.yaml``."""
+"""Default speeds and OSM class mapping, read from ``networks/defaults.yaml`` (values with unit and source)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
-import yaml
+from pydantic import Field
 
-from freight_sim.errors import ConfigError
+from freight_sim.datafile import Strict, bounded, load_data_file
 from freight_sim.paths import data_root
+
+Speed = bounded("km/h", 1.0, 160.0)
 
 
 def defaults_path() -> Path:
     return data_root() / "networks" / "defaults.yaml"
+
+
+class _PathsPerDay(Strict):
+    default: bounded("trains/day", 1.0, 400.0)
+
+
+class _Osm(Strict):
+    highway_class: dict[str, str] = Field(min_length=1)
+    min_access_km: bounded("km", 0.0, 5.0)
+
+
+class _DefaultsFile(Strict):
+    road_speed_kph: dict[str, Speed] = Field(min_length=1)
+    rail_speed_kph: dict[str, Speed] = Field(min_length=1)
+    spur_speed_kph: Speed
+    conveyor_speed_kph: bounded("km/h", 1.0, 40.0)
+    rail_paths_per_day: _PathsPerDay
+    osm: _Osm
 
 
 @dataclass(frozen=True)
@@ -30,37 +49,15 @@ class NetworkDefaults:
     osm_min_access_km: float
 
 
-def _value(entry: Any, file: Path, key: str) -> float:
-    if not isinstance(entry, dict) or "value" not in entry or "unit" not in entry:
-        raise ConfigError(f"{file}:1: {key}: expected a mapping with 'value' and 'unit'")
-    if "source" not in entry and not entry.get("estimate"):
-        raise ConfigError(f"{file}:1: {key}: give a 'source' or mark 'estimate: true' with a reason")
-    value = entry["value"]
-    if not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"{file}:1: {key}: value must be a positive number, got {value!r}")
-    return float(value)
-
-
 def load_defaults(path: Path | None = None) -> NetworkDefaults:
-    """Read the defaults file (the bundled one unless ``path`` is given)."""
-    file = Path(path) if path is not None else defaults_path()
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{file}:1: (file): network defaults file not found") from None
-    try:
-        return NetworkDefaults(
-            road_speed_kph=MappingProxyType(
-                {k: _value(v, file, f"road_speed_kph.{k}") for k, v in data["road_speed_kph"].items()}
-            ),
-            rail_speed_kph=MappingProxyType(
-                {k: _value(v, file, f"rail_speed_kph.{k}") for k, v in data["rail_speed_kph"].items()}
-            ),
-            spur_speed_kph=_value(data["spur_speed_kph"], file, "spur_speed_kph"),
-            conveyor_speed_kph=_value(data["conveyor_speed_kph"], file, "conveyor_speed_kph"),
-            rail_paths_per_day=_value(data["rail_paths_per_day"]["default"], file, "rail_paths_per_day.default"),
-            osm_highway_class=MappingProxyType(dict(data["osm"]["highway_class"])),
-            osm_min_access_km=_value(data["osm"]["min_access_km"], file, "osm.min_access_km"),
-        )
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"{file}:1: {exc}: missing or malformed section") from None
+    """Read the defaults file (the bundled one unless ``path`` is given); errors are FILE:LINE lines."""
+    file, _ = load_data_file(_DefaultsFile, Path(path) if path is not None else defaults_path())
+    return NetworkDefaults(
+        road_speed_kph=MappingProxyType({k: q.value for k, q in file.road_speed_kph.items()}),
+        rail_speed_kph=MappingProxyType({k: q.value for k, q in file.rail_speed_kph.items()}),
+        spur_speed_kph=file.spur_speed_kph.value,
+        conveyor_speed_kph=file.conveyor_speed_kph.value,
+        rail_paths_per_day=file.rail_paths_per_day.default.value,
+        osm_highway_class=MappingProxyType(dict(file.osm.highway_class)),
+        osm_min_access_km=file.osm.min_access_km.value,
+    )

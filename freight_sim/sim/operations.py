@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from freight_sim.fleet.datafile import bounded, load_data_file
+from freight_sim.datafile import bounded, load_data_file
 from freight_sim.paths import data_root
 
 
