@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
+from freight_sim.datafile import Strict as _Strict
 from freight_sim.datafile import bounded, load_data_file
 from freight_sim.paths import data_root
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class _PublicStation(_Strict):
