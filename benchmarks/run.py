@@ -10,7 +10,10 @@ Measures, in this process: ``bare_simpy_events_per_s`` (N processes each doing `
 then a year of the bundled default scenario (or, when it does not assemble, the synthetic city spec of
 freight_sim.sim.examples): ``model_events_per_s``, ``truck_trips_per_s``, ``year_wall_s`` and ``peak_mb``
 (peak resident memory). Memory flatness is measured first, in fresh child processes (peak RSS cannot be
-reset inside one, and a child starts from its parent's peak): one and five simulated years with ``record_legs`` off -> ``peak_mb_1y_agg``, ``peak_mb_5y``.
+reset inside one, and a child starts from its parent's peak): one and five simulated years with ``record_legs`` off -> ``peak_mb_1y_agg``, ``peak_mb_5y``;
+and, in a third child running alongside them under tracemalloc, ``running_mb_growth_per_year``: the memory the
+running model holds (tracemalloc current) at the end of year 5 minus that at the end of year 1, divided by
+4, taken before the result tables are built.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 
 import simpy
 
 BARE_PROCESSES = 1000
 BARE_UNTIL = 500
+DAYS_PER_YEAR = 365
+GROWTH_YEARS = 5
 
 
 def bare_simpy_rate(processes: int = BARE_PROCESSES, until: int = BARE_UNTIL) -> float:
@@ -89,11 +95,33 @@ def run_model(days: float, record_legs: bool) -> dict:
     }
 
 
-def child_peak(days: float) -> dict:
-    """Run ``days`` with record_legs off in a fresh interpreter; return its stats and peak RSS."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--child-days", str(days)], check=True, capture_output=True, text=True
-    ).stdout
+def running_growth_mb_per_year(years: int = GROWTH_YEARS) -> float:
+    """Traced memory held at the end of year ``years`` minus at the end of year 1, per year (record_legs off)."""
+    from freight_sim.sim.engine import simulate
+
+    days = years * DAYS_PER_YEAR
+    spec, seed, _, _ = model_spec(float(days), record_legs=False)
+    held: dict[int, int] = {}
+
+    def progress(done: float) -> None:
+        day = round(done * days)
+        if day in (DAYS_PER_YEAR, days) and day not in held:
+            held[day] = tracemalloc.get_traced_memory()[0]
+
+    tracemalloc.start()
+    simulate(spec, seed, progress=progress)  # progress(1.0) comes after the run, before the tables
+    tracemalloc.stop()
+    return (held[days] - held[DAYS_PER_YEAR]) / (years - 1) / 2**20
+
+
+def start_child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+
+
+def child_result(child: subprocess.Popen) -> dict:
+    out, _ = child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"benchmark child {child.args} exited with {child.returncode}")
     return json.loads(out)
 
 
@@ -103,7 +131,11 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=365.0, help="simulated days of the main run")
     parser.add_argument("--no-memory", action="store_true", help="skip the 1- and 5-year memory runs")
     parser.add_argument("--child-days", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--child-growth", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_growth:
+        print(json.dumps({"running_mb_growth_per_year": running_growth_mb_per_year()}))
+        return
     if args.child_days is not None:
         stats = run_model(args.child_days, record_legs=False)
         stats["peak_mb"] = peak_rss_mb()
@@ -112,8 +144,13 @@ def main() -> None:
 
     memory = {}
     if not args.no_memory:  # first, while this process is small: a child inherits its parent's peak RSS
-        one, five = child_peak(365.0), child_peak(5 * 365.0)
-        memory = {"peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"]}
+        growth = start_child("--child-growth")  # alongside: it measures memory, not speed
+        one = child_result(start_child("--child-days", str(float(DAYS_PER_YEAR))))
+        five = child_result(start_child("--child-days", str(float(GROWTH_YEARS * DAYS_PER_YEAR))))
+        memory = {
+            "peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"],
+            **child_result(growth),
+        }
     bare = bare_simpy_rate()
     year = run_model(args.days, record_legs=True)
     report = {
