@@ -154,6 +154,9 @@ class FleetSettings(Strict):
     catalog: str = Field("bundled", description="'bundled' or a path to a vehicle catalog YAML")
     mixes: str = Field("bundled", description="'bundled' or a path to a fleet-mix YAML")
     drayage_mix: str | dict[Id, Share] = Field("drayage-typical", description="default mix for station drayage")
+    drayage_mix_everywhere: bool = Field(
+        False, description="apply drayage_mix also where an enterprise sets its own drayage_fleet_mix (city-wide sweeps)"
+    )
     extra_mixes: dict[Id, dict[Id, Share]] = Field(default_factory=dict, description="mixes defined in the scenario")
     target_trips_per_truck_day: float = Field(3.0, gt=0, le=48, description="used to size fleets that give no truck count")
 
@@ -285,3 +288,10 @@ class Scenario(Strict):
     disruptions: Disruptions = Field(default_factory=Disruptions)
     accounting: Accounting = Field(default_factory=Accounting)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+
+    def drayage_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
+        """The station-drayage fleet mix of an enterprise and the field that sets it."""
+        own = self.enterprises[enterprise_id].drayage_fleet_mix
+        if own is not None and not self.fleet.drayage_mix_everywhere:
+            return ("enterprises", enterprise_id, "drayage_fleet_mix"), own
+        return ("fleet", "drayage_mix"), self.fleet.drayage_mix

@@ -128,7 +128,7 @@ def _check_swap(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, mixes: 
     scenario: Scenario = loaded.model
     ent = scenario.enterprises[eid]
     drayage = any(_effective_shares(f, scenario).get(Chain.drayage_rail, 0.0) > 0 for f in ent.flows.values())
-    used = (ent.fleet_mix, ent.drayage_fleet_mix or scenario.fleet.drayage_mix) if drayage else (ent.fleet_mix,)
+    used = (ent.fleet_mix, scenario.drayage_mix_for(eid)[1]) if drayage else (ent.fleet_mix,)
     if not any(_uses_swap(m, mixes) for m in used):
         return []
     if any(reach.road_connected(ent.node, s) for s in net.nodes_of_kind("swap_station")):

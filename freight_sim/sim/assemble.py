@@ -161,9 +161,7 @@ class _Builder:
         ent = self.sc.enterprises[route.enterprise]
         if kind == "direct":
             return ("enterprises", route.enterprise, "fleet_mix"), ent.fleet_mix
-        if ent.drayage_fleet_mix is not None:
-            return ("enterprises", route.enterprise, "drayage_fleet_mix"), ent.drayage_fleet_mix
-        return ("fleet", "drayage_mix"), self.sc.fleet.drayage_mix
+        return self.sc.drayage_mix_for(route.enterprise)
 
     def _road(self, lane, index, seg, route, ent, flow, at, source, sink) -> S.Segment:
         leg = self.leg(seg, at)
