@@ -63,6 +63,7 @@ class _Builder:
     def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations) -> None:
         self.sc, self.where, self.net, self.legs, self.catalog, self.mixes, self.ops = scenario, where, network, legs, catalog, mixes, ops
         self.routing = Routing(network)
+        self.enterprise_at = {e.node: eid for eid, e in sorted(scenario.enterprises.items())}
         self.spur_kph = load_defaults().spur_speed_kph
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
         self.stockpiles: list[S.Stockpile] = []
@@ -210,7 +211,12 @@ class _Builder:
 
     def _far(self, seg, route, ent, at) -> S.Segment:
         leg = self.leg(seg, at)
-        mix_field, mix_value = self._mix_field(route, "far_drayage")
+        # far-end drayage crosses the counterpart's gate: a listed enterprise hauls it with its own drayage mix
+        counterpart = self.enterprise_at.get(ent.flows[route.flow].counterpart)
+        if counterpart is not None:
+            mix_field, mix_value = self.sc.drayage_mix_for(counterpart)
+        else:
+            mix_field, mix_value = self._mix_field(route, "far_drayage")
         shares = self.mix(mix_value, mix_field)
         main = min(shares, key=lambda v: (-shares[v], v))
         return S.Segment("far_drayage", "road", seg.origin, seg.destination, leg.distance_km, leg.hours, leg.distance_km, leg.hours,

@@ -101,8 +101,10 @@ class Routing:
         return self._nearest(("station", node), node, ("station", "yard"), lambda r: bool(r["freight_station"]) and r.name in rail)[0]
 
     def far_station(self, counterpart: str) -> tuple[str, float, float]:
-        """Rail node serving a counterpart: itself if on the rail network, else its nearest freight station."""
-        if counterpart in self.rail_nodes and self.net.kind(counterpart) in FAR_KINDS:
+        """Rail node serving a counterpart: itself if on the rail network (a station, a gateway, or a plant
+        with its own siding spur in the network), else its nearest freight station (reached by far-end
+        drayage). A counterpart's candidate siding, which is not a network edge, is not used as a far end."""
+        if counterpart in self.rail_nodes and self.net.kind(counterpart) in FAR_KINDS + ("plant",):
             return counterpart, 0.0, 0.0
         rail = self.rail_nodes
 
