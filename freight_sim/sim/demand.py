@@ -62,20 +62,22 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
     regular, last = step_amounts(spec, steps_per_day)
     produced, backlog = ledger.produced_t, ledger.backlog_t
     conveyed, delivered = ledger.conveyed_by_day, run.delivered_by_day
-    lanes = list(enumerate(origin))
+    # conveyor lanes touch no stockpile and schedule nothing: handled apart, results do not depend on order
+    piled = [(i, stock) for i, stock in enumerate(origin) if stock is not None]
+    conveyor = [i for i, stock in enumerate(origin) if stock is None]
     for day in range(spec.n_days):
         regular_today = [amounts[day] for amounts in regular]
         last_today = [amounts[day] for amounts in last]
         for step in range(steps_per_day):
             today = last_today if step == steps_per_day - 1 else regular_today
-            for i, stock in lanes:
+            for i in conveyor:
                 amount = today[i]
-                if stock is None:
-                    if amount > 0.0:
-                        produced[i] += amount
-                        conveyed[i][day] += amount
-                        delivered[i][day] += amount
-                    continue
+                if amount > 0.0:
+                    produced[i] += amount
+                    conveyed[i][day] += amount
+                    delivered[i][day] += amount
+            for i, stock in piled:
+                amount = today[i]
                 pending = backlog[i] + amount
                 produced[i] += amount
                 if pending > 0.0:

@@ -13,9 +13,9 @@ event served first-come first-served.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import deque
+from heapq import heapreplace
 
 import simpy
 
@@ -48,7 +48,7 @@ class FifoServers:
         if self.capacity == 1:
             free_at[0] = start + service_h
         else:
-            heapq.heapreplace(free_at, start + service_h)
+            heapreplace(free_at, start + service_h)
         wait = start - now_h
         self.requests += 1
         self.wait_sum_h += wait

@@ -101,22 +101,28 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     refuel_h = vehicle.refuel_h
     extra_km = 0.0
     f_loaded = f_empty = 1.0
+    # ``now`` is kept here: after ``yield timeout(delay)`` SimPy's clock reads ``now + delay`` (the same
+    # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
+    now = env.now
     while True:
-        now = env.now
         if banned is not None and banned[int(now // 24.0)]:
             if trace is not None:
                 trace(now, name, "alert_wait")
-            yield timeout(next_allowed[int(now // 24.0)] - now)
+            delay = next_allowed[int(now // 24.0)] - now
+            yield timeout(delay)
+            now += delay
             continue
         if battery and soc_kwh - cycle_kwh < half_detour_kwh:
             if trace is not None:
                 trace(now, name, "swap_detour")
             yield timeout(half_detour_h)
-            now = env.now
+            now += half_detour_h
             start = station.book(now, refuel_h)
             if trace is not None:
                 trace(start, name, "swap_start")
-            yield timeout(start - now + refuel_h + half_detour_h)
+            delay = start - now + refuel_h + half_detour_h
+            yield timeout(delay)
+            now += delay
             soc_kwh = usable_kwh - half_detour_kwh
             extra_km += plan.detour_km
             continue
@@ -131,8 +137,9 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
                 carrier.cargo_t, carrier.until_h = payload, INF
                 if trace is not None:
                     trace(now, name, "alert_wait_loaded")
-                yield timeout(next_allowed[int(now // 24.0)] - now)
-                now = env.now
+                delay = next_allowed[int(now // 24.0)] - now
+                yield timeout(delay)
+                now += delay
         start = now if bay is None else bay.book(now, load_h)
         if trace is not None and start > now:
             trace(now, name, "bay_queue")
@@ -159,9 +166,15 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         if sink is None:
             if unloaded < horizon:
                 deliver_day[int(unloaded // 24.0)] += payload
-            yield timeout(end - now)
+            delay = end - now
+            yield timeout(delay)
+            now += delay
         else:
-            yield timeout(unloaded - now)
+            delay = unloaded - now
+            yield timeout(delay)
+            now += delay
             carrier.cargo_t = 0.0
             sink.put(payload)
-            yield timeout(end - unloaded)
+            delay = end - unloaded
+            yield timeout(delay)
+            now += delay
