@@ -106,7 +106,7 @@ class Recorder:
     def columns(self) -> dict[str, np.ndarray]:
         """Raw columns (aggregates: one row per key, summed over compacted parts, ordered by key)."""
         if self.record_legs:
-            rows = np.frombuffer(bytes(self._rows), dtype=ROW_DTYPE)
+            rows = np.frombuffer(self._rows, dtype=ROW_DTYPE)  # a view: each column below is one copy
             return {
                 "seg": rows["seg"].astype(np.int32),
                 "vt": rows["vt"].astype(np.int32),
