@@ -29,6 +29,7 @@ class RunOutput:
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     legs: pd.DataFrame = field(repr=False)
+    network: Any = field(default=None, repr=False)  # the MultimodalNetwork, for the report's map
 
 
 def config_sha256(scenario: Scenario) -> str:
@@ -90,7 +91,9 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "model": sim.spec,
     }
     tables = {**kpis.tables, "resources": sim.resources, "daily": sim.daily, "tonnage": sim.tonnage}
-    return RunOutput(summary=summary, tables=tables, legs=emissions)
+    from freight_sim.network import load_network
+
+    return RunOutput(summary=summary, tables=tables, legs=emissions, network=load_network(loaded))
 
 
 def git_commit() -> str | None:

@@ -22,6 +22,18 @@ def _table(title: str, frame: pd.DataFrame, float_format: str = "{:,.1f}") -> di
     return {"title": title, "html": formatted.to_html(index=False, border=0, escape=True)}
 
 
+def network_svg(network) -> str:
+    """The network map as an inline SVG string."""
+    import tempfile
+
+    from freight_sim.network.draw import draw_network
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = draw_network(network, Path(folder) / "network.svg")
+        text = path.read_text(encoding="utf-8")
+    return text[text.index("<svg") :]
+
+
 def render_run_report(output) -> str:
     """HTML text of the report of a ``RunOutput``."""
     summary, tables = output.summary, output.tables
@@ -53,6 +65,8 @@ def render_run_report(output) -> str:
     if len(daily):
         city = daily.groupby("day", observed=True)[["stock_t", "backlog_t", "delivered_t"]].sum().reset_index()
         chart_list.append(_chart("Stock, backlog and deliveries per day", charts.time_series(city, "day", ["stock_t", "backlog_t", "delivered_t"], "tonnes", "All lanes, end of day")))
+    if getattr(output, "network", None) is not None:
+        chart_list.append(_chart("Network", network_svg(output.network), "Drawn from the network's own coordinates (schematic)."))
     table_list = [
         _table("Enterprises", tables["enterprises"], "{:,.3f}"),
         _table("Emissions by vehicle type", tables["emissions_by_vehicle"][[c for c in ["mode", "vehicle_type", "tonnes", "trips", "tkm", "nox_g", "pm_g", "co2_ttw_kg", "co2_wtw_kg"] if c in tables["emissions_by_vehicle"].columns]]),

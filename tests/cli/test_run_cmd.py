@@ -48,7 +48,8 @@ def test_run_writes_summary_tables_legs_report_and_manifest(bundled_run):
         assert (out / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # utf-8-sig for Excel
     legs = pd.read_parquet(out / "legs.parquet")
     assert {"enterprise", "chain", "segment", "vehicle_type", "tonnes", "nox_g", "co2_wtw_kg"} <= set(legs.columns)
-    assert "<svg" in (out / "report.html").read_text(encoding="utf-8")
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count("<svg") >= 5 and "<h2>Network</h2>" in report  # charts and the network map
     assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
 
 
