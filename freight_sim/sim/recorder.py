@@ -104,16 +104,20 @@ class Recorder:
             self._closed_extra.append(extra)
 
     def columns(self) -> dict[str, np.ndarray]:
-        """Raw columns (aggregates: one row per key, summed over compacted parts, ordered by key)."""
+        """Raw columns (aggregates: one row per key, summed over compacted parts, ordered by key).
+
+        Full-table columns but ``trips`` are strided views into the packed rows (no copy; the rows stay
+        alive while a view does).
+        """
         if self.record_legs:
-            rows = np.frombuffer(self._rows, dtype=ROW_DTYPE)  # a view: each column below is one copy
+            rows = np.frombuffer(self._rows, dtype=ROW_DTYPE)
             return {
-                "seg": rows["seg"].astype(np.int32),
-                "vt": rows["vt"].astype(np.int32),
-                "tonnes": rows["tonnes"].astype(float),
-                "start_h": rows["start_h"].astype(float),
-                "end_h": rows["end_h"].astype(float),
-                "extra_km": rows["extra_km"].astype(float),
+                "seg": rows["seg"],
+                "vt": rows["vt"],
+                "tonnes": rows["tonnes"],
+                "start_h": rows["start_h"],
+                "end_h": rows["end_h"],
+                "extra_km": rows["extra_km"],
                 "trips": rows["trips"].astype(np.int64),
             }
         open_keys = list(self._agg)
