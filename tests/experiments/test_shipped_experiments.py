@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from freight_sim.experiments.design import expand_design
@@ -24,8 +22,7 @@ def test_the_shipped_set_is_complete():
 
 @pytest.fixture(scope="module")
 def bundled_scenario():
-    if not default_scenario_path().is_file():
-        pytest.skip(f"bundled scenario not present yet: {default_scenario_path()}")
+    assert default_scenario_path().is_file(), f"bundled scenario missing: {default_scenario_path()}"
     return default_scenario_path()
 
 
@@ -43,8 +40,6 @@ def test_shipped_experiment_expands_to_valid_runs(path, bundled_scenario):
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_experiment_runs_at_reduced_size(path, bundled_scenario, tmp_path):
     """The baseline and the first other variant (first sample point, one replication) run with the real model."""
-    if importlib.util.find_spec("freight_sim.runner") is None:
-        pytest.skip("freight_sim.runner not present yet")
     experiment = load_experiment(path)
     design = expand_design(experiment, replications=1, overrides=REDUCED)
     chosen_variants = [v.name for v in design.variants][:2]
