@@ -4,8 +4,11 @@ The only module that knows the config schema. It resolves chain allocation, coun
 the counterpart's rail node, far-end drayage by road from there), the public station for drayage, fleet
 mixes and truck counts (given per enterprise, or sized from the cycle time, the scenario's
 ``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml), and the swap
-or charging station of each battery truck (the nearest to the plant the trucks are based at). It checks feasibility before the run: a battery truck whose
-cycle plus swap detour exceeds its usable battery, or with no reachable station, is a ConfigError.
+or charging station of each battery truck (the nearest to the plant the trucks are based at). A swap
+truck whose round trip plus that detour exceeds its usable battery also gets the swap station nearest the
+segment's unloading end (a far-end swap after unloading) when each half of the cycle then fits. It checks
+feasibility before the run: a battery truck that fits neither way, or with no reachable station, is a
+ConfigError.
 
 Each lane gets an origin stockpile sized by its share of the enterprise's stockyard (at least
 ``stockpile.min_train_loads`` train loads when trains load from it). For inbound flows that pile stands for
@@ -257,15 +260,42 @@ class _Builder:
             except NetworkError:
                 raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {base}")) from None
             need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
-            if need > vt.usable_kwh:
-                raise ConfigError(self.where(draft.mix_field, (
-                    f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
-                    f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)")))
-            sid = f"{station}/{vt.refuel}"
-            bays = int(self.net.nodes.at[station, "swap_bays" if vt.refuel == "swap" else "charge_points"])
-            self.swaps.setdefault(sid, S.SwapStation(sid, station, bays))
-            entries.append(S.PoolEntry(vid, count, sid, 2 * km, 2 * hours))
+            far = None if need <= vt.usable_kwh else self._far_swap(draft, vid, vt, station, km, need)
+            sid = self._energy_station(station, vt.refuel)
+            if far is None:
+                entries.append(S.PoolEntry(vid, count, sid, 2 * km, 2 * hours))
+            else:
+                far_station, far_km, far_hours = far
+                entries.append(S.PoolEntry(
+                    vid, count, sid, 2 * km, 2 * hours, self._energy_station(far_station, vt.refuel), 2 * far_km, 2 * far_hours,
+                ))
         return tuple(entries)
+
+    def _energy_station(self, node: str, refuel: str) -> str:
+        """The spec id of the swap or charging station at ``node`` (added once)."""
+        sid = f"{node}/{refuel}"
+        bays = int(self.net.nodes.at[node, "swap_bays" if refuel == "swap" else "charge_points"])
+        self.swaps.setdefault(sid, S.SwapStation(sid, node, bays))
+        return sid
+
+    def _far_swap(self, draft: _TruckDraft, vid: str, vt: S.VehicleType, station: str, km: float, need: float) -> tuple[str, float, float]:
+        """For a round trip that does not fit one battery: the swap station nearest the unloading end
+        (id, km, h one way) if the two halves of the cycle, with swaps at both ends, each fit; else ConfigError."""
+        seg = draft.segment
+        trip = (f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
+                f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)")
+        if vt.refuel != "swap":
+            raise ConfigError(self.where(draft.mix_field, trip))
+        try:
+            far_station, far_km, far_hours = self.routing.energy_station(seg.destination, vt.refuel)
+        except NetworkError:
+            raise ConfigError(self.where(draft.mix_field, f"{trip}; and no swap station is reachable by road from the far end {seg.destination}")) from None
+        halves = S.half_trip_need_kwh(seg, vt, 2 * km, 2 * far_km)
+        if max(halves) > vt.usable_kwh:
+            raise ConfigError(self.where(draft.mix_field, (
+                f"{trip}; with a swap at {far_station} near the far end the halves need {halves[0]:.0f} and {halves[1]:.0f} kWh,"
+                f" also more than the usable battery")))
+        return far_station, far_km, far_hours
 
 
 def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None) -> S.ModelSpec:

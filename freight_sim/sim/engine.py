@@ -147,6 +147,8 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                         run.bays[seg.bay_site] if seg.bay_site is not None else None, factors, banned, next_allowed,
                         run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
                         entry.detour_km, entry.detour_h,
+                        run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
+                        entry.far_detour_km, entry.far_detour_h,
                     )
                     carrier = Carrier(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
                     run.carriers.append(carrier)

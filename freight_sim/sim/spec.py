@@ -79,13 +79,20 @@ class Stockpile:
 
 @dataclass(frozen=True)
 class PoolEntry:
-    """Trucks of one type on a road segment and, for battery trucks, where they refuel."""
+    """Trucks of one type on a road segment and, for battery trucks, where they refuel.
+
+    A swap truck whose round trip does not fit one battery also swaps at ``far_swap_station`` near the
+    unloading end, after unloading and before the empty return (two halves, each within one battery).
+    """
 
     vehicle_type: str
     count: int
     swap_station: str | None = None
     detour_km: float = 0.0  # round trip truck base -> station -> truck base
     detour_h: float = 0.0
+    far_swap_station: str | None = None
+    far_detour_km: float = 0.0  # round trip unloading end -> station -> unloading end
+    far_detour_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -230,6 +237,21 @@ def _spec_problems(spec: ModelSpec):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
 
 
+def half_trip_need_kwh(seg: Segment, vt: VehicleType, detour_km: float, far_detour_km: float) -> tuple[float, float]:
+    """kWh of the two halves of a cycle with swaps at both ends: (base station -> loading -> loaded leg ->
+    far station, far station -> empty return -> base station); detours are round trips, each half uses half."""
+    e = vt.kwh_per_km_empty
+    ends_kwh = 0.5 * (detour_km + far_detour_km) * e
+    return ends_kwh + seg.loaded_km * vt.kwh_per_km_loaded, ends_kwh + seg.empty_km * e
+
+
+def _battery_need_kwh(seg: Segment, vt: VehicleType, entry: PoolEntry) -> float:
+    """The most a battery must hold between two swaps: a whole cycle plus the base detour, or the longer half."""
+    if entry.far_swap_station is None:
+        return seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + entry.detour_km * vt.kwh_per_km_empty
+    return max(half_trip_need_kwh(seg, vt, entry.detour_km, entry.far_detour_km))
+
+
 def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
     if seg.kind not in SEGMENT_KINDS or seg.mode not in MODES:
         yield f"{where}: kind {seg.kind!r} / mode {seg.mode!r} not known"
@@ -252,8 +274,9 @@ def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
             if vt.refuel is not None:
                 if entry.swap_station not in swaps:
                     yield f"{where}: battery vehicle {vt.id} has no known swap/charge station ({entry.swap_station})"
-                need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty
-                need += entry.detour_km * vt.kwh_per_km_empty
+                need = _battery_need_kwh(seg, vt, entry)
+                if entry.far_swap_station is not None and entry.far_swap_station not in swaps:
+                    yield f"{where}: battery vehicle {vt.id} has no known far-end swap station ({entry.far_swap_station})"
                 if need > vt.usable_kwh:
                     yield f"{where}: vehicle {vt.id} needs {need:.0f} kWh per cycle with detour, usable battery {vt.usable_kwh:.0f} kWh"
     if seg.mode == "rail" and seg.kind == "long_haul":

@@ -1,9 +1,18 @@
 """The truck process: one generator per truck, few events per cycle.
 
 A cycle: (alert-day wait) -> (battery swap detour) -> take a payload from the source stockpile ->
-loading bay (FIFO booking) and loading -> loaded leg -> unloading -> empty return. When the cargo goes to a
-customer the whole cycle is one timeout (the delivery time is known when the truck leaves); when it goes
-to a station stockpile the truck also stops at the end of unloading to put the cargo there.
+loading bay (FIFO booking) and loading -> loaded leg -> unloading -> (far-end swap detour) -> empty
+return. When the cargo goes to a customer the whole cycle is one timeout (the delivery time is known when
+the truck leaves); when it goes to a station stockpile the truck also stops at the end of unloading to put
+the cargo there.
+
+Battery trucks swap when the charge left would not bring them to a station after the next stretch. A
+truck with only a base station swaps before a cycle it could not finish with the detour to spare. A truck
+that also has a far-end station (a haul too long for one battery) stops at the end of unloading: it swaps
+near the far end, queueing for its bays like at the base, when the charge left would not bring it home
+and to the base station; it swaps at the base before a loaded leg that would leave too little to reach
+the far-end station. The far detour's km are extra empty km of the same trip's row, which is recorded
+once the return time is known.
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ class TruckPlan:
 
     __slots__ = (
         "name", "lane", "seg_index", "vt_index", "segment", "vehicle", "source", "sink", "bay", "factors",
-        "banned_by_day", "next_allowed_h", "station", "detour_km", "detour_h",
+        "banned_by_day", "next_allowed_h", "station", "detour_km", "detour_h", "far_station", "far_detour_km",
+        "far_detour_h",
     )
 
     def __init__(
@@ -47,6 +57,9 @@ class TruckPlan:
         station: FifoServers | None,
         detour_km: float,
         detour_h: float,
+        far_station: FifoServers | None = None,
+        far_detour_km: float = 0.0,
+        far_detour_h: float = 0.0,
     ) -> None:
         self.name = name
         self.lane = lane
@@ -63,6 +76,9 @@ class TruckPlan:
         self.station = station
         self.detour_km = detour_km
         self.detour_h = detour_h
+        self.far_station = far_station
+        self.far_detour_km = far_detour_km
+        self.far_detour_h = far_detour_h
 
 
 def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
@@ -99,6 +115,13 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     usable_kwh = vehicle.usable_kwh
     station = plan.station
     refuel_h = vehicle.refuel_h
+    far = plan.far_station
+    loaded_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded
+    empty_kwh = seg.empty_km * vehicle.kwh_per_km_empty
+    half_far_kwh = 0.5 * plan.far_detour_km * vehicle.kwh_per_km_empty
+    half_far_h = 0.5 * plan.far_detour_h
+    # before loading: the charge the next stretch uses and what must be left at its end to reach a station
+    leave_kwh, leave_reserve_kwh = (cycle_kwh, half_detour_kwh) if far is None else (loaded_kwh, half_far_kwh)
     extra_km = 0.0
     f_loaded = f_empty = 1.0
     # ``now`` is kept here: after ``yield timeout(delay)`` SimPy's clock reads ``now + delay`` (the same
@@ -112,7 +135,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             yield timeout(delay)
             now += delay
             continue
-        if battery and soc_kwh - cycle_kwh < half_detour_kwh:
+        if battery and soc_kwh - leave_kwh < leave_reserve_kwh:
             if trace is not None:
                 trace(now, name, "swap_detour")
             yield timeout(half_detour_h)
@@ -150,6 +173,14 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             f_empty = block[drawn + 1]
             drawn += 2
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
+        if far is not None:
+            soc_kwh = yield from _far_end_cycle(
+                run, plan, carrier, payload, start, unloaded, empty_h * f_empty, extra_km, soc_kwh - loaded_kwh,
+                empty_kwh, half_far_kwh, half_far_h, half_detour_kwh,
+            )
+            now = env.now
+            extra_km = 0.0
+            continue
         end = unloaded + empty_h * f_empty
         carrier.cargo_t = payload
         carrier.until_h = unloaded
@@ -178,3 +209,47 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             delay = end - unloaded
             yield timeout(delay)
             now += delay
+
+
+def _far_end_cycle(
+    run: RunState, plan: TruckPlan, carrier: Carrier, payload: float, start: float, unloaded: float, empty_run_h: float,
+    extra_km: float, soc_kwh: float, empty_kwh: float, half_far_kwh: float, half_far_h: float, half_detour_kwh: float,
+):
+    """The rest of a cycle of a truck with a far-end station, from the start of loading; returns the charge
+    at the end. It stops at the end of unloading and swaps there if the return could not reach the base
+    station; the row (with the far detour as extra empty km) is recorded once the return time is known."""
+    env, trace, name = run.env, run.trace, plan.name
+    carrier.cargo_t = payload
+    carrier.until_h = unloaded
+    sink = plan.sink
+    if trace is not None:
+        trace(start, name, "load_start")
+        trace(unloaded, name, "unloaded")
+    if sink is None and unloaded < run.horizon_h:
+        run.delivered_by_day[plan.lane][int(unloaded // 24.0)] += payload
+    now = env.now
+    delay = unloaded - now
+    yield env.timeout(delay)
+    now += delay
+    if sink is not None:
+        carrier.cargo_t = 0.0
+        sink.put(payload)
+    if soc_kwh - empty_kwh < half_detour_kwh:
+        if trace is not None:
+            trace(now, name, "far_swap_detour")
+        yield env.timeout(half_far_h)
+        now += half_far_h
+        swap_start = plan.far_station.book(now, plan.vehicle.refuel_h)
+        if trace is not None:
+            trace(swap_start, name, "far_swap_start")
+        returning = swap_start + plan.vehicle.refuel_h + half_far_h
+        soc_kwh = plan.vehicle.usable_kwh - half_far_kwh
+        extra_km += plan.far_detour_km
+    else:
+        returning = now
+    end = returning + empty_run_h
+    run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
+    if trace is not None:
+        trace(end, name, "back")
+    yield env.timeout(end - now)
+    return soc_kwh - empty_kwh

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import freight_sim
@@ -13,6 +15,7 @@ from freight_sim.paths import default_scenario_path
 from freight_sim.sim.api import build_spec
 from freight_sim.sim.assemble import assemble, build_leg_requests
 from freight_sim.sim.engine import simulate as simulate_spec
+from freight_sim.sim.routes import Routing
 
 SCENARIO = """\
 name: assemble-test
@@ -103,15 +106,37 @@ def test_given_truck_count_and_battery_stations(parts):
     assert spec.alert_levels[4] == 2 and spec.enterprises[1].production_factor_by_day[1:6] == (1.0, 0.0, 0.0, 0.5, 1.0)
 
 
-def test_infeasible_battery_cycle_is_a_config_error_with_line(tmp_path, parts):
-    text = SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO")
-    loaded = write(tmp_path, text)
+def test_long_battery_haul_swaps_near_the_far_end(tmp_path, parts):
+    # E02 -> GW_RIZHAO is 84 km: the bev-swap round trip plus the detour exceeds the usable battery, each
+    # half with a swap near the gateway fits
+    loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
     net = parts[1]
     legs = build_leg_table(net, build_leg_requests(loaded, net))
+    spec = assemble(loaded, net, legs, parts[3], parts[4])
+    seg = next(lane for lane in spec.lanes if lane.id == "E02/out/road").segments[0]
+    bev = next(p for p in seg.pool if p.vehicle_type == "bev-swap")
+    station, km, hours = Routing(net).energy_station("GW_RIZHAO", "swap")
+    assert (bev.far_swap_station, bev.far_detour_km, bev.far_detour_h) == (f"{station}/swap", 2 * km, 2 * hours)
+    assert bev.far_swap_station != bev.swap_station and any(s.id == bev.far_swap_station for s in spec.swap_stations)
+    # the short drayage lanes keep the base station only
+    assert all(p.far_swap_station is None for lane in spec.lanes if lane.id != "E02/out/road" for s in lane.segments for p in s.pool)
+    result = simulate_spec(dataclasses.replace(spec, horizon_h=48.0), 7)
+    far = result.resources.set_index("resource").loc[bev.far_swap_station]
+    assert far.requests > 0
+
+
+def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, parts):
+    # a smaller battery (150 kWh, 120 usable): neither the round trip nor the longer half fits
+    loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
+    net, catalog = parts[1], parts[3]
+    small = dataclasses.replace(catalog.vehicles["bev-swap"], battery_kwh=150.0)
+    catalog = dataclasses.replace(catalog, vehicles={**catalog.vehicles, "bev-swap": small})
+    legs = build_leg_table(net, build_leg_requests(loaded, net))
     with pytest.raises(ConfigError) as err:
-        assemble(loaded, net, legs, parts[3], parts[4])
+        assemble(loaded, net, legs, catalog, load_mixes(None, catalog))
     line = err.value.lines[0]
-    assert line.startswith(f"{tmp_path / 'scenario.yaml'}:") and "enterprises.E02.fleet_mix" in line and "usable battery" in line
+    assert line.startswith(f"{tmp_path / 'scenario.yaml'}:") and "enterprises.E02.fleet_mix" in line
+    assert "plus the detour to" in line and "near the far end" in line and "usable battery" in line
 
 
 def test_rail_siding_share_without_siding_is_a_config_error(tmp_path, parts):

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from freight_sim.sim.engine import simulate
 from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment
-from freight_sim.sim.spec import Corridor, Enterprise, Lane, ModelSpec, RailTerminal, Segment, Stockpile, SwapStation
+from freight_sim.sim.spec import Corridor, Enterprise, Lane, ModelSpec, RailTerminal, Segment, Stockpile, SwapStation, VehicleType
 
+# a small battery: hauls past ~40 km swap near the far end as well (PoolEntry far_swap_station)
+BEV_FAR = VehicleType("bev-far", "road", 30.0, 150.0, 1.0, 1.6, 1.0, "swap", 0.1, "bev-far")
 CHAINS = ("road", "drayage_rail", "rail_siding", "conveyor", "drayage_rail_in")
 
 
@@ -48,6 +50,8 @@ def random_specs(draw):
             for v, n in (("diesel-cn5", draw(st.integers(0, 4))), ("bev-swap", draw(st.integers(0, 3))))
             if n > 0
         ) or (PoolEntry("diesel-cn5", 1),)
+        n_far = draw(st.integers(0, 2))
+        mix += (PoolEntry("bev-far", n_far, "SW", 6.0, 0.2, "SW_FAR", 8.0, 0.3),) if n_far else ()
         km = draw(st.floats(3.0, 60.0))
         if chain == "road":
             segs = (road_segment(eid, "C", km, 40.0, mix, source=origin, bay_site=eid),)
@@ -83,8 +87,8 @@ def random_specs(draw):
         horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1),
         alert_levels=tuple(draw(st.lists(st.sampled_from([0, 0, 1, 2]), min_size=n_days, max_size=n_days))),
         orange_bans=("diesel-cn4",), red_bans=("diesel-cn5",), enterprises=tuple(enterprises), stockpiles=tuple(piles),
-        lanes=tuple(lanes), vehicle_types=VEHICLES, terminals=tuple(terminals), corridors=tuple(corridors),
-        swap_stations=(SwapStation("SW", "SW", 1),), travel_time_cv=draw(st.sampled_from([0.0, 0.3])),
+        lanes=tuple(lanes), vehicle_types=VEHICLES + (BEV_FAR,), terminals=tuple(terminals), corridors=tuple(corridors),
+        swap_stations=(SwapStation("SW", "SW", 1), SwapStation("SW_FAR", "SW_FAR", 1)), travel_time_cv=draw(st.sampled_from([0.0, 0.3])),
         record_legs=draw(st.booleans()),
     )
 
