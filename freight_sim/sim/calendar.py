@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
+from array import array
 
 from freight_sim.config.scenario import AlertLevel, AlertSettings
 from freight_sim.sim.alerts import calendar_levels, sample_alert_levels
@@ -11,18 +12,19 @@ from freight_sim.sim.spec import ALERT_ORANGE, ALERT_RED
 from freight_sim.sim.streams import ALERTS, purpose_rng
 
 
-def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, start_date: dt.date, n_days: int) -> tuple[float, ...]:
-    """Tonnes per day: each calendar year carries ``tonnes_per_year`` spread by the monthly weights."""
+def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, start_date: dt.date, n_days: int) -> array:
+    """Tonnes per day: each calendar year carries ``tonnes_per_year`` spread by the monthly weights
+    (a compact float64 array: 8 bytes a day)."""
     weights = monthly_profile or [1.0] * 12
     per_year: dict[int, float] = {}
-    out = []
+    out = array("d")
     for d in range(n_days):
         date = start_date + dt.timedelta(days=d)
         if date.year not in per_year:
             weighted_days = sum(w * cal.monthrange(date.year, m + 1)[1] for m, w in enumerate(weights))
             per_year[date.year] = tonnes_per_year / weighted_days if weighted_days > 0 else 0.0
         out.append(per_year[date.year] * weights[date.month - 1])
-    return tuple(out)
+    return out
 
 
 def outage_factors(outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int) -> tuple[float, ...]:

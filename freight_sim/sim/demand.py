@@ -10,7 +10,7 @@ process records every lane's stock and backlog and lets the recorder compact agg
 
 from __future__ import annotations
 
-from array import array
+from collections.abc import Collection
 
 import numpy as np
 
@@ -19,39 +19,45 @@ from freight_sim.sim.spec import GRID_PER_T, ModelSpec
 from freight_sim.sim.state import RunState, zeros
 
 
-def step_amounts(spec: ModelSpec, steps_per_day: int) -> tuple[list[array], list[array]]:
-    """Per lane and day: tonnes produced at each step but the last, and at the last step (grid values)."""
-    n_days = spec.n_days
-    factors = {e.id: e.production_factor_by_day for e in spec.enterprises}
-    regular, last = [], []
-    for lane in spec.lanes:
-        daily = np.asarray(lane.daily_t[:n_days], dtype=float)
-        factor = factors[lane.enterprise]
-        if factor:
-            daily = daily * np.asarray(factor[:n_days], dtype=float)
-        cumulative_units = np.rint(np.cumsum(daily) * GRID_PER_T)
-        day_units = np.diff(cumulative_units, prepend=0.0)
-        step_units = np.floor(day_units / steps_per_day)
-        last_units = day_units - step_units * (steps_per_day - 1)
-        regular.append(array("d", (step_units / GRID_PER_T).tobytes()))
-        last.append(array("d", (last_units / GRID_PER_T).tobytes()))
-    return regular, last
+class StepAmounts:
+    """Per lane, the tonnes produced at each step of one day but the last, and at the last (grid values),
+    computed day by day from the lanes' daily plans: nothing per day is stored up front."""
+
+    def __init__(self, spec: ModelSpec, steps_per_day: int) -> None:
+        factors = {e.id: e.production_factor_by_day for e in spec.enterprises}
+        self._daily = [lane.daily_t for lane in spec.lanes]
+        self._factors = [factors[lane.enterprise] for lane in spec.lanes]
+        self._steps = steps_per_day
+        self._cumulative_t = np.zeros(len(spec.lanes))  # running sum of the day tonnages (not rounded)
+        self._cumulative_units = np.zeros(len(spec.lanes))  # the same, rounded to the grid
+
+    def next_day(self, day: int) -> tuple[list[float], list[float]]:
+        """Amounts of ``day``: call once per day, in order (the rounding carries over from day to day)."""
+        planned = np.array([daily[day] for daily in self._daily], dtype=float)
+        factor = np.array([f[day] if f else 1.0 for f in self._factors], dtype=float)
+        self._cumulative_t += planned * factor
+        cumulative_units = np.rint(self._cumulative_t * GRID_PER_T)
+        day_units = cumulative_units - self._cumulative_units
+        self._cumulative_units = cumulative_units
+        step_units = np.floor(day_units / self._steps)
+        last_units = day_units - step_units * (self._steps - 1)
+        return (step_units / GRID_PER_T).tolist(), (last_units / GRID_PER_T).tolist()
 
 
 class DemandLedger:
-    """Per-lane production, backlog and daily snapshots."""
+    """Per-lane production, backlog and daily snapshots (stock and backlog as lanes x days float64 arrays;
+    conveyed tonnes per day only for conveyor lanes)."""
 
-    def __init__(self, n_lanes: int, n_days: int) -> None:
+    def __init__(self, n_lanes: int, n_days: int, conveyor_lanes: Collection[int] = ()) -> None:
         self.produced_t = [0.0] * n_lanes
         self.backlog_t = [0.0] * n_lanes
-        self.stock_by_day = [zeros(n_days) for _ in range(n_lanes)]
-        self.backlog_by_day = [zeros(n_days) for _ in range(n_lanes)]
-        self.conveyed_by_day = [zeros(n_days) for _ in range(n_lanes)]
+        self.stock_by_day = np.zeros((n_lanes, n_days))
+        self.backlog_by_day = np.zeros((n_lanes, n_days))
+        self.conveyed_by_day = [zeros(n_days if i in conveyor_lanes else 0) for i in range(n_lanes)]
 
     def snapshot(self, day: int, stocks: list[Stock | None]) -> None:
-        for i, stock in enumerate(stocks):
-            self.stock_by_day[i][day] = stock.level_t if stock is not None else 0.0
-            self.backlog_by_day[i][day] = self.backlog_t[i]
+        self.stock_by_day[:, day] = [stock.level_t if stock is not None else 0.0 for stock in stocks]
+        self.backlog_by_day[:, day] = self.backlog_t
 
 
 def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: list[Stock | None]):
@@ -59,15 +65,14 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
     env = run.env
     step_h = spec.demand_step_h
     steps_per_day = int(round(24.0 / step_h))
-    regular, last = step_amounts(spec, steps_per_day)
+    amounts = StepAmounts(spec, steps_per_day)
     produced, backlog = ledger.produced_t, ledger.backlog_t
     conveyed, delivered = ledger.conveyed_by_day, run.delivered_by_day
     # conveyor lanes touch no stockpile and schedule nothing: handled apart, results do not depend on order
     piled = [(i, stock) for i, stock in enumerate(origin) if stock is not None]
     conveyor = [i for i, stock in enumerate(origin) if stock is None]
     for day in range(spec.n_days):
-        regular_today = [amounts[day] for amounts in regular]
-        last_today = [amounts[day] for amounts in last]
+        regular_today, last_today = amounts.next_day(day)
         for step in range(steps_per_day):
             today = last_today if step == steps_per_day - 1 else regular_today
             for i in conveyor:

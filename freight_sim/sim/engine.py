@@ -42,7 +42,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     origin = _origin_stocks(spec, run)
     _start_rail(spec, run, terminals, corridors)
     _start_trucks(spec, run, seed)
-    ledger = DemandLedger(n_lanes, n_days)
+    ledger = DemandLedger(n_lanes, n_days, {i for i, stock in enumerate(origin) if stock is None})
     env.process(production(run, spec, ledger, origin))
     resources = [*run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values()]
     if spec.warmup_h > 0:
@@ -178,24 +178,23 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict
 
 
 def _daily_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger) -> pd.DataFrame:
+    """One row per lane and day after the warm-up, built column by column (no per-lane frames to join)."""
     first = int(spec.warmup_h // 24.0)
-    days = np.arange(first, spec.n_days)
-    frames = []
-    for li, lane in enumerate(spec.lanes):
-        frames.append(
-            pd.DataFrame(
-                {
-                    "lane": lane.id,
-                    "day": days,
-                    "stock_t": ledger.stock_by_day[li][first:],
-                    "backlog_t": ledger.backlog_by_day[li][first:],
-                    "delivered_t": run.delivered_by_day[li][first:],
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["lane", "day", "stock_t", "backlog_t", "delivered_t"])
-    out["lane"] = out["lane"].astype("category")
-    return out
+    n_lanes, n_kept = len(spec.lanes), max(spec.n_days - first, 0)
+    if n_lanes == 0:
+        return pd.DataFrame({"lane": pd.Categorical([]), "day": np.arange(0), "stock_t": [], "backlog_t": [], "delivered_t": []})
+    delivered = np.empty(n_lanes * n_kept)
+    for li, days in enumerate(run.delivered_by_day):
+        delivered[li * n_kept : (li + 1) * n_kept] = np.frombuffer(days, dtype=float)[first:]
+    lanes = pd.Categorical([lane.id for lane in spec.lanes])
+    data = {
+        "lane": pd.Categorical.from_codes(np.repeat(lanes.codes, n_kept), dtype=lanes.dtype),
+        "day": np.tile(np.arange(first, spec.n_days), n_lanes),
+        "stock_t": ledger.stock_by_day[:, first:].reshape(-1),  # a view when nothing is cut
+        "backlog_t": ledger.backlog_by_day[:, first:].reshape(-1),
+        "delivered_t": delivered,
+    }
+    return pd.DataFrame(data, copy=False)
 
 
 def _tonnage_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger, origin: list[Stock | None]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from freight_sim.errors import ModelError
@@ -130,7 +131,7 @@ class Lane:
     direction: str
     chain: str
     tonnes_per_year: float
-    daily_t: tuple[float, ...]  # planned production per simulated day, before outages
+    daily_t: Sequence[float]  # planned production per simulated day, before outages (assembled: array('d'))
     origin_stock: int  # index into ModelSpec.stockpiles
     segments: tuple[Segment, ...]
 
