@@ -183,16 +183,13 @@ def _daily_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger) -> pd.Dat
     n_lanes, n_kept = len(spec.lanes), max(spec.n_days - first, 0)
     if n_lanes == 0:
         return pd.DataFrame({"lane": pd.Categorical([]), "day": np.arange(0), "stock_t": [], "backlog_t": [], "delivered_t": []})
-    delivered = np.empty(n_lanes * n_kept)
-    for li, days in enumerate(run.delivered_by_day):
-        delivered[li * n_kept : (li + 1) * n_kept] = np.frombuffer(days, dtype=float)[first:]
     lanes = pd.Categorical([lane.id for lane in spec.lanes])
     data = {
         "lane": pd.Categorical.from_codes(np.repeat(lanes.codes, n_kept), dtype=lanes.dtype),
         "day": np.tile(np.arange(first, spec.n_days), n_lanes),
         "stock_t": ledger.stock_by_day[:, first:].reshape(-1),  # a view when nothing is cut
         "backlog_t": ledger.backlog_by_day[:, first:].reshape(-1),
-        "delivered_t": delivered,
+        "delivered_t": run.delivered_t[:, first:].reshape(-1),
     }
     return pd.DataFrame(data, copy=False)
 

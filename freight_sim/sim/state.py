@@ -6,6 +6,7 @@ import math
 from array import array
 from typing import Callable
 
+import numpy as np
 import simpy
 
 from freight_sim.sim.recorder import Recorder
@@ -45,7 +46,9 @@ class RunState:
         self.swap_stations: dict[str, FifoServers] = {}
         self.carriers: list[Carrier] = []  # trucks
         self.trains: dict[int, Carrier] = {}  # trains under way, by trip number
-        self.delivered_by_day: list[array] = [zeros(n_days) for _ in range(n_lanes)]
+        self.delivered_t = np.zeros((n_lanes, n_days))  # per lane and day, tonnes delivered
+        # per lane, its row of delivered_t as a memoryview: Python-float item updates as fast as array('d')
+        self.delivered_by_day: list[memoryview] = [memoryview(row) for row in self.delivered_t]
         self.train_departures = 0
         self.train_trips_started = 0
 
