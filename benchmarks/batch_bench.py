@@ -2,59 +2,30 @@
 
     .venv/bin/python benchmarks/batch_bench.py [--runs 40] [--days 3] [--model toy|runner]
 
-``toy`` (default) is an M/M/1 loading-bay queue in SimPy sized from the scenario (the batch machinery's
-own cost dominates); ``runner`` uses ``freight_sim.runner.run_scenario`` on the bundled scenario.
+``toy`` (default) is the M/M/c loading-bay queue in SimPy that the batch tests use, sized from the
+scenario (the batch machinery's own cost dominates); ``runner`` uses ``freight_sim.runner.run_scenario`` on the bundled scenario.
 Not a test: it prints numbers and asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import simpy
 
 from freight_sim.paths import default_scenario_path
 
-TOY_PAYLOAD_T = 33.0  # diesel coal payload, t (FACTS 3)
-HOURS_PER_YEAR = 8760.0
+REPO = Path(__file__).resolve().parents[1]
 
 
-@dataclass
-class ToyOutput:
-    summary: dict
-    tables: dict = field(default_factory=dict)
+def toy_run_function():
+    """The M/M/c loading-bay model the batch tests use (tests/experiments/batch_test_models.py)."""
+    sys.path.insert(0, str(REPO / "tests" / "experiments"))  # worker processes inherit sys.path
+    from batch_test_models import queue_model
 
-
-def toy_run(loaded, seed: int | None = None) -> ToyOutput:
-    """Trucks of the largest enterprise through one loading bay (M/M/1), for ``simulation.days``."""
-    scenario = loaded.model
-    rng = np.random.default_rng(seed)
-    enterprise = max(scenario.enterprises.values(), key=lambda e: e.tonnes_per_year)
-    rate_per_h = enterprise.tonnes_per_year / HOURS_PER_YEAR / TOY_PAYLOAD_T
-    env = simpy.Environment()
-    bay = simpy.Resource(env, capacity=enterprise.loading_bays)
-    waits: list[float] = []
-
-    def truck():
-        arrived = env.now
-        with bay.request() as request:
-            yield request
-            waits.append(env.now - arrived)
-            yield env.timeout(rng.exponential(enterprise.truck_loading_h))
-
-    def arrivals():
-        while True:
-            yield env.timeout(rng.exponential(1 / rate_per_h))
-            env.process(truck())
-
-    env.process(arrivals())
-    env.run(until=scenario.simulation.days * 24)
-    return ToyOutput({"truck_trips": len(waits), "mean_wait_h": float(np.mean(waits)) if waits else 0.0})
+    return queue_model
 
 
 def _experiment(folder: Path, runs: int, days: float) -> Path:
@@ -74,7 +45,7 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=3)
     parser.add_argument("--model", choices=["toy", "runner"], default="toy")
     args = parser.parse_args()
-    run_fn = toy_run if args.model == "toy" else None
+    run_fn = toy_run_function() if args.model == "toy" else None
     from freight_sim.config import load_scenario
 
     clock = time.perf_counter()
