@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from freight_sim import __version__
-from freight_sim.config import Loaded, resolve_path
+from freight_sim.config import Loaded, data_path
 from freight_sim.config.scenario import Scenario
 
 DAYS_PER_YEAR = 365.0
@@ -38,10 +38,6 @@ def config_sha256(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _data_path(loaded: Loaded, field_path: tuple[str, ...], value: str) -> Path | None:
-    return None if value == "bundled" else resolve_path(loaded, field_path, value)
-
-
 def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunOutput:
     """Simulate ``loaded`` with ``seed`` (default: the scenario's) and account the results.
 
@@ -51,6 +47,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
     from freight_sim.fleet import load_catalog
     from freight_sim.kpis import build_kpis
+    from freight_sim.network import load_network
     from freight_sim.policy import get_profile
     from freight_sim.sim.api import simulate
 
@@ -58,18 +55,19 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     from freight_sim.scenario_checks import all_problems
 
     wall_start = time.perf_counter()
-    problems = all_problems(loaded)
+    network = load_network(loaded)
+    problems = all_problems(loaded, network)
     if problems:
         raise ConfigError(*problems)
     scenario: Scenario = loaded.model
     seed = scenario.simulation.seed if seed is None else int(seed)
-    sim = simulate(loaded, seed=seed, progress=progress)
+    sim = simulate(loaded, seed=seed, progress=progress, network=network)
 
-    catalog = load_catalog(_data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
-    factors = load_factors(_data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
+    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
     grid = grid_factor(scenario.accounting.grid, load_grid_table())
-    costs = load_costs(_data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
-    profile = get_profile(scenario.accounting.rule_profile, _data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles))
+    costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
+    profile = get_profile(scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles))
 
     emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
@@ -91,9 +89,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "model": sim.spec,
     }
     tables = {**kpis.tables, "resources": sim.resources, "daily": sim.daily, "tonnage": sim.tonnage}
-    from freight_sim.network import load_network
-
-    return RunOutput(summary=summary, tables=tables, legs=emissions, network=load_network(loaded))
+    return RunOutput(summary=summary, tables=tables, legs=emissions, network=network)
 
 
 def git_commit() -> str | None:

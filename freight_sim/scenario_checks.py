@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from freight_sim.config import Loaded, resolve_path
+from freight_sim.config import Loaded, data_path
 from freight_sim.errors import ConfigError
-
-
-def _data_path(loaded: Loaded, field: tuple[str, ...], value: str):
-    return None if value == "bundled" else resolve_path(loaded, field, value)
 
 
 def _strip_field(line: str, field: str) -> str:
@@ -54,7 +50,7 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
     from freight_sim.policy import load_profiles
 
     accounting = loaded.model.accounting
-    profiles = load_profiles(_data_path(loaded, ("accounting", "rule_profiles"), accounting.rule_profiles))
+    profiles = load_profiles(data_path(loaded, ("accounting", "rule_profiles"), accounting.rule_profiles))
     if accounting.rule_profile not in profiles:
         yield loaded.error(("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}")
     try:
@@ -74,8 +70,8 @@ def scenario_problems(loaded: Loaded) -> list[str]:
     from freight_sim.fleet import load_catalog, load_mixes
 
     scenario = loaded.model
-    catalog = load_catalog(_data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
-    mixes = load_mixes(_data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
+    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
     return [
         *_mix_problems(loaded, catalog, mixes),
         *_ban_problems(loaded, catalog),
@@ -84,9 +80,10 @@ def scenario_problems(loaded: Loaded) -> list[str]:
     ]
 
 
-def all_problems(loaded: Loaded) -> list[str]:
-    """Data-file problems first, then network problems (each list is empty when fine)."""
-    from freight_sim.network import network_problems
+def all_problems(loaded: Loaded, network=None) -> list[str]:
+    """Data-file problems first, then network problems (each list is empty when fine); ``network``: already loaded."""
+    from freight_sim.network import load_network
+    from freight_sim.network.validate import check_scenario
 
     problems = scenario_problems(loaded)
-    return problems or network_problems(loaded)
+    return problems or check_scenario(loaded, network if network is not None else load_network(loaded))

@@ -3,7 +3,7 @@
 from freight_sim.config.loader import Loaded, load_model
 from freight_sim.config.scenario import Scenario
 
-__all__ = ["Loaded", "Scenario", "load_scenario", "resolve_path"]
+__all__ = ["Loaded", "Scenario", "data_path", "load_scenario", "resolve_path"]
 
 
 def load_scenario(path, overrides=(), patches=()) -> Loaded:
@@ -21,3 +21,8 @@ def resolve_path(loaded: Loaded, field_path: tuple[str | int, ...], value):
     file = loaded.source.where(field_path).file
     base = Path(file).parent if file not in ("--set", "<config>") else Path.cwd()
     return (base / value).resolve()
+
+
+def data_path(loaded: Loaded, field_path: tuple[str, ...], value: str):
+    """A data-file field: None for ``'bundled'`` (the loader picks the bundled file), else the resolved path."""
+    return None if value == "bundled" else resolve_path(loaded, field_path, value)

@@ -78,15 +78,13 @@ def named_mixes(loaded) -> dict[str, dict[str, float]]:
 
     A mix file that cannot be read is reported by the fleet checks, not here; it then contributes nothing.
     """
-    from freight_sim.config import resolve_path
+    from freight_sim.config import data_path
     from freight_sim.errors import ConfigError
     from freight_sim.fleet import load_mixes
 
     scenario: Scenario = loaded.model
-    source = scenario.fleet.mixes
     try:
-        path = None if source == "bundled" else resolve_path(loaded, ("fleet", "mixes"), source)
-        mixes = dict(load_mixes(path).mixes)
+        mixes = dict(load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes)).mixes)
     except ConfigError:
         mixes = {}
     mixes.update({name: dict(shares) for name, shares in scenario.fleet.extra_mixes.items()})
