@@ -13,6 +13,7 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
+from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.demand import DemandLedger, production
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
@@ -29,7 +30,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     ``progress(done_fraction)`` once per simulated day if given."""
     check_spec(spec)
     wall_start = time.perf_counter()
-    env = simpy.Environment()
+    env = Kernel()
     n_days, n_lanes = spec.n_days, len(spec.lanes)
     recorder = Recorder(len(spec.vehicle_types), n_days, spec.warmup_h, spec.record_legs, month_first_days(spec.start_date, n_days))
     run = RunState(env, spec.horizon_h, n_days, n_lanes, recorder, trace)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from simpy import Event
-
 from freight_sim.sim.recorder import pack_row
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Segment, VehicleType, quantise_t
@@ -88,7 +86,8 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     wake-up event is made here (no method call), and a full-table row is one packed append.
     """
     env = run.env
-    timeout = env.timeout
+    alarm = env.alarm()  # this truck's one reusable event: its timeouts and its wake-up
+    after = alarm.after
     trace = run.trace
     recorder = run.recorder
     record = recorder.leg
@@ -124,7 +123,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     leave_kwh, leave_reserve_kwh = (cycle_kwh, half_detour_kwh) if far is None else (loaded_kwh, half_far_kwh)
     extra_km = 0.0
     f_loaded = f_empty = 1.0
-    # ``now`` is kept here: after ``yield timeout(delay)`` SimPy's clock reads ``now + delay`` (the same
+    # ``now`` is kept here: after ``yield after(delay)`` the clock reads ``now + delay`` (the same
     # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
     now = env.now
     while True:
@@ -132,19 +131,19 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             if trace is not None:
                 trace(now, name, "alert_wait")
             delay = next_allowed[int(now // 24.0)] - now
-            yield timeout(delay)
+            yield after(delay)
             now += delay
             continue
         if battery and soc_kwh - leave_kwh < leave_reserve_kwh:
             if trace is not None:
                 trace(now, name, "swap_detour")
-            yield timeout(half_detour_h)
+            yield after(half_detour_h)
             now += half_detour_h
             start = station.book(now, refuel_h)
             if trace is not None:
                 trace(start, name, "swap_start")
             delay = start - now + refuel_h + half_detour_h
-            yield timeout(delay)
+            yield after(delay)
             now += delay
             soc_kwh = usable_kwh - half_detour_kwh
             extra_km += plan.detour_km
@@ -152,16 +151,15 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         if not waiting and source.level_t >= payload:
             source.level_t -= payload
         else:  # wait in line: Stock.serve takes the payload for this truck and triggers the event
-            wake = Event(env)
-            waiting.append((payload, wake))
-            yield wake
+            waiting.append((payload, alarm))
+            yield alarm.pending()
             now = env.now
             if banned is not None and banned[int(now // 24.0)]:
                 carrier.cargo_t, carrier.until_h = payload, INF
                 if trace is not None:
                     trace(now, name, "alert_wait_loaded")
                 delay = next_allowed[int(now // 24.0)] - now
-                yield timeout(delay)
+                yield after(delay)
                 now += delay
         start = now if bay is None else bay.book(now, load_h)
         if trace is not None and start > now:
@@ -175,7 +173,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
         if far is not None:
             soc_kwh = yield from _far_end_cycle(
-                run, plan, carrier, payload, start, unloaded, empty_h * f_empty, extra_km, soc_kwh - loaded_kwh,
+                run, plan, carrier, after, payload, start, unloaded, empty_h * f_empty, extra_km, soc_kwh - loaded_kwh,
                 empty_kwh, half_far_kwh, half_far_h, half_detour_kwh,
             )
             now = env.now
@@ -198,21 +196,21 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             if unloaded < horizon:
                 deliver_day[int(unloaded // 24.0)] += payload
             delay = end - now
-            yield timeout(delay)
+            yield after(delay)
             now += delay
         else:
             delay = unloaded - now
-            yield timeout(delay)
+            yield after(delay)
             now += delay
             carrier.cargo_t = 0.0
             sink.put(payload)
             delay = end - unloaded
-            yield timeout(delay)
+            yield after(delay)
             now += delay
 
 
 def _far_end_cycle(
-    run: RunState, plan: TruckPlan, carrier: Carrier, payload: float, start: float, unloaded: float, empty_run_h: float,
+    run: RunState, plan: TruckPlan, carrier: Carrier, after, payload: float, start: float, unloaded: float, empty_run_h: float,
     extra_km: float, soc_kwh: float, empty_kwh: float, half_far_kwh: float, half_far_h: float, half_detour_kwh: float,
 ):
     """The rest of a cycle of a truck with a far-end station, from the start of loading; returns the charge
@@ -229,7 +227,7 @@ def _far_end_cycle(
         run.delivered_by_day[plan.lane][int(unloaded // 24.0)] += payload
     now = env.now
     delay = unloaded - now
-    yield env.timeout(delay)
+    yield after(delay)
     now += delay
     if sink is not None:
         carrier.cargo_t = 0.0
@@ -237,7 +235,7 @@ def _far_end_cycle(
     if soc_kwh - empty_kwh < half_detour_kwh:
         if trace is not None:
             trace(now, name, "far_swap_detour")
-        yield env.timeout(half_far_h)
+        yield after(half_far_h)
         now += half_far_h
         swap_start = plan.far_station.book(now, plan.vehicle.refuel_h)
         if trace is not None:
@@ -251,5 +249,5 @@ def _far_end_cycle(
     run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
     if trace is not None:
         trace(end, name, "back")
-    yield env.timeout(end - now)
+    yield after(end - now)
     return soc_kwh - empty_kwh

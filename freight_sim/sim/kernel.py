@@ -1,0 +1,152 @@
+"""The engine's SimPy environment: the same events and processes, with less Python work per event.
+
+``Kernel`` is a ``simpy.Environment`` whose ``run`` loop pops and dispatches events inline (no ``step``
+call per event) and which starts processes as ``LeanProcess``: its resume skips the generic checks while
+the event succeeded and the generator yields an event still pending, and falls back to SimPy's own
+resume otherwise (failed events, finished generators, already processed events, bad yields).
+
+``Alarm`` is an event a process owns and re-arms, instead of making a new ``Timeout`` (or a new wake-up
+``Event``) for every wait: ``alarm.after(delay)`` schedules it like ``env.timeout(delay)`` would;
+``alarm.pending()`` makes it wait untriggered, and ``alarm.succeed()`` (called by whoever wakes the
+owner) schedules it now like ``Event.succeed()``. Each
+firing is a scheduled SimPy event with its own event id, in the same order stock SimPy would give, so
+runs are identical to ones built on ``Timeout`` and ``Event``. An alarm must be armed only while its
+owner is not already waiting on it.
+"""
+
+from __future__ import annotations
+
+from heapq import heappop, heappush
+from typing import Any
+
+import simpy
+from simpy.core import BoundClass, StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority, Process
+
+
+class Kernel(simpy.Environment):
+    """A SimPy environment with an inlined event loop; ``process`` starts a ``LeanProcess``."""
+
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        # SimPy binds its event classes to the instance only for the exact class; do it for the base too,
+        # else every ``env.timeout`` goes through the descriptor.
+        for name, attribute in simpy.Environment.__dict__.items():
+            if type(attribute) is BoundClass:
+                setattr(self, name, getattr(self, name))
+
+    def process(self, generator) -> Process:  # type: ignore[override]
+        return LeanProcess(self, generator)
+
+    def alarm(self) -> Alarm:
+        return Alarm(self)
+
+    def run(self, until: float | Event | None = None) -> Any:
+        """Run until the time ``until`` (a number), or until no events are left (``None``).
+
+        An event as ``until`` is handled by SimPy's own loop.
+        """
+        if isinstance(until, Event):
+            return super().run(until)
+        if until is not None:
+            at = until if isinstance(until, int) else float(until)
+            if at <= self._now:
+                raise ValueError(f"until ({at}) must be greater than the current simulation time")
+            stop = Event(self)
+            stop._ok = True
+            stop._value = None
+            self.schedule(stop, URGENT, at - self._now)
+            stop.callbacks.append(StopSimulation.callback)  # type: ignore[union-attr]
+        queue = self._queue
+        try:
+            while queue:
+                self._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):  # failed and nobody handled it
+                    error = type(event._value)(*event._value.args)
+                    error.__cause__ = event._value
+                    raise error
+        except StopSimulation as stopped:
+            # as SimPy: the stop event keeps its remaining callbacks and is rescheduled, so a later run resumes
+            event.callbacks = callbacks[callbacks.index(callback) + 1 :]
+            self.schedule(event, EventPriority(-1))
+            return stopped.args[0]
+        if until is not None:
+            raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {until}')
+        return None
+
+
+class LeanProcess(Process):
+    """A SimPy process whose common resume (event succeeded, next event pending) is a few operations."""
+
+    def __init__(self, env: simpy.Environment, generator) -> None:
+        super().__init__(env, generator)
+        self._send = generator.send
+        self._resume_callback = self._resume  # one bound method, appended to every event it waits on
+
+    def _resume(self, event: Event) -> None:
+        if not event._ok:
+            return Process._resume(self, event)  # the generator gets the exception thrown in
+        env = self.env
+        env._active_proc = self
+        try:
+            target = self._send(event._value)
+        except StopIteration as stop:  # the generator returned: the process succeeds with its value
+            self._end(True, stop.args[0] if stop.args else None)
+            return
+        except BaseException as error:  # the generator raised: the process fails with the error
+            error.__traceback__ = error.__traceback__.tb_next if error.__traceback__ else None
+            self._end(False, error)
+            return
+        try:
+            callbacks = target.callbacks
+        except AttributeError:
+            env._active_proc = None
+            raise RuntimeError(f'Invalid yield value "{target}"') from None
+        if callbacks is None:  # already processed: SimPy's resume goes on with its outcome at once
+            return Process._resume(self, target)
+        callbacks.append(self._resume_callback)
+        self._target = target
+        env._active_proc = None
+
+    def _end(self, ok: bool, value: Any) -> None:
+        self._ok = ok
+        self._value = value
+        self.env.schedule(self)
+        self._target = None  # type: ignore[assignment]
+        self.env._active_proc = None
+
+
+class Alarm(Event):
+    """A reusable event of one process, carrying no value: ``after(delay)`` is a timeout; ``pending()``
+    then ``succeed()`` (by whoever wakes the owner) is a wake-up event."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.callbacks = None  # type: ignore[assignment]
+        self._ok = True
+        self._value = None
+
+    def after(self, delay: float) -> Alarm:
+        """Fire after ``delay`` (``>= 0``); returns itself, to be yielded."""
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        env = self.env
+        self.callbacks = []
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        return self
+
+    def pending(self) -> Alarm:
+        """Make it an untriggered event, to be yielded and fired later by ``succeed()``."""
+        self.callbacks = []
+        return self
+
+    def succeed(self, value: Any = None) -> Alarm:
+        """Fire now, after the events already scheduled for now, as ``Event.succeed`` does."""
+        if value is not None:
+            raise ValueError("an Alarm carries no value")
+        env = self.env
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+        return self

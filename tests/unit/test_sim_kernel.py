@@ -1,0 +1,154 @@
+"""The engine's environment behaves like ``simpy.Environment``: same event order, ids, values and errors."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+
+from freight_sim.sim.kernel import Alarm, Kernel
+
+
+def _story(env: simpy.Environment) -> list:
+    """A little of everything SimPy offers; returns the log, filled while ``env`` runs."""
+    log: list = []
+    server = simpy.Resource(env, capacity=1)
+    pile = simpy.Container(env, capacity=50, init=0)
+
+    def customer(name: str, arrive_h: float, service_h: float):
+        yield env.timeout(arrive_h)
+        with server.request() as request:
+            yield request
+            log.append((env.now, name, "served"))
+            yield env.timeout(service_h)
+        return f"{name} done"
+
+    def supplier():
+        for _ in range(3):
+            yield env.timeout(1.5)
+            yield pile.put(10)
+            log.append((env.now, "supplier", pile.level))
+
+    def taker():
+        yield pile.get(25)
+        log.append((env.now, "taker", pile.level))
+
+    def sleeper():
+        try:
+            yield env.timeout(100)
+        except simpy.Interrupt as interrupt:
+            log.append((env.now, "sleeper", f"interrupted: {interrupt.cause}"))
+
+    def waker(victim):
+        yield env.timeout(2.25)
+        victim.interrupt("wake up")
+
+    def failing():
+        yield env.timeout(1)
+        raise KeyError("boom")
+
+    def watcher(target):
+        try:
+            yield target
+        except KeyError as error:
+            log.append((env.now, "watcher", f"caught {error!r}"))
+
+    def joiner(processes):
+        values = yield simpy.AllOf(env, processes)
+        log.append((env.now, "joiner", sorted(values.values())))
+        done = env.event()
+        done.succeed("at once")
+        value = yield done  # triggered, not yet processed
+        log.append((env.now, "joiner", value))
+        already = env.timeout(0, value="old")
+        yield env.timeout(1)
+        value = yield already  # already processed: resumes at once with its value
+        log.append((env.now, "joiner", value))
+
+    customers = [env.process(customer(f"c{i}", 0.5 * i, 1.0 + 0.25 * i)) for i in range(4)]
+    env.process(supplier())
+    env.process(taker())
+    victim = env.process(sleeper())
+    env.process(waker(victim))
+    env.process(watcher(env.process(failing())))
+    env.process(joiner(customers))
+    return log
+
+
+@pytest.mark.parametrize("until", [None, 3.0, 7])
+def test_kernel_runs_a_story_like_simpy(until):
+    stock, lean = simpy.Environment(), Kernel()
+    expected, actual = _story(stock), _story(lean)
+    assert lean.run(until) == stock.run(until)
+    assert actual == expected
+    assert lean.now == stock.now
+    assert next(lean._eid) == next(stock._eid)
+
+
+def test_kernel_resumes_after_until_and_stops_on_an_event():
+    stock, lean = simpy.Environment(), Kernel()
+    expected, actual = _story(stock), _story(lean)
+    for env in (stock, lean):
+        env.run(2.0)
+        env.run(4.0)
+    assert actual == expected
+    end_stock, end_lean = stock.timeout(1, value="v"), lean.timeout(1, value="v")
+    assert lean.run(end_lean) == stock.run(end_stock) == "v"
+    assert actual == expected and lean.now == stock.now
+
+
+def test_kernel_raises_unhandled_failures_like_simpy():
+    def crash(env):
+        yield env.timeout(1)
+        raise ValueError("bad input")
+
+    for env in (simpy.Environment(), Kernel()):
+        env.process(crash(env))
+        with pytest.raises(ValueError, match="bad input"):
+            env.run()
+
+
+def test_kernel_rejects_an_until_in_the_past_and_a_non_event_yield():
+    env = Kernel()
+    env.run(5)
+    with pytest.raises(ValueError, match="must be greater"):
+        env.run(5)
+
+    def bad():
+        yield 3
+
+    env.process(bad())
+    with pytest.raises(RuntimeError, match="Invalid yield value"):
+        env.run()
+
+
+def test_alarm_is_a_timeout_and_a_wake_up_in_simpy_order():
+    env = Kernel()
+    log = []
+    alarm = env.alarm()
+
+    def owner():
+        yield alarm.after(2.0)
+        log.append((env.now, "timed"))
+        yield alarm.pending()
+        log.append((env.now, "woken"))
+        yield alarm.after(0.0)
+        log.append((env.now, "zero delay"))
+
+    def other():
+        yield env.timeout(3.0)
+        log.append((env.now, "other wakes owner"))
+        alarm.succeed()
+        log.append((env.now, "other goes on"))
+
+    env.process(owner())
+    env.process(other())
+    env.run()
+    assert log == [(2.0, "timed"), (3.0, "other wakes owner"), (3.0, "other goes on"), (3.0, "woken"), (3.0, "zero delay")]
+
+
+def test_alarm_rejects_negative_delays_and_values():
+    alarm = Alarm(Kernel())
+    with pytest.raises(ValueError, match="Negative delay"):
+        alarm.after(-1.0)
+    with pytest.raises(ValueError, match="no value"):
+        alarm.pending().succeed("x")
