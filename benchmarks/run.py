@@ -6,11 +6,16 @@
 Rates are per CPU second of this process (one core; other work on a shared machine does not distort
 them); ``year_wall_s`` is the elapsed time.
 
-Measures, in this process: ``bare_simpy_events_per_s`` (N processes each doing ``yield env.timeout(1)``),
-``bare_simpy_matched_events_per_s`` (as many processes as the model has trucks, with scattered timeouts),
-then a year of the bundled default scenario (or, when it does not assemble, the synthetic city spec of
-freight_sim.sim.examples): ``model_events_per_s``, ``truck_trips_per_s``, ``year_wall_s`` and ``peak_mb``
-(peak resident memory). Memory flatness is measured first, in fresh child processes (peak RSS cannot be
+Measures, in this process: ``bare_simpy_events_per_s`` (N processes each doing ``yield env.timeout(1)`` on a
+stock ``simpy.Environment``; the mean of a run before and one after the model, so a machine whose speed
+drifts does not skew the ratio), ``bare_simpy_matched_events_per_s`` (as many processes as the model has
+trucks, with scattered timeouts), and a year of the bundled default scenario (or, when it does not
+assemble, the synthetic city spec of freight_sim.sim.examples). ``model_events_per_s`` is timed like the
+bare loop, over the event loop alone; ``model_events_per_s_with_build`` also counts building the model and
+its result tables. Then ``truck_trips_per_s`` (whole run), ``year_wall_s`` and ``peak_mb`` (peak resident
+memory). ``bare_kernel_events_per_s`` is the bare loop again on the engine's own environment
+(freight_sim.sim.kernel.Kernel), for comparison: the model's ratio to it shows the model's own work per
+event apart from the event core. Memory flatness is measured first, in fresh child processes (peak RSS cannot be
 reset inside one, and a child starts from its parent's peak): one and five simulated years with ``record_legs`` off -> ``peak_mb_1y_agg``, ``peak_mb_5y``;
 and, in a third child running alongside them under tracemalloc, ``running_mb_growth_per_year``: the memory the
 running model holds (tracemalloc current) at the end of the last year minus that at the end of year 1, per
@@ -37,9 +42,9 @@ DAYS_PER_YEAR = 365
 GROWTH_YEARS = 2
 
 
-def bare_simpy_rate(processes: int = BARE_PROCESSES, until: int = BARE_UNTIL) -> float:
+def bare_simpy_rate(processes: int = BARE_PROCESSES, until: int = BARE_UNTIL, environment: type = simpy.Environment) -> float:
     """Events per CPU second of N processes each yielding ``env.timeout(1)`` forever."""
-    env = simpy.Environment()
+    env = environment()
 
     def ticker():
         while True:
@@ -113,6 +118,7 @@ def run_model(days: float, record_legs: bool) -> dict:
         "train_departures": result.train_departures,
         "wall_s": result.wall_s,
         "cpu_s": cpu_s,
+        "loop_cpu_s": result.loop_cpu_s,
         "leg_rows": len(result.legs),
     }
 
@@ -177,15 +183,23 @@ def main() -> None:
             "peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"],
             **child_result(growth),
         }
-    bare = bare_simpy_rate()
+    from freight_sim.sim.kernel import Kernel
+
+    bare_before = bare_simpy_rate()
     year = run_model(args.days, record_legs=True)
+    bare = 0.5 * (bare_before + bare_simpy_rate())
     matched = bare_simpy_matched_rate(year["trucks"])
+    bare_kernel = bare_simpy_rate(environment=Kernel)
+    model_rate = year["events"] / year["loop_cpu_s"]
     report = {
         "bare_simpy_events_per_s": bare,
-        "model_events_per_s": year["events"] / year["cpu_s"],
-        "model_vs_bare": year["events"] / year["cpu_s"] / bare,
+        "model_events_per_s": model_rate,
+        "model_vs_bare": model_rate / bare,
+        "model_events_per_s_with_build": year["events"] / year["cpu_s"],
         "bare_simpy_matched_events_per_s": matched,
-        "model_vs_matched_bare": year["events"] / year["cpu_s"] / matched,
+        "model_vs_matched_bare": model_rate / matched,
+        "bare_kernel_events_per_s": bare_kernel,
+        "model_vs_bare_kernel": model_rate / bare_kernel,
         "truck_trips_per_s": year["truck_trips"] / year["cpu_s"],
         "year_wall_s": year["wall_s"],
         "year_cpu_s": year["cpu_s"],

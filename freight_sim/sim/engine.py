@@ -50,7 +50,9 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
         env.process(_reset_at(env, spec.warmup_h, resources))
     if progress is not None:
         env.process(_report_progress(env, spec.horizon_h, progress))
+    loop_start = time.process_time()
     env.run(until=spec.horizon_h)
+    loop_cpu_s = time.process_time() - loop_start
     if progress is not None:
         progress(1.0)
     if spec.horizon_h > (n_days - 1) * 24.0:
@@ -70,6 +72,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
         truck_trips=int(legs.loc[road, "trips"].sum()),
         train_departures=run.train_departures,
         spec=spec.summary(),
+        loop_cpu_s=loop_cpu_s,
     )
 
 

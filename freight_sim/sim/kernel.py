@@ -82,34 +82,9 @@ class LeanProcess(Process):
     """A SimPy process whose common resume (event succeeded, next event pending) is a few operations."""
 
     def __init__(self, env: simpy.Environment, generator) -> None:
+        # set before SimPy's __init__, which registers ``self._resume`` on the start event
+        self._resume = _lean_resume(self, env, generator.send)  # type: ignore[method-assign]
         super().__init__(env, generator)
-        self._send = generator.send
-        self._resume_callback = self._resume  # one bound method, appended to every event it waits on
-
-    def _resume(self, event: Event) -> None:
-        if not event._ok:
-            return Process._resume(self, event)  # the generator gets the exception thrown in
-        env = self.env
-        env._active_proc = self
-        try:
-            target = self._send(event._value)
-        except StopIteration as stop:  # the generator returned: the process succeeds with its value
-            self._end(True, stop.args[0] if stop.args else None)
-            return
-        except BaseException as error:  # the generator raised: the process fails with the error
-            error.__traceback__ = error.__traceback__.tb_next if error.__traceback__ else None
-            self._end(False, error)
-            return
-        try:
-            callbacks = target.callbacks
-        except AttributeError:
-            env._active_proc = None
-            raise RuntimeError(f'Invalid yield value "{target}"') from None
-        if callbacks is None:  # already processed: SimPy's resume goes on with its outcome at once
-            return Process._resume(self, target)
-        callbacks.append(self._resume_callback)
-        self._target = target
-        env._active_proc = None
 
     def _end(self, ok: bool, value: Any) -> None:
         self._ok = ok
@@ -117,6 +92,36 @@ class LeanProcess(Process):
         self.env.schedule(self)
         self._target = None  # type: ignore[assignment]
         self.env._active_proc = None
+
+
+def _lean_resume(process: LeanProcess, env: simpy.Environment, send):
+    """The resume callback of ``process``: a closure, so the hot path reads no attributes of its own."""
+
+    def resume(event: Event) -> None:
+        if not event._ok:
+            return Process._resume(process, event)  # the generator gets the exception thrown in
+        env._active_proc = process
+        try:
+            target = send(event._value)
+        except StopIteration as stop:  # the generator returned: the process succeeds with its value
+            process._end(True, stop.args[0] if stop.args else None)
+            return
+        except BaseException as error:  # the generator raised: the process fails with the error
+            error.__traceback__ = error.__traceback__.tb_next if error.__traceback__ else None
+            process._end(False, error)
+            return
+        try:
+            callbacks = target.callbacks
+        except AttributeError:
+            env._active_proc = None
+            raise RuntimeError(f'Invalid yield value "{target}"') from None
+        if callbacks is None:  # already processed: SimPy's resume goes on with its outcome at once
+            return Process._resume(process, target)
+        callbacks.append(resume)
+        process._target = target
+        env._active_proc = None
+
+    return resume
 
 
 class Alarm(Event):

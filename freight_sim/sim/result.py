@@ -29,3 +29,4 @@ class SimResult:
     truck_trips: int
     train_departures: int
     spec: dict = field(default_factory=dict)
+    loop_cpu_s: float = 0.0  # CPU time of the event loop alone (no model building, no result tables)
