@@ -1,7 +1,11 @@
 """The engine's SimPy environment: the same events and processes, with less Python work per event.
 
 ``Kernel`` is a ``simpy.Environment`` whose ``run`` loop pops and dispatches events inline (no ``step``
-call per event) and which starts processes as ``LeanProcess``: its resume skips the generic checks while
+call per event). Events scheduled for the current time with normal priority (``Event.succeed()``, a
+zero timeout, a wake-up) go to a FIFO line beside the heap instead of into it: they come after every
+event already scheduled and before any later one, so the line stays sorted by SimPy's key (time,
+priority, event id) and the loop takes whichever of the two heads is smaller -- SimPy's own order,
+without two heap operations for each of them. It starts processes as ``LeanProcess``: its resume skips the generic checks while
 the event succeeded and the generator yields an event still pending, and falls back to SimPy's own
 resume otherwise (failed events, finished generators, already processed events, bad yields).
 
@@ -16,11 +20,13 @@ owner is not already waiting on it.
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import BoundClass, StopSimulation
+from simpy.core import BoundClass, EmptySchedule, StopSimulation
 from simpy.events import NORMAL, URGENT, Event, EventPriority, Process
 
 
@@ -34,6 +40,43 @@ class Kernel(simpy.Environment):
         for name, attribute in simpy.Environment.__dict__.items():
             if type(attribute) is BoundClass:
                 setattr(self, name, getattr(self, name))
+        self._due_now: deque = deque()  # (now, NORMAL, event id, event), in event id order
+
+    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
+        if delay == 0 and priority == NORMAL:
+            self._due_now.append((self._now, NORMAL, next(self._eid), event))
+        else:
+            heappush(self._queue, (self._now + delay, priority, next(self._eid), event))
+
+    def peek(self) -> float:
+        due_now, queue = self._due_now, self._queue
+        if due_now:
+            return due_now[0][0]
+        return queue[0][0] if queue else math.inf
+
+    def step(self) -> None:
+        """Process the next event, as SimPy's ``step`` does."""
+        due_now, queue = self._due_now, self._queue
+        if due_now and not (queue and queue[0] < due_now[0]):
+            self._now, _, _, event = due_now.popleft()
+        elif queue:
+            self._now, _, _, event = heappop(queue)
+        else:
+            raise EmptySchedule
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:
+            self._keep_stop_event(event, callbacks, callback)
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            _raise_failure(event)
+
+    def _keep_stop_event(self, event: Event, callbacks: list, called) -> None:
+        """As SimPy: the stop event keeps its remaining callbacks and is rescheduled, so a later run resumes."""
+        event.callbacks = callbacks[callbacks.index(called) + 1 :]
+        self.schedule(event, EventPriority(-1))
 
     def process(self, generator) -> Process:  # type: ignore[override]
         return LeanProcess(self, generator)
@@ -44,7 +87,7 @@ class Kernel(simpy.Environment):
     def run(self, until: float | Event | None = None) -> Any:
         """Run until the time ``until`` (a number), or until no events are left (``None``).
 
-        An event as ``until`` is handled by SimPy's own loop.
+        An event as ``until`` is handled by SimPy's own loop (which calls ``step``).
         """
         if isinstance(until, Event):
             return super().run(until)
@@ -57,25 +100,36 @@ class Kernel(simpy.Environment):
             stop._value = None
             self.schedule(stop, URGENT, at - self._now)
             stop.callbacks.append(StopSimulation.callback)  # type: ignore[union-attr]
-        queue = self._queue
+        queue, due_now = self._queue, self._due_now
         try:
-            while queue:
-                self._now, _, _, event = heappop(queue)
+            while True:
+                if due_now:
+                    if queue and queue[0] < due_now[0]:
+                        self._now, _, _, event = heappop(queue)
+                    else:
+                        self._now, _, _, event = due_now.popleft()
+                elif queue:
+                    self._now, _, _, event = heappop(queue)
+                else:
+                    break
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
                     callback(event)
-                if not event._ok and not hasattr(event, "_defused"):  # failed and nobody handled it
-                    error = type(event._value)(*event._value.args)
-                    error.__cause__ = event._value
-                    raise error
+                if not event._ok and not hasattr(event, "_defused"):
+                    _raise_failure(event)
         except StopSimulation as stopped:
-            # as SimPy: the stop event keeps its remaining callbacks and is rescheduled, so a later run resumes
-            event.callbacks = callbacks[callbacks.index(callback) + 1 :]
-            self.schedule(event, EventPriority(-1))
+            self._keep_stop_event(event, callbacks, callback)
             return stopped.args[0]
         if until is not None:
             raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {until}')
         return None
+
+
+def _raise_failure(event: Event) -> None:
+    """A failed event nobody handled stops the run, with a copy of its exception (as SimPy)."""
+    error = type(event._value)(*event._value.args)
+    error.__cause__ = event._value
+    raise error
 
 
 class LeanProcess(Process):
@@ -136,11 +190,14 @@ class Alarm(Event):
 
     def after(self, delay: float) -> Alarm:
         """Fire after ``delay`` (``>= 0``); returns itself, to be yielded."""
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
         env = self.env
+        if delay > 0:
+            heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        elif delay == 0:
+            env._due_now.append((env._now, NORMAL, next(env._eid), self))
+        else:
+            raise ValueError(f"Negative delay {delay}")  # or NaN
         self.callbacks = []
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
         return self
 
     def pending(self) -> Alarm:
@@ -153,5 +210,5 @@ class Alarm(Event):
         if value is not None:
             raise ValueError("an Alarm carries no value")
         env = self.env
-        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+        env._due_now.append((env._now, NORMAL, next(env._eid), self))
         return self

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from simpy.events import Event
 
 from freight_sim.sim.kernel import Alarm, Kernel
 
@@ -152,3 +155,48 @@ def test_alarm_rejects_negative_delays_and_values():
         alarm.after(-1.0)
     with pytest.raises(ValueError, match="no value"):
         alarm.pending().succeed("x")
+
+
+def _ties(env: simpy.Environment, plans: list[list[tuple[float, int]]], use_alarms: bool) -> list:
+    """Processes that wait (delays from a few values, many ties and zero delays) and wake each other."""
+    log: list = []
+    sleepers: dict[int, Event] = {}
+
+    def actor(me: int, steps: list[tuple[float, int]]):
+        alarm = env.alarm() if use_alarms else None
+        for delay, wake in steps:
+            if delay < 0:  # sleep until someone wakes me (or time out via the next one)
+                event = alarm.pending() if use_alarms else env.event()
+                sleepers[me] = event
+                yield event
+            else:
+                yield alarm.after(delay) if use_alarms else env.timeout(delay)
+            log.append((env.now, me))
+            sleeper = sleepers.pop(wake, None)
+            if sleeper is not None:
+                sleeper.succeed()
+
+    for me, steps in enumerate(plans):
+        env.process(actor(me, steps))
+    return log
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from([-1.0, 0.0, 0.0, 0.5, 1.0, 2.0]), st.integers(0, 5)), max_size=8),
+        min_size=1, max_size=6,
+    ),
+    st.sampled_from([None, 1.0, 2.5]),
+)
+@settings(max_examples=150, deadline=None)
+def test_kernel_and_alarms_keep_simpy_order_with_ties(plans, until):
+    stock, lean = simpy.Environment(), Kernel()
+    expected, actual = _ties(stock, plans, use_alarms=False), _ties(lean, plans, use_alarms=True)
+    stock.run(until)
+    lean.run(until)
+    assert actual == expected
+    assert next(lean._eid) == next(stock._eid)
+    if until is not None:  # both resume the same way
+        stock.run()
+        lean.run()
+        assert actual == expected
