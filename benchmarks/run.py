@@ -3,24 +3,27 @@
     python benchmarks/run.py            # readable table
     python benchmarks/run.py --json     # one JSON object
 
-Rates are per CPU second of this process (one core; other work on a shared machine does not distort
-them); ``year_wall_s`` is the elapsed time.
+Rates are per CPU second (one core); ``year_wall_s`` is the elapsed time of the model run.
 
-Measures, in this process: ``bare_simpy_events_per_s`` (N processes each doing ``yield env.timeout(1)`` on a
-stock ``simpy.Environment``; the mean of a run before and one after the model, so a machine whose speed
-drifts does not skew the ratio), ``bare_simpy_matched_events_per_s`` (as many processes as the model has
-trucks, with scattered timeouts), and a year of the bundled default scenario (or, when it does not
-assemble, the synthetic city spec of freight_sim.sim.examples). ``model_events_per_s`` is timed like the
-bare loop, over the event loop alone; ``model_events_per_s_with_build`` also counts building the model and
-its result tables. Then ``truck_trips_per_s`` (whole run), ``year_wall_s`` and ``peak_mb`` (peak resident
-memory). ``bare_kernel_events_per_s`` is the bare loop again on the engine's own environment
-(freight_sim.sim.kernel.Kernel), for comparison: the model's ratio to it shows the model's own work per
-event apart from the event core. Memory flatness is measured first, in fresh child processes (peak RSS cannot be
-reset inside one, and a child starts from its parent's peak): one and five simulated years with ``record_legs`` off -> ``peak_mb_1y_agg``, ``peak_mb_5y``;
-and, in a third child running alongside them under tracemalloc, ``running_mb_growth_per_year``: the memory the
-running model holds (tracemalloc current) at the end of the last year minus that at the end of year 1, per
-year, taken before the result tables are built. tracemalloc slows the model about sixfold, so this child runs
-``--growth-years`` 2 by default; ``--growth-years 5`` gives year 1 vs year 5 (about 12 minutes here).
+Speed: ``--repeat`` (3) fresh child processes each measure, in one run: ``bare_simpy_events_per_s``
+(N processes each doing ``yield env.timeout(1)`` on a stock ``simpy.Environment``; the mean of a run
+before and one after the model), a year of the bundled default scenario (or, when it does not assemble,
+the synthetic city spec of freight_sim.sim.examples), ``bare_simpy_matched_events_per_s`` (as many
+processes as the model has trucks, with scattered timeouts) and ``bare_kernel_events_per_s`` (the bare
+loop on the engine's own environment, freight_sim.sim.kernel.Kernel: the model's ratio to it shows the
+model's own work per event apart from the event core). ``model_events_per_s`` is timed like the bare
+loop, over the event loop alone; ``model_events_per_s_with_build`` also counts building the model and its
+result tables, as do ``truck_trips_per_s`` and ``year_wall_s``; ``peak_mb`` is the child's peak resident
+memory. The report shows the run with the median ``model_vs_bare``, and every run's ratio in
+``model_vs_bare_runs``: on a shared machine speeds drift by tens of percent from run to run.
+
+Memory flatness is measured first, in fresh child processes (peak RSS cannot be reset inside one, and a
+child starts from its parent's peak): one and five simulated years with ``record_legs`` off ->
+``peak_mb_1y_agg``, ``peak_mb_5y``; and, in a third child running alongside them under tracemalloc,
+``running_mb_growth_per_year``: the memory the running model holds (tracemalloc current) at the end of the
+last year minus that at the end of year 1, per year, taken before the result tables are built. tracemalloc
+slows the model about sixfold, so this child runs ``--growth-years`` 2 by default; ``--growth-years 5``
+gives year 1 vs year 5 (about 12 minutes here).
 """
 
 from __future__ import annotations
@@ -153,45 +156,17 @@ def child_result(child: subprocess.Popen) -> dict:
     return json.loads(out)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--days", type=float, default=365.0, help="simulated days of the main run")
-    parser.add_argument("--no-memory", action="store_true", help="skip the 1- and 5-year memory runs")
-    parser.add_argument("--child-days", type=float, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--growth-years", type=int, default=GROWTH_YEARS, help="years of the traced memory-growth run (>= 2)")
-    parser.add_argument("--child-growth", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.growth_years < 2:
-        parser.error("--growth-years must be at least 2")
-    if args.child_growth:
-        growth = running_growth_mb_per_year(args.growth_years)
-        print(json.dumps({"running_mb_growth_per_year": growth, "growth_years": args.growth_years}))
-        return
-    if args.child_days is not None:
-        stats = run_model(args.child_days, record_legs=False)
-        stats["peak_mb"] = peak_rss_mb()
-        print(json.dumps(stats))
-        return
-
-    memory = {}
-    if not args.no_memory:  # first, while this process is small: a child inherits its parent's peak RSS
-        growth = start_child("--child-growth", "--growth-years", str(args.growth_years))  # alongside: memory, not speed
-        one = child_result(start_child("--child-days", str(float(DAYS_PER_YEAR))))
-        five = child_result(start_child("--child-days", str(5.0 * DAYS_PER_YEAR)))
-        memory = {
-            "peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"],
-            **child_result(growth),
-        }
+def speed_measurement(days: float) -> dict:
+    """Bare loops and one model run of ``days`` in this process; the model's rate is over its event loop."""
     from freight_sim.sim.kernel import Kernel
 
     bare_before = bare_simpy_rate()
-    year = run_model(args.days, record_legs=True)
+    year = run_model(days, record_legs=True)
     bare = 0.5 * (bare_before + bare_simpy_rate())
     matched = bare_simpy_matched_rate(year["trucks"])
     bare_kernel = bare_simpy_rate(environment=Kernel)
     model_rate = year["events"] / year["loop_cpu_s"]
-    report = {
+    return {
         "bare_simpy_events_per_s": bare,
         "model_events_per_s": model_rate,
         "model_vs_bare": model_rate / bare,
@@ -211,6 +186,48 @@ def main() -> None:
         "train_departures": year["train_departures"],
         "events": year["events"],
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--days", type=float, default=365.0, help="simulated days of the main run")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 1- and 5-year memory runs")
+    parser.add_argument("--child-days", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--growth-years", type=int, default=GROWTH_YEARS, help="years of the traced memory-growth run (>= 2)")
+    parser.add_argument("--child-growth", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3, help="speed runs, each in a fresh process; the median is reported")
+    parser.add_argument("--child-speed", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.growth_years < 2:
+        parser.error("--growth-years must be at least 2")
+    if args.child_growth:
+        growth = running_growth_mb_per_year(args.growth_years)
+        print(json.dumps({"running_mb_growth_per_year": growth, "growth_years": args.growth_years}))
+        return
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.child_speed:
+        print(json.dumps(speed_measurement(args.days)))
+        return
+    if args.child_days is not None:
+        stats = run_model(args.child_days, record_legs=False)
+        stats["peak_mb"] = peak_rss_mb()
+        print(json.dumps(stats))
+        return
+
+    memory = {}
+    if not args.no_memory:  # first, while this process is small: a child inherits its parent's peak RSS
+        growth = start_child("--child-growth", "--growth-years", str(args.growth_years))  # alongside: memory, not speed
+        one = child_result(start_child("--child-days", str(float(DAYS_PER_YEAR))))
+        five = child_result(start_child("--child-days", str(5.0 * DAYS_PER_YEAR)))
+        memory = {
+            "peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"],
+            **child_result(growth),
+        }
+    runs = [child_result(start_child("--child-speed", "--days", str(args.days))) for _ in range(args.repeat)]
+    report = sorted(runs, key=lambda run: run["model_vs_bare"])[(len(runs) - 1) // 2]  # the median run
+    report["model_vs_bare_runs"] = [round(run["model_vs_bare"], 3) for run in runs]
     report.update(memory)
     if args.json:
         print(json.dumps(report))
