@@ -118,6 +118,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "backlog_t": _sum(tonnage, "backlog_t"),
         "truck_trips": int(sim.truck_trips),
         "train_departures": int(sim.train_departures),
+        "train_slots_missed": int(sim.train_slots_missed),
         "nox_kg": _sum(accounted, "nox_g") / 1e3,
         "pm_kg": _sum(accounted, "pm_g") / 1e3,
         "so2_kg": _sum(accounted, "so2_g") / 1e3,

@@ -21,7 +21,7 @@ def print_run_summary(summary: dict[str, Any], out_dir: Path) -> None:
         *((f"  by {chain}", f"{tonnes:,.0f} t") for chain, tonnes in summary["tonnes_by_chain"].items()),
         ("backlog at end", f"{summary['backlog_t']:,.0f} t"),
         ("truck trips", f"{summary['truck_trips']:,}"),
-        ("train departures", f"{summary['train_departures']:,}"),
+        ("train departures", f"{summary['train_departures']:,}" + _missed(summary)),
         ("NOx (tailpipe)", f"{summary['nox_kg']:,.0f} kg"),
         ("PM (tailpipe)", f"{summary['pm_kg']:,.0f} kg"),
         ("CO2 tank-to-wheel", f"{summary['co2_ttw_t']:,.0f} t"),
@@ -35,3 +35,8 @@ def print_run_summary(summary: dict[str, Any], out_dir: Path) -> None:
         table.add_row(name, value)
     console.print(table)
     console.print(f"results in {out_dir}/ (summary.json, report.html, KPI tables, manifest.json)")
+
+
+def _missed(summary: dict) -> str:
+    missed = summary.get("train_slots_missed", 0)
+    return f" ({missed:,} timetable slots missed)" if missed else ""

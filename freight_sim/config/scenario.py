@@ -84,6 +84,26 @@ class SidingStatus(str, Enum):
     candidate = "candidate"
 
 
+class Timetable(Strict):
+    """Trains formed at fixed hours of each day instead of as soon as a train load is ready."""
+
+    slots_h: list[float] = Field(
+        min_length=1, max_length=48, description="hours of the day (0 <= h < 24, rising) at which a train is formed and starts loading"
+    )
+    min_load_share: float = Field(
+        1.0, gt=0, le=1, description="smallest load a slot sends, as a share of a train load; a slot without it is missed"
+    )
+
+    @field_validator("slots_h")
+    @classmethod
+    def _rising_within_a_day(cls, slots_h: list[float]) -> list[float]:
+        if any(not 0 <= h < 24 for h in slots_h):
+            raise ValueError(f"slot hours must lie in [0, 24): {slots_h}")
+        if any(b <= a for a, b in zip(slots_h, slots_h[1:])):
+            raise ValueError(f"slot hours must rise strictly: {slots_h}")
+        return slots_h
+
+
 class Siding(Strict):
     status: SidingStatus
     enabled: bool = Field(True, description="candidate sidings are built only when enabled")
@@ -95,6 +115,7 @@ class Siding(Strict):
     capex_estimate: bool = True
     wagon_sets: int = Field(1, ge=1, le=50, description="train sets (rakes) cycling on this siding")
     train_load_t: float = Field(5_000, gt=0, le=30_000, description="net tonnes per train")
+    timetable: Timetable | None = Field(None, description="trains by timetable; absent: a train leaves as soon as a load is ready")
 
 
 class Flow(Strict):
@@ -265,6 +286,12 @@ class Accounting(Strict):
 # --- simulation ----------------------------------------------------------------------------------------
 
 
+class RailSettings(Strict):
+    station_timetables: dict[Id, Timetable] = Field(
+        default_factory=dict, description="public freight stations (node id) whose trains are formed by timetable"
+    )
+
+
 class SimulationSettings(Strict):
     days: float = Field(365, gt=0, le=3660)
     warmup_days: float = Field(0, ge=0, le=365)
@@ -286,6 +313,7 @@ class Scenario(Strict):
     fleet: FleetSettings = Field(default_factory=FleetSettings)
     chains: ChainPolicy = Field(default_factory=ChainPolicy)
     disruptions: Disruptions = Field(default_factory=Disruptions)
+    rail: RailSettings = Field(default_factory=RailSettings)
     accounting: Accounting = Field(default_factory=Accounting)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
 

@@ -115,11 +115,11 @@ def _check_plant(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, node: 
     return problems
 
 
-def _check_siding(loaded, net: MultimodalNetwork, eid: str, station: str) -> list[str]:
+def _check_rail_node(loaded, net: MultimodalNetwork, where: tuple, station: str) -> list[str]:
     if net.has_node(station) and net.kind(station) in RAIL_NODE_KINDS:
         return []
     what = f"a {net.kind(station)}" if net.has_node(station) else "an unknown node"
-    return [loaded.error(("enterprises", eid, "siding", "station"), f"'{station}' is {what}, not a rail station or yard")]
+    return [loaded.error(where, f"'{station}' is {what}, not a rail station or yard")]
 
 
 def _check_swap(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, mixes: dict) -> list[str]:
@@ -172,7 +172,7 @@ def _check_flow(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, fid: st
 def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
     """Problems of a loaded scenario against ``net``, one ``FILE:LINE: dotted.field: message`` line each:
     enterprise nodes (known, plants, reachable from a gateway), siding stations, swap stations for
-    battery-swap fleets, flow counterparts, and rail at both ends of every rail chain."""
+    battery-swap fleets, flow counterparts, rail at both ends of every rail chain, and timetabled stations."""
     scenario: Scenario = loaded.model
     reach = _Reach(net)
     mixes = named_mixes(loaded)
@@ -183,11 +183,13 @@ def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
             continue
         siding_station = None
         if ent.siding is not None:
-            siding_problems = _check_siding(loaded, net, eid, ent.siding.station)
+            siding_problems = _check_rail_node(loaded, net, ("enterprises", eid, "siding", "station"), ent.siding.station)
             problems += siding_problems
             if ent.siding.enabled and not siding_problems:
                 siding_station = ent.siding.station
         problems += _check_swap(loaded, net, reach, eid, mixes)
         for fid in ent.flows:
             problems += _check_flow(loaded, net, reach, eid, fid, siding_station)
+    for station in scenario.rail.station_timetables:
+        problems += _check_rail_node(loaded, net, ("rail", "station_timetables", station), station)
     return problems

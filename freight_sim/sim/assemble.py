@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from freight_sim.config.loader import Loaded
-from freight_sim.config.scenario import Scenario
+from freight_sim.config.scenario import Scenario, Timetable
 from freight_sim.config.yaml_source import dotted
 from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.fleet import allocate_trucks, resolve_mix
@@ -116,7 +116,8 @@ class _Builder:
         if station not in self.terminals:
             o = self.ops
             self.terminals[station] = S.RailTerminal(
-                station, station, "station", o.station_loading_rate_tph, o.station_loading_tracks, o.station_wagon_sets, o.station_train_load_t
+                station, station, "station", o.station_loading_rate_tph, o.station_loading_tracks, o.station_wagon_sets, o.station_train_load_t,
+                *_timetable(self.sc.rail.station_timetables.get(station), o.station_train_load_t),
             )
         return station
 
@@ -193,7 +194,9 @@ class _Builder:
         if route.chain == "rail_siding" and out:
             sd = ent.siding
             tid = f"SD_{route.enterprise}"
-            self.terminals.setdefault(tid, S.RailTerminal(tid, ent.node, "siding", sd.loading_rate_tph, 1, sd.wagon_sets, sd.train_load_t))
+            self.terminals.setdefault(
+                tid, S.RailTerminal(tid, ent.node, "siding", sd.loading_rate_tph, 1, sd.wagon_sets, sd.train_load_t, *_timetable(sd.timetable, sd.train_load_t))
+            )
             return tid, sd.train_load_t
         return self.public_terminal(seg.origin), self.ops.station_train_load_t
 
@@ -342,3 +345,10 @@ def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixe
     )
     S.check_spec(spec)
     return spec
+
+
+def _timetable(timetable: Timetable | None, train_load_t: float) -> tuple[tuple[float, ...], float]:
+    """A terminal's (slots_h, min_load_t): none for trains that leave as soon as a load is ready."""
+    if timetable is None:
+        return (), 0.0
+    return tuple(timetable.slots_h), timetable.min_load_share * train_load_t

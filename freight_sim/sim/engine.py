@@ -21,7 +21,7 @@ from freight_sim.sim.result import SimResult
 from freight_sim.sim.spec import HOURS_PER_DAY, ModelSpec, check_spec, quantise_t
 from freight_sim.sim.state import Carrier, RunState, TraceHook
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
-from freight_sim.sim.trains import PathBooking, RailFeed, TerminalDispatch
+from freight_sim.sim.trains import PathBooking, RailFeed, TerminalDispatch, timetable
 from freight_sim.sim.trucks import TruckPlan, truck
 
 
@@ -39,6 +39,9 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     run.swap_stations = {s.id: FifoServers(s.id, "swap_station", s.bays) for s in spec.swap_stations}
     corridors = {c.id: PathBooking(c) for c in spec.corridors}
     terminals = {t.id: TerminalDispatch(run, t) for t in spec.terminals}
+    for dispatch in terminals.values():
+        if dispatch.timetabled:
+            env.process(timetable(env, dispatch))
     segment_table = _segment_table(spec)
     origin = _origin_stocks(spec, run)
     _start_rail(spec, run, terminals, corridors)
@@ -71,6 +74,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
         seed=seed,
         truck_trips=int(legs.loc[road, "trips"].sum()),
         train_departures=run.train_departures,
+        train_slots_missed=run.train_slots_missed,
         spec=spec.summary(),
         loop_cpu_s=loop_cpu_s,
     )

@@ -77,8 +77,11 @@ def siding_spec(
     paths_per_day: float = 24.0,
     maintenance: tuple[float, float] = (0.0, 0.0),
     stockyard_t: float = 5000.0,
+    slots_h: tuple[float, ...] = (),
+    min_load_t: float = 0.0,
 ) -> ModelSpec:
-    """One enterprise shipping everything by train from its own siding ``SD1`` (spur included in the km)."""
+    """One enterprise shipping everything by train from its own siding ``SD1`` (spur included in the km);
+    with ``slots_h``, trains are formed by that timetable."""
     n_days = math.ceil(days)
     rail = Segment(
         kind="long_haul", mode="rail", origin="E01", destination="GW1", loaded_km=100.0, loaded_h=2.0, empty_km=100.0,
@@ -96,7 +99,7 @@ def siding_spec(
         stockpiles=(Stockpile("E01/f1", "E01", stockyard_t),),
         lanes=(Lane("E01/f1/rail_siding", "E01", "f1", "coal", "out", "rail_siding", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (rail,)),),
         vehicle_types=VEHICLES,
-        terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t),),
+        terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t, slots_h, min_load_t),),
         corridors=(Corridor("C1", paths_per_day, maintenance[0], maintenance[1]),),
     )
 

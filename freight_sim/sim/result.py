@@ -29,4 +29,5 @@ class SimResult:
     truck_trips: int
     train_departures: int
     spec: dict = field(default_factory=dict)
+    train_slots_missed: int = 0  # timetable slots (after the warm-up) that sent no train
     loop_cpu_s: float = 0.0  # CPU time of the event loop alone (no model building, no result tables)

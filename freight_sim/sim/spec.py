@@ -138,7 +138,11 @@ class Lane:
 
 @dataclass(frozen=True)
 class RailTerminal:
-    """A public station or a siding where trains load: loading tracks at a t/h rate and wagon sets."""
+    """A public station or a siding where trains load: loading tracks at a t/h rate and wagon sets.
+
+    Trains are formed as soon as a pile holds a train load, or, with ``slots_h``, only at those hours of
+    each day, taking up to a train load when a pile holds at least ``min_load_t``.
+    """
 
     id: str
     node: str
@@ -147,6 +151,8 @@ class RailTerminal:
     loading_tracks: int
     wagon_sets: int
     train_load_t: float
+    slots_h: tuple[float, ...] = ()
+    min_load_t: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,8 @@ def _spec_problems(spec: ModelSpec):
     terms = {t.id for t in spec.terminals}
     cors = {c.id for c in spec.corridors}
     swaps = {s.id for s in spec.swap_stations}
+    for terminal in spec.terminals:
+        yield from _timetable_problems(terminal)
     for lane in spec.lanes:
         where = f"lane {lane.id}"
         if lane.enterprise not in ents:
@@ -236,6 +244,17 @@ def _spec_problems(spec: ModelSpec):
             yield f"{where}: daily_t has {len(lane.daily_t)} days, the horizon needs {spec.n_days}"
         for i, seg in enumerate(lane.segments):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
+
+
+def _timetable_problems(terminal: RailTerminal):
+    slots = terminal.slots_h
+    if not slots:
+        return
+    where = f"terminal {terminal.id}"
+    if any(not 0.0 <= h < HOURS_PER_DAY for h in slots) or any(b <= a for a, b in zip(slots, slots[1:])):
+        yield f"{where}: slots_h must rise strictly within [0, 24): {list(slots)}"
+    if not 0.0 < terminal.min_load_t <= terminal.train_load_t:
+        yield f"{where}: min_load_t {terminal.min_load_t:g} must be above 0 and at most the train load {terminal.train_load_t:g}"
 
 
 def half_trip_need_kwh(seg: Segment, vt: VehicleType, detour_km: float, far_detour_km: float) -> tuple[float, float]:

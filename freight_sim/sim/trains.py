@@ -1,7 +1,9 @@
 """Trains: wagon sets at a rail terminal, a loading track, train paths on a corridor, empty return.
 
 A terminal forms a train when one of the stockpiles it serves holds a train load and a wagon set is idle
-(the fullest pile first, ties by lane order). The train then books the loading track (FIFO, loading at
+(the fullest pile first, ties by lane order). A terminal with a timetable forms trains only at its slots
+(hours of each day): at each slot an idle wagon set takes up to a train load from the fullest pile holding
+at least the terminal's minimum load; a slot without an idle set or without that load is missed. The train then books the loading track (FIFO, loading at
 the terminal's t/h rate), books the first free train path on its corridor (minimum headway
 24 / paths_per_day, no departure inside the daily maintenance window), runs loaded, unloads, and its
 wagon set returns empty and becomes idle again.
@@ -79,6 +81,8 @@ class TerminalDispatch:
         self.track = FifoServers(terminal.id, f"{terminal.kind}_track", terminal.loading_tracks)
         self.feeds: list[RailFeed] = []
         self._sole_listener: bool | None = None  # every pile it serves reports only to it (known at the first call)
+        self.timetabled = bool(terminal.slots_h)
+        self.min_load_t = quantise_t(terminal.min_load_t)
 
     def add_feed(self, feed: RailFeed) -> None:
         self.feeds.append(feed)
@@ -91,6 +95,8 @@ class TerminalDispatch:
         train load (else a set would have gone), and levels rise only through calls to this method; so when
         ``changed`` is short of a train load, no pile holds one and the scan is skipped.
         """
+        if self.timetabled:  # trains leave only at the slots
+            return
         load = self.train_load_t
         if changed is not None and changed.level_t < load and self.idle_sets > 0:
             if self._sole_listener is None:
@@ -105,15 +111,46 @@ class TerminalDispatch:
                     best = feed
             if best is None:
                 return
-            self.idle_sets -= 1
-            best.source.level_t -= load
-            run = self.run
-            trip = run.train_trips_started
-            run.train_trips_started += 1
-            carrier = Carrier(best.lane)
-            carrier.cargo_t = load
-            run.trains[trip] = carrier
-            run.env.process(train_trip(run, self, best, trip, carrier))
+            self._send(best, load)
+
+    def slot(self) -> None:
+        """A timetable slot: send an idle wagon set to the fullest pile holding the minimum load, or miss it."""
+        run = self.run
+        best = None
+        if self.idle_sets > 0:
+            for feed in self.feeds:
+                level = feed.source.level_t
+                if level >= self.min_load_t and (best is None or level > best.source.level_t):
+                    best = feed
+        if best is None:
+            if run.env.now >= run.recorder.warmup_h:
+                run.train_slots_missed += 1
+            if run.trace is not None:
+                run.trace(run.env.now, f"timetable:{self.terminal.id}", "slot_missed")
+            return
+        self._send(best, min(best.source.level_t, self.train_load_t))
+
+    def _send(self, feed: RailFeed, load_t: float) -> None:
+        self.idle_sets -= 1
+        feed.source.level_t -= load_t
+        run = self.run
+        trip = run.train_trips_started
+        run.train_trips_started += 1
+        carrier = Carrier(feed.lane)
+        carrier.cargo_t = load_t
+        run.trains[trip] = carrier
+        run.env.process(train_trip(run, self, feed, trip, carrier))
+
+
+def timetable(env, dispatch: TerminalDispatch):
+    """Generator: call ``dispatch.slot()`` at each of the terminal's slot hours, day after day."""
+    slots_h = dispatch.terminal.slots_h
+    day_start_h = 0.0
+    while True:
+        for slot_h in slots_h:
+            yield env.timeout(day_start_h + slot_h - env.now)
+            dispatch.slot()
+        day_start_h += 24.0
 
 
 def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: int, carrier: Carrier):
@@ -123,12 +160,14 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     load_t = carrier.cargo_t
     name = f"train:{dispatch.terminal.id}#{trip}"
     now = env.now
-    start = dispatch.track.book(now, dispatch.loading_h)
+    # a part load (timetable slots) loads for its share of the full train's time
+    loading_h = dispatch.loading_h if load_t == dispatch.train_load_t else load_t / dispatch.terminal.loading_rate_tph
+    start = dispatch.track.book(now, loading_h)
     if run.trace is not None:
         run.trace(start, name, "train_load_start")
     if feed.far_index >= 0 and feed.far_at_loading:
         _far_row(run, feed, load_t, now)
-    yield env.timeout(start + dispatch.loading_h - now)
+    yield env.timeout(start + loading_h - now)
     departure = feed.corridor.departure(env.now)
     arrival = departure + seg.loaded_h + seg.rail_unload_h
     end = arrival + seg.empty_h

@@ -11,6 +11,7 @@ from freight_sim.config import load_scenario
 from freight_sim.errors import ConfigError
 from freight_sim.fleet import load_catalog, load_mixes
 from freight_sim.network import build_leg_table, load_network
+from freight_sim.network.validate import check_scenario
 from freight_sim.paths import default_scenario_path
 from freight_sim.sim.api import build_spec
 from freight_sim.sim.assemble import assemble, build_leg_requests
@@ -158,6 +159,45 @@ def test_scenario_runs_and_conserves_tonnes(tmp_path):
     gate = legs[legs["gate"]]
     assert set(gate["segment"].unique()) == {"direct", "gate_drayage", "long_haul"}
     assert not legs.loc[legs["segment"] == "far_drayage", "gate"].any()
+
+
+def test_timetables_form_trains_only_at_their_slots(tmp_path):
+    text = SCENARIO.replace(
+        "capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [6, 18], min_load_share: 0.5}}"
+    ) + "rail:\n  station_timetables:\n    ST_CZ: {slots_h: [2, 10, 18]}\n"
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    result = freight_sim.simulate(path)
+    rail = result.legs[result.legs["mode"] == "rail"]
+    siding = rail[(rail["chain"] == "rail_siding") & (rail["origin"] == "E01")]
+    station = rail[rail["origin"] == "ST_CZ"]
+    assert len(siding) >= 2 and len(station) >= 2
+    # one loading track each, loading (2.5 h at the siding, 6.25 h at the station) ends before the next slot
+    assert set(siding["start_h"] % 24) <= {6.0, 18.0} and set(station["start_h"] % 24) <= {2.0, 10.0, 18.0}
+    assert siding["tonnes"].between(2500.0, 5000.0).all() and (station["tonnes"] == 5000.0).all()
+    assert (siding["tonnes"] < 5000.0).any()  # part loads leave at slots
+    t = result.tonnage
+    assert (t["produced_t"] == t["delivered_t"] + t["in_stock_t"] + t["in_transit_t"] + t["backlog_t"]).all()
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "message"),
+    [
+        (("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [18, 6]}}"), "enterprises.E01.siding.timetable.slots_h", "rise strictly"),
+        (("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [24]}}"), "enterprises.E01.siding.timetable.slots_h", r"\[0, 24\)"),
+        (("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [6], min_load_share: 0}}"), "enterprises.E01.siding.timetable.min_load_share", "greater than 0"),
+    ],
+)
+def test_bad_timetables_are_config_errors_with_lines(tmp_path, edit, field, message):
+    with pytest.raises(ConfigError, match=rf"scenario.yaml:\d+: {field}: .*{message}"):
+        write(tmp_path, SCENARIO.replace(*edit))
+
+
+def test_timetable_at_a_node_that_is_no_station_is_a_config_error(tmp_path, parts):
+    loaded = write(tmp_path, SCENARIO + "rail:\n  station_timetables:\n    E02: {slots_h: [6]}\n")
+    problems = check_scenario(loaded, parts[1])
+    assert len(problems) == 1 and "rail.station_timetables.E02: 'E02' is a plant, not a rail station or yard" in problems[0]
+    assert problems[0].startswith(f"{tmp_path / 'scenario.yaml'}:")
 
 
 def test_bundled_changzhi_scenario_runs_a_month():

@@ -62,6 +62,31 @@ def test_train_formed_and_sent_at_siding():
     assert (corridor.requests, corridor.mean_wait_h, corridor.max_wait_h) == (2, 2.0, 2.0)
 
 
+def test_timetable_slots_form_trains_and_miss_without_cargo_or_wagon_set():
+    # 1,200 t/day = 50 t per hourly step; a slot comes before the production step of the same hour.
+    # 06:00: 300 t in the pile, below the 350 t minimum -> missed. 08:00: 400 t -> a 400 t train loads
+    # 8-9 (400 t/h), departs 9, 2 h loaded + 1 h unloading -> 12, 2 h empty -> 14. 12:00: the only
+    # wagon set is away -> missed. 18:00: 500 t (steps 8-17) -> loads 18-19.25, unloaded 22.25, back 24.25.
+    spec = siding_spec(1200.0, days=1.0, loading_rate_tph=400.0, slots_h=(6.0, 8.0, 12.0, 18.0), min_load_t=350.0)
+    events, result = traced(spec)
+    assert events == [
+        (6.0, "timetable:SD1", "slot_missed"),
+        (8.0, "train:SD1#0", "train_load_start"),
+        (9.0, "train:SD1#0", "depart"),
+        (12.0, "train:SD1#0", "unloaded"),
+        (14.0, "train:SD1#0", "back"),
+        (12.0, "timetable:SD1", "slot_missed"),
+        (18.0, "train:SD1#1", "train_load_start"),
+        (19.25, "train:SD1#1", "depart"),
+        (22.25, "train:SD1#1", "unloaded"),
+        (24.25, "train:SD1#1", "back"),
+    ]
+    assert (result.train_departures, result.train_slots_missed) == (2, 2)
+    assert result.legs["tonnes"].tolist() == [400.0, 500.0]
+    row = result.tonnage.iloc[0]
+    assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (1200.0, 900.0, 300.0, 0.0)
+
+
 def test_train_waits_for_train_path_headway():
     # 2 paths a day = 12 h headway. 2,000 t/day: the first 1,000 t is in the pile after the step at t=12
     # (12 steps of 85333/1024 t fall 4/1024 t short), loaded 12-14, departs 14, back at 19. The second load

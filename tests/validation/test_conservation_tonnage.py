@@ -27,13 +27,19 @@ def _rail(origin, source, sink, terminal, corridor, km):
                    terminal=terminal, corridor=corridor, rail_unload_h=1.5, vehicle_type="rail-electric")
 
 
+def _dispatch(draw, train_load):
+    """A terminal's timetable fields: none (trains leave when a load is ready) or slots and a minimum load."""
+    slots = draw(st.sampled_from([(), (), (6.0,), (0.0, 8.5, 16.0), (3.0, 15.0, 23.5)]))
+    return slots, draw(st.sampled_from([0.25, 1.0])) * train_load if slots else 0.0
+
+
 @st.composite
 def random_specs(draw):
     days = draw(st.sampled_from([1.0, 2.5, 4.0, 6.0]))
     n_days = math.ceil(days)
     n_lanes = draw(st.integers(1, 4))
     train_load = draw(st.sampled_from([300.0, 700.0]))
-    enterprises, piles, lanes, terminals, corridors = [], [], [], [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load)], [Corridor("C_ST", draw(st.sampled_from([2.0, 12.0, 48.0])), 1.0, draw(st.sampled_from([0.0, 4.0])))]
+    enterprises, piles, lanes, terminals, corridors = [], [], [], [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))], [Corridor("C_ST", draw(st.sampled_from([2.0, 12.0, 48.0])), 1.0, draw(st.sampled_from([0.0, 4.0])))]
     for i in range(n_lanes):
         eid = f"E{i}"
         chain = draw(st.sampled_from(CHAINS))
@@ -70,7 +76,7 @@ def random_specs(draw):
             station_pile = len(piles)
             piles.append(Stockpile(f"ST/{eid}", "ST", math.inf))
             if not any(t.id == "FAR" for t in terminals):
-                terminals.append(RailTerminal("FAR", "FAR", "station", 900.0, 1, 1, train_load))
+                terminals.append(RailTerminal("FAR", "FAR", "station", 900.0, 1, 1, train_load, *_dispatch(draw, train_load)))
                 corridors.append(Corridor("C_FAR", 24.0))
             piles[origin] = Stockpile(f"{eid}/supplier", "FAR", max(yard, 1.5 * train_load))
             segs = (
@@ -79,7 +85,7 @@ def random_specs(draw):
                 road_segment("ST", eid, km, 35.0, mix, kind="gate_drayage", source=station_pile, sink=-1, bay_site=None),
             )
         else:
-            terminals.append(RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load))
+            terminals.append(RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load)))
             corridors.append(Corridor(f"C_{eid}", 24.0))
             segs = (_rail(eid, origin, -1, f"SD_{eid}", f"C_{eid}", 120.0),)
         lanes.append(Lane(f"{eid}/{chain}", eid, "f", "coal", "out", chain, per_day * 365, (per_day,) * n_days, origin, segs))
