@@ -5,8 +5,9 @@ the counterpart's rail node, far-end drayage by road from there), the public sta
 mixes and truck counts (given per enterprise, or sized from the cycle time, the scenario's
 ``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml), and the swap
 or charging station of each battery truck (the nearest to the plant the trucks are based at). A swap
-truck whose round trip plus that detour exceeds its usable battery also gets the swap station nearest the
-segment's unloading end (a far-end swap after unloading) when each half of the cycle then fits. It checks
+truck whose round trip plus that detour exceeds its usable battery swaps at both ends of its haul when
+each half of the cycle then fits: before loading near the loading end, after unloading near the unloading
+end; the plant's station is the one at the plant's end (loading for outbound, unloading for inbound). It checks
 feasibility before the run: a battery truck that fits neither way, or with no reachable station, is a
 ConfigError.
 
@@ -263,15 +264,17 @@ class _Builder:
             except NetworkError:
                 raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {base}")) from None
             need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
-            far = None if need <= vt.usable_kwh else self._far_swap(draft, vid, vt, station, km, need)
-            sid = self._energy_station(station, vt.refuel)
-            if far is None:
-                entries.append(S.PoolEntry(vid, count, sid, 2 * km, 2 * hours))
-            else:
-                far_station, far_km, far_hours = far
-                entries.append(S.PoolEntry(
-                    vid, count, sid, 2 * km, 2 * hours, self._energy_station(far_station, vt.refuel), 2 * far_km, 2 * far_hours,
-                ))
+            if need <= vt.usable_kwh:
+                entries.append(S.PoolEntry(vid, count, self._energy_station(station, vt.refuel), 2 * km, 2 * hours))
+                continue
+            other = self._other_end_swap(draft, vid, vt, base, station, km, need)
+            (before, before_km, before_h), (after, after_km, after_h) = (
+                ((station, km, hours), other) if seg.origin == base else (other, (station, km, hours))
+            )
+            entries.append(S.PoolEntry(
+                vid, count, self._energy_station(before, vt.refuel), 2 * before_km, 2 * before_h,
+                self._energy_station(after, vt.refuel), 2 * after_km, 2 * after_h,
+            ))
         return tuple(entries)
 
     def _energy_station(self, node: str, refuel: str) -> str:
@@ -281,18 +284,22 @@ class _Builder:
         self.swaps.setdefault(sid, S.SwapStation(sid, node, bays))
         return sid
 
-    def _far_swap(self, draft: _TruckDraft, vid: str, vt: S.VehicleType, station: str, km: float, need: float) -> tuple[str, float, float]:
-        """For a round trip that does not fit one battery: the swap station nearest the unloading end
-        (id, km, h one way) if the two halves of the cycle, with swaps at both ends, each fit; else ConfigError."""
+    def _other_end_swap(
+        self, draft: _TruckDraft, vid: str, vt: S.VehicleType, base: str, station: str, km: float, need: float
+    ) -> tuple[str, float, float]:
+        """For a round trip that does not fit one battery: the swap station nearest the haul's end away from
+        the base (id, km, h one way) if the two halves of the cycle, with swaps at both ends, each fit;
+        else ConfigError."""
         seg = draft.segment
+        far_end = seg.destination if seg.origin == base else seg.origin
         trip = (f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
                 f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)")
         if vt.refuel != "swap":
             raise ConfigError(self.where(draft.mix_field, trip))
         try:
-            far_station, far_km, far_hours = self.routing.energy_station(seg.destination, vt.refuel)
+            far_station, far_km, far_hours = self.routing.energy_station(far_end, vt.refuel)
         except NetworkError:
-            raise ConfigError(self.where(draft.mix_field, f"{trip}; and no swap station is reachable by road from the far end {seg.destination}")) from None
+            raise ConfigError(self.where(draft.mix_field, f"{trip}; and no swap station is reachable by road from the far end {far_end}")) from None
         halves = S.half_trip_need_kwh(seg, vt, 2 * km, 2 * far_km)
         if max(halves) > vt.usable_kwh:
             raise ConfigError(self.where(draft.mix_field, (

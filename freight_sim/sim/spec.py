@@ -82,14 +82,16 @@ class Stockpile:
 class PoolEntry:
     """Trucks of one type on a road segment and, for battery trucks, where they refuel.
 
-    A swap truck whose round trip does not fit one battery also swaps at ``far_swap_station`` near the
-    unloading end, after unloading and before the empty return (two halves, each within one battery).
+    Battery trucks swap or charge at ``swap_station`` before loading: the station nearest their base (the
+    plant). A swap truck whose round trip does not fit one battery swaps at both ends of its haul, each half
+    within one battery: before loading at ``swap_station``, then the one nearest the loading end, and after
+    unloading at ``far_swap_station``, the one nearest the unloading end (one of the two is the base's).
     """
 
     vehicle_type: str
     count: int
     swap_station: str | None = None
-    detour_km: float = 0.0  # round trip truck base -> station -> truck base
+    detour_km: float = 0.0  # round trip from the base (or, with a far station, the loading end) to the station
     detour_h: float = 0.0
     far_swap_station: str | None = None
     far_detour_km: float = 0.0  # round trip unloading end -> station -> unloading end

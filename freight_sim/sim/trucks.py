@@ -7,12 +7,12 @@ the truck leaves); when it goes to a station stockpile the truck also stops at t
 the cargo there.
 
 Battery trucks swap when the charge left would not bring them to a station after the next stretch. A
-truck with only a base station swaps before a cycle it could not finish with the detour to spare. A truck
-that also has a far-end station (a haul too long for one battery) stops at the end of unloading: it swaps
-near the far end, queueing for its bays like at the base, when the charge left would not bring it home
-and to the base station; it swaps at the base before a loaded leg that would leave too little to reach
-the far-end station. The far detour's km are extra empty km of the same trip's row, which is recorded
-once the return time is known.
+truck with one station (the one nearest its base) swaps before a cycle it could not finish with the
+detour to spare. A truck with a station at each end of its haul (a haul too long for one battery) swaps
+before loading at the loading-end station when the loaded leg would leave too little to reach the
+unloading-end station, and stops at the end of unloading to swap there, queueing for its bays like
+anywhere, when the charge left would not bring it back to the loading-end station. The detours' km are
+extra empty km of the same trip's row, which is recorded once the return time is known.
 """
 
 from __future__ import annotations

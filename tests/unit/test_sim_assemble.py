@@ -126,6 +126,27 @@ def test_long_battery_haul_swaps_near_the_far_end(tmp_path, parts):
     assert far.requests > 0
 
 
+def test_long_inbound_battery_haul_swaps_near_the_supplier_before_loading(tmp_path, parts):
+    # the same 84 km haul inbound (GW_RIZHAO -> E02): the trucks load at the gateway, so they swap near it
+    # before loading and at E02's own station after unloading
+    text = SCENARIO.replace("out: {commodity: coal, direction: out", "inbound: {commodity: coal, direction: in").replace("counterpart: E10", "counterpart: GW_RIZHAO")
+    loaded = write(tmp_path, text)
+    net = parts[1]
+    spec = assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), parts[3], parts[4])
+    seg = next(lane for lane in spec.lanes if lane.id == "E02/inbound/road").segments[0]
+    assert (seg.origin, seg.destination) == ("GW_RIZHAO", "E02")
+    bev = next(p for p in seg.pool if p.vehicle_type == "bev-swap")
+    routing = Routing(net)
+    (near_gateway, gateway_km, gateway_h), (near_plant, plant_km, plant_h) = (
+        routing.energy_station("GW_RIZHAO", "swap"), routing.energy_station("E02", "swap")
+    )
+    assert (bev.swap_station, bev.detour_km, bev.detour_h) == (f"{near_gateway}/swap", 2 * gateway_km, 2 * gateway_h)
+    assert (bev.far_swap_station, bev.far_detour_km, bev.far_detour_h) == (f"{near_plant}/swap", 2 * plant_km, 2 * plant_h)
+    result = simulate_spec(dataclasses.replace(spec, horizon_h=72.0), 7)
+    waits = result.resources.set_index("resource")
+    assert waits.loc[bev.swap_station].requests > 0 and waits.loc[bev.far_swap_station].requests > 0
+
+
 def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, parts):
     # a smaller battery (150 kWh, 120 usable): neither the round trip nor the longer half fits
     loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
