@@ -6,8 +6,6 @@ summary and tables. ``write_run`` writes them into a folder atomically, manifest
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ import pandas as pd
 
 from freight_sim import __version__
 from freight_sim.config import Loaded, data_path
+from freight_sim.config.digests import config_sha256, inputs_sha256
 from freight_sim.config.scenario import Scenario
 
 DAYS_PER_YEAR = 365.0
@@ -30,12 +29,6 @@ class RunOutput:
     tables: dict[str, pd.DataFrame]
     legs: pd.DataFrame = field(repr=False)
     network: Any = field(default=None, repr=False)  # the MultimodalNetwork, for the report's map
-
-
-def config_sha256(scenario: Scenario) -> str:
-    """SHA-256 of the validated scenario (canonical JSON), so equal configs hash equal whatever their files."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunOutput:
@@ -85,6 +78,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "wall_s": time.perf_counter() - wall_start,
         "seed": seed,
         "config_sha256": config_sha256(scenario),
+        "inputs_sha256": inputs_sha256(loaded),
         "package_version": __version__,
         "model": sim.spec,
     }
@@ -110,6 +104,7 @@ def manifest(summary: dict[str, Any], status: str, seconds: float, error: str | 
         "status": status,
         "scenario": summary.get("scenario"),
         "config_sha256": summary.get("config_sha256"),
+        "inputs_sha256": summary.get("inputs_sha256"),
         "seed": summary.get("seed"),
         "package_version": __version__,
         "git_commit": git_commit(),

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from freight_sim.config.loader import load_merged, parse_override, validate
+from freight_sim.config.digests import config_sha256, inputs_sha256
+from freight_sim.config.loader import Loaded, load_merged, parse_override, validate
 from freight_sim.config.scenario import Scenario
 from freight_sim.config.yaml_source import Location, SourceMap, deep_merge
 from freight_sim.errors import ConfigError
@@ -43,6 +44,7 @@ class RunSpec:
     overrides: tuple[str, ...]
     config_sha256: str
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    inputs_sha256: str = ""  # data files and package version (freight_sim.config.digests)
 
     def brief(self) -> dict[str, Any]:
         """The spec as plain data (for batch.json and manifests)."""
@@ -53,6 +55,7 @@ class RunSpec:
             "replication": self.replication,
             "seed": self.seed,
             "config_sha256": self.config_sha256,
+            "inputs_sha256": self.inputs_sha256,
             "parameters": dict(self.parameters),
         }
 
@@ -121,31 +124,25 @@ def _data_key(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def config_sha256(scenario: Scenario) -> str:
-    """SHA-256 of the validated scenario as canonical JSON (the same digest ``freight_sim.runner`` reports).
-
-    Defaults are filled in, so two files that differ only in layout or in spelling out a default hash equal.
-    """
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 @dataclass
 class _Validator:
     """Validates each distinct effective scenario once; collects errors instead of stopping at the first."""
 
     context: dict[str, Any]
-    digests: dict[str, str] = field(default_factory=dict)
+    scenario_path: Path
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
-    def digest(self, data: dict[str, Any], smap: SourceMap, label: str) -> str:
+    def digest(self, data: dict[str, Any], smap: SourceMap, label: str) -> tuple[str, str]:
+        """(config_sha256, inputs_sha256) of a variant's effective scenario; ("", "") when it is invalid."""
         key = _data_key(data)
         if key not in self.digests:
             try:
-                self.digests[key] = config_sha256(validate(Scenario, data, smap, self.context))
+                scenario = validate(Scenario, data, smap, self.context)
+                self.digests[key] = (config_sha256(scenario), inputs_sha256(Loaded(scenario, self.scenario_path, smap)))
             except ConfigError as exc:
                 self.errors.extend(f"{line} (variant {label})" for line in exc.lines)
-                self.digests[key] = ""
+                self.digests[key] = ("", "")
         return self.digests[key]
 
 
@@ -272,7 +269,7 @@ def expand_design(
     overrides = tuple(overrides)
     base_path = experiment.base_path
     base_data, base_map = load_merged(base_path)
-    validator = _Validator({"base_dir": base_path.resolve().parent})
+    validator = _Validator({"base_dir": base_path.resolve().parent}, base_path)
     base_model = validate(Scenario, base_data, SourceMap(dict(base_map.locations), base_map.default_file), validator.context)
     simulation_patch: list[Patch] = []
     if spec.simulation:
@@ -299,7 +296,7 @@ def expand_design(
                         where = experiment.source.where(("sample", "parameters", key))
                         patches.append((nested(path, value), _point_map(where, path)))
                 data, smap = _effective(base_data, base_map, patches, overrides)
-                sha = validator.digest(data, smap, label)
+                sha, inputs_sha = validator.digest(data, smap, label)
                 stem = "v-" + slug(label) + (f"__s{sample_index:04d}" if sample_index is not None else "")
                 for rep, seed in enumerate(seeds):
                     run_id = f"{stem}__r{rep:03d}"
@@ -307,7 +304,7 @@ def expand_design(
                         raise ConfigError(f"{experiment.path}:1: variants: two runs would share the id {run_id}; rename a variant")
                     seen_ids.add(run_id)
                     runs.append(
-                        RunSpec(run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters)
+                        RunSpec(run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters, inputs_sha)
                     )
     if validator.errors:
         unique = list(dict.fromkeys(validator.errors))

@@ -131,11 +131,12 @@ def read_manifest(out_dir: Path, run_id: str) -> dict[str, Any] | None:
 
 
 def finished_record(out_dir: Path, spec: RunSpec) -> RunRecord | None:
-    """The stored record of ``spec`` if it finished with the same config hash and seed, else None."""
+    """The stored record of ``spec`` if it finished with the same config and inputs hashes and seed, else None."""
     manifest = read_manifest(out_dir, spec.run_id)
     if not manifest or manifest.get("status") != FINISHED:
         return None
-    if manifest.get("config_sha256") != spec.config_sha256 or manifest.get("seed") != spec.seed:
+    same = (manifest.get("config_sha256"), manifest.get("inputs_sha256"), manifest.get("seed"))
+    if same != (spec.config_sha256, spec.inputs_sha256, spec.seed):
         return None
     metrics_path = run_dir(out_dir, spec.run_id) / "metrics.parquet"
     if not metrics_path.is_file():

@@ -14,6 +14,7 @@ import pytest
 
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.store import read_manifest
+from freight_sim.paths import data_root
 
 HERE = Path(__file__).parent
 
@@ -89,3 +90,21 @@ def test_resume_reruns_when_the_config_changed(mini, reference):
     )  # fmt: skip
     assert result.skipped == 0
     assert read_manifest(out, "v-baseline__r000")["config_sha256"] == result.design.runs[0].config_sha256
+
+
+def test_resume_reruns_when_a_data_file_the_scenario_names_changed(mini):
+    costs = mini / "costs.yaml"
+    costs.write_bytes((data_root() / "fleets" / "costs.yaml").read_bytes())
+    scenario = mini / "mini_scenario.yaml"
+    scenario.write_text(scenario.read_text() + "accounting: {costs: costs.yaml}\n")
+    out = mini / "out"
+    first = run_batch(mini / "mini_experiment.yaml", out, executor="inprocess", run_fn=models.queue_model)
+    again = run_batch(mini / "mini_experiment.yaml", out, executor="inprocess", resume=True, run_fn=models.queue_model)
+    assert again.skipped == len(first.design.runs)
+
+    costs.write_text(costs.read_text() + "\n# edited\n")
+    edited = run_batch(mini / "mini_experiment.yaml", out, executor="inprocess", resume=True, run_fn=models.queue_model)
+    assert edited.skipped == 0
+    assert edited.design.runs[0].config_sha256 == first.design.runs[0].config_sha256
+    assert edited.design.runs[0].inputs_sha256 != first.design.runs[0].inputs_sha256
+    assert read_manifest(out, "v-baseline__r000")["inputs_sha256"] == edited.design.runs[0].inputs_sha256

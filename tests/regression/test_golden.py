@@ -25,7 +25,7 @@ REGENERATE = os.environ.get("FREIGHT_SIM_REGENERATE_GOLDEN") == "1"
 OVERRIDES = ["simulation.days=12", "simulation.warmup_days=2", "simulation.seed=7"]
 # timings and versions change from machine to machine, and the config hash with every new schema field
 # (defaults are part of the hashed scenario); everything else must not change
-VOLATILE = {"wall_s", "sim_wall_s", "package_version", "description", "config_sha256"}
+VOLATILE = {"wall_s", "sim_wall_s", "package_version", "description", "config_sha256", "inputs_sha256"}
 REL_TOL = 1e-9
 
 
