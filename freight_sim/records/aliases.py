@@ -86,6 +86,12 @@ class AliasTable:
             return HeaderMatch(canonical, self.weight_units.get(unit_key), unit_key)
         return HeaderMatch(canonical)
 
+    def rank(self, canonical: str, text: str) -> int:
+        """Where ``text`` stands among the aliases of ``canonical`` in aliases.yaml (unknown: after all)."""
+        names = [alias for alias, name in self.columns.items() if name == canonical]
+        key = normalise(text)
+        return names.index(key) if key in names else len(names)
+
     def unit_of(self, text: Any) -> tuple[float, str] | None:
         """A weight unit named by a group header such as ``重量(kg)`` or a bare ``kg``, if any."""
         if not isinstance(text, str) or not text.strip():

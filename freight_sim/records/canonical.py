@@ -83,6 +83,13 @@ def to_canonical(table: RawTable, layout: HeaderLayout, aliases: AliasTable) -> 
     body, lines, filled = body[keep], lines[keep], filled[keep]
 
     issues: list[RecordIssue] = []
+    if layout.date_choice is not None:
+        used, others = layout.date_choice
+        passed = ", ".join(f"{source.column_label(c.position + 1)} {c.header_text!r}" for c in others)
+        issues.append(RecordIssue(
+            source, int(table.lines[layout.header_rows[-1]]), used.position + 1, "warning",
+            f"several date columns: dates are read from {used.header_text!r}; not from {passed}", rejects_row=False,
+        ))  # fmt: skip
     header_cols = [c for c in body.columns if c < layout.width]
     totals = np.zeros(len(body), dtype=bool)
     for column in header_cols:

@@ -36,6 +36,8 @@ class HeaderLayout:
     columns: dict[str, HeaderColumn] = field(default_factory=dict)
     duplicates: dict[str, tuple[HeaderColumn, ...]] = field(default_factory=dict)
     ignored: tuple[tuple[int, str], ...] = ()  # (position, text) of header cells that name no known column
+    # several date columns under different names (日期 and 出厂日期, 进厂日期 and 出厂日期): the one used, the others
+    date_choice: tuple[HeaderColumn, tuple[HeaderColumn, ...]] | None = None
 
     @property
     def data_start(self) -> int:
@@ -95,6 +97,11 @@ def _layout(header_rows: tuple[int, ...], texts: list[str], units: list[tuple[fl
         if factor is None and units[position] is not None:
             factor = units[position][0]
         found.setdefault(match.canonical, []).append(HeaderColumn(match.canonical, position, text.strip(), factor, match.unit_label))
+    date_choice = None
+    dates = found.get("date", [])
+    if len(dates) > 1 and len({aliases.rank("date", c.header_text) for c in dates}) == len(dates):
+        ranked = sorted(dates, key=lambda c: aliases.rank("date", c.header_text))  # first in aliases.yaml wins
+        found["date"], date_choice = ranked[:1], (ranked[0], tuple(ranked[1:]))
     filled = [i for i, text in enumerate(texts) if text.strip()]
     width = filled[-1] + 1 if filled else 0
     return HeaderLayout(
@@ -103,4 +110,5 @@ def _layout(header_rows: tuple[int, ...], texts: list[str], units: list[tuple[fl
         columns={name: cols[0] for name, cols in found.items() if len(cols) == 1},
         duplicates={name: tuple(cols) for name, cols in found.items() if len(cols) > 1},
         ignored=tuple(ignored),
+        date_choice=date_choice,
     )

@@ -203,3 +203,23 @@ def test_workbook_without_data_is_refused_and_header_only_sheet_reads_zero_rows(
     records = read_records([header_only])
     assert records.rows_read == 0
     assert [i.format() for i in records.issues] == [f"{header_only}[一月]:1:0: info: header only: no data rows"]
+
+
+def test_entry_and_exit_dates_read_the_first_alias_and_warn(tmp_path):
+    # weighbridge exports often carry both; aliases.yaml lists 出厂日期 before 进厂日期
+    path = write_lines(
+        tmp_path / "two_dates.csv",
+        ["进厂日期,出厂日期,净重,运输方式", "2025-01-05,2025-01-06,33,公路", "2025-01-31,2025-02-01,60,铁路"],
+    )
+    records = read_records([path])
+    assert records.rows_rejected == 0
+    assert [d.date() for d in records.frame["date"]] == [dt.date(2025, 1, 6), dt.date(2025, 2, 1)]
+    (warning,) = [issue for issue in records.issues if "date" in issue.message]
+    assert (warning.severity, warning.line, warning.column) == ("warning", 1, 2)
+    assert warning.message == "several date columns: dates are read from '出厂日期'; not from 1 '进厂日期'"
+
+
+def test_the_same_date_column_twice_is_still_refused(tmp_path):
+    path = write_lines(tmp_path / "dup_date.csv", ["日期,净重,运输方式,日期", "2025-01-06,33,公路,2025-01-07"])
+    with pytest.raises(RecordError, match="duplicate column date"):
+        read_records([path])
