@@ -14,7 +14,8 @@ ConfigError.
 Each lane gets an origin stockpile sized by its share of the enterprise's stockyard (at least
 ``stockpile.min_train_loads`` train loads when trains load from it). For inbound flows that pile stands for
 the supplier's stock at the loading end (the counterpart, or its rail node); trucks load there without a
-bay limit, and unload at the plant in the enterprise's ``unloading_h``. Public-station piles are unbounded.
+bay limit, and unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for
+rail holds ``pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
 Trains of one station-to-station pair share one corridor (its tightest ``paths_per_day``).
 """
 
@@ -151,7 +152,7 @@ class _Builder:
                 segments.append(self._far(seg, route, ent, at))
                 continue
             last = seg is moving[-1]
-            sink = -1 if last else self.pile(f"{lane_id}@{seg.destination}", seg.destination, math.inf)
+            sink = -1 if last else self.pile(f"{lane_id}@{seg.destination}", seg.destination, self._station_pile_t(route, ent, moving, seg))
             if seg.mode == "rail":
                 segments.append(self._rail(seg, route, ent, at, current, sink))
             elif seg.mode == "conveyor":
@@ -162,6 +163,14 @@ class _Builder:
                 segments.append(self._road(index, len(segments), seg, route, ent, flow, at, current, sink))
             current = sink
         return S.Lane(lane_id, route.enterprise, route.flow, flow.commodity, flow.direction, route.chain, route.tonnes_per_year, daily, origin, tuple(segments))
+
+    def _station_pile_t(self, route: LaneRoute, ent, moving: list, seg) -> float:
+        """Room for a lane's cargo at a station: trucks bringing it to rail wait at the gate beyond
+        ``pile_train_loads`` train loads; a pile trains fill is not limited (trucks take from it)."""
+        following = moving[moving.index(seg) + 1]
+        if seg.mode != "road" or following.mode != "rail":
+            return math.inf
+        return self.ops.station_pile_train_loads * self._rail_terminal(route, following, ent)[1]
 
     def _mix_field(self, route: LaneRoute, kind: str) -> tuple[tuple, object]:
         ent = self.sc.enterprises[route.enterprise]

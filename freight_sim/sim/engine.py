@@ -48,7 +48,11 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     _start_trucks(spec, run, seed)
     ledger = DemandLedger(n_lanes, n_days, {i for i, stock in enumerate(origin) if stock is None})
     env.process(production(run, spec, ledger, origin))
-    resources = [*run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values()]
+    gated = sorted({seg.sink for lane in spec.lanes for seg in lane.segments if seg.mode == "road" and seg.sink >= 0})
+    station_piles = [run.stocks[i] for i in gated if math.isfinite(run.stocks[i].capacity_t)]
+    resources = [
+        *run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values(), *station_piles,
+    ]
     if spec.warmup_h > 0:
         env.process(_reset_at(env, spec.warmup_h, resources))
     if progress is not None:
@@ -58,6 +62,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     loop_cpu_s = time.process_time() - loop_start
     if progress is not None:
         progress(1.0)
+    _record_pending_rows(run)
     if spec.horizon_h > (n_days - 1) * 24.0:
         ledger.snapshot(n_days - 1, origin)
     events = next(env._eid)  # SimPy numbers every scheduled event; this is the count so far
@@ -80,6 +85,15 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     )
 
 
+def _record_pending_rows(run: RunState) -> None:
+    """Rows of trips started but not back at the horizon whose end was still open: ``end_h`` is the planned
+    end when known, NaN for a truck waiting at a full station pile or before its far-end swap decision."""
+    for carrier in run.carriers:
+        if carrier.pending_row is not None:
+            seg, vt, tonnes, start_h, end_h, extra_km = carrier.pending_row
+            run.recorder.leg(seg, vt, tonnes, start_h, end_h if carrier.until_h != math.inf else math.nan, extra_km)
+
+
 def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callable[[float], None]):
     while env.now < horizon_h:
         progress(env.now / horizon_h)
@@ -98,7 +112,7 @@ def _record_conveyors(spec: ModelSpec, recorder: Recorder, ledger: DemandLedger)
                     recorder.leg(offset + si, vt_index[seg.vehicle_type], tonnes, day * 24.0, (day + 1) * 24.0, 0.0)
 
 
-def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers]):
+def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers | Stock]):
     yield env.timeout(at_h)
     for resource in resources:
         resource.reset_stats()
@@ -165,6 +179,12 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
 
 def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict) -> None:
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
+    payload_into: dict[int, float] = {}  # per pile trucks bring cargo to: their largest payload
+    for lane in spec.lanes:
+        for seg in lane.segments:
+            if seg.mode == "road" and seg.sink >= 0:
+                most = max((spec.vehicle_types[vt_index[p.vehicle_type]].payload_t for p in seg.pool), default=0.0)
+                payload_into[seg.sink] = max(payload_into.get(seg.sink, 0.0), most)
     offsets = _segment_offsets(spec)
     for li, lane in enumerate(spec.lanes):
         for si, seg in enumerate(lane.segments):
@@ -172,8 +192,13 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict
                 continue
             dispatch = terminals[seg.terminal]
             source = run.stocks[seg.source]
-            if math.isfinite(source.capacity_t) and source.capacity_t < dispatch.train_load_t:
-                raise ModelError(f"lane {lane.id}: stockpile {source.name} ({source.capacity_t:g} t) cannot hold a train load ({dispatch.train_load_t:g} t)")
+            # room for a train load, and for a truck load more: else trucks could wait at a pile short of a train load forever
+            need_t = dispatch.train_load_t + payload_into.get(seg.source, 0.0)
+            if math.isfinite(source.capacity_t) and source.capacity_t < need_t:
+                raise ModelError(
+                    f"lane {lane.id}: stockpile {source.name} ({source.capacity_t:g} t) cannot hold a train load"
+                    f" ({dispatch.train_load_t:g} t) and a truck load more ({need_t - dispatch.train_load_t:g} t)"
+                )
             feed = RailFeed(li, offsets[li] + si, vt_index[seg.vehicle_type], seg, source, run.stocks[seg.sink] if seg.sink >= 0 else None, corridors[seg.corridor])
             for fi, far in enumerate(lane.segments):
                 if far.kind == "far_drayage":

@@ -68,6 +68,21 @@ def single_lane_spec(
     )
 
 
+def _train_to_gw1(origin: str, source: int, terminal: str, gate: bool = False) -> Segment:
+    """A train from ``origin`` to the gateway ``GW1``: 100 km in 2 h, 1 h unloading, 2 h back, on corridor ``C1``."""
+    return Segment(
+        kind="long_haul", mode="rail", origin=origin, destination="GW1", loaded_km=100.0, loaded_h=2.0, empty_km=100.0,
+        empty_h=2.0, electrified_share=1.0, source=source, sink=-1, terminal=terminal, corridor="C1", rail_unload_h=1.0,
+        vehicle_type="rail-electric", gate=gate,
+    )
+
+
+def _quiet_calendar(days: float) -> dict:
+    """Horizon, start date and a calendar without alert days or bans."""
+    n_days = math.ceil(days)
+    return dict(horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1), alert_levels=(0,) * n_days, orange_bans=(), red_bans=())
+
+
 def siding_spec(
     tonnes_per_day: float,
     days: float = 3.0,
@@ -83,24 +98,43 @@ def siding_spec(
     """One enterprise shipping everything by train from its own siding ``SD1`` (spur included in the km);
     with ``slots_h``, trains are formed by that timetable."""
     n_days = math.ceil(days)
-    rail = Segment(
-        kind="long_haul", mode="rail", origin="E01", destination="GW1", loaded_km=100.0, loaded_h=2.0, empty_km=100.0,
-        empty_h=2.0, electrified_share=1.0, source=0, sink=-1, terminal="SD1", corridor="C1", rail_unload_h=1.0,
-        vehicle_type="rail-electric", gate=True,
-    )
+    rail = _train_to_gw1("E01", 0, "SD1", gate=True)
     return ModelSpec(
-        horizon_h=days * 24.0,
-        warmup_h=0.0,
-        start_date=dt.date(2025, 1, 1),
-        alert_levels=(0,) * n_days,
-        orange_bans=(),
-        red_bans=(),
+        **_quiet_calendar(days),
         enterprises=(Enterprise("E01", "E01", stockyard_t, 1, 0.25, 0.25),),
         stockpiles=(Stockpile("E01/f1", "E01", stockyard_t),),
         lanes=(Lane("E01/f1/rail_siding", "E01", "f1", "coal", "out", "rail_siding", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (rail,)),),
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t, slots_h, min_load_t),),
         corridors=(Corridor("C1", paths_per_day, maintenance[0], maintenance[1]),),
+    )
+
+
+def drayage_spec(
+    tonnes_per_day: float,
+    days: float,
+    station_pile_t: float,
+    train_load_t: float,
+    loading_rate_tph: float,
+    trucks: int = 1,
+    truck_km: float = 10.0,
+    wagon_sets: int = 1,
+) -> ModelSpec:
+    """One enterprise ``E01`` trucking everything (diesel, 40 km/h) to the station ``ST``, whose pile holds
+    ``station_pile_t``; trains of one wagon set run 2 h loaded to ``GW1``, unload in 1 h and return in 2 h."""
+    n_days = math.ceil(days)
+    truck = road_segment(
+        "E01", "ST", truck_km, 40.0, (PoolEntry("diesel-cn5", trucks),), kind="gate_drayage", source=0, sink=1,
+    )
+    rail = _train_to_gw1("ST", 1, "ST")
+    return ModelSpec(
+        **_quiet_calendar(days),
+        enterprises=(Enterprise("E01", "E01", 5000.0, 1, 0.25, 0.25),),
+        stockpiles=(Stockpile("E01/f1", "E01", 5000.0), Stockpile("E01/f1@ST", "ST", station_pile_t)),
+        lanes=(Lane("E01/f1/drayage_rail", "E01", "f1", "coal", "out", "drayage_rail", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (truck, rail)),),
+        vehicle_types=VEHICLES,
+        terminals=(RailTerminal("ST", "ST", "station", loading_rate_tph, 1, wagon_sets, train_load_t),),
+        corridors=(Corridor("C1", 24.0),),
     )
 
 

@@ -15,6 +15,7 @@ class _PublicStation(_Strict):
     loading_tracks: bounded("tracks", 1, 50)
     wagon_sets: bounded("train sets", 1, 50)
     train_load_t: bounded("t", 500, 30_000)
+    pile_train_loads: bounded("train loads", 1.2, 20)
     truck_unloading_h: bounded("h", 0.01, 4)
     truck_loading_h: bounded("h", 0.01, 4)
 
@@ -50,6 +51,7 @@ class Operations:
     station_loading_tracks: int
     station_wagon_sets: int
     station_train_load_t: float
+    station_pile_train_loads: float
     station_truck_unloading_h: float
     station_truck_loading_h: float
     train_unloading_h: float
@@ -72,6 +74,7 @@ def load_operations(path: Path | None = None) -> Operations:
         station_loading_tracks=int(station.loading_tracks.value),
         station_wagon_sets=int(station.wagon_sets.value),
         station_train_load_t=station.train_load_t.value,
+        station_pile_train_loads=station.pile_train_loads.value,
         station_truck_unloading_h=station.truck_unloading_h.value,
         station_truck_loading_h=station.truck_loading_h.value,
         train_unloading_h=file.train.unloading_h.value,

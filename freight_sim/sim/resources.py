@@ -74,10 +74,12 @@ class FifoServers:
 class Stock:
     """Stockpile state: ``level_t`` of ``capacity_t``, FIFO takers waiting for an amount, an optional listener.
 
-    The listener (a rail terminal) is told after every put so it can form a train.
+    The listener (a rail terminal) is told after every put so it can form a train. Vehicles that bring
+    cargo to a full pile wait in ``putters``; ``admit`` puts their cargo in, first come first served, when
+    there is room again, and counts their waits.
     """
 
-    __slots__ = ("env", "name", "level_t", "capacity_t", "waiting", "listener")
+    __slots__ = ("env", "name", "level_t", "capacity_t", "waiting", "listener", "putters", "requests", "wait_sum_h", "wait_max_h")
 
     def __init__(self, env: simpy.Environment, name: str, capacity_t: float) -> None:
         self.env = env
@@ -86,6 +88,43 @@ class Stock:
         self.capacity_t = capacity_t
         self.waiting: deque = deque()  # (amount_t, event) of takers, first come first served
         self.listener = None
+        self.putters: deque = deque()  # (amount_t, event, arrived_h, carrier) of vehicles waiting to unload
+        self.reset_stats()
+
+    def reset_stats(self) -> None:
+        self.requests = 0
+        self.wait_sum_h = 0.0
+        self.wait_max_h = 0.0
+
+    def must_wait(self, amount_t: float) -> bool:
+        """Whether a vehicle bringing ``amount_t`` now has to wait (others wait, or there is no room)."""
+        self.requests += 1
+        return bool(self.putters) or self.level_t + amount_t > self.capacity_t
+
+    def admit(self) -> None:
+        """Unload waiting vehicles, in order, while their cargo fits; their carriers are empty from now."""
+        putters, now = self.putters, self.env.now
+        while putters and self.level_t + putters[0][0] <= self.capacity_t:
+            amount, event, arrived_h, carrier = putters.popleft()
+            carrier.cargo_t = 0.0
+            wait = now - arrived_h
+            self.wait_sum_h += wait
+            if wait > self.wait_max_h:
+                self.wait_max_h = wait
+            event.succeed()  # before the put, whose train may admit more: wake-ups stay in arrival order
+            self.put(amount)
+
+    def stats_row(self, observed_h: float) -> dict:
+        """Waits of vehicles bringing cargo (a pile has no utilisation in the servers' sense)."""
+        return {
+            "resource": self.name,
+            "kind": "station_pile",
+            "capacity": self.capacity_t,
+            "requests": self.requests,
+            "mean_wait_h": self.wait_sum_h / self.requests if self.requests else 0.0,
+            "max_wait_h": self.wait_max_h,
+            "utilisation": math.nan,
+        }
 
     def wait_for(self, amount_t: float) -> simpy.Event:
         """An event that fires when ``amount_t`` has been taken for the caller (FIFO among waiters)."""

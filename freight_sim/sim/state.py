@@ -21,15 +21,21 @@ def zeros(n: int) -> array:
 
 
 class Carrier:
-    """Cargo on a vehicle: ``cargo_t`` counts as in transit while ``until_h`` (unloaded at) is not yet reached."""
+    """Cargo on a vehicle: ``cargo_t`` counts as in transit while ``until_h`` (unloaded at) is not yet reached.
 
-    __slots__ = ("lane", "cargo_t", "until_h", "soc_kwh")
+    ``pending_row`` is the leg row of a trip whose end is known only later (a truck that may wait at a full
+    station pile or swap at the far end): (segment, vehicle type, tonnes, start_h, planned end_h, extra km).
+    The engine records rows still pending at the horizon, so every trip started is in the leg table.
+    """
+
+    __slots__ = ("lane", "cargo_t", "until_h", "soc_kwh", "pending_row")
 
     def __init__(self, lane: int, soc_kwh: float = 0.0) -> None:
         self.lane = lane
         self.cargo_t = 0.0
         self.until_h = math.inf
         self.soc_kwh = soc_kwh
+        self.pending_row: tuple | None = None
 
 
 class RunState:

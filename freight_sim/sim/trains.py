@@ -140,6 +140,8 @@ class TerminalDispatch:
         carrier.cargo_t = load_t
         run.trains[trip] = carrier
         run.env.process(train_trip(run, self, feed, trip, carrier))
+        if feed.source.putters:  # room again at a full station pile: trucks waiting at its gate unload
+            feed.source.admit()
 
 
 def timetable(env, dispatch: TerminalDispatch):

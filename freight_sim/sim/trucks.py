@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from freight_sim.sim.kernel import Alarm
 from freight_sim.sim.recorder import pack_row
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Segment, VehicleType, quantise_t
@@ -173,7 +174,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
         if far is not None:
             soc_kwh = yield from _far_end_cycle(
-                run, plan, carrier, after, payload, start, unloaded, empty_h * f_empty, extra_km, soc_kwh - loaded_kwh,
+                run, plan, carrier, alarm, payload, start, unloaded, empty_h * f_empty, extra_km, soc_kwh - loaded_kwh,
                 empty_kwh, half_far_kwh, half_far_h, half_detour_kwh,
             )
             now = env.now
@@ -183,42 +184,62 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         carrier.cargo_t = payload
         carrier.until_h = unloaded
         soc_kwh -= cycle_kwh
-        if add_packed is not None:
-            add_packed(pack_row(seg_index, vt_index, payload, start, end, extra_km, 1))
-        else:
-            record(seg_index, vt_index, payload, start, end, extra_km)
-        extra_km = 0.0
-        if trace is not None:
-            trace(start, name, "load_start")
-            trace(unloaded, name, "unloaded")
-            trace(end, name, "back")
         if sink is None:
+            if add_packed is not None:
+                add_packed(pack_row(seg_index, vt_index, payload, start, end, extra_km, 1))
+            else:
+                record(seg_index, vt_index, payload, start, end, extra_km)
+            extra_km = 0.0
+            if trace is not None:
+                trace(start, name, "load_start")
+                trace(unloaded, name, "unloaded")
+                trace(end, name, "back")
             if unloaded < horizon:
                 deliver_day[int(unloaded // 24.0)] += payload
             delay = end - now
             yield after(delay)
             now += delay
-        else:
+        else:  # to a station pile, which may be full: the row is recorded once the return time is known
+            carrier.pending_row = (seg_index, vt_index, payload, start, end, extra_km)
+            if trace is not None:
+                trace(start, name, "load_start")
             delay = unloaded - now
             yield after(delay)
             now += delay
-            carrier.cargo_t = 0.0
-            sink.put(payload)
-            delay = end - unloaded
+            if sink.must_wait(payload):
+                carrier.until_h = INF  # in transit until admitted (Stock.admit empties the carrier)
+                sink.putters.append((payload, alarm, now, carrier))
+                if trace is not None:
+                    trace(now, name, "pile_full_wait")
+                yield alarm.pending()
+                now = env.now
+                end = now + empty_h * f_empty
+                delay = end - now
+            else:
+                carrier.cargo_t = 0.0
+                sink.put(payload)
+                delay = end - unloaded
+            if trace is not None:
+                trace(now, name, "unloaded")
+                trace(end, name, "back")
+            record(seg_index, vt_index, payload, start, end, extra_km)
+            carrier.pending_row = None
+            extra_km = 0.0
             yield after(delay)
             now += delay
 
 
 def _far_end_cycle(
-    run: RunState, plan: TruckPlan, carrier: Carrier, after, payload: float, start: float, unloaded: float, empty_run_h: float,
+    run: RunState, plan: TruckPlan, carrier: Carrier, alarm: Alarm, payload: float, start: float, unloaded: float, empty_run_h: float,
     extra_km: float, soc_kwh: float, empty_kwh: float, half_far_kwh: float, half_far_h: float, half_detour_kwh: float,
 ):
     """The rest of a cycle of a truck with a far-end station, from the start of loading; returns the charge
     at the end. It stops at the end of unloading and swaps there if the return could not reach the base
     station; the row (with the far detour as extra empty km) is recorded once the return time is known."""
-    env, trace, name = run.env, run.trace, plan.name
+    env, trace, name, after = run.env, run.trace, plan.name, alarm.after
     carrier.cargo_t = payload
     carrier.until_h = unloaded
+    carrier.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after a possible swap
     sink = plan.sink
     if trace is not None:
         trace(start, name, "load_start")
@@ -230,8 +251,16 @@ def _far_end_cycle(
     yield after(delay)
     now += delay
     if sink is not None:
-        carrier.cargo_t = 0.0
-        sink.put(payload)
+        if sink.must_wait(payload):  # the station pile is full: wait at its gate (see truck())
+            carrier.until_h = INF
+            sink.putters.append((payload, alarm, now, carrier))
+            if trace is not None:
+                trace(now, name, "pile_full_wait")
+            yield alarm.pending()
+            now = env.now
+        else:
+            carrier.cargo_t = 0.0
+            sink.put(payload)
     if soc_kwh - empty_kwh < half_detour_kwh:
         if trace is not None:
             trace(now, name, "far_swap_detour")
@@ -247,6 +276,7 @@ def _far_end_cycle(
         returning = now
     end = returning + empty_run_h
     run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
+    carrier.pending_row = None
     if trace is not None:
         trace(end, name, "back")
     yield after(end - now)

@@ -15,6 +15,7 @@ from freight_sim.network.validate import check_scenario
 from freight_sim.paths import default_scenario_path
 from freight_sim.sim.api import build_spec
 from freight_sim.sim.assemble import assemble, build_leg_requests
+from freight_sim.sim.operations import load_operations
 from freight_sim.sim.engine import simulate as simulate_spec
 from freight_sim.sim.routes import Routing
 
@@ -145,6 +146,27 @@ def test_long_inbound_battery_haul_swaps_near_the_supplier_before_loading(tmp_pa
     result = simulate_spec(dataclasses.replace(spec, horizon_h=72.0), 7)
     waits = result.resources.set_index("resource")
     assert waits.loc[bev.swap_station].requests > 0 and waits.loc[bev.far_swap_station].requests > 0
+
+
+def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, parts):
+    # without E01's siding its coke comes in by rail to a station and trucks from there
+    text = "\n".join(line for line in SCENARIO.splitlines() if "siding:" not in line) + "\n"
+    loaded = write(tmp_path, text)
+    net, catalog, mixes = parts[1], parts[3], parts[4]
+    spec = assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), catalog, mixes)
+    ops = load_operations()
+    limited = unlimited = 0
+    for lane in spec.lanes:
+        moving = [seg for seg in lane.segments if seg.kind != "far_drayage"]
+        for seg, following in zip(moving, moving[1:]):
+            capacity = spec.stockpiles[seg.sink].capacity_t
+            if seg.mode == "road" and following.mode == "rail":
+                assert capacity == ops.station_pile_train_loads * ops.station_train_load_t
+                limited += 1
+            else:  # a pile trains fill and trucks empty
+                assert capacity == float("inf")
+                unlimited += 1
+    assert limited > 0 and unlimited > 0
 
 
 def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, parts):

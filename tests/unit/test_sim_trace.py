@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from freight_sim.sim.engine import simulate
-from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, siding_spec, single_lane_spec
+from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec
 from freight_sim.sim.spec import VehicleType
 
 TRUCK = "E01/f1/road/0/diesel-cn5/0"
@@ -85,6 +86,55 @@ def test_timetable_slots_form_trains_and_miss_without_cargo_or_wagon_set():
     assert result.legs["tonnes"].tolist() == [400.0, 500.0]
     row = result.tonnage.iloc[0]
     assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (1200.0, 900.0, 300.0, 0.0)
+
+
+def test_truck_waits_at_a_full_station_pile_until_a_train_takes_cargo():
+    # 33 t an hour; one truck: loads 0.25 h, 10 km each way at 40 km/h, unloads 0.25 h -> a 1 h cycle,
+    # 33 t into the station pile at x.75. The pile holds 106 t; trains of 66 t load at 66 t/h.
+    # 1.75: 66 t -> train #0 loads 1.75-2.75, departs 2.75, unloaded 5.75, back 7.75. The pile refills to
+    # 99 t at 4.75; at 5.75 another 33 t would not fit: the truck waits. 7.75: the wagon set is back, train
+    # #1 takes 66 t and the truck unloads at once (66 t in the pile), back at 8.0. A new process starts
+    # before other events of its moment, so train #1 shows before the truck it lets in.
+    truck = "E01/f1/drayage_rail/0/diesel-cn5/0"
+    spec = drayage_spec(792.0, days=9 / 24, station_pile_t=106.0, train_load_t=66.0, loading_rate_tph=66.0)
+    events, result = traced(spec)
+    cycles = [[(h, truck, "load_start"), (h + 0.75, truck, "unloaded"), (h + 1.0, truck, "back")] for h in (2.0, 3.0, 4.0)]
+    assert events == [
+        (0.0, truck, "load_start"), (0.75, truck, "unloaded"), (1.0, truck, "back"),
+        (1.0, truck, "load_start"), (1.75, truck, "unloaded"), (2.0, truck, "back"),
+        (1.75, "train:ST#0", "train_load_start"),
+        cycles[0][0],
+        (2.75, "train:ST#0", "depart"), (5.75, "train:ST#0", "unloaded"), (7.75, "train:ST#0", "back"),
+        *cycles[0][1:], *cycles[1], *cycles[2],
+        (5.0, truck, "load_start"), (5.75, truck, "pile_full_wait"),
+        (7.75, "train:ST#1", "train_load_start"),
+        (7.75, truck, "unloaded"), (8.0, truck, "back"),
+        (8.0, truck, "load_start"),
+        (8.75, "train:ST#1", "depart"), (11.75, "train:ST#1", "unloaded"), (13.75, "train:ST#1", "back"),
+        (8.75, truck, "unloaded"), (9.0, truck, "back"),
+    ]  # fmt: skip
+    trips = result.legs[result.legs["mode"] == "road"]
+    assert trips["end_h"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 9.0]
+    pile = result.resources.set_index("resource").loc["E01/f1@ST"]
+    assert (pile.kind, pile.capacity, pile.requests, pile.max_wait_h) == ("station_pile", 106.0, 7, 2.0)
+    row = result.tonnage.iloc[0]
+    # 9 steps of 33 t; 66 t delivered by train #0; 66 t on train #1 and 99 t in the station pile
+    assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (297.0, 66.0, 66.0, 165.0)
+
+
+def test_a_truck_still_waiting_at_the_horizon_has_a_row_without_end():
+    # the same model cut at 7 h: the truck that reached the full pile at 5.75 is still waiting with 33 t
+    spec = drayage_spec(792.0, days=7 / 24, station_pile_t=106.0, train_load_t=66.0, loading_rate_tph=66.0)
+    result = simulate(spec, 1)
+    trips = result.legs[result.legs["mode"] == "road"]
+    assert trips["start_h"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert trips["end_h"].tolist()[:5] == [1.0, 2.0, 3.0, 4.0, 5.0] and math.isnan(trips["end_h"].iloc[5])
+    row = result.tonnage.iloc[0]
+    # 7 steps of 33 t; 66 t delivered; 33 t left at the plant; 99 t in the station pile and 33 t on the truck
+    assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (231.0, 66.0, 33.0, 132.0)
+    # cut at 7.9 h instead: the truck was let in at 7.75 and returns empty; 66 t on train #1, 66 t in the pile
+    row = simulate(dataclasses.replace(spec, horizon_h=7.9), 1).tonnage.iloc[0]
+    assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (264.0, 66.0, 66.0, 132.0)
 
 
 def test_train_waits_for_train_path_headway():

@@ -65,7 +65,8 @@ def random_specs(draw):
             segs = (Segment("direct", "conveyor", eid, "C", km, km / 12, 0.0, 0.0, source=origin, vehicle_type="conveyor-belt"),)
         elif chain == "drayage_rail":
             station_pile = len(piles)
-            piles.append(Stockpile(f"ST/{eid}", "ST", math.inf))
+            # a full station pile holds trucks at its gate; it has room for a train load and a truck load more
+            piles.append(Stockpile(f"ST/{eid}", "ST", draw(st.sampled_from([math.inf, train_load + 40.0, train_load + 40.0, 2 * train_load]))))
             segs = (
                 road_segment(eid, "ST", km, 35.0, mix, kind="gate_drayage", source=origin, sink=station_pile, bay_site=eid),
                 _rail("ST", station_pile, -1, "ST", "C_ST", 150.0),
