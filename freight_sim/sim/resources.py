@@ -76,10 +76,14 @@ class Stock:
 
     The listener (a rail terminal) is told after every put so it can form a train. Vehicles that bring
     cargo to a full pile wait in ``putters``; ``admit`` puts their cargo in, first come first served, when
-    there is room again, and counts their waits.
+    there is room again, and counts their waits. Puts and train takes (``track_fill`` first) keep the
+    time integral of the level, for the pile's mean fill.
     """
 
-    __slots__ = ("env", "name", "level_t", "capacity_t", "waiting", "listener", "putters", "requests", "wait_sum_h", "wait_max_h")
+    __slots__ = (
+        "env", "name", "level_t", "capacity_t", "waiting", "listener", "putters", "requests", "wait_sum_h", "wait_max_h",
+        "_fill_th", "_fill_since_h",
+    )
 
     def __init__(self, env: simpy.Environment, name: str, capacity_t: float) -> None:
         self.env = env
@@ -95,6 +99,14 @@ class Stock:
         self.requests = 0
         self.wait_sum_h = 0.0
         self.wait_max_h = 0.0
+        self._fill_th = 0.0  # integral of the level over time, t*h
+        self._fill_since_h = self.env.now
+
+    def track_fill(self) -> None:
+        """Add the level held since the last change to the fill integral (call before changing the level)."""
+        now = self.env.now
+        self._fill_th += self.level_t * (now - self._fill_since_h)
+        self._fill_since_h = now
 
     def must_wait(self, amount_t: float) -> bool:
         """Whether a vehicle bringing ``amount_t`` now has to wait (others wait, or there is no room)."""
@@ -115,7 +127,9 @@ class Stock:
             self.put(amount)
 
     def stats_row(self, observed_h: float) -> dict:
-        """Waits of vehicles bringing cargo (a pile has no utilisation in the servers' sense)."""
+        """Waits of vehicles bringing cargo; utilisation: the mean level over the capacity."""
+        self.track_fill()
+        filled = self._fill_th / (self.capacity_t * observed_h) if observed_h > 0 and math.isfinite(self.capacity_t) else math.nan
         return {
             "resource": self.name,
             "kind": "station_pile",
@@ -123,7 +137,7 @@ class Stock:
             "requests": self.requests,
             "mean_wait_h": self.wait_sum_h / self.requests if self.requests else 0.0,
             "max_wait_h": self.wait_max_h,
-            "utilisation": math.nan,
+            "utilisation": filled,
         }
 
     def wait_for(self, amount_t: float) -> simpy.Event:
@@ -138,6 +152,7 @@ class Stock:
 
     def put(self, amount_t: float) -> None:
         """Add ``amount_t`` (the caller has checked the room) and serve waiting takers in order."""
+        self.track_fill()
         self.level_t += amount_t
         if self.waiting or self.listener is not None:
             self.serve()

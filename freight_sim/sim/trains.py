@@ -132,6 +132,7 @@ class TerminalDispatch:
 
     def _send(self, feed: RailFeed, load_t: float) -> None:
         self.idle_sets -= 1
+        feed.source.track_fill()
         feed.source.level_t -= load_t
         run = self.run
         trip = run.train_trips_started

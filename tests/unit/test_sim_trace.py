@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import pytest
+
 from freight_sim.sim.engine import simulate
 from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec
 from freight_sim.sim.spec import VehicleType
@@ -117,6 +119,9 @@ def test_truck_waits_at_a_full_station_pile_until_a_train_takes_cargo():
     assert trips["end_h"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 9.0]
     pile = result.resources.set_index("resource").loc["E01/f1@ST"]
     assert (pile.kind, pile.capacity, pile.requests, pile.max_wait_h) == ("station_pile", 106.0, 7, 2.0)
+    # level over time: 33 t 0.75-1.75, 0 to 2.75, 33 t to 3.75, 66 t to 4.75, 99 t to 7.75, 66 t to 8.75, 99 t to 9
+    fill_th = 33 * 1.0 + 33 * 1.0 + 66 * 1.0 + 99 * 3.0 + 66 * 1.0 + 99 * 0.25
+    assert pile.utilisation == pytest.approx(fill_th / (106.0 * 9.0))
     row = result.tonnage.iloc[0]
     # 9 steps of 33 t; 66 t delivered by train #0; 66 t on train #1 and 99 t in the station pile
     assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (297.0, 66.0, 66.0, 165.0)
