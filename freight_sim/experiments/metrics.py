@@ -16,6 +16,7 @@ from typing import Any
 # Longest suffix first so that ``_tkm`` wins over ``_km``... order matters only among overlapping suffixes.
 _SUFFIX_UNITS = (
     ("_kg_co2_per_kwh", "kg CO2/kWh"),
+    ("_t_per_year", "t/yr"),
     ("_million_cny", "million CNY"),
     ("_cny_per_t", "CNY/t"),
     ("_kg_per_tkm", "kg/tkm"),
@@ -34,7 +35,10 @@ _SUFFIX_UNITS = (
     ("_l", "L"),
 )
 _DIMENSIONLESS_WORDS = ("ratio", "share", "utilisation", "utilization", "fraction", "load_factor")
-_COUNT_WORDS = ("trips", "departures", "count", "trains", "trucks", "swaps", "arrivals", "runs", "events", "enterprises_")
+_COUNT_WORDS = (
+    "trips", "departures", "count", "trains", "trucks", "swaps", "arrivals", "runs", "events", "enterprises", "slots", "lanes",
+    "terminals", "stations",
+)
 _TONNE_PREFIXES = ("tonnes_",)
 # Not results of the model: wall-clock timings (they differ between executors and machines; the run's
 # seconds are in its manifest) and the seed (in the manifest too).

@@ -30,6 +30,11 @@ from freight_sim.experiments.metrics import metric_rows, unit_of
         ("events", "count"),
         ("diesel_l", "L"),
         ("simulated_days", "d"),
+        ("train_slots_missed", "count"),
+        ("scope_threshold_t_per_year", "t/yr"),
+        ("model.lanes", "count"),
+        ("model.swap_stations", "count"),
+        ("model.enterprises", "count"),
         ("mystery", ""),
     ],
 )
