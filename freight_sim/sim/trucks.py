@@ -206,7 +206,8 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             delay = unloaded - now
             yield after(delay)
             now += delay
-            if sink.must_wait(payload):
+            sink.requests += 1  # Stock.must_wait, inlined in this hot path
+            if sink.putters or sink.level_t + payload > sink.capacity_t:
                 carrier.until_h = INF  # in transit until admitted (Stock.admit empties the carrier)
                 sink.putters.append((payload, alarm, now, carrier))
                 if trace is not None:
@@ -222,7 +223,10 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             if trace is not None:
                 trace(now, name, "unloaded")
                 trace(end, name, "back")
-            record(seg_index, vt_index, payload, start, end, extra_km)
+            if add_packed is not None:
+                add_packed(pack_row(seg_index, vt_index, payload, start, end, extra_km, 1))
+            else:
+                record(seg_index, vt_index, payload, start, end, extra_km)
             carrier.pending_row = None
             extra_km = 0.0
             yield after(delay)
