@@ -244,6 +244,15 @@ class Outage(Strict):
     days: float = Field(gt=0, le=366)
 
 
+class SampledOutages(Strict):
+    """Unplanned plant outages drawn per enterprise (its own random stream): spells of running and of
+    standing still, exponential in length, standing still ``days_per_year`` days a year in the long run."""
+
+    days_per_year: float = Field(gt=0, le=100, description="mean outage days per enterprise and year")
+    mean_episode_days: float = Field(2.0, ge=0.25, le=30, description="mean length of one outage, days")
+    enterprises: list[Id] | None = Field(None, description="the enterprises that can fail; absent: all")
+
+
 class RailMaintenance(Strict):
     window_start_h: float = Field(0.0, ge=0, lt=24, description="daily maintenance window start, hour of day")
     window_h: float = Field(0.0, ge=0, le=12, description="daily maintenance window length, h (0 = none)")
@@ -252,6 +261,7 @@ class RailMaintenance(Strict):
 class Disruptions(Strict):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     outages: list[Outage] = Field(default_factory=list)
+    sampled_outages: SampledOutages | None = None
     rail_maintenance: RailMaintenance = Field(default_factory=RailMaintenance)
 
 

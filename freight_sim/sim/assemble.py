@@ -31,7 +31,8 @@ from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.fleet import allocate_trucks, resolve_mix
 from freight_sim.network.defaults import load_defaults
 from freight_sim.sim import spec as S
-from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors
+from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
+from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 
@@ -318,7 +319,7 @@ class _Builder:
 
 
 def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None) -> S.ModelSpec:
-    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days."""
+    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages."""
     scenario, where = _scenario_and_where(loaded_or_scenario)
     sim = scenario.simulation
     seed = sim.seed if seed is None else seed
@@ -338,13 +339,11 @@ def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixe
         lanes[draft.lane] = replace(lane, segments=tuple(segments))
     if problems:
         raise ConfigError(*problems)
-    for i, outage in enumerate(scenario.disruptions.outages):
-        if outage.enterprise not in scenario.enterprises:
-            raise ConfigError(where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}"))
+    outages = _outage_spells(scenario, where, b.n_days, seed)
     enterprises = tuple(
         S.Enterprise(
             eid, e.node, e.stockyard_capacity_t, e.loading_bays, e.truck_loading_h, e.unloading_h,
-            outage_factors([(o.start, o.days) for o in scenario.disruptions.outages if o.enterprise == eid], sim.start_date, b.n_days),
+            outage_factors([(o.start, o.days) for o in scenario.disruptions.outages if o.enterprise == eid], sim.start_date, b.n_days, outages.get(eid, [])),
         )
         for eid, e in sorted(scenario.enterprises.items())
     )
@@ -368,3 +367,22 @@ def _timetable(timetable: Timetable | None, train_load_t: float) -> tuple[tuple[
     if timetable is None:
         return (), 0.0
     return tuple(timetable.slots_h), timetable.min_load_share * train_load_t
+
+
+def _outage_spells(scenario: Scenario, where, n_days: int, seed: int) -> dict[str, list[tuple[float, float]]]:
+    """Checks the enterprises outages name; returns the sampled outage spells per enterprise (each from its
+    own stream, so adding an enterprise leaves the others' outages as they were)."""
+    disruptions = scenario.disruptions
+    for i, outage in enumerate(disruptions.outages):
+        if outage.enterprise not in scenario.enterprises:
+            raise ConfigError(where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}"))
+    sampled = disruptions.sampled_outages
+    if sampled is None:
+        return {}
+    names = sampled.enterprises if sampled.enterprises is not None else sorted(scenario.enterprises)
+    for i, eid in enumerate(names):
+        if eid not in scenario.enterprises:
+            raise ConfigError(where(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}"))
+    return {
+        eid: sample_outages(sampled.days_per_year, sampled.mean_episode_days, n_days, entity_rng(seed, OUTAGES, eid)) for eid in names
+    }

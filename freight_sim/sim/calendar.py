@@ -6,6 +6,8 @@ import calendar as cal
 import datetime as dt
 from array import array
 
+import numpy as np
+
 from freight_sim.config.scenario import AlertLevel, AlertSettings
 from freight_sim.sim.alerts import calendar_levels, sample_alert_levels
 from freight_sim.sim.spec import ALERT_ORANGE, ALERT_RED
@@ -27,19 +29,44 @@ def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, st
     return out
 
 
-def outage_factors(outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int) -> tuple[float, ...]:
-    """Production factor per day: 1 minus the share of the day inside any outage (never below 0)."""
-    if not outages:
+def outage_factors(outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int, sampled: list[tuple[float, float]] = ()) -> tuple[float, ...]:
+    """Production factor per day: 1 minus the share of the day inside an outage (calendar ``(date, days)``
+    entries and ``sampled`` ``(start_day, days)`` spells; overlapping outages count once)."""
+    spells = sorted([(float((start - start_date).days), days) for start, days in outages] + list(sampled))
+    if not spells:
         return ()
-    factors = [1.0] * n_days
-    for start, days in outages:
-        begin = float((start - start_date).days)
+    merged: list[list[float]] = []
+    for begin, days in spells:
         end = begin + days
+        if merged and begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([begin, end])
+    factors = [1.0] * n_days
+    for begin, end in merged:
         for d in range(max(0, int(begin)), min(n_days, int(end) + 1)):
             overlap = min(end, d + 1.0) - max(begin, float(d))
             if overlap > 0:
                 factors[d] = max(0.0, factors[d] - overlap)
     return tuple(factors)
+
+
+def sample_outages(days_per_year: float, mean_episode_days: float, n_days: int, rng: np.random.Generator) -> list[tuple[float, float]]:
+    """(start_day, days) of unplanned outages over ``n_days``: a two-state (running / down) Markov process
+    with exponential spells, down for ``mean_episode_days`` on average and ``days_per_year / 365`` of the
+    time in the long run, started in its stationary state."""
+    down_share = days_per_year / 365.0
+    down_mean = mean_episode_days
+    up_mean = down_mean * (1.0 - down_share) / down_share
+    spells = []
+    t, down = 0.0, bool(rng.random() < down_share)
+    while t < n_days:
+        length = float(rng.exponential(down_mean if down else up_mean))
+        if down:
+            spells.append((t, min(length, n_days - t)))
+        t += length
+        down = not down
+    return spells
 
 
 def alert_levels(settings: AlertSettings, start_date: dt.date, n_days: int, seed: int) -> tuple[int, ...]:

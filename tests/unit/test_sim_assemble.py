@@ -169,6 +169,36 @@ def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, part
     assert limited > 0 and unlimited > 0
 
 
+def test_sampled_outages_follow_the_seed_and_each_enterprise_keeps_its_own(tmp_path, parts):
+    net, legs, catalog, mixes = parts[1], parts[2], parts[3], parts[4]
+    text = SCENARIO.replace("  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 100, mean_episode_days: 1}\n  outages: [{enterprise: E02")
+    loaded = write(tmp_path, text)
+
+    def factors(seed, loaded=loaded):
+        spec = assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), catalog, mixes, seed=seed)
+        return {e.id: e.production_factor_by_day for e in spec.enterprises}
+
+    first, again, other = factors(1), factors(1), factors(2)
+    assert first == again and first != other
+    assert any(f < 1.0 for f in first["E01"])  # E01 has no calendar outage: these are sampled
+    # the calendar outage of E02 (days 2-4.5) stays whatever is sampled
+    assert first["E02"][2] == 0.0 and first["E02"][3] == 0.0 and first["E02"][4] <= 0.5
+    # only E01 may fail: E01's draws are the same as before, E02 keeps its calendar outage only
+    only = write(tmp_path, text.replace("mean_episode_days: 1}", "mean_episode_days: 1, enterprises: [E01]}"))
+    spec = assemble(only, net, legs, catalog, mixes, seed=1)
+    by_id = {e.id: e.production_factor_by_day for e in spec.enterprises}
+    assert by_id["E01"] == first["E01"]
+    assert by_id["E02"] == assemble(write(tmp_path, SCENARIO), net, legs, catalog, mixes, seed=1).enterprises[1].production_factor_by_day
+
+
+def test_sampled_outages_of_an_unknown_enterprise_are_a_config_error_with_line(tmp_path, parts):
+    text = SCENARIO.replace("  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 30, enterprises: [E01, E99]}\n  outages: [{enterprise: E02")
+    loaded = write(tmp_path, text)
+    net = parts[1]
+    with pytest.raises(ConfigError, match=r"scenario.yaml:\d+: disruptions.sampled_outages.enterprises.1: unknown enterprise 'E99'"):
+        assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), parts[3], parts[4])
+
+
 def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, parts):
     # a smaller battery (150 kWh, 120 usable): neither the round trip nor the longer half fits
     loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))

@@ -96,6 +96,13 @@ def test_outage_factors_cover_partial_days():
     assert outage_factors([], dt.date(2025, 1, 1), 4) == ()
 
 
+def test_overlapping_outages_count_once():
+    # calendar days 1-2.5 and a sampled spell 2.25-2.75 overlap: the plant stands still from 1 to 2.75
+    factors = outage_factors([(dt.date(2025, 1, 2), 1.5)], dt.date(2025, 1, 1), 4, sampled=[(2.25, 0.5)])
+    assert factors == (1.0, 0.0, 0.25, 1.0)
+    assert outage_factors([], dt.date(2025, 1, 1), 3, sampled=[(0.25, 0.5), (0.5, 0.5)]) == (0.25, 1.0, 1.0)
+
+
 def test_check_spec_names_problems():
     seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-swap", 1, "NOWHERE", 10.0, 0.5),))
     with pytest.raises(ModelError, match="no known swap/charge station"):
