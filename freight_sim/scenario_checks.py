@@ -60,9 +60,14 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
 
 
 def _outage_problems(loaded: Loaded) -> Iterator[str]:
-    for i, outage in enumerate(loaded.model.disruptions.outages):
-        if outage.enterprise not in loaded.model.enterprises:
+    disruptions, known = loaded.model.disruptions, loaded.model.enterprises
+    for i, outage in enumerate(disruptions.outages):
+        if outage.enterprise not in known:
             yield loaded.error(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}")
+    sampled = disruptions.sampled_outages
+    for i, eid in enumerate(sampled.enterprises or [] if sampled is not None else []):
+        if eid not in known:
+            yield loaded.error(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}")
 
 
 def scenario_problems(loaded: Loaded) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -18,6 +19,7 @@ from freight_sim.sim.assemble import assemble, build_leg_requests
 from freight_sim.sim.operations import load_operations
 from freight_sim.sim.engine import simulate as simulate_spec
 from freight_sim.sim.routes import Routing
+from freight_sim.scenario_checks import scenario_problems
 
 SCENARIO = """\
 name: assemble-test
@@ -195,8 +197,14 @@ def test_sampled_outages_of_an_unknown_enterprise_are_a_config_error_with_line(t
     text = SCENARIO.replace("  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 30, enterprises: [E01, E99]}\n  outages: [{enterprise: E02")
     loaded = write(tmp_path, text)
     net = parts[1]
-    with pytest.raises(ConfigError, match=r"scenario.yaml:\d+: disruptions.sampled_outages.enterprises.1: unknown enterprise 'E99'"):
+    message = r"scenario.yaml:\d+: disruptions.sampled_outages.enterprises.1: unknown enterprise 'E99'"
+    with pytest.raises(ConfigError, match=message):
         assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), parts[3], parts[4])
+    # `freight-sim validate` reports it too, with the calendar outages' check
+    broken = write(tmp_path, text.replace("outages: [{enterprise: E02", "outages: [{enterprise: E98"))
+    problems = scenario_problems(broken)
+    assert len(problems) == 2 and "disruptions.outages.0.enterprise: unknown enterprise 'E98'" in problems[0]
+    assert re.search(message, problems[1])
 
 
 def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, parts):
