@@ -32,9 +32,9 @@ from freight_sim.fleet import allocate_trucks, resolve_mix
 from freight_sim.network.defaults import load_defaults
 from freight_sim.sim import spec as S
 from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
-from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
+from freight_sim.sim.streams import OUTAGES, entity_rng
 
 
 def _scenario_and_where(loaded_or_scenario: Loaded | Scenario):
