@@ -134,6 +134,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "cost_cny": transport_cny + siding_cny,
         "loading_bay_wait_mean_h": _mean_wait(sim.resources, "loading_bays"),
         "swap_wait_mean_h": _mean_wait(sim.resources, "swap_station"),
+        "station_pile_wait_mean_h": _mean_wait(sim.resources, "station_pile"),
     }
     delivered = summary["tonnes_delivered"]
     summary["cost_cny_per_t"] = summary["cost_cny"] / delivered if delivered > 0 else math.nan

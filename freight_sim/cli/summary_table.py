@@ -29,6 +29,7 @@ def print_run_summary(summary: dict[str, Any], out_dir: Path) -> None:
         ("transport cost", f"{summary['cost_cny'] / 1e6:,.1f} M CNY ({summary['cost_cny_per_t']:.1f} CNY/t)"),
         ("mean wait at loading bays", f"{summary['loading_bay_wait_mean_h'] * 60:.1f} min"),
         ("mean wait at swap stations", f"{summary['swap_wait_mean_h'] * 60:.1f} min"),
+        ("mean wait at full station piles", f"{summary.get('station_pile_wait_mean_h', 0.0) * 60:.1f} min"),
         ("events / wall time", f"{summary['events']:,} / {summary['wall_s']:.1f} s"),
     ]
     for name, value in rows:
