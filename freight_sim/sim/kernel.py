@@ -1,21 +1,20 @@
 """The engine's SimPy environment: the same events and processes, with less Python work per event.
 
 ``Kernel`` is a ``simpy.Environment`` whose ``run`` loop pops and dispatches events inline (no ``step``
-call per event). Events scheduled for the current time with normal priority (``Event.succeed()``, a
-zero timeout, a wake-up) go to a FIFO line beside the heap instead of into it: they come after every
-event already scheduled and before any later one, so the line stays sorted by SimPy's key (time,
-priority, event id) and the loop takes whichever of the two heads is smaller -- SimPy's own order,
-without two heap operations for each of them. It starts processes as ``LeanProcess``: its resume skips the generic checks while
-the event succeeded and the generator yields an event still pending, and falls back to SimPy's own
+call per event). Events scheduled for the current time with normal priority (``Event.succeed()``, a zero
+timeout, a wake-up) go to a FIFO line beside the heap instead of into it: they come after every event
+already scheduled and before any later one, so the line stays sorted by SimPy's key (time, priority,
+event id), and the loop takes whichever of the two heads is smaller: SimPy's own order, without two heap
+operations for each of them. Processes start as ``LeanProcess``, whose resume skips the generic checks
+while the event succeeded and the generator yields an event still pending, and falls back to SimPy's own
 resume otherwise (failed events, finished generators, already processed events, bad yields).
 
 ``Alarm`` is an event a process owns and re-arms, instead of making a new ``Timeout`` (or a new wake-up
 ``Event``) for every wait: ``alarm.after(delay)`` schedules it like ``env.timeout(delay)`` would;
 ``alarm.pending()`` makes it wait untriggered, and ``alarm.succeed()`` (called by whoever wakes the
-owner) schedules it now like ``Event.succeed()``. Each
-firing is a scheduled SimPy event with its own event id, in the same order stock SimPy would give, so
-runs are identical to ones built on ``Timeout`` and ``Event``. An alarm must be armed only while its
-owner is not already waiting on it.
+owner) schedules it now like ``Event.succeed()``. Each firing is a scheduled SimPy event with its own
+event id, in the order stock SimPy would give, so runs are identical to ones built on ``Timeout`` and
+``Event``. An alarm must be armed only while its owner is not already waiting on it.
 """
 
 from __future__ import annotations
