@@ -167,11 +167,13 @@ class _Builder:
 
     def _station_pile_t(self, route: LaneRoute, ent, moving: list, seg) -> float:
         """Room for a lane's cargo at a station: trucks bringing it to rail wait at the gate beyond
-        ``pile_train_loads`` train loads; a pile trains fill is not limited (trucks take from it)."""
+        ``rail.station_pile_train_loads`` (default: operations.yaml ``pile_train_loads``) train loads; a pile
+        trains fill is not limited (trucks take from it)."""
         following = moving[moving.index(seg) + 1]
         if seg.mode != "road" or following.mode != "rail":
             return math.inf
-        return self.ops.station_pile_train_loads * self._rail_terminal(route, following, ent)[1]
+        train_loads = self.sc.rail.station_pile_train_loads or self.ops.station_pile_train_loads
+        return train_loads * self._rail_terminal(route, following, ent)[1]
 
     def _mix_field(self, route: LaneRoute, kind: str) -> tuple[tuple, object]:
         ent = self.sc.enterprises[route.enterprise]

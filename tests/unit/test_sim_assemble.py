@@ -169,6 +169,11 @@ def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, part
                 assert capacity == float("inf")
                 unlimited += 1
     assert limited > 0 and unlimited > 0
+    # a scenario can set the room itself
+    smaller = write(tmp_path, text + "rail: {station_pile_train_loads: 1.5}\n")
+    spec = assemble(smaller, net, build_leg_table(net, build_leg_requests(smaller, net)), catalog, mixes)
+    rooms = {spec.stockpiles[seg.sink].capacity_t for lane in spec.lanes for seg in lane.segments if seg.mode == "road" and seg.sink >= 0}
+    assert 1.5 * ops.station_train_load_t in rooms
 
 
 def test_sampled_outages_follow_the_seed_and_each_enterprise_keeps_its_own(tmp_path, parts):
