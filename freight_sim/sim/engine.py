@@ -21,7 +21,7 @@ from freight_sim.sim.result import SimResult
 from freight_sim.sim.spec import HOURS_PER_DAY, ModelSpec, check_spec, quantise_t
 from freight_sim.sim.state import Carrier, RunState, TraceHook
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
-from freight_sim.sim.trains import PathBooking, RailFeed, TerminalDispatch, timetable
+from freight_sim.sim.trains import PathBooking, RailFeed, SlotCount, TerminalDispatch, timetable
 from freight_sim.sim.trucks import TruckPlan, truck
 
 
@@ -52,6 +52,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     station_piles = [run.stocks[i] for i in gated if math.isfinite(run.stocks[i].capacity_t)]
     resources = [
         *run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values(), *station_piles,
+        *(t.slots for t in terminals.values() if t.timetabled),
     ]
     if spec.warmup_h > 0:
         env.process(_reset_at(env, spec.warmup_h, resources))
@@ -112,7 +113,7 @@ def _record_conveyors(spec: ModelSpec, recorder: Recorder, ledger: DemandLedger)
                     recorder.leg(offset + si, vt_index[seg.vehicle_type], tonnes, day * 24.0, (day + 1) * 24.0, 0.0)
 
 
-def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers | Stock]):
+def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers | Stock | SlotCount]):
     yield env.timeout(at_h)
     for resource in resources:
         resource.reset_stats()

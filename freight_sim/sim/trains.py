@@ -69,6 +69,29 @@ class RailFeed:
         self.far_segment: Segment | None = None
 
 
+class SlotCount:
+    """Timetable slots of one terminal and those that sent no train, as a row of the resources table."""
+
+    __slots__ = ("name", "slots_per_day", "offered", "missed")
+
+    def __init__(self, name: str, slots_per_day: int) -> None:
+        self.name = name
+        self.slots_per_day = slots_per_day
+        self.reset_stats()
+
+    def reset_stats(self) -> None:
+        self.offered = 0
+        self.missed = 0
+
+    def stats_row(self, observed_h: float) -> dict:
+        """``requests``: slots offered; ``utilisation``: the share of them that sent a train."""
+        used = (self.offered - self.missed) / self.offered if self.offered else math.nan
+        return {
+            "resource": self.name, "kind": "timetable", "capacity": self.slots_per_day, "requests": self.offered,
+            "mean_wait_h": math.nan, "max_wait_h": math.nan, "utilisation": used,
+        }
+
+
 class TerminalDispatch:
     """Idle wagon sets and the loading track of one terminal; forms trains from the piles it serves."""
 
@@ -83,6 +106,7 @@ class TerminalDispatch:
         self._sole_listener: bool | None = None  # every pile it serves reports only to it (known at the first call)
         self.timetabled = bool(terminal.slots_h)
         self.min_load_t = quantise_t(terminal.min_load_t)
+        self.slots = SlotCount(terminal.id, len(terminal.slots_h))
 
     def add_feed(self, feed: RailFeed) -> None:
         self.feeds.append(feed)
@@ -122,7 +146,9 @@ class TerminalDispatch:
                 level = feed.source.level_t
                 if level >= self.min_load_t and (best is None or level > best.source.level_t):
                     best = feed
+        self.slots.offered += 1
         if best is None:
+            self.slots.missed += 1
             if run.env.now >= run.recorder.warmup_h:
                 run.train_slots_missed += 1
             if run.trace is not None:

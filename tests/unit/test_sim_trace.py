@@ -85,6 +85,9 @@ def test_timetable_slots_form_trains_and_miss_without_cargo_or_wagon_set():
         (24.25, "train:SD1#1", "back"),
     ]
     assert (result.train_departures, result.train_slots_missed) == (2, 2)
+    slots = result.resources.set_index("resource").loc["SD1"]
+    slots = slots[slots["kind"] == "timetable"].iloc[0]
+    assert (slots.capacity, slots.requests, slots.utilisation) == (4, 4, 0.5)
     assert result.legs["tonnes"].tolist() == [400.0, 500.0]
     row = result.tonnage.iloc[0]
     assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (1200.0, 900.0, 300.0, 0.0)
