@@ -151,7 +151,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             continue
         if not waiting and source.level_t >= payload:
             source.level_t -= payload
-        else:  # wait in line: Stock.serve takes the payload for this truck and triggers the event
+        else:  # wait in line (Stock.wait_for, inlined): Stock.serve takes the payload for this truck and fires the alarm
             waiting.append((payload, alarm))
             yield alarm.pending()
             now = env.now
@@ -208,12 +208,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             now += delay
             sink.requests += 1  # Stock.must_wait, inlined in this hot path
             if sink.putters or sink.level_t + payload > sink.capacity_t:
-                carrier.until_h = INF  # in transit until admitted (Stock.admit empties the carrier)
-                sink.putters.append((payload, alarm, now, carrier))
-                if trace is not None:
-                    trace(now, name, "pile_full_wait")
-                yield alarm.pending()
-                now = env.now
+                now = yield from _wait_at_gate(env, sink, alarm, carrier, payload, now, trace, name)
                 end = now + empty_h * f_empty
                 delay = end - now
             else:
@@ -231,6 +226,17 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             extra_km = 0.0
             yield after(delay)
             now += delay
+
+
+def _wait_at_gate(env, sink: Stock, alarm: Alarm, carrier: Carrier, payload: float, now: float, trace, name: str):
+    """Wait at a full station pile's gate until ``Stock.admit`` lets the cargo in (and empties the carrier,
+    which counts as in transit meanwhile); returns the time."""
+    carrier.until_h = INF
+    sink.putters.append((payload, alarm, now, carrier))
+    if trace is not None:
+        trace(now, name, "pile_full_wait")
+    yield alarm.pending()
+    return env.now
 
 
 def _far_end_cycle(
@@ -255,13 +261,8 @@ def _far_end_cycle(
     yield after(delay)
     now += delay
     if sink is not None:
-        if sink.must_wait(payload):  # the station pile is full: wait at its gate (see truck())
-            carrier.until_h = INF
-            sink.putters.append((payload, alarm, now, carrier))
-            if trace is not None:
-                trace(now, name, "pile_full_wait")
-            yield alarm.pending()
-            now = env.now
+        if sink.must_wait(payload):
+            now = yield from _wait_at_gate(env, sink, alarm, carrier, payload, now, trace, name)
         else:
             carrier.cargo_t = 0.0
             sink.put(payload)
