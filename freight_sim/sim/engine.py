@@ -80,7 +80,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
         seed=seed,
         truck_trips=int(legs.loc[road, "trips"].sum()),
         train_departures=run.train_departures,
-        train_slots_missed=run.train_slots_missed,
+        train_slots_missed=sum(t.slots.missed for t in terminals.values()),  # counted since the warm-up's reset
         spec=spec.summary(),
         loop_cpu_s=loop_cpu_s,
     )

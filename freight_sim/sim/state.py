@@ -56,7 +56,6 @@ class RunState:
         # per lane, its row of delivered_t as a memoryview: Python-float item updates as fast as array('d')
         self.delivered_by_day: list[memoryview] = [memoryview(row) for row in self.delivered_t]
         self.train_departures = 0
-        self.train_slots_missed = 0  # timetable slots after the warm-up that sent no train
         self.train_trips_started = 0
 
     def deliver(self, lane: int, at_h: float, tonnes: float) -> None:

@@ -3,10 +3,11 @@
 A terminal forms a train when one of the stockpiles it serves holds a train load and a wagon set is idle
 (the fullest pile first, ties by lane order). A terminal with a timetable forms trains only at its slots
 (hours of each day): at each slot an idle wagon set takes up to a train load from the fullest pile holding
-at least the terminal's minimum load; a slot without an idle set or without that load is missed. The train then books the loading track (FIFO, loading at
-the terminal's t/h rate), books the first free train path on its corridor (minimum headway
-24 / paths_per_day, no departure inside the daily maintenance window), runs loaded, unloads, and its
-wagon set returns empty and becomes idle again.
+at least the terminal's minimum load; a slot without an idle set or without that load is missed. The
+train then books the loading track (FIFO, loading at the terminal's t/h rate), books the first free train
+path on its corridor (minimum headway 24 / paths_per_day, no departure inside the daily maintenance
+window), runs loaded, unloads, and its wagon set returns empty and becomes idle again. Taking cargo from
+a full station pile lets trucks waiting at its gate unload.
 """
 
 from __future__ import annotations
@@ -149,8 +150,6 @@ class TerminalDispatch:
         self.slots.offered += 1
         if best is None:
             self.slots.missed += 1
-            if run.env.now >= run.recorder.warmup_h:
-                run.train_slots_missed += 1
             if run.trace is not None:
                 run.trace(run.env.now, f"timetable:{self.terminal.id}", "slot_missed")
             return
