@@ -29,7 +29,6 @@ gives year 1 vs year 5 (about 12 minutes here).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import resource
 import subprocess
@@ -222,7 +221,10 @@ def main() -> None:
         one = child_result(start_child("--child-days", str(float(DAYS_PER_YEAR))))
         five = child_result(start_child("--child-days", str(5.0 * DAYS_PER_YEAR)))
         memory = {
-            "peak_mb_1y_agg": one["peak_mb"], "peak_mb_5y": five["peak_mb"], "cpu_s_5y": five["cpu_s"], "leg_rows_5y": five["leg_rows"],
+            "peak_mb_1y_agg": one["peak_mb"],
+            "peak_mb_5y": five["peak_mb"],
+            "cpu_s_5y": five["cpu_s"],
+            "leg_rows_5y": five["leg_rows"],
             **child_result(growth),
         }
     runs = [child_result(start_child("--child-speed", "--days", str(args.days))) for _ in range(args.repeat)]

@@ -69,7 +69,9 @@ def siding_capex_table(scenario: Scenario, rate: float, life_years: float, days:
                 "period_cost_cny": annual * days / DAYS_PER_YEAR,
             }
         )
-    return pd.DataFrame(rows, columns=["enterprise", "station", "capex_million_cny", "capex_estimate", "annual_cost_cny", "period_cost_cny"])
+    return pd.DataFrame(
+        rows, columns=["enterprise", "station", "capex_million_cny", "capex_estimate", "annual_cost_cny", "period_cost_cny"]
+    )
 
 
 def _mean_wait(resources: pd.DataFrame, kind: str) -> float:

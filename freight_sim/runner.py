@@ -38,14 +38,13 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     """
     from freight_sim.cost import cost_legs, load_costs
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
+    from freight_sim.errors import ConfigError
     from freight_sim.fleet import load_catalog
     from freight_sim.kpis import build_kpis
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
-    from freight_sim.sim.api import simulate
-
-    from freight_sim.errors import ConfigError
     from freight_sim.scenario_checks import all_problems
+    from freight_sim.sim.api import simulate
 
     wall_start = time.perf_counter()
     network = load_network(loaded)
@@ -60,7 +59,9 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
     grid = grid_factor(scenario.accounting.grid, load_grid_table())
     costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
-    profile = get_profile(scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles))
+    profile = get_profile(
+        scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles)
+    )
 
     emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
@@ -91,9 +92,7 @@ def git_commit() -> str | None:
     import subprocess
 
     try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True, text=True, timeout=5
-        )
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None

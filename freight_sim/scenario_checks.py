@@ -52,7 +52,9 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
     accounting = loaded.model.accounting
     profiles = load_profiles(data_path(loaded, ("accounting", "rule_profiles"), accounting.rule_profiles))
     if accounting.rule_profile not in profiles:
-        yield loaded.error(("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}")
+        yield loaded.error(
+            ("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}"
+        )
     try:
         grid_factor(accounting.grid, load_grid_table())
     except ConfigError as exc:

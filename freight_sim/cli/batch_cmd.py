@@ -55,9 +55,7 @@ def _print_summary(result, metrics_of_interest: list[str]) -> None:
     for variant, group in table_frame.groupby("variant", sort=True):
         by_metric = group.set_index("metric")
         n = int(group["n"].max())
-        cells = [
-            _format_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown
-        ]
+        cells = [_format_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown]
         table.add_row(escape(str(variant)), str(n), *cells)
     Console(width=160).print(table)
 

@@ -77,14 +77,15 @@ def register(app: typer.Typer) -> None:
         target: float = typer.Option(0.8, "--target", min=0.0, max=1.0, help="clean-transport target ratio"),
         as_json: bool = typer.Option(False, "--json", help="print summary.json instead of the table"),
         enterprise_id: str | None = typer.Option(None, "--enterprise-id", help="enterprise id in the scenario snippet"),
-        enterprise_kind: str | None = typer.Option(None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"),
+        enterprise_kind: str | None = typer.Option(
+            None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"
+        ),
     ) -> None:
         """Clean-transport ratio from weighbridge / gate records, as an auditor computes it."""
+        from freight_sim.config.scenario import EnterpriseKind
         from freight_sim.policy.profiles import get_profile
         from freight_sim.records import audit, derive_snippet, load_aliases, read_records
         from freight_sim.records.outputs import build_summary, write_outputs
-
-        from freight_sim.config.scenario import EnterpriseKind
 
         kinds = [kind.value for kind in EnterpriseKind]
         if enterprise_kind is not None and enterprise_kind not in kinds:

@@ -21,7 +21,13 @@ from freight_sim.config.scenario import Scenario
 from freight_sim.paths import data_root
 
 BUNDLED_FOLDERS = ("networks", "fleets")
-DATA_FILE_FIELDS = (("fleet", "catalog"), ("fleet", "mixes"), ("accounting", "factors"), ("accounting", "costs"), ("accounting", "rule_profiles"))
+DATA_FILE_FIELDS = (
+    ("fleet", "catalog"),
+    ("fleet", "mixes"),
+    ("accounting", "factors"),
+    ("accounting", "costs"),
+    ("accounting", "rule_profiles"),
+)
 NETWORK_FILE_FIELDS = ("graphml", "nodes_csv", "edges_csv", "osm_xml", "osm_sites_csv")
 
 

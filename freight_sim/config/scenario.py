@@ -301,7 +301,9 @@ class RailSettings(Strict):
         default_factory=dict, description="public freight stations (node id) whose trains are formed by timetable"
     )
     station_pile_train_loads: float | None = Field(
-        None, ge=1.2, le=20,
+        None,
+        ge=1.2,
+        le=20,
         description="room at a station for one lane's cargo waiting for rail, in train loads; absent: networks/operations.yaml",
     )
 

@@ -56,9 +56,7 @@ def dotted(path: Path_) -> str:
     return ".".join(str(p) for p in path) if path else "(top level)"
 
 
-_PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
-}
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 
 
 def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, line: int | None = None) -> Any:
@@ -87,7 +85,7 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, line: i
 
 
 class _ScalarLoader(yaml.SafeLoader):
-    def __init__(self) -> None:  # noqa: D401 - a loader used only to resolve scalars
+    def __init__(self) -> None:
         super().__init__("")
 
 

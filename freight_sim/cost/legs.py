@@ -60,7 +60,9 @@ def cost_legs(
     electricity_cny = kwh * (costs.electricity_cny_per_kwh + np.where(swap, costs.swap_service_cny_per_kwh, 0.0))
     energy_cny = np.where(road, fuel_cny + electricity_cny, 0.0) + np.where(conveyor, electricity_cny, 0.0)
     electrified = np.clip(table["electrified_share"].to_numpy(dtype=float), 0.0, 1.0)
-    running = costs.rail_running_cny_per_tkm + costs.rail_construction_fund_cny_per_tkm + costs.rail_electrification_cny_per_tkm * electrified
+    running = (
+        costs.rail_running_cny_per_tkm + costs.rail_construction_fund_cny_per_tkm + costs.rail_electrification_cny_per_tkm * electrified
+    )
     tariff_cny = np.where(rail, tonnes * costs.rail_terminal_cny_per_t + tkm * running, 0.0)
     no_rows = np.zeros(len(table), dtype=bool)
     drayage = _is_in(table["segment"], DRAYAGE_SEGMENTS) if "segment" in table.columns else no_rows

@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import Field
 
 from freight_sim.cost.finance import capital_recovery_factor
-from freight_sim.errors import ConfigError
 from freight_sim.datafile import Strict, bounded, load_data_file, resolve_data_path
+from freight_sim.errors import ConfigError
 
 
 class Finance(Strict):

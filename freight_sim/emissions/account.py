@@ -111,10 +111,14 @@ def _check_modes(legs: pd.DataFrame, vehicle: pd.Categorical, params: pd.DataFra
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         expected = params["mode"].to_numpy()[codes[i]]
-        raise ModelError(f"leg row {i}: mode {row_mode[i]!r} does not match vehicle type {vehicle[i]!r} ({expected}); {int(bad.sum())} such rows")
+        raise ModelError(
+            f"leg row {i}: mode {row_mode[i]!r} does not match vehicle type {vehicle[i]!r} ({expected}); {int(bad.sum())} such rows"
+        )
 
 
-def _energy_and_tailpipe(legs: pd.DataFrame, params: pd.DataFrame, codes: np.ndarray, factors: EmissionFactors, grid: GridFactor) -> dict[str, np.ndarray]:
+def _energy_and_tailpipe(
+    legs: pd.DataFrame, params: pd.DataFrame, codes: np.ndarray, factors: EmissionFactors, grid: GridFactor
+) -> dict[str, np.ndarray]:
     """``tkm``, energy by carrier (electricity at the wall), tailpipe ``nox_g`` and ``pm_g``."""
     n = len(legs)
     tonnes = legs["tonnes"].to_numpy(dtype=float)
@@ -173,7 +177,9 @@ def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, gri
     )
     co2_elec = q["energy_kwh"] * grid.kg_co2_per_kwh
     return {
-        "so2_g": q["diesel_l"] * factors.diesel_so2_g_per_l + q["lng_kg"] * factors.lng_so2_g_per_kg + methanol_kg * factors.methanol_so2_g_per_kg,
+        "so2_g": q["diesel_l"] * factors.diesel_so2_g_per_l
+        + q["lng_kg"] * factors.lng_so2_g_per_kg
+        + methanol_kg * factors.methanol_so2_g_per_kg,
         "co2_ttw_kg": co2_ttw,
         "co2_upstream_fuel_kg": co2_fuel_up,
         "co2_upstream_electricity_kg": co2_elec,

@@ -91,4 +91,6 @@ def inventory(emissions: pd.DataFrame) -> pd.DataFrame:
         ]
     table = pd.DataFrame(rows, columns=["category", "pollutant", "amount", "unit"])
     table = table[table["amount"] != 0.0]
-    return table.groupby(["category", "pollutant", "unit"], sort=True, as_index=False)["amount"].sum()[["category", "pollutant", "amount", "unit"]]
+    return table.groupby(["category", "pollutant", "unit"], sort=True, as_index=False)["amount"].sum()[
+        ["category", "pollutant", "amount", "unit"]
+    ]

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field, field_validator
 
-from freight_sim.errors import ConfigError
 from freight_sim.datafile import Quantity, Strict, bounded, check_quantity, load_data_file, resolve_data_path
+from freight_sim.errors import ConfigError
 
 ZERO_TAILPIPE = ("bev", "fcev")
 # A combustion truck emits at least this much per km; below it a value in kg/km is the likely slip.

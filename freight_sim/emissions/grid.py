@@ -20,8 +20,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from freight_sim.config.scenario import GridSetting
-from freight_sim.errors import ConfigError
 from freight_sim.datafile import Strict, bounded, load_data_file, resolve_data_path
+from freight_sim.errors import ConfigError
 
 
 class GridRow(Strict):
@@ -72,10 +72,14 @@ class GridTable:
     grids: dict[str, tuple[str, float, float]]  # name -> (label, kg CO2/kWh, thermal share)
     path: Path
 
-    def factor(self, name: str, thermal_share: float | None = None, kg_co2_per_kwh: float | None = None, label: str | None = None) -> GridFactor:
+    def factor(
+        self, name: str, thermal_share: float | None = None, kg_co2_per_kwh: float | None = None, label: str | None = None
+    ) -> GridFactor:
         """The named row, optionally with another thermal share or CO2 value."""
         if name not in self.grids:
-            raise ConfigError(f"accounting.grid.factor: unknown grid factor {name!r} (in {self.path}); known: {', '.join(sorted(self.grids))}")
+            raise ConfigError(
+                f"accounting.grid.factor: unknown grid factor {name!r} (in {self.path}); known: {', '.join(sorted(self.grids))}"
+            )
         row_label, kg, share = self.grids[name]
         share = share if thermal_share is None else thermal_share
         return GridFactor(
@@ -116,5 +120,7 @@ def grid_factor(settings: GridSetting, table: GridTable) -> GridFactor:
     if settings.new_energy_share is not None:
         fossil = 1.0 - settings.new_energy_share
         kg = named.kg_co2_per_kwh * fossil / named.thermal_share
-        return table.factor(name, thermal_share=fossil, kg_co2_per_kwh=kg, label=f"{named.label}, {settings.new_energy_share:.0%} new energy")
+        return table.factor(
+            name, thermal_share=fossil, kg_co2_per_kwh=kg, label=f"{named.label}, {settings.new_energy_share:.0%} new energy"
+        )
     return named

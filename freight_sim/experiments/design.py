@@ -304,7 +304,9 @@ def expand_design(
                         raise ConfigError(f"{experiment.path}:1: variants: two runs would share the id {run_id}; rename a variant")
                     seen_ids.add(run_id)
                     runs.append(
-                        RunSpec(run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters, inputs_sha)
+                        RunSpec(
+                            run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters, inputs_sha
+                        )
                     )
     if validator.errors:
         unique = list(dict.fromkeys(validator.errors))

@@ -10,9 +10,9 @@ import math
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from freight_sim.errors import FreightSimError
@@ -134,7 +134,7 @@ class _PoolState:
             else:
                 self.suspects.append(spec)
             return True
-        except Exception as exc:  # noqa: BLE001 - e.g. a run function that cannot be pickled
+        except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             record = record_lost_run(Path(self.out_dir), spec, self.provenance, error, self.attempts[spec.run_id])
         self._add(record)
@@ -177,9 +177,7 @@ def run_dask(
     provenance = provenance or Provenance("unknown", None)
     cluster = None
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
-        )
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
         client = Client(address)
@@ -202,7 +200,7 @@ def run_dask(
             chunk = chunks.pop(future.key)
             try:
                 done = future.result()
-            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker after repeated worker deaths
+            except Exception as exc:
                 done = [record_lost_run(Path(out), spec, provenance, f"{type(exc).__name__}: {exc}", 1) for spec in chunk]
             for record in done:
                 records.append(record)

@@ -36,8 +36,20 @@ _SUFFIX_UNITS = (
 )
 _DIMENSIONLESS_WORDS = ("ratio", "share", "utilisation", "utilization", "fraction", "load_factor")
 _COUNT_WORDS = (
-    "trips", "departures", "count", "trains", "trucks", "swaps", "arrivals", "runs", "events", "enterprises", "slots", "lanes",
-    "terminals", "stations",
+    "trips",
+    "departures",
+    "count",
+    "trains",
+    "trucks",
+    "swaps",
+    "arrivals",
+    "runs",
+    "events",
+    "enterprises",
+    "slots",
+    "lanes",
+    "terminals",
+    "stations",
 )
 _TONNE_PREFIXES = ("tonnes_",)
 # Not results of the model: wall-clock timings (they differ between executors and machines; the run's

@@ -43,7 +43,9 @@ def _error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)).rstrip()
 
 
-def run_one(spec: RunSpec, out_dir: Path | str, run_fn: RunFn | None = None, provenance: Provenance | None = None, attempts: int = 1) -> RunRecord:
+def run_one(
+    spec: RunSpec, out_dir: Path | str, run_fn: RunFn | None = None, provenance: Provenance | None = None, attempts: int = 1
+) -> RunRecord:
     """Run ``spec`` and store it under ``out_dir/runs/<run_id>/``; return its record (finished or failed)."""
     out_dir = Path(out_dir)
     provenance = provenance or Provenance("unknown", None)
@@ -61,7 +63,7 @@ def run_one(spec: RunSpec, out_dir: Path | str, run_fn: RunFn | None = None, pro
         rows = tuple(metric_rows(summary))
         write_outputs(folder, summary, dict(getattr(output, "tables", None) or {}))
         write_run_metrics(folder, rows)
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded and the batch goes on
+    except Exception as exc:
         seconds = time.perf_counter() - clock
         error = _error_text(exc)
         write_manifest(out_dir, spec, provenance, FAILED, seconds, started, _now(), error, attempts)

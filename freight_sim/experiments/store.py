@@ -51,9 +51,7 @@ def _git_commit() -> str | None:
     """The commit of the source checkout the package runs from, when it is one."""
     package_dir = Path(__file__).resolve().parents[1]
     try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=package_dir, capture_output=True, text=True, timeout=10, check=False
-        )
+        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=package_dir, capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     commit = result.stdout.strip()
@@ -144,8 +142,15 @@ def finished_record(out_dir: Path, spec: RunSpec) -> RunRecord | None:
     frame = pd.read_parquet(metrics_path)
     rows = tuple(zip(frame["metric"].astype(str), frame["value"].astype(float), frame["unit"].astype(str), strict=True))
     return RunRecord(
-        spec.run_id, spec.variant, spec.sample, spec.replication, FINISHED, float(manifest.get("seconds", 0.0)), rows,
-        attempts=int(manifest.get("attempts", 1)), skipped=True,
+        spec.run_id,
+        spec.variant,
+        spec.sample,
+        spec.replication,
+        FINISHED,
+        float(manifest.get("seconds", 0.0)),
+        rows,
+        attempts=int(manifest.get("attempts", 1)),
+        skipped=True,
     )
 
 

@@ -175,7 +175,9 @@ def abatement_costs(metrics: pd.DataFrame, variants: Sequence[VariantInfo], conf
             mean_avoided, mean_extra = float(np.mean(avoided)), float(np.mean(extra))
             value = mean_extra / mean_avoided if mean_avoided > 0 else float("nan")
             ratios = extra[avoided > 0] / avoided[avoided > 0]
-            n, _, _, low, high = t_interval(ratios, confidence) if len(ratios) == len(avoided) else (len(ratios), 0, 0, float("nan"), float("nan"))
+            n, _, _, low, high = (
+                t_interval(ratios, confidence) if len(ratios) == len(avoided) else (len(ratios), 0, 0, float("nan"), float("nan"))
+            )
             unit = "CNY/t CO2" if indicator == "cny_per_t_co2" else "CNY/kg NOx"
             rows.append((variant, reference, indicator, unit, n, mean_extra, mean_avoided, value, low, high))
     return pd.DataFrame(rows, columns=columns)

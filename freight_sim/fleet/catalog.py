@@ -17,8 +17,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from freight_sim.config.yaml_source import SourceMap, dotted
-from freight_sim.errors import ConfigError
 from freight_sim.datafile import Quantity, Strict, check_quantity, load_data_file, resolve_data_path
+from freight_sim.errors import ConfigError
 
 Mode = Literal["road", "rail", "conveyor"]
 Powertrain = Literal["diesel", "lng", "methanol", "bev", "fcev", "electric"]
@@ -34,7 +34,13 @@ CARRIER_UNITS: dict[str, str] = {
     "methanol_l": "L/km",
 }
 # Plausible per-km energy of a loaded road truck and of a full train, by carrier (catch L/100km, Wh, ...).
-_ROAD_ENERGY_BOUNDS = {"diesel_l": (0.1, 1.0), "lng_kg": (0.1, 1.0), "electricity_kwh": (0.3, 5.0), "h2_kg": (0.02, 0.3), "methanol_l": (0.2, 2.5)}
+_ROAD_ENERGY_BOUNDS = {
+    "diesel_l": (0.1, 1.0),
+    "lng_kg": (0.1, 1.0),
+    "electricity_kwh": (0.3, 5.0),
+    "h2_kg": (0.02, 0.3),
+    "methanol_l": (0.2, 2.5),
+}
 _RAIL_ENERGY_BOUNDS = {"diesel_l": (0.5, 200.0), "electricity_kwh": (2.0, 1000.0)}
 _MASS_BOUNDS = {"road": (5.0, 45.0), "rail": (100.0, 30_000.0), "conveyor": (0.5, 2.0)}
 
@@ -129,7 +135,9 @@ class FleetCatalog:
         try:
             return self.vehicles[vehicle_id]
         except KeyError:
-            raise ConfigError(f"{self.path}:1: vehicles: unknown vehicle type {vehicle_id!r}; known: {', '.join(sorted(self.vehicles))}") from None
+            raise ConfigError(
+                f"{self.path}:1: vehicles: unknown vehicle type {vehicle_id!r}; known: {', '.join(sorted(self.vehicles))}"
+            ) from None
 
     def wagon(self, wagon_id: str) -> WagonType:
         try:

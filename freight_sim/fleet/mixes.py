@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from freight_sim.datafile import Strict, load_data_file, resolve_data_path
 from freight_sim.errors import ConfigError
 from freight_sim.fleet.catalog import FleetCatalog
-from freight_sim.datafile import Strict, load_data_file, resolve_data_path
 
 SHARE_TOLERANCE = 1e-6
 

@@ -64,7 +64,9 @@ def draw_network(net: MultimodalNetwork, path: str | Path, title: str | None = N
     for electrified, style, label in ((True, (0, (6, 2)), "rail, electrified"), (False, "solid", "rail, not electrified")):
         part = rail[rail["electrified"] == electrified]
         if len(part):
-            ax.add_collection(LineCollection(_segments(net, part), colors="black", linewidths=2.2, linestyles=[style], label=label, zorder=2))
+            ax.add_collection(
+                LineCollection(_segments(net, part), colors="black", linewidths=2.2, linestyles=[style], label=label, zorder=2)
+            )
     for mode, colour, label in (("spur", "#8b4513", "rail siding (spur)"), ("conveyor", "#e6ab02", "belt conveyor")):
         part = net.edges[net.edges["mode"] == mode]
         if len(part):
@@ -73,7 +75,9 @@ def draw_network(net: MultimodalNetwork, path: str | Path, title: str | None = N
     plants = nodes[nodes["kind"] == "plant"]
     for subkind in sorted(plants["subkind"].unique()):
         group = plants[plants["subkind"] == subkind]
-        ax.scatter(group["lon"], group["lat"], s=28, color=PLANT_COLOURS.get(subkind, "#999999"), label=f"plant: {subkind or 'other'}", zorder=4)
+        ax.scatter(
+            group["lon"], group["lat"], s=28, color=PLANT_COLOURS.get(subkind, "#999999"), label=f"plant: {subkind or 'other'}", zorder=4
+        )
     for kinds, marker, colour, label in (
         (("station", "yard"), "s", "white", "rail station / yard"),
         (("gateway",), "D", "#d7191c", "gateway"),

@@ -97,7 +97,7 @@ def load_graphml_network(path: Path, defaults: NetworkDefaults | None = None) ->
         graph = nx.read_graphml(path)
     except FileNotFoundError:
         raise ConfigError(f"{path}:1: (file): file not found") from None
-    except Exception as exc:  # noqa: BLE001 - any parse failure of a user file becomes a config error
+    except Exception as exc:
         raise ConfigError(f"{path}:1: (file): cannot read GraphML: {exc}") from None
     node_line, edge_line = _graphml_lines(text)
     node_rows = []
@@ -132,9 +132,7 @@ def available_bundled_networks() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "nodes.csv").is_file()) if root.is_dir() else []
 
 
-def load_network_source(
-    source: NetworkSource, base_dir: Path | None = None, defaults: NetworkDefaults | None = None
-) -> MultimodalNetwork:
+def load_network_source(source: NetworkSource, base_dir: Path | None = None, defaults: NetworkDefaults | None = None) -> MultimodalNetwork:
     """Load the network a :class:`NetworkSource` names; relative paths are taken from ``base_dir``."""
     defaults = defaults or load_defaults()
 

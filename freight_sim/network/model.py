@@ -15,7 +15,6 @@ RAIL_NODE_KINDS = ("station", "yard")
 ROAD_CLASSES = ("expressway", "trunk", "county", "urban", "access")
 
 
-
 def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiGraph:
     """Undirected multigraph; edge keys are the row positions of ``edges`` so attributes stay in the table."""
     graph = nx.MultiGraph()

@@ -65,7 +65,7 @@ def read_osm_graph(xml_path: Path):
     ox.settings.useful_tags_way = saved + [t for t in EXTRA_WAY_TAGS if t not in saved]
     try:
         return ox.graph_from_xml(Path(xml_path), bidirectional=True, simplify=False, retain_all=True)
-    except Exception as exc:  # noqa: BLE001 - any parse failure of a user file becomes a config error
+    except Exception as exc:
         raise ConfigError(f"{xml_path}:1: (file): cannot read OSM XML: {exc}") from None
     finally:
         ox.settings.useful_tags_way = saved

@@ -114,7 +114,6 @@ def parse_nodes(raw: pd.DataFrame, where: Where) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["id", *_NODE_OUT]).set_index("id")
 
 
-
 def _default_speed(mode: str, road_class: str, rail_class: str, defaults: NetworkDefaults) -> float | None:
     if mode == "road":
         return defaults.road_speed_kph.get(road_class)
@@ -179,4 +178,3 @@ def parse_edges(raw: pd.DataFrame, node_ids, where: Where, defaults: NetworkDefa
         )
     problems.raise_if_any()
     return pd.DataFrame.from_records(records, columns=list(_EDGE_OUT))
-

@@ -72,7 +72,9 @@ def _group_legs(compact: pd.DataFrame, catalog: FleetCatalog) -> dict[tuple[str,
     tonnes_by: dict = defaultdict(lambda: defaultdict(float))  # (group, segment, gate) -> (vehicle, mode) -> t
     nodes_by: dict = defaultdict(set)
     columns = _GROUP + _LEG + ["vehicle_type", "mode", "origin", "destination", "tonnes"]
-    for enterprise, flow, chain, segment, gate, vehicle, mode, origin, destination, tonnes in compact[columns].itertuples(index=False, name=None):
+    for enterprise, flow, chain, segment, gate, vehicle, mode, origin, destination, tonnes in compact[columns].itertuples(
+        index=False, name=None
+    ):
         key = ((str(enterprise), str(flow), str(chain)), str(segment), bool(gate))
         tonnes_by[key][(str(vehicle), str(mode))] += float(tonnes)
         nodes_by[key].update((str(origin), str(destination)))

@@ -120,6 +120,8 @@ def audit(frame: pd.DataFrame, profile: RuleProfile, target: float, by: str = "m
         breakdown_by=by,
         breakdown=ratio_table(frame, clean, by),
         compliance=compliance(min(ratio, 1.0), target) if ratio is not None else None,
-        what_if=what_if_to_target(total, clean_total, target, trucks.tonnes_per_truck_trip, trucks.trips_per_truck) if ratio is not None else None,
+        what_if=what_if_to_target(total, clean_total, target, trucks.tonnes_per_truck_trip, trucks.trips_per_truck)
+        if ratio is not None
+        else None,
         trucks=trucks,
     )

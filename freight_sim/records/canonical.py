@@ -51,7 +51,9 @@ def check_structure(table: RawTable, layout: HeaderLayout) -> None:
     lines = []
     for name, columns in layout.duplicates.items():
         listed = ", ".join(f"{table.source.column_label(c.position + 1)} {c.header_text!r}" for c in columns)
-        lines.append(f"{where}:{table.source.column_label(columns[1].position + 1)}: duplicate column {name}: {listed} mean the same; keep one")
+        lines.append(
+            f"{where}:{table.source.column_label(columns[1].position + 1)}: duplicate column {name}: {listed} mean the same; keep one"
+        )
     for column in layout.columns.values():
         if column.unit_label is not None and column.tonnes_per_unit is None:
             lines.append(
@@ -65,9 +67,7 @@ def check_structure(table: RawTable, layout: HeaderLayout) -> None:
         if name == "net_weight" and {"gross_weight", "tare_weight"} <= present:
             continue
         found = ", ".join(repr(c.header_text) for c in layout.columns.values()) or "none"
-        lines.append(
-            f"{where}:0: missing required column {name} (e.g. {HEADER_TEXT[name]}); recognised columns: {found}"
-        )
+        lines.append(f"{where}:0: missing required column {name} (e.g. {HEADER_TEXT[name]}); recognised columns: {found}")
     if lines:
         raise RecordError(*lines)
 

@@ -41,11 +41,15 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
             return DecodedText(data.decode("utf-8-sig"), "utf-8-sig")
         except UnicodeDecodeError as exc:
             line, col = _line_col(data, exc.start)
-            raise RecordError(f"{name}:{line}:{col}: starts with a UTF-8 byte-order mark but byte 0x{data[exc.start]:02x} is not UTF-8") from None
+            raise RecordError(
+                f"{name}:{line}:{col}: starts with a UTF-8 byte-order mark but byte 0x{data[exc.start]:02x} is not UTF-8"
+            ) from None
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(data, nul)
-        raise RecordError(f"{name}:{line}:{col}: NUL byte: the file looks like UTF-16 without a byte-order mark or binary; save it as UTF-8")
+        raise RecordError(
+            f"{name}:{line}:{col}: NUL byte: the file looks like UTF-16 without a byte-order mark or binary; save it as UTF-8"
+        )
     failures = []
     for encoding in ("utf-8", "gb18030"):
         try:

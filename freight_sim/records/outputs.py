@@ -51,7 +51,9 @@ def build_summary(records: RecordSet, result: AuditResult, snippet_note: str | N
 
 def ratio_frame(result: AuditResult) -> pd.DataFrame:
     """Breakdown rows followed by the overall row, with the profile that produced them."""
-    overall = pd.DataFrame([{"key": OVERALL_KEY, "tonnes": result.tonnes_total, "clean_tonnes": result.tonnes_clean, "ratio": result.ratio}])
+    overall = pd.DataFrame(
+        [{"key": OVERALL_KEY, "tonnes": result.tonnes_total, "clean_tonnes": result.tonnes_clean, "ratio": result.ratio}]
+    )
     parts = [frame for frame in (result.breakdown, overall) if not frame.empty]
     table = pd.concat(parts, ignore_index=True)
     table.insert(0, "breakdown", [result.breakdown_by] * (len(table) - 1) + ["overall"])
@@ -64,7 +66,9 @@ def issues_frame(records: RecordSet, severities: tuple[str, ...]) -> pd.DataFram
     return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
 
 
-def write_outputs(out_dir: Path, records: RecordSet, result: AuditResult, summary: dict[str, Any], snippet: ScenarioSnippet | None) -> list[Path]:
+def write_outputs(
+    out_dir: Path, records: RecordSet, result: AuditResult, summary: dict[str, Any], snippet: ScenarioSnippet | None
+) -> list[Path]:
     """Write every output file into ``out_dir`` (created if needed); returns the paths written."""
     out_dir = Path(out_dir)
     written = {

@@ -92,7 +92,11 @@ def _read_table(table: RawTable, aliases: AliasTable) -> tuple[pd.DataFrame, tup
     accepted["sheet"] = table.source.sheet
     issues = list(result.issues)
     if canonical.rows_read == 0:
-        issues.append(RecordIssue(table.source, int(table.lines[layout.header_rows[-1]]), None, "info", "header only: no data rows", rejects_row=False))
+        issues.append(
+            RecordIssue(
+                table.source, int(table.lines[layout.header_rows[-1]]), None, "info", "header only: no data rows", rejects_row=False
+            )
+        )
     summary = TableSummary(
         file=table.source.file,
         sheet=table.source.sheet,
@@ -135,7 +139,9 @@ def _read_file(path: Path, sheet: str | None, aliases: AliasTable) -> tuple[list
     if not summaries:
         raise RecordError(f"{path}:1:0: the workbook has no non-empty sheet")
     for table in without_header:
-        issues.append(RecordIssue(table.source, 1, None, "warning", f"sheet skipped: {_no_header(table).split(': ', 1)[1]}", rejects_row=False))
+        issues.append(
+            RecordIssue(table.source, 1, None, "warning", f"sheet skipped: {_no_header(table).split(': ', 1)[1]}", rejects_row=False)
+        )
     return frames, issues, summaries
 
 

@@ -37,7 +37,9 @@ class ScenarioSnippet:
 
     def as_yaml(self) -> str:
         """The snippet as YAML, with the notes as comments above it."""
-        body = yaml.safe_dump({"enterprises": {self.enterprise_id: self.enterprise}}, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None)
+        body = yaml.safe_dump(
+            {"enterprises": {self.enterprise_id: self.enterprise}}, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None
+        )
         placeholder = self.enterprise["node"]
         body = body.replace(f"node: {placeholder}\n", f"node: {placeholder}  # placeholder: set the plant's network node id\n")
         header = "\n".join(f"# {note}" for note in self.notes)
@@ -149,7 +151,9 @@ def derive_snippet(
     if not flows:
         raise ValueError("no tonnes by road, rail or conveyor with a direction: cannot derive flows")
 
-    yearly_t = sum(f["tonnes_per_year"] for f in flows.values() if f["direction"] == "out") or sum(f["tonnes_per_year"] for f in flows.values())
+    yearly_t = sum(f["tonnes_per_year"] for f in flows.values() if f["direction"] == "out") or sum(
+        f["tonnes_per_year"] for f in flows.values()
+    )
     days = defaults["stockyard_days"]["value"]
     notes.append(f"stockyard_capacity_t = {days} days of mean daily tonnes: an estimate (snippet_defaults.yaml), replace it.")
     enterprise: dict[str, Any] = {
@@ -182,7 +186,9 @@ def _fleet(rows: pd.DataFrame, defaults: dict[str, Any], notes: list[str]) -> di
         result["fleet_mix"] = _rounded_shares(by_vehicle.sort_index())
         if unmatched_t > 0:
             share = unmatched_t / float(road["net_weight_t"].sum())
-            notes.append(f"{share:.1%} of road tonnes have no known vehicle type (fuel/standard missing or unmapped); the mix is of the rest.")
+            notes.append(
+                f"{share:.1%} of road tonnes have no known vehicle type (fuel/standard missing or unmapped); the mix is of the rest."
+            )
     else:
         notes.append("No road row has a known fuel and standard: fleet_mix keeps the schema default.")
     plates = int(road["plate"].dropna().nunique())

@@ -127,7 +127,11 @@ def key_metrics(summary: pd.DataFrame, hinted: Sequence[str]) -> list[str]:
 
 def _ordered(frame: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     rank = {name: i for i, name in enumerate(order)}
-    return frame.assign(_order=frame["variant"].map(lambda v: rank.get(v, len(rank)))).sort_values(["_order", "variant"]).drop(columns="_order")
+    return (
+        frame.assign(_order=frame["variant"].map(lambda v: rank.get(v, len(rank))))
+        .sort_values(["_order", "variant"])
+        .drop(columns="_order")
+    )
 
 
 def _interval(row: pd.Series, unit: Any, low: str = "ci_low", high: str = "ci_high") -> str:
@@ -224,7 +228,9 @@ def metric_section(folder: BatchFolder, metric: str) -> dict[str, Any]:
     section["charts"].append(
         _chart(
             f"{metric}: mean by variant with 95% CI",
-            charts.dots_with_ci(rows, "variant", "mean", "ci_low", "ci_high", label, f"{metric}: variant means, 95% CI", highlight=folder.baselines),
+            charts.dots_with_ci(
+                rows, "variant", "mean", "ci_low", "ci_high", label, f"{metric}: variant means, 95% CI", highlight=folder.baselines
+            ),
         )
     )
     section["tables"].append({"title": "Variant means", "html": _means_table(rows, unit)})
@@ -237,8 +243,14 @@ def metric_section(folder: BatchFolder, metric: str) -> dict[str, Any]:
                 _chart(
                     f"{metric}: paired difference vs baseline with 95% CI",
                     charts.dots_with_ci(
-                        diff_rows, "variant", "mean_difference", "ci_low", "ci_high", f"variant − baseline, {label}",
-                        f"{metric}: paired difference vs baseline (red: CI excludes 0)", zero_line=True,
+                        diff_rows,
+                        "variant",
+                        "mean_difference",
+                        "ci_low",
+                        "ci_high",
+                        f"variant − baseline, {label}",
+                        f"{metric}: paired difference vs baseline (red: CI excludes 0)",
+                        zero_line=True,
                     ),
                 )  # fmt: skip
             )
@@ -291,7 +303,9 @@ def abatement_section(folder: BatchFolder) -> dict[str, Any]:
         unit = rows["unit"].iloc[0]
         svg = charts.dots_with_ci(rows, "variant", "value", "ci_low", "ci_high", f"{indicator} [{unit}]", f"Abatement cost: {unit}, 95% CI")
         chart_list.append(_chart(f"Abatement cost, {unit}", svg))
-    shown = table.rename(columns={"extra_cost_cny": "extra cost [CNY]", "value": "abatement cost", "ci_low": "95% CI low", "ci_high": "95% CI high"})
+    shown = table.rename(
+        columns={"extra_cost_cny": "extra cost [CNY]", "value": "abatement cost", "ci_low": "95% CI low", "ci_high": "95% CI high"}
+    )
     return {"charts": chart_list, "html": html_table(shown, ["n"])}
 
 
@@ -305,7 +319,9 @@ def sensitivity_section(folder: BatchFolder, name: str, metrics: Sequence[str]) 
             continue
         rows = rows[rows["index"].isin(shown)]
         title = f"{variant}: {metric}, {' and '.join(shown)} per parameter (whiskers: ± conf)"
-        chart_list.append(_chart(f"{variant}: {metric}", charts.grouped_bars_with_ci(rows, "parameter", "index", "value", "conf", "index", title)))
+        chart_list.append(
+            _chart(f"{variant}: {metric}", charts.grouped_bars_with_ci(rows, "parameter", "index", "value", "conf", "index", title))
+        )
     method = name.removesuffix("_indices")
     return {"method": method, "charts": chart_list, "html": html_table(table)}
 
@@ -348,7 +364,9 @@ def render_batch_report(batch_dir: Path | str) -> str:
     if summary is not None:
         full_tables.append({"title": "Summary by variant (all metrics)", "html": html_table(summary, ["n"])})
     if "paired_differences" in folder.tables:
-        full_tables.append({"title": "Paired differences vs baseline (all metrics)", "html": html_table(folder.tables["paired_differences"], ["n"])})
+        full_tables.append(
+            {"title": "Paired differences vs baseline (all metrics)", "html": html_table(folder.tables["paired_differences"], ["n"])}
+        )
     env = Environment(loader=PackageLoader("freight_sim.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("batch.html.j2").render(
         h=_header(folder),

@@ -116,9 +116,7 @@ def dots_with_ci(
     for i, row in frame.iterrows():
         excludes_zero = zero_line and (row[low] > 0 or row[high] < 0)
         colour = SIGNIFICANT_COLOUR if excludes_zero else BASELINE_COLOUR if row[label] in highlight else CLEAN_COLOUR
-        ax.errorbar(
-            row[value], i, xerr=[[errors[0][i]], [errors[1][i]]], fmt="o", color=colour, ecolor=colour, capsize=3, markersize=5
-        )
+        ax.errorbar(row[value], i, xerr=[[errors[0][i]], [errors[1][i]]], fmt="o", color=colour, ecolor=colour, capsize=3, markersize=5)
     if zero_line:
         ax.axvline(0, color="black", linewidth=0.8, linestyle="--")
     ax.set_yticks(positions, [str(v) for v in frame[label]])

@@ -48,7 +48,9 @@ def render_run_report(output) -> str:
                 f"Rule profile {summary['rule_profile']}; blue bars reach the {target:.0%} target.",
             )
         )
-    chart_list.append(_chart("Tonnes delivered by chain", charts.bars(summary["tonnes_by_chain"], "tonnes", "Delivered tonnes by mode chain")))
+    chart_list.append(
+        _chart("Tonnes delivered by chain", charts.bars(summary["tonnes_by_chain"], "tonnes", "Delivered tonnes by mode chain"))
+    )
     by_vehicle = tables["emissions_by_vehicle"]
     if len(by_vehicle):
         nox = dict(zip(by_vehicle["vehicle_type"].astype(str), by_vehicle["nox_g"] / 1e3))
@@ -64,12 +66,26 @@ def render_run_report(output) -> str:
     daily = tables["daily"]
     if len(daily):
         city = daily.groupby("day", observed=True)[["stock_t", "backlog_t", "delivered_t"]].sum().reset_index()
-        chart_list.append(_chart("Stock, backlog and deliveries per day", charts.time_series(city, "day", ["stock_t", "backlog_t", "delivered_t"], "tonnes", "All lanes, end of day")))
+        chart_list.append(
+            _chart(
+                "Stock, backlog and deliveries per day",
+                charts.time_series(city, "day", ["stock_t", "backlog_t", "delivered_t"], "tonnes", "All lanes, end of day"),
+            )
+        )
     if getattr(output, "network", None) is not None:
         chart_list.append(_chart("Network", network_svg(output.network), "Drawn from the network's own coordinates (schematic)."))
     table_list = [
         _table("Enterprises", tables["enterprises"], "{:,.3f}"),
-        _table("Emissions by vehicle type", tables["emissions_by_vehicle"][[c for c in ["mode", "vehicle_type", "tonnes", "trips", "tkm", "nox_g", "pm_g", "co2_ttw_kg", "co2_wtw_kg"] if c in tables["emissions_by_vehicle"].columns]]),
+        _table(
+            "Emissions by vehicle type",
+            tables["emissions_by_vehicle"][
+                [
+                    c
+                    for c in ["mode", "vehicle_type", "tonnes", "trips", "tkm", "nox_g", "pm_g", "co2_ttw_kg", "co2_wtw_kg"]
+                    if c in tables["emissions_by_vehicle"].columns
+                ]
+            ],
+        ),
         _table("Cost by chain", tables["cost_by_chain"]),
         _table("Queues and utilisation", tables["resources"], "{:,.3f}"),
     ]
@@ -77,7 +93,11 @@ def render_run_report(output) -> str:
         table_list.append(_table("Candidate sidings built in this scenario", tables["sidings_built"]))
     env = Environment(loader=PackageLoader("freight_sim.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("run.html.j2").render(
-        s=summary, charts=chart_list, tables=table_list, description=summary.get("description", ""), illustrative=summary.get("illustrative", False)
+        s=summary,
+        charts=chart_list,
+        tables=table_list,
+        description=summary.get("description", ""),
+        illustrative=summary.get("illustrative", False),
     )
 
 

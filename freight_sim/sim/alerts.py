@@ -55,9 +55,7 @@ def calendar_levels(start_date: dt.date, n_days: int, days: list[tuple[dt.date, 
 def ban_days(vehicle: VehicleType, levels: tuple[int, ...], orange_bans: tuple[str, ...], red_bans: tuple[str, ...], horizon_h: float):
     """(banned per day, start hour of the next allowed day per day), or (None, None) if never banned."""
     cls = vehicle.ban_class
-    banned = [
-        (level == ALERT_ORANGE and cls in orange_bans) or (level == ALERT_RED and cls in red_bans) for level in levels
-    ]
+    banned = [(level == ALERT_ORANGE and cls in orange_bans) or (level == ALERT_RED and cls in red_bans) for level in levels]
     if not any(banned):
         return None, None
     next_allowed = [0.0] * len(banned)

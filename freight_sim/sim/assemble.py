@@ -94,9 +94,16 @@ class _Builder:
             electric = v.energy_carrier == "electricity_kwh"
             refuel_h = (v.swap_h if v.refuel == "swap" else v.charge_h) if v.refuel else 0.0
             self.vehicles[vehicle_id] = S.VehicleType(
-                v.id, v.mode, v.payload_t, v.battery_kwh or 0.0, v.usable_battery_share or 1.0,
-                v.energy_per_km_loaded if electric else 0.0, v.energy_per_km_empty if electric else 0.0,
-                v.refuel if electric else None, refuel_h or 0.0, v.id,
+                v.id,
+                v.mode,
+                v.payload_t,
+                v.battery_kwh or 0.0,
+                v.usable_battery_share or 1.0,
+                v.energy_per_km_loaded if electric else 0.0,
+                v.energy_per_km_empty if electric else 0.0,
+                v.refuel if electric else None,
+                refuel_h or 0.0,
+                v.id,
             )
         return self.vehicles[vehicle_id]
 
@@ -119,7 +126,13 @@ class _Builder:
         if station not in self.terminals:
             o = self.ops
             self.terminals[station] = S.RailTerminal(
-                station, station, "station", o.station_loading_rate_tph, o.station_loading_tracks, o.station_wagon_sets, o.station_train_load_t,
+                station,
+                station,
+                "station",
+                o.station_loading_rate_tph,
+                o.station_loading_tracks,
+                o.station_wagon_sets,
+                o.station_train_load_t,
                 *_timetable(self.sc.rail.station_timetables.get(station), o.station_train_load_t),
             )
         return station
@@ -158,12 +171,36 @@ class _Builder:
                 segments.append(self._rail(seg, route, ent, at, current, sink))
             elif seg.mode == "conveyor":
                 leg = self.leg(seg, at)
-                segments.append(S.Segment("direct", "conveyor", seg.origin, seg.destination, leg.distance_km, leg.hours, 0.0, 0.0,
-                                          source=current, vehicle_type=self.vehicle("conveyor-belt", at).id, gate=True))
+                segments.append(
+                    S.Segment(
+                        "direct",
+                        "conveyor",
+                        seg.origin,
+                        seg.destination,
+                        leg.distance_km,
+                        leg.hours,
+                        0.0,
+                        0.0,
+                        source=current,
+                        vehicle_type=self.vehicle("conveyor-belt", at).id,
+                        gate=True,
+                    )
+                )
             else:
                 segments.append(self._road(index, len(segments), seg, route, ent, flow, at, current, sink))
             current = sink
-        return S.Lane(lane_id, route.enterprise, route.flow, flow.commodity, flow.direction, route.chain, route.tonnes_per_year, daily, origin, tuple(segments))
+        return S.Lane(
+            lane_id,
+            route.enterprise,
+            route.flow,
+            flow.commodity,
+            flow.direction,
+            route.chain,
+            route.tonnes_per_year,
+            daily,
+            origin,
+            tuple(segments),
+        )
 
     def _station_pile_t(self, route: LaneRoute, ent, moving: list, seg) -> float:
         """Room for a lane's cargo at a station: trucks bringing it to rail wait at the gate beyond
@@ -188,8 +225,20 @@ class _Builder:
         load_h = self.ops.station_truck_loading_h if from_station else ent.truck_loading_h
         unload_h = self.ops.station_truck_unloading_h if (seg.kind == "gate_drayage" and out) else ent.unloading_h
         segment = S.Segment(
-            seg.kind, "road", seg.origin, seg.destination, leg.distance_km, leg.hours, leg.distance_km, leg.hours,
-            source=source, sink=sink, bay_site=route.enterprise if out else None, load_h=load_h, unload_h=unload_h, gate=True,
+            seg.kind,
+            "road",
+            seg.origin,
+            seg.destination,
+            leg.distance_km,
+            leg.hours,
+            leg.distance_km,
+            leg.hours,
+            source=source,
+            sink=sink,
+            bay_site=route.enterprise if out else None,
+            load_h=load_h,
+            unload_h=unload_h,
+            gate=True,
         )
         mix_field, mix_value = self._mix_field(route, seg.kind)
         shares = self.mix(mix_value, mix_field)
@@ -208,7 +257,17 @@ class _Builder:
             sd = ent.siding
             tid = f"SD_{route.enterprise}"
             self.terminals.setdefault(
-                tid, S.RailTerminal(tid, ent.node, "siding", sd.loading_rate_tph, 1, sd.wagon_sets, sd.train_load_t, *_timetable(sd.timetable, sd.train_load_t))
+                tid,
+                S.RailTerminal(
+                    tid,
+                    ent.node,
+                    "siding",
+                    sd.loading_rate_tph,
+                    1,
+                    sd.wagon_sets,
+                    sd.train_load_t,
+                    *_timetable(sd.timetable, sd.train_load_t),
+                ),
             )
             return tid, sd.train_load_t
         return self.public_terminal(seg.origin), self.ops.station_train_load_t
@@ -223,8 +282,21 @@ class _Builder:
         corridor = self.corridor(*seg.route[:2], leg.paths_per_day)
         traction = "rail-electric" if leg.electrified_share >= 0.5 or "rail-diesel" not in self.catalog.vehicles else "rail-diesel"
         return S.Segment(
-            "long_haul", "rail", seg.origin, seg.destination, km, hours, km, hours, leg.electrified_share, source=source, sink=sink,
-            terminal=terminal, corridor=corridor, rail_unload_h=self.ops.train_unloading_h, vehicle_type=self.vehicle(traction, at).id,
+            "long_haul",
+            "rail",
+            seg.origin,
+            seg.destination,
+            km,
+            hours,
+            km,
+            hours,
+            leg.electrified_share,
+            source=source,
+            sink=sink,
+            terminal=terminal,
+            corridor=corridor,
+            rail_unload_h=self.ops.train_unloading_h,
+            vehicle_type=self.vehicle(traction, at).id,
             gate=route.chain == "rail_siding",
         )
 
@@ -238,8 +310,19 @@ class _Builder:
             mix_field, mix_value = self._mix_field(route, "far_drayage")
         shares = self.mix(mix_value, mix_field)
         main = min(shares, key=lambda v: (-shares[v], v))
-        return S.Segment("far_drayage", "road", seg.origin, seg.destination, leg.distance_km, leg.hours, leg.distance_km, leg.hours,
-                         vehicle_type=main, load_h=self.ops.station_truck_loading_h, unload_h=ent.unloading_h)
+        return S.Segment(
+            "far_drayage",
+            "road",
+            seg.origin,
+            seg.destination,
+            leg.distance_km,
+            leg.hours,
+            leg.distance_km,
+            leg.hours,
+            vehicle_type=main,
+            load_h=self.ops.station_truck_loading_h,
+            unload_h=ent.unloading_h,
+        )
 
     # --- trucks ------------------------------------------------------------------------------------
 
@@ -283,10 +366,18 @@ class _Builder:
             (before, before_km, before_h), (after, after_km, after_h) = (
                 ((station, km, hours), other) if seg.origin == base else (other, (station, km, hours))
             )
-            entries.append(S.PoolEntry(
-                vid, count, self._energy_station(before, vt.refuel), 2 * before_km, 2 * before_h,
-                self._energy_station(after, vt.refuel), 2 * after_km, 2 * after_h,
-            ))
+            entries.append(
+                S.PoolEntry(
+                    vid,
+                    count,
+                    self._energy_station(before, vt.refuel),
+                    2 * before_km,
+                    2 * before_h,
+                    self._energy_station(after, vt.refuel),
+                    2 * after_km,
+                    2 * after_h,
+                )
+            )
         return tuple(entries)
 
     def _energy_station(self, node: str, refuel: str) -> str:
@@ -304,23 +395,35 @@ class _Builder:
         else ConfigError."""
         seg = draft.segment
         far_end = seg.destination if seg.origin == base else seg.origin
-        trip = (f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
-                f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)")
+        trip = (
+            f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
+            f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)"
+        )
         if vt.refuel != "swap":
             raise ConfigError(self.where(draft.mix_field, trip))
         try:
             far_station, far_km, far_hours = self.routing.energy_station(far_end, vt.refuel)
         except NetworkError:
-            raise ConfigError(self.where(draft.mix_field, f"{trip}; and no swap station is reachable by road from the far end {far_end}")) from None
+            raise ConfigError(
+                self.where(draft.mix_field, f"{trip}; and no swap station is reachable by road from the far end {far_end}")
+            ) from None
         halves = S.half_trip_need_kwh(seg, vt, 2 * km, 2 * far_km)
         if max(halves) > vt.usable_kwh:
-            raise ConfigError(self.where(draft.mix_field, (
-                f"{trip}; with a swap at {far_station} near the far end the halves need {halves[0]:.0f} and {halves[1]:.0f} kWh,"
-                f" also more than the usable battery")))
+            raise ConfigError(
+                self.where(
+                    draft.mix_field,
+                    (
+                        f"{trip}; with a swap at {far_station} near the far end the halves need {halves[0]:.0f} and {halves[1]:.0f} kWh,"
+                        f" also more than the usable battery"
+                    ),
+                )
+            )
         return far_station, far_km, far_hours
 
 
-def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None) -> S.ModelSpec:
+def assemble(
+    loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None
+) -> S.ModelSpec:
     """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages."""
     scenario, where = _scenario_and_where(loaded_or_scenario)
     sim = scenario.simulation
@@ -344,21 +447,40 @@ def assemble(loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixe
     outages = _outage_spells(scenario, where, b.n_days, seed)
     enterprises = tuple(
         S.Enterprise(
-            eid, e.node, e.stockyard_capacity_t, e.loading_bays, e.truck_loading_h, e.unloading_h,
-            outage_factors([(o.start, o.days) for o in scenario.disruptions.outages if o.enterprise == eid], sim.start_date, b.n_days, outages.get(eid, [])),
+            eid,
+            e.node,
+            e.stockyard_capacity_t,
+            e.loading_bays,
+            e.truck_loading_h,
+            e.unloading_h,
+            outage_factors(
+                [(o.start, o.days) for o in scenario.disruptions.outages if o.enterprise == eid],
+                sim.start_date,
+                b.n_days,
+                outages.get(eid, []),
+            ),
         )
         for eid, e in sorted(scenario.enterprises.items())
     )
     alerts = scenario.disruptions.alerts
     spec = S.ModelSpec(
-        horizon_h=sim.days * 24.0, warmup_h=sim.warmup_days * 24.0, start_date=sim.start_date,
+        horizon_h=sim.days * 24.0,
+        warmup_h=sim.warmup_days * 24.0,
+        start_date=sim.start_date,
         alert_levels=alert_levels(alerts, sim.start_date, b.n_days, seed),
-        orange_bans=tuple(alerts.orange_bans), red_bans=tuple(alerts.red_bans),
-        enterprises=enterprises, stockpiles=tuple(b.stockpiles), lanes=tuple(lanes),
+        orange_bans=tuple(alerts.orange_bans),
+        red_bans=tuple(alerts.red_bans),
+        enterprises=enterprises,
+        stockpiles=tuple(b.stockpiles),
+        lanes=tuple(lanes),
         vehicle_types=tuple(b.vehicles[v] for v in sorted(b.vehicles)),
-        terminals=tuple(b.terminals[t] for t in sorted(b.terminals)), corridors=tuple(b.corridors[c] for c in sorted(b.corridors)),
-        swap_stations=tuple(b.swaps[s] for s in sorted(b.swaps)), travel_time_cv=sim.travel_time_cv, record_legs=sim.record_legs,
-        demand_step_h=b.ops.demand_step_h, name=scenario.name,
+        terminals=tuple(b.terminals[t] for t in sorted(b.terminals)),
+        corridors=tuple(b.corridors[c] for c in sorted(b.corridors)),
+        swap_stations=tuple(b.swaps[s] for s in sorted(b.swaps)),
+        travel_time_cv=sim.travel_time_cv,
+        record_legs=sim.record_legs,
+        demand_step_h=b.ops.demand_step_h,
+        name=scenario.name,
     )
     S.check_spec(spec)
     return spec
@@ -385,6 +507,4 @@ def _outage_spells(scenario: Scenario, where, n_days: int, seed: int) -> dict[st
     for i, eid in enumerate(names):
         if eid not in scenario.enterprises:
             raise ConfigError(where(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}"))
-    return {
-        eid: sample_outages(sampled.days_per_year, sampled.mean_episode_days, n_days, entity_rng(seed, OUTAGES, eid)) for eid in names
-    }
+    return {eid: sample_outages(sampled.days_per_year, sampled.mean_episode_days, n_days, entity_rng(seed, OUTAGES, eid)) for eid in names}

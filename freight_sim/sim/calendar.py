@@ -29,7 +29,9 @@ def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, st
     return out
 
 
-def outage_factors(outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int, sampled: list[tuple[float, float]] = ()) -> tuple[float, ...]:
+def outage_factors(
+    outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int, sampled: list[tuple[float, float]] = ()
+) -> tuple[float, ...]:
     """Production factor per day: 1 minus the share of the day inside an outage (calendar ``(date, days)``
     entries and ``sampled`` ``(start_day, days)`` spells; overlapping outages count once)."""
     spells = sorted([(float((start - start_date).days), days) for start, days in outages] + list(sampled))
@@ -76,7 +78,12 @@ def alert_levels(settings: AlertSettings, start_date: dt.date, n_days: int, seed
     if settings.sampled is not None:
         s = settings.sampled
         sampled = sample_alert_levels(
-            start_date, n_days, s.orange_days_per_year, s.red_days_per_year, s.winter_weight, s.mean_episode_days,
+            start_date,
+            n_days,
+            s.orange_days_per_year,
+            s.red_days_per_year,
+            s.winter_weight,
+            s.mean_episode_days,
             purpose_rng(seed, ALERTS),
         )
         levels = [max(a, b) for a, b in zip(levels, sampled)]

@@ -13,8 +13,8 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
-from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.demand import DemandLedger, production
+from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.result import SimResult
@@ -51,7 +51,11 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     gated = sorted({seg.sink for lane in spec.lanes for seg in lane.segments if seg.mode == "road" and seg.sink >= 0})
     station_piles = [run.stocks[i] for i in gated if math.isfinite(run.stocks[i].capacity_t)]
     resources = [
-        *run.bays.values(), *run.swap_stations.values(), *(t.track for t in terminals.values()), *corridors.values(), *station_piles,
+        *run.bays.values(),
+        *run.swap_stations.values(),
+        *(t.track for t in terminals.values()),
+        *corridors.values(),
+        *station_piles,
         *(t.slots for t in terminals.values() if t.timetabled),
     ]
     if spec.warmup_h > 0:
@@ -130,10 +134,19 @@ def _segment_table(spec: ModelSpec) -> pd.DataFrame:
         for seg in lane.segments:
             rows.append(
                 {
-                    "enterprise": lane.enterprise, "flow": lane.flow, "commodity": lane.commodity,
-                    "direction": lane.direction, "chain": lane.chain, "segment": seg.kind, "gate": seg.gate,
-                    "mode": seg.mode, "origin": seg.origin, "destination": seg.destination,
-                    "loaded_km": seg.loaded_km, "empty_km": seg.empty_km, "electrified_share": seg.electrified_share,
+                    "enterprise": lane.enterprise,
+                    "flow": lane.flow,
+                    "commodity": lane.commodity,
+                    "direction": lane.direction,
+                    "chain": lane.chain,
+                    "segment": seg.kind,
+                    "gate": seg.gate,
+                    "mode": seg.mode,
+                    "origin": seg.origin,
+                    "destination": seg.destination,
+                    "loaded_km": seg.loaded_km,
+                    "empty_km": seg.empty_km,
+                    "electrified_share": seg.electrified_share,
                 }
             )
     return pd.DataFrame(rows)
@@ -150,8 +163,7 @@ def _segment_offsets(spec: ModelSpec) -> list[int]:
 def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
     bans = {
-        v.id: ban_days(v, spec.alert_levels[: spec.n_days], spec.orange_bans, spec.red_bans, spec.horizon_h)
-        for v in spec.vehicle_types
+        v.id: ban_days(v, spec.alert_levels[: spec.n_days], spec.orange_bans, spec.red_bans, spec.horizon_h) for v in spec.vehicle_types
     }
     offsets = _segment_offsets(spec)
     for li, lane in enumerate(spec.lanes):
@@ -165,13 +177,24 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                     name = f"{lane.id}/{si}/{vehicle.id}/{k}"
                     factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
                     plan = TruckPlan(
-                        name, li, offsets[li] + si, vt_index[vehicle.id], seg, vehicle,
-                        run.stocks[seg.source], run.stocks[seg.sink] if seg.sink >= 0 else None,
-                        run.bays[seg.bay_site] if seg.bay_site is not None else None, factors, banned, next_allowed,
+                        name,
+                        li,
+                        offsets[li] + si,
+                        vt_index[vehicle.id],
+                        seg,
+                        vehicle,
+                        run.stocks[seg.source],
+                        run.stocks[seg.sink] if seg.sink >= 0 else None,
+                        run.bays[seg.bay_site] if seg.bay_site is not None else None,
+                        factors,
+                        banned,
+                        next_allowed,
                         run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
-                        entry.detour_km, entry.detour_h,
+                        entry.detour_km,
+                        entry.detour_h,
                         run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
-                        entry.far_detour_km, entry.far_detour_h,
+                        entry.far_detour_km,
+                        entry.far_detour_h,
                     )
                     carrier = Carrier(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
                     run.carriers.append(carrier)
@@ -200,7 +223,15 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict
                     f"lane {lane.id}: stockpile {source.name} ({source.capacity_t:g} t) cannot hold a train load"
                     f" ({dispatch.train_load_t:g} t) and a truck load more ({need_t - dispatch.train_load_t:g} t)"
                 )
-            feed = RailFeed(li, offsets[li] + si, vt_index[seg.vehicle_type], seg, source, run.stocks[seg.sink] if seg.sink >= 0 else None, corridors[seg.corridor])
+            feed = RailFeed(
+                li,
+                offsets[li] + si,
+                vt_index[seg.vehicle_type],
+                seg,
+                source,
+                run.stocks[seg.sink] if seg.sink >= 0 else None,
+                corridors[seg.corridor],
+            )
             for fi, far in enumerate(lane.segments):
                 if far.kind == "far_drayage":
                     feed.far_index = offsets[li] + fi

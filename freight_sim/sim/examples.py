@@ -33,8 +33,14 @@ def road_segment(origin: str, destination: str, km: float, speed_kph: float, poo
     defaults = dict(kind="direct", mode="road", source=0, sink=-1, bay_site=origin, load_h=0.25, unload_h=0.25, gate=True)
     defaults.update(kw)
     return Segment(
-        origin=origin, destination=destination, loaded_km=km, loaded_h=km / speed_kph, empty_km=km, empty_h=km / speed_kph,
-        pool=pool, **defaults,
+        origin=origin,
+        destination=destination,
+        loaded_km=km,
+        loaded_h=km / speed_kph,
+        empty_km=km,
+        empty_h=km / speed_kph,
+        pool=pool,
+        **defaults,
     )
 
 
@@ -71,16 +77,31 @@ def single_lane_spec(
 def _train_to_gw1(origin: str, source: int, terminal: str, gate: bool = False) -> Segment:
     """A train from ``origin`` to the gateway ``GW1``: 100 km in 2 h, 1 h unloading, 2 h back, on corridor ``C1``."""
     return Segment(
-        kind="long_haul", mode="rail", origin=origin, destination="GW1", loaded_km=100.0, loaded_h=2.0, empty_km=100.0,
-        empty_h=2.0, electrified_share=1.0, source=source, sink=-1, terminal=terminal, corridor="C1", rail_unload_h=1.0,
-        vehicle_type="rail-electric", gate=gate,
+        kind="long_haul",
+        mode="rail",
+        origin=origin,
+        destination="GW1",
+        loaded_km=100.0,
+        loaded_h=2.0,
+        empty_km=100.0,
+        empty_h=2.0,
+        electrified_share=1.0,
+        source=source,
+        sink=-1,
+        terminal=terminal,
+        corridor="C1",
+        rail_unload_h=1.0,
+        vehicle_type="rail-electric",
+        gate=gate,
     )
 
 
 def _quiet_calendar(days: float) -> dict:
     """Horizon, start date and a calendar without alert days or bans."""
     n_days = math.ceil(days)
-    return dict(horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1), alert_levels=(0,) * n_days, orange_bans=(), red_bans=())
+    return dict(
+        horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1), alert_levels=(0,) * n_days, orange_bans=(), red_bans=()
+    )
 
 
 def siding_spec(
@@ -103,7 +124,20 @@ def siding_spec(
         **_quiet_calendar(days),
         enterprises=(Enterprise("E01", "E01", stockyard_t, 1, 0.25, 0.25),),
         stockpiles=(Stockpile("E01/f1", "E01", stockyard_t),),
-        lanes=(Lane("E01/f1/rail_siding", "E01", "f1", "coal", "out", "rail_siding", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (rail,)),),
+        lanes=(
+            Lane(
+                "E01/f1/rail_siding",
+                "E01",
+                "f1",
+                "coal",
+                "out",
+                "rail_siding",
+                tonnes_per_day * 365,
+                (tonnes_per_day,) * n_days,
+                0,
+                (rail,),
+            ),
+        ),
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t, slots_h, min_load_t),),
         corridors=(Corridor("C1", paths_per_day, maintenance[0], maintenance[1]),),
@@ -124,14 +158,34 @@ def drayage_spec(
     ``station_pile_t``; trains of one wagon set run 2 h loaded to ``GW1``, unload in 1 h and return in 2 h."""
     n_days = math.ceil(days)
     truck = road_segment(
-        "E01", "ST", truck_km, 40.0, (PoolEntry("diesel-cn5", trucks),), kind="gate_drayage", source=0, sink=1,
+        "E01",
+        "ST",
+        truck_km,
+        40.0,
+        (PoolEntry("diesel-cn5", trucks),),
+        kind="gate_drayage",
+        source=0,
+        sink=1,
     )
     rail = _train_to_gw1("ST", 1, "ST")
     return ModelSpec(
         **_quiet_calendar(days),
         enterprises=(Enterprise("E01", "E01", 5000.0, 1, 0.25, 0.25),),
         stockpiles=(Stockpile("E01/f1", "E01", 5000.0), Stockpile("E01/f1@ST", "ST", station_pile_t)),
-        lanes=(Lane("E01/f1/drayage_rail", "E01", "f1", "coal", "out", "drayage_rail", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (truck, rail)),),
+        lanes=(
+            Lane(
+                "E01/f1/drayage_rail",
+                "E01",
+                "f1",
+                "coal",
+                "out",
+                "drayage_rail",
+                tonnes_per_day * 365,
+                (tonnes_per_day,) * n_days,
+                0,
+                (truck, rail),
+            ),
+        ),
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("ST", "ST", "station", loading_rate_tph, 1, wagon_sets, train_load_t),),
         corridors=(Corridor("C1", 24.0),),
@@ -169,7 +223,19 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
                 segments = (
                     road_segment(eid, station.id, 12.0, 35.0, mix, kind="gate_drayage", source=pile, sink=station_pile),
                     _rail(station.id, "GW_EAST", 220.0, station_pile, station.id, corridors[e % 2].id, gate=False),
-                    Segment("far_drayage", "road", "GW_EAST", f"CUST{e % 5}", 15.0, 0.4, 15.0, 0.4, vehicle_type="diesel-cn5", load_h=0.25, unload_h=0.25),
+                    Segment(
+                        "far_drayage",
+                        "road",
+                        "GW_EAST",
+                        f"CUST{e % 5}",
+                        15.0,
+                        0.4,
+                        15.0,
+                        0.4,
+                        vehicle_type="diesel-cn5",
+                        load_h=0.25,
+                        unload_h=0.25,
+                    ),
                 )
             else:
                 siding = RailTerminal(f"SD_{eid}", eid, "siding", 2000.0, 1, 2, 5000.0)
@@ -178,11 +244,22 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
                 segments = (_rail(eid, "GW_EAST", 230.0, pile, siding.id, f"C_{eid}", gate=True),)
             lanes.append(Lane(f"{eid}/out/{chain}", eid, "out", "coal", "out", chain, tpy * share, (daily,) * n_days, pile, segments))
     return ModelSpec(
-        horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1), alert_levels=_alerts(n_days),
-        orange_bans=("diesel-cn3", "diesel-cn4"), red_bans=("diesel-cn3", "diesel-cn4", "diesel-cn5"),
-        enterprises=tuple(enterprises), stockpiles=tuple(stockpiles), lanes=tuple(lanes), vehicle_types=VEHICLES,
-        terminals=tuple(terminals), corridors=tuple(corridors), swap_stations=tuple(swaps),
-        travel_time_cv=travel_time_cv, record_legs=record_legs, name="synthetic-city",
+        horizon_h=days * 24.0,
+        warmup_h=0.0,
+        start_date=dt.date(2025, 1, 1),
+        alert_levels=_alerts(n_days),
+        orange_bans=("diesel-cn3", "diesel-cn4"),
+        red_bans=("diesel-cn3", "diesel-cn4", "diesel-cn5"),
+        enterprises=tuple(enterprises),
+        stockpiles=tuple(stockpiles),
+        lanes=tuple(lanes),
+        vehicle_types=VEHICLES,
+        terminals=tuple(terminals),
+        corridors=tuple(corridors),
+        swap_stations=tuple(swaps),
+        travel_time_cv=travel_time_cv,
+        record_legs=record_legs,
+        name="synthetic-city",
     )
 
 
@@ -197,8 +274,22 @@ def _mix_for(e: int, daily_t: float, km: float, swaps: list[SwapStation]) -> tup
 
 def _rail(origin: str, destination: str, km: float, source: int, terminal: str, corridor: str, gate: bool) -> Segment:
     return Segment(
-        "long_haul", "rail", origin, destination, km, km / 50.0, km, km / 55.0, 1.0, source=source, sink=-1,
-        terminal=terminal, corridor=corridor, rail_unload_h=3.0, vehicle_type="rail-electric", gate=gate,
+        "long_haul",
+        "rail",
+        origin,
+        destination,
+        km,
+        km / 50.0,
+        km,
+        km / 55.0,
+        1.0,
+        source=source,
+        sink=-1,
+        terminal=terminal,
+        corridor=corridor,
+        rail_unload_h=3.0,
+        vehicle_type="rail-electric",
+        gate=gate,
     )
 
 

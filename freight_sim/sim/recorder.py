@@ -18,8 +18,24 @@ import numpy as np
 import pandas as pd
 
 LEG_COLUMNS = (
-    "enterprise", "flow", "commodity", "direction", "chain", "segment", "gate", "mode", "vehicle_type",
-    "origin", "destination", "tonnes", "loaded_km", "empty_km", "electrified_share", "start_h", "end_h", "trips",
+    "enterprise",
+    "flow",
+    "commodity",
+    "direction",
+    "chain",
+    "segment",
+    "gate",
+    "mode",
+    "vehicle_type",
+    "origin",
+    "destination",
+    "tonnes",
+    "loaded_km",
+    "empty_km",
+    "electrified_share",
+    "start_h",
+    "end_h",
+    "trips",
 )
 
 

@@ -23,7 +23,7 @@ import simpy
 class FifoServers:
     """``capacity`` identical servers, first come first served, with lightweight wait/busy counters."""
 
-    __slots__ = ("name", "kind", "capacity", "_free_at", "requests", "wait_sum_h", "wait_max_h", "busy_h")
+    __slots__ = ("_free_at", "busy_h", "capacity", "kind", "name", "requests", "wait_max_h", "wait_sum_h")
 
     def __init__(self, name: str, kind: str, capacity: int) -> None:
         if capacity < 1:
@@ -81,8 +81,18 @@ class Stock:
     """
 
     __slots__ = (
-        "env", "name", "level_t", "capacity_t", "waiting", "listener", "putters", "requests", "wait_sum_h", "wait_max_h",
-        "_fill_th", "_fill_since_h",
+        "_fill_since_h",
+        "_fill_th",
+        "capacity_t",
+        "env",
+        "level_t",
+        "listener",
+        "name",
+        "putters",
+        "requests",
+        "wait_max_h",
+        "wait_sum_h",
+        "waiting",
     )
 
     def __init__(self, env: simpy.Environment, name: str, capacity_t: float) -> None:

@@ -148,7 +148,11 @@ def _lane(scenario, routing: Routing, eid, ent, fid, flow, chain, tonnes) -> Lan
     far_seg = (oriented("far_drayage", "road", far, other),) if far != other else ()
     if chain == Chain.rail_siding.value:
         station = ent.siding.station
-        haul = SegmentRoute("long_haul", "rail", plant, far, station, far) if out else SegmentRoute("long_haul", "rail", far, plant, far, station)
+        haul = (
+            SegmentRoute("long_haul", "rail", plant, far, station, far)
+            if out
+            else SegmentRoute("long_haul", "rail", far, plant, far, station)
+        )
         segments = (haul, *far_seg) if out else (*far_seg, haul)
         return LaneRoute(eid, fid, chain, tonnes, segments)
     drayage = scenario.chains.drayage_station

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import simpy
@@ -28,7 +28,7 @@ class Carrier:
     The engine records rows still pending at the horizon, so every trip started is in the leg table.
     """
 
-    __slots__ = ("lane", "cargo_t", "until_h", "soc_kwh", "pending_row")
+    __slots__ = ("cargo_t", "lane", "pending_row", "soc_kwh", "until_h")
 
     def __init__(self, lane: int, soc_kwh: float = 0.0) -> None:
         self.lane = lane
@@ -41,7 +41,9 @@ class Carrier:
 class RunState:
     """Everything the processes of one run read and write."""
 
-    def __init__(self, env: simpy.Environment, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None) -> None:
+    def __init__(
+        self, env: simpy.Environment, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None
+    ) -> None:
         self.env = env
         self.horizon_h = horizon_h
         self.n_days = n_days

@@ -29,7 +29,7 @@ def entity_rng(seed: int, purpose: int, entity_id: str) -> np.random.Generator:
 class GammaFactors:
     """Multiplicative travel-time factors with mean 1 and coefficient of variation ``cv``, drawn in blocks."""
 
-    __slots__ = ("_rng", "_shape", "_block", "_next")
+    __slots__ = ("_block", "_next", "_rng", "_shape")
 
     def __init__(self, rng: np.random.Generator, cv: float) -> None:
         if cv <= 0:

@@ -22,7 +22,7 @@ from freight_sim.sim.state import Carrier, RunState
 class PathBooking(FifoServers):
     """Departures on a corridor: one at a time, ``headway_h`` apart, none inside the maintenance window."""
 
-    __slots__ = ("headway_h", "window_start_h", "window_h", "_last_departure_h")
+    __slots__ = ("_last_departure_h", "headway_h", "window_h", "window_start_h")
 
     def __init__(self, corridor: Corridor) -> None:
         super().__init__(corridor.id, "line_corridor", 1)
@@ -53,9 +53,24 @@ class PathBooking(FifoServers):
 class RailFeed:
     """One lane's rail segment as seen by its loading terminal."""
 
-    __slots__ = ("lane", "seg_index", "vt_index", "segment", "source", "sink", "corridor", "far_index", "far_vt_index", "far_payload_t", "far_at_loading", "far_segment")
+    __slots__ = (
+        "corridor",
+        "far_at_loading",
+        "far_index",
+        "far_payload_t",
+        "far_segment",
+        "far_vt_index",
+        "lane",
+        "seg_index",
+        "segment",
+        "sink",
+        "source",
+        "vt_index",
+    )
 
-    def __init__(self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, corridor: PathBooking) -> None:
+    def __init__(
+        self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, corridor: PathBooking
+    ) -> None:
         self.lane = lane
         self.seg_index = seg_index
         self.vt_index = vt_index
@@ -73,7 +88,7 @@ class RailFeed:
 class SlotCount:
     """Timetable slots of one terminal and those that sent no train, as a row of the resources table."""
 
-    __slots__ = ("name", "slots_per_day", "offered", "missed")
+    __slots__ = ("missed", "name", "offered", "slots_per_day")
 
     def __init__(self, name: str, slots_per_day: int) -> None:
         self.name = name
@@ -88,8 +103,13 @@ class SlotCount:
         """``requests``: slots offered; ``utilisation``: the share of them that sent a train."""
         used = (self.offered - self.missed) / self.offered if self.offered else math.nan
         return {
-            "resource": self.name, "kind": "timetable", "capacity": self.slots_per_day, "requests": self.offered,
-            "mean_wait_h": math.nan, "max_wait_h": math.nan, "utilisation": used,
+            "resource": self.name,
+            "kind": "timetable",
+            "capacity": self.slots_per_day,
+            "requests": self.offered,
+            "mean_wait_h": math.nan,
+            "max_wait_h": math.nan,
+            "utilisation": used,
         }
 
 

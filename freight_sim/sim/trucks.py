@@ -34,9 +34,24 @@ class TruckPlan:
     """What one truck needs, resolved once before the run."""
 
     __slots__ = (
-        "name", "lane", "seg_index", "vt_index", "segment", "vehicle", "source", "sink", "bay", "factors",
-        "banned_by_day", "next_allowed_h", "station", "detour_km", "detour_h", "far_station", "far_detour_km",
+        "banned_by_day",
+        "bay",
+        "detour_h",
+        "detour_km",
+        "factors",
         "far_detour_h",
+        "far_detour_km",
+        "far_station",
+        "lane",
+        "name",
+        "next_allowed_h",
+        "seg_index",
+        "segment",
+        "sink",
+        "source",
+        "station",
+        "vehicle",
+        "vt_index",
     )
 
     def __init__(
@@ -174,8 +189,20 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
         if far is not None:
             soc_kwh = yield from _far_end_cycle(
-                run, plan, carrier, alarm, payload, start, unloaded, empty_h * f_empty, extra_km, soc_kwh - loaded_kwh,
-                empty_kwh, half_far_kwh, half_far_h, half_detour_kwh,
+                run,
+                plan,
+                carrier,
+                alarm,
+                payload,
+                start,
+                unloaded,
+                empty_h * f_empty,
+                extra_km,
+                soc_kwh - loaded_kwh,
+                empty_kwh,
+                half_far_kwh,
+                half_far_h,
+                half_detour_kwh,
             )
             now = env.now
             extra_km = 0.0
@@ -240,8 +267,20 @@ def _wait_at_gate(env, sink: Stock, alarm: Alarm, carrier: Carrier, payload: flo
 
 
 def _far_end_cycle(
-    run: RunState, plan: TruckPlan, carrier: Carrier, alarm: Alarm, payload: float, start: float, unloaded: float, empty_run_h: float,
-    extra_km: float, soc_kwh: float, empty_kwh: float, half_far_kwh: float, half_far_h: float, half_detour_kwh: float,
+    run: RunState,
+    plan: TruckPlan,
+    carrier: Carrier,
+    alarm: Alarm,
+    payload: float,
+    start: float,
+    unloaded: float,
+    empty_run_h: float,
+    extra_km: float,
+    soc_kwh: float,
+    empty_kwh: float,
+    half_far_kwh: float,
+    half_far_h: float,
+    half_detour_kwh: float,
 ):
     """The rest of a cycle of a truck with a far-end station, from the start of loading; returns the charge
     at the end. It stops at the end of unloading and swaps there if the return could not reach the base

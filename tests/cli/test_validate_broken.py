@@ -50,7 +50,7 @@ def test_broken_scenario_reports_file_line_field(name, line, field, fragment):
     assert result.exit_code == 1, result.output
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert lines, "an error line is expected on stderr"
-    pattern = re.compile(rf"^(?P<file>.+?):(?P<line>\d+): (?P<field>.+?): (?P<message>.*)$")
+    pattern = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<field>.+?): (?P<message>.*)$")
     parsed = [pattern.match(ln) for ln in lines]
     assert all(parsed), f"every line must be FILE:LINE: field: message, got {lines}"
     hits = [m for m in parsed if m["field"] == field]

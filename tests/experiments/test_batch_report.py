@@ -171,7 +171,7 @@ def test_failed_runs_are_listed(tmp_path):
     for run_id in ("v-broken__r000", "v-broken__r001"):
         assert f"<td>{run_id}</td>" in failures
     assert "ModelError: scenario mini: stockyard overflow beyond recovery" in failures
-    assert "runs failed<b class=\"failed\">2</b>" in html and "2 / 4" in html
+    assert 'runs failed<b class="failed">2</b>' in html and "2 / 4" in html
 
 
 def test_sweep_lines_and_sobol_indices(tmp_path):

@@ -147,8 +147,6 @@ def test_config_hash_is_the_runner_digest_of_the_validated_scenario(mini):
 
 
 def test_spelling_out_a_default_does_not_change_the_hash(tmp_path):
-    path = write_experiment(
-        tmp_path, "name: s\nbase: mini_scenario.yaml\nvariants:\n  explicit: {enterprises: {E03: {loading_bays: 2}}}\n"
-    )
+    path = write_experiment(tmp_path, "name: s\nbase: mini_scenario.yaml\nvariants:\n  explicit: {enterprises: {E03: {loading_bays: 2}}}\n")
     design = design_from_file(path)
     assert len({r.config_sha256 for r in design.runs}) == 1

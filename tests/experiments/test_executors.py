@@ -81,9 +81,7 @@ def test_killed_worker_loses_no_run(tmp_path):
 
 @pytest.mark.parametrize("unexpected", [False, True])
 def test_a_run_that_always_fails_is_reported_and_the_rest_finish(tmp_path, unexpected):
-    path = write_experiment(
-        tmp_path, "name: f\nbase: mini_scenario.yaml\nreplications: 2\nvariants:\n  broken: {description: crash}\n"
-    )
+    path = write_experiment(tmp_path, "name: f\nbase: mini_scenario.yaml\nreplications: 2\nvariants:\n  broken: {description: crash}\n")
     run_fn = functools.partial(models.fails_for_description, unexpected=unexpected)
     result = run_batch(path, tmp_path / "out", executor="pool", workers=2, run_fn=run_fn)
     assert sorted(r.run_id for r in result.failures) == ["v-broken__r000", "v-broken__r001"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from freight_sim.experiments.design import expand_design
 from freight_sim.experiments.batch import summary_tables
+from freight_sim.experiments.design import expand_design
 from freight_sim.experiments.executors import run_inprocess
 from freight_sim.experiments.spec import load_experiment
 from freight_sim.experiments.store import metrics_table

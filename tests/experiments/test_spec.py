@@ -28,8 +28,7 @@ def test_unknown_field_reports_file_and_line(tmp_path):
 def test_sobol_needs_power_of_two(tmp_path):
     path = write_experiment(
         tmp_path,
-        "name: x\nbase: mini_scenario.yaml\nsample:\n  method: sobol\n  n: 6\n"
-        "  parameters:\n    simulation.days: {bounds: [1, 3]}\n",
+        "name: x\nbase: mini_scenario.yaml\nsample:\n  method: sobol\n  n: 6\n  parameters:\n    simulation.days: {bounds: [1, 3]}\n",
     )
     with pytest.raises(ConfigError, match=rf"{path}:5: sample.n: sobol needs n to be a power of 2"):
         load_experiment(path)
@@ -38,8 +37,7 @@ def test_sobol_needs_power_of_two(tmp_path):
 def test_bounds_must_increase(tmp_path):
     path = write_experiment(
         tmp_path,
-        "name: x\nbase: mini_scenario.yaml\nsample:\n  method: lhs\n  n: 4\n  parameters:\n"
-        "    simulation.days: {bounds: [3, 1]}\n",
+        "name: x\nbase: mini_scenario.yaml\nsample:\n  method: lhs\n  n: 4\n  parameters:\n    simulation.days: {bounds: [3, 1]}\n",
     )
     with pytest.raises(ConfigError, match=r":7: sample.parameters.simulation.days.bounds: .*low < high"):
         load_experiment(path)

@@ -87,7 +87,21 @@ def many_rows(n: int, seed: int = 7) -> list[list[str]]:
         month, day = 1 + i % 12, 1 + (i * 11) % 28
         tonnes = f"{25 + (i * 13 + seed) % 90 / 10:.1f}" if mode == "公路" else f"{200 + (i * 17) % 300}"
         plate = f"晋D{10000 + (i * 31 + seed) % 400}" if mode == "公路" else ""
-        rows.append([f"2025-{month:02d}-{day:02d} 08:30", plate, "重型半挂牵引车", fuel if mode == "公路" else "", standard if mode == "公路" else "", tonnes, material, direction, mode, "某钢铁公司", f"B{i:07d}"])
+        rows.append(
+            [
+                f"2025-{month:02d}-{day:02d} 08:30",
+                plate,
+                "重型半挂牵引车",
+                fuel if mode == "公路" else "",
+                standard if mode == "公路" else "",
+                tonnes,
+                material,
+                direction,
+                mode,
+                "某钢铁公司",
+                f"B{i:07d}",
+            ]
+        )
     return rows
 
 

@@ -36,7 +36,11 @@ def test_flows_are_annualised_from_observed_months(ten, aliases):
     assert enterprise.flows["coal-in"].tonnes_per_year == pytest.approx(213.0 * 6)
     assert enterprise.kind.value == "coking"
     coal = enterprise.flows["coal-in"]
-    assert coal.chain_shares == {Chain.road: pytest.approx(63 / 213, abs=1e-6), Chain.rail_siding: pytest.approx(100 / 213, abs=1e-6), Chain.conveyor: pytest.approx(50 / 213, abs=1e-6)}
+    assert coal.chain_shares == {
+        Chain.road: pytest.approx(63 / 213, abs=1e-6),
+        Chain.rail_siding: pytest.approx(100 / 213, abs=1e-6),
+        Chain.conveyor: pytest.approx(50 / 213, abs=1e-6),
+    }
     # coke went out in both months (122 t in Jan, 65 t in Feb); unobserved months get the mean weight
     profile = enterprise.flows["coke-out"].monthly_profile
     assert profile[0] / profile[1] == pytest.approx(122 / 65, rel=1e-3)
@@ -49,7 +53,18 @@ def test_fleet_mix_from_fuel_and_standard_shares(ten, aliases):
     # road tonnes with a known vehicle: diesel-cn5 30, diesel-cn6 32, bev-plug 31, bev-swap 29, lng-cn6 33,
     # fcev 30, diesel-cn4 34 (219 t); row 10 has no fuel and is left out of the mix
     mix = snippet.enterprise["fleet_mix"]
-    assert mix == pytest.approx({"bev-plug": 31 / 219, "bev-swap": 29 / 219, "diesel-cn4": 34 / 219, "diesel-cn5": 30 / 219, "diesel-cn6": 32 / 219, "fcev": 30 / 219, "lng-cn6": 33 / 219}, abs=2e-6)
+    assert mix == pytest.approx(
+        {
+            "bev-plug": 31 / 219,
+            "bev-swap": 29 / 219,
+            "diesel-cn4": 34 / 219,
+            "diesel-cn5": 30 / 219,
+            "diesel-cn6": 32 / 219,
+            "fcev": 30 / 219,
+            "lng-cn6": 33 / 219,
+        },
+        abs=2e-6,
+    )
     assert sum(mix.values()) == pytest.approx(1.0, abs=1e-9)
     assert snippet.enterprise["trucks"] == 7
     assert any("no known vehicle type" in note for note in snippet.notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from record_generators import HEADER, TEN_ROWS, standard_file, write_csv, write_lines, write_xlsx
+from record_generators import HEADER, TEN_ROWS, write_csv, write_lines, write_xlsx
 
 from freight_sim.errors import RecordError
 from freight_sim.records import read_records
@@ -60,7 +60,9 @@ def test_missing_required_column_says_which(tmp_path, drop, expected):
 
 
 def test_gross_minus_tare_stands_in_for_a_missing_net_weight(tmp_path):
-    path = write_lines(tmp_path / "gt.csv", ["日期,毛重(kg),皮重(kg),运输方式", "2025-01-06,49000,16000,铁路", "2025-01-06,16000,16000,公路"])
+    path = write_lines(
+        tmp_path / "gt.csv", ["日期,毛重(kg),皮重(kg),运输方式", "2025-01-06,49000,16000,铁路", "2025-01-06,16000,16000,公路"]
+    )
     records = read_records([path])
     assert list(records.frame["net_weight_t"]) == [33.0]
     (error,) = records.errors()
@@ -81,7 +83,9 @@ def test_extra_unknown_columns_are_ignored(tmp_path):
 
 
 def test_short_rows_report_the_missing_cells(tmp_path):
-    path = write_lines(tmp_path / "short.csv", [SHORT_HEADER, "2025-01-06,晋D1,柴油,国五,33.5", "2025-01-06,晋D1,柴油,国五,33.5,焦炭,出厂,公路"])
+    path = write_lines(
+        tmp_path / "short.csv", [SHORT_HEADER, "2025-01-06,晋D1,柴油,国五,33.5", "2025-01-06,晋D1,柴油,国五,33.5,焦炭,出厂,公路"]
+    )
     records = read_records([path])
     assert [(e.line, e.column) for e in records.errors()] == [(2, 8)]
     assert "missing mode" in records.errors()[0].message

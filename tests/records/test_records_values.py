@@ -28,7 +28,19 @@ def _with(changes: dict[tuple[int, int], str]) -> list[list[str]]:
 def test_value_faults_are_reported_with_exact_line_column_and_raw_text(tmp_path):
     path = write_csv(
         tmp_path / "faults.csv",
-        _with({(0, 5): "0", (1, 5): "-3", (2, 8): "马车", (3, 0): "2025-02-30", (4, 0): "明天", (5, 3): "汽油", (6, 5): "", (7, 4): "国七", (8, 7): "中转"}),
+        _with(
+            {
+                (0, 5): "0",
+                (1, 5): "-3",
+                (2, 8): "马车",
+                (3, 0): "2025-02-30",
+                (4, 0): "明天",
+                (5, 3): "汽油",
+                (6, 5): "",
+                (7, 4): "国七",
+                (8, 7): "中转",
+            }
+        ),
     )
     records = read_records([path])
     found = [(e.line, e.column, e.raw) for e in records.errors()]
@@ -64,7 +76,13 @@ def test_kg_header_converts_to_tonnes_and_road_weight_above_limit_is_flagged(tmp
 
 
 def test_english_headers_and_labels(tmp_path):
-    path = write_lines(tmp_path / "en.csv", ["Date,Plate,Fuel Type,Emission Standard,Net Weight (t),Material,Direction,Mode", "2025-01-06,JIN-D1,Diesel,China VI,33,coal,in,Road"])
+    path = write_lines(
+        tmp_path / "en.csv",
+        [
+            "Date,Plate,Fuel Type,Emission Standard,Net Weight (t),Material,Direction,Mode",
+            "2025-01-06,JIN-D1,Diesel,China VI,33,coal,in,Road",
+        ],
+    )
     row = read_records([path]).frame.iloc[0]
     assert (row["fuel"], row["standard"], row["mode"], row["direction"], row["net_weight_t"]) == ("diesel", "cn6", "road", "in", 33.0)
 
@@ -79,11 +97,27 @@ def test_road_row_without_fuel_is_a_warning_not_a_rejection(tmp_path):
 def test_missing_fuel_column_is_one_warning(tmp_path):
     path = write_lines(tmp_path / "nofuel.csv", ["日期,净重,运输方式", "2025-01-06,33,公路", "2025-01-07,33,公路", "2025-01-08,330,铁路"])
     warnings = [i for i in read_records([path]).issues if i.severity == "warning"]
-    assert [(w.line, w.message) for w in warnings] == [(2, "no fuel column: 2 road rows have an unknown powertrain and count as not clean under every profile")]
+    assert [(w.line, w.message) for w in warnings] == [
+        (2, "no fuel column: 2 road rows have an unknown powertrain and count as not clean under every profile")
+    ]
 
 
 def test_date_formats_and_excel_serials():
-    text = pd.Series(["2025-01-06", "2025/1/6", "2025年1月6日", "2025.1.6", "2025-01-06 08:30:15", "2025/1/6 8:30", "45663", "20250106", "2025-13-01", "06/01/2025", "12"])
+    text = pd.Series(
+        [
+            "2025-01-06",
+            "2025/1/6",
+            "2025年1月6日",
+            "2025.1.6",
+            "2025-01-06 08:30:15",
+            "2025/1/6 8:30",
+            "45663",
+            "20250106",
+            "2025-13-01",
+            "06/01/2025",
+            "12",
+        ]
+    )
     parsed = parse_dates(text)
     day = pd.Timestamp("2025-01-06")
     assert list(parsed[:4]) == [day] * 4
@@ -101,11 +135,17 @@ def test_numbers_only_drop_commas_that_group_thousands():
 
 
 def test_value_aliases(aliases):
-    fuels = map_labels(pd.Series(["柴油", "天然气", "LNG", "CNG", "纯电", "电动", "新能源（纯电）", "换电", "氢", "燃料电池", "甲醇", "插电混动", ""]), aliases.value_labels("fuel"))
+    fuels = map_labels(
+        pd.Series(["柴油", "天然气", "LNG", "CNG", "纯电", "电动", "新能源（纯电）", "换电", "氢", "燃料电池", "甲醇", "插电混动", ""]),
+        aliases.value_labels("fuel"),
+    )
     assert list(fuels) == ["diesel", "lng", "lng", "cng", "bev", "bev", "bev", "bev", "fcev", "fcev", "methanol", "phev", None]
     standards = map_labels(pd.Series(["国三", "国3", "国III", "国Ⅳ", "国五", "国六", "国VI", "国6b"]), aliases.value_labels("standard"))
     assert list(standards) == ["cn3", "cn3", "cn3", "cn4", "cn5", "cn6", "cn6", "cn6"]
-    modes = map_labels(pd.Series(["公路", "汽运", "汽车", "铁路", "火车", "铁运", "皮带", "皮带廊道", "管状带式输送", "水运", "管道"]), aliases.value_labels("mode"))
+    modes = map_labels(
+        pd.Series(["公路", "汽运", "汽车", "铁路", "火车", "铁运", "皮带", "皮带廊道", "管状带式输送", "水运", "管道"]),
+        aliases.value_labels("mode"),
+    )
     assert list(modes) == ["road"] * 3 + ["rail"] * 3 + ["conveyor"] * 3 + ["waterway", "pipeline"]
     directions = map_labels(pd.Series(["进厂", "入厂", "进", "出厂", "出"]), aliases.value_labels("direction"))
     assert list(directions) == ["in", "in", "in", "out", "out"]

@@ -15,8 +15,18 @@ from freight_sim.paths import bundled_network_dir, default_scenario_path
 
 NETWORK_DIR = bundled_network_dir("changzhi")
 STATIONS = (
-    "ST_CZ_NORTH", "ST_CZ", "ST_CZ_SOUTH", "ST_LUCHENG", "ST_XIANGYUAN", "ST_WUXIANG",
-    "ST_QINXIAN", "ST_TUNLIU", "ST_LICHENG", "ST_HUGUAN", "ST_PINGSHUN", "ST_XIAOSONG",
+    "ST_CZ_NORTH",
+    "ST_CZ",
+    "ST_CZ_SOUTH",
+    "ST_LUCHENG",
+    "ST_XIANGYUAN",
+    "ST_WUXIANG",
+    "ST_QINXIAN",
+    "ST_TUNLIU",
+    "ST_LICHENG",
+    "ST_HUGUAN",
+    "ST_PINGSHUN",
+    "ST_XIAOSONG",
 )
 GATEWAYS = ("GW_TAIYUAN", "GW_JIAOZUO", "GW_HANDAN", "GW_RIZHAO", "GW_WAZHAI")
 OUT_OF_PROVINCE = ("GW_HANDAN", "GW_RIZHAO", "GW_JIAOZUO")

@@ -23,9 +23,7 @@ def test_yaml_locations_are_one_based_lines():
 def test_yaml_refuses_object_construction():
     with pytest.raises(ConfigError) as info:
         parse_yaml_text("a: !!python/object/apply:os.system ['echo hi']\n", "evil.yaml")
-    assert info.value.lines == [
-        "evil.yaml:1: a: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed (plain data only)"
-    ]
+    assert info.value.lines == ["evil.yaml:1: a: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed (plain data only)"]
 
 
 def test_yaml_merge_keys_are_refused():

@@ -42,7 +42,9 @@ def test_abatement_cost():
     cheaper = abatement_cost({"cost_cny": 9e6, "co2_wtw_t": 4000.0, "nox_kg": 25000.0}, baseline)
     assert cheaper["cny_per_t_co2"] == pytest.approx(-1000.0)  # saves money and CO2
     assert math.isnan(cheaper["cny_per_kg_nox"])  # NOx rose: no abatement cost
-    ttw = abatement_cost({"cost_cny": 1.0, "co2_ttw_t": 1.0, "nox_kg": 0.0}, {"cost_cny": 0.0, "co2_ttw_t": 3.0, "nox_kg": 0.0}, co2_key="co2_ttw_t")
+    ttw = abatement_cost(
+        {"cost_cny": 1.0, "co2_ttw_t": 1.0, "nox_kg": 0.0}, {"cost_cny": 0.0, "co2_ttw_t": 3.0, "nox_kg": 0.0}, co2_key="co2_ttw_t"
+    )
     assert ttw["cny_per_t_co2"] == 0.5
 
 
@@ -68,8 +70,27 @@ def test_cost_legs_by_hand():
         [
             leg(),
             leg(vehicle_type="bev-swap", tonnes=30.0, chain="drayage_rail", segment="gate_drayage", destination="ST"),
-            leg(chain="drayage_rail", segment="long_haul", gate=False, mode="rail", vehicle_type="rail-electric", tonnes=30.0, loaded_km=200.0, empty_km=200.0, electrified_share=0.5),
-            leg(chain="rail_siding", segment="long_haul", mode="rail", vehicle_type="rail-electric", tonnes=5000.0, loaded_km=100.0, empty_km=100.0, electrified_share=1.0),
+            leg(
+                chain="drayage_rail",
+                segment="long_haul",
+                gate=False,
+                mode="rail",
+                vehicle_type="rail-electric",
+                tonnes=30.0,
+                loaded_km=200.0,
+                empty_km=200.0,
+                electrified_share=0.5,
+            ),
+            leg(
+                chain="rail_siding",
+                segment="long_haul",
+                mode="rail",
+                vehicle_type="rail-electric",
+                tonnes=5000.0,
+                loaded_km=100.0,
+                empty_km=100.0,
+                electrified_share=1.0,
+            ),
         ]
     )
     out = cost_legs(legs, catalog, costs)

@@ -16,15 +16,16 @@ DOCS = {".md"}
 
 
 def _load(path: Path) -> None:
+    import pandas as pd
+
     from freight_sim.config import load_scenario
+    from freight_sim.cost import load_costs
     from freight_sim.emissions import load_factors, load_grid_table
     from freight_sim.experiments.spec import load_experiment
-    from freight_sim.cost import load_costs
     from freight_sim.fleet import load_catalog, load_mixes
     from freight_sim.network.defaults import load_defaults
     from freight_sim.network.load import load_csv_network
     from freight_sim.sim.operations import load_operations
-    import pandas as pd
 
     relative = path.relative_to(ROOT).as_posix()
     name = path.name

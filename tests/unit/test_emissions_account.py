@@ -109,7 +109,9 @@ def test_grid_switch_changes_bev_wtw_only(tables):
 def test_aggregated_rows_equal_the_sum_of_trip_rows(tables, shanxi):
     """A row standing for 3 trips gives the same totals as the 3 single-trip rows."""
     catalog, factors, _ = tables
-    singles = pd.DataFrame([leg("lng-cn6", "road", 20.0, 40.0, 40.0), leg("lng-cn6", "road", 24.0, 40.0, 40.0), leg("lng-cn6", "road", 22.0, 40.0, 40.0)])
+    singles = pd.DataFrame(
+        [leg("lng-cn6", "road", 20.0, 40.0, 40.0), leg("lng-cn6", "road", 24.0, 40.0, 40.0), leg("lng-cn6", "road", 22.0, 40.0, 40.0)]
+    )
     singles["trips"] = 1
     combined = pd.DataFrame([leg("lng-cn6", "road", 66.0, 120.0, 120.0, trips=3)])
     a = account_legs(singles, catalog, factors, shanxi)
@@ -155,11 +157,28 @@ def test_mode_mismatch_and_unknown_vehicle_are_errors(tables, shanxi):
 def test_aggregate_and_inventory_conserve_totals(tables, shanxi):
     catalog, factors, _ = tables
     rng = np.random.default_rng(7)
-    vehicles = [("diesel-cn3", "road"), ("diesel-cn6", "road"), ("lng-cn5", "road"), ("bev-plug", "road"), ("rail-electric", "rail"), ("conveyor-belt", "conveyor")]
+    vehicles = [
+        ("diesel-cn3", "road"),
+        ("diesel-cn6", "road"),
+        ("lng-cn5", "road"),
+        ("bev-plug", "road"),
+        ("rail-electric", "rail"),
+        ("conveyor-belt", "conveyor"),
+    ]
     rows = []
     for i in range(300):
         vid, mode = vehicles[i % len(vehicles)]
-        rows.append(leg(vid, mode, float(rng.uniform(1, 40) if mode == "road" else rng.uniform(500, 5000)), float(rng.uniform(1, 80)), float(rng.uniform(0, 80)), float(rng.uniform(0, 1)), enterprise=f"E{i % 4}"))
+        rows.append(
+            leg(
+                vid,
+                mode,
+                float(rng.uniform(1, 40) if mode == "road" else rng.uniform(500, 5000)),
+                float(rng.uniform(1, 80)),
+                float(rng.uniform(0, 80)),
+                float(rng.uniform(0, 1)),
+                enterprise=f"E{i % 4}",
+            )
+        )
     out = account_legs(pd.DataFrame(rows), catalog, factors, shanxi)
     by_enterprise = aggregate(out, ["enterprise"])
     assert list(by_enterprise["enterprise"]) == ["E0", "E1", "E2", "E3"]
@@ -174,7 +193,9 @@ def test_aggregate_and_inventory_conserve_totals(tables, shanxi):
     assert co2["amount"].sum() == pytest.approx(out["co2_wtw_kg"].sum() / 1e3, rel=1e-12)
     nox = inv[inv["pollutant"] == "NOx"]
     assert nox["amount"].sum() == pytest.approx((out["nox_g"].sum() + out["nox_upstream_g"].sum()) / 1e3, rel=1e-12)
-    assert {"road / diesel CN III", "road / LNG CN V", "rail / diesel traction", "upstream electricity / road / BEV"} <= set(inv["category"])
+    assert {"road / diesel CN III", "road / LNG CN V", "rail / diesel traction", "upstream electricity / road / BEV"} <= set(
+        inv["category"]
+    )
     assert "road / BEV" not in set(nox["category"])  # no tailpipe NOx, so no row
 
 
@@ -184,7 +205,9 @@ def test_million_rows_are_accounted_without_a_row_loop(tables, shanxi):
     legs = pd.DataFrame(
         {
             "mode": pd.Categorical(np.where(np.arange(n) % 10 == 0, "rail", "road")),
-            "vehicle_type": pd.Categorical(np.where(np.arange(n) % 10 == 0, "rail-electric", np.where(np.arange(n) % 2 == 0, "diesel-cn5", "bev-swap"))),
+            "vehicle_type": pd.Categorical(
+                np.where(np.arange(n) % 10 == 0, "rail-electric", np.where(np.arange(n) % 2 == 0, "diesel-cn5", "bev-swap"))
+            ),
             "tonnes": np.full(n, 30.0),
             "loaded_km": np.full(n, 20.0),
             "empty_km": np.full(n, 20.0),
@@ -197,7 +220,12 @@ def test_million_rows_are_accounted_without_a_row_loop(tables, shanxi):
 
 def test_empty_leg_table_gives_empty_results(tables, shanxi):
     catalog, factors, _ = tables
-    empty = pd.DataFrame({c: pd.Series([], dtype=str if c in ("mode", "vehicle_type") else float) for c in ("mode", "vehicle_type", "tonnes", "loaded_km", "empty_km", "electrified_share")})
+    empty = pd.DataFrame(
+        {
+            c: pd.Series([], dtype=str if c in ("mode", "vehicle_type") else float)
+            for c in ("mode", "vehicle_type", "tonnes", "loaded_km", "empty_km", "electrified_share")
+        }
+    )
     out = account_legs(empty, catalog, factors, shanxi)
     assert len(out) == 0 and "co2_wtw_kg" in out.columns
     assert len(inventory(out)) == 0

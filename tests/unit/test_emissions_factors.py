@@ -45,7 +45,9 @@ def test_nox_in_kg_per_km_is_rejected(tmp_path):
 
 
 def test_rail_energy_per_gross_tkm_instead_of_per_10k_is_rejected(tmp_path):
-    path, line = _slipped_copy(tmp_path, "emission_factors.yaml", "electric_kwh_per_10k_gross_tkm: {value: 105,", "electric_kwh_per_10k_gross_tkm: {value: 0.0105,")
+    path, line = _slipped_copy(
+        tmp_path, "emission_factors.yaml", "electric_kwh_per_10k_gross_tkm: {value: 105,", "electric_kwh_per_10k_gross_tkm: {value: 0.0105,"
+    )
     with pytest.raises(ConfigError) as info:
         load_factors(path)
     assert info.value.lines[0].startswith(f"{path}:{line}: rail.electric_kwh_per_10k_gross_tkm:")

@@ -28,6 +28,8 @@ def test_speed_in_metres_per_hour_is_rejected_at_its_line(tmp_path):
 def test_a_value_without_source_is_rejected(tmp_path):
     text = defaults_path().read_text(encoding="utf-8")
     bad = tmp_path / "defaults.yaml"
-    bad.write_text(text.replace('spur_speed_kph: {value: 20, unit: km/h, source:', 'spur_speed_kph: {value: 20, unit: km/h, note:'), encoding="utf-8")
+    bad.write_text(
+        text.replace("spur_speed_kph: {value: 20, unit: km/h, source:", "spur_speed_kph: {value: 20, unit: km/h, note:"), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="spur_speed_kph"):
         load_defaults(bad)

@@ -60,7 +60,9 @@ def test_rail_chain_to_a_gateway_without_rail():
 
 def test_battery_swap_trucks_without_a_reachable_swap_station():
     file = DATA / "scenario_swap_unreachable.yaml"
-    assert f"{file}:8: enterprises.B.fleet_mix: battery-swap trucks used but no swap station is reachable by road from 'P2'" in problems_of(file.name)
+    assert f"{file}:8: enterprises.B.fleet_mix: battery-swap trucks used but no swap station is reachable by road from 'P2'" in problems_of(
+        file.name
+    )
 
 
 def test_check_network_finds_islands_and_bad_edges():
@@ -95,10 +97,11 @@ def test_validate_command_reports_network_problems(name, expected_code):
         assert "enterprises.C.siding.station: 'J2' is a junction" in result.output
 
 
-
 @pytest.mark.parametrize("shares,flagged", [("{bev-swap: 0.7, diesel-cn6: 0.3}", True), ("{diesel-cn6: 1.0}", False)])
 def test_named_mix_with_swap_trucks_needs_a_swap_station(tmp_path, shares, flagged):
-    (tmp_path / "mixes.yaml").write_text(f"mixes:\n  mine-mix:\n    source: test\n    estimate: true\n    shares: {shares}\n", encoding="utf-8")
+    (tmp_path / "mixes.yaml").write_text(
+        f"mixes:\n  mine-mix:\n    source: test\n    estimate: true\n    shares: {shares}\n", encoding="utf-8"
+    )
     scenario = tmp_path / "s.yaml"
     scenario.write_text(
         f"base: {DATA / 'scenario_disconnected.yaml'}\nfleet:\n  mixes: mixes.yaml\nenterprises:\n  B:\n    fleet_mix: mine-mix\n",

@@ -15,8 +15,30 @@ from freight_sim.policy.scope import in_scope, tonnes_per_year
 NODES = {"MINE": "N_MINE", "STEEL": "N_STEEL", "PARK": "N_PARK"}
 
 
-def row(chain: str, segment: str, gate: bool, mode: str, vehicle: str, origin: str, destination: str, tonnes: float, enterprise: str = "MINE", flow: str = "f1") -> dict:
-    return dict(enterprise=enterprise, flow=flow, chain=chain, segment=segment, gate=gate, mode=mode, vehicle_type=vehicle, origin=origin, destination=destination, tonnes=tonnes)
+def row(
+    chain: str,
+    segment: str,
+    gate: bool,
+    mode: str,
+    vehicle: str,
+    origin: str,
+    destination: str,
+    tonnes: float,
+    enterprise: str = "MINE",
+    flow: str = "f1",
+) -> dict:
+    return dict(
+        enterprise=enterprise,
+        flow=flow,
+        chain=chain,
+        segment=segment,
+        gate=gate,
+        mode=mode,
+        vehicle_type=vehicle,
+        origin=origin,
+        destination=destination,
+        tonnes=tonnes,
+    )
 
 
 def road(vehicle: str, tonnes: float = 100.0, destination: str = "GW_OUT", **kw) -> list[dict]:

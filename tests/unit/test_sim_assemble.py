@@ -132,7 +132,9 @@ def test_long_battery_haul_swaps_near_the_far_end(tmp_path, parts):
 def test_long_inbound_battery_haul_swaps_near_the_supplier_before_loading(tmp_path, parts):
     # the same 84 km haul inbound (GW_RIZHAO -> E02): the trucks load at the gateway, so they swap near it
     # before loading and at E02's own station after unloading
-    text = SCENARIO.replace("out: {commodity: coal, direction: out", "inbound: {commodity: coal, direction: in").replace("counterpart: E10", "counterpart: GW_RIZHAO")
+    text = SCENARIO.replace("out: {commodity: coal, direction: out", "inbound: {commodity: coal, direction: in").replace(
+        "counterpart: E10", "counterpart: GW_RIZHAO"
+    )
     loaded = write(tmp_path, text)
     net = parts[1]
     spec = assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), parts[3], parts[4])
@@ -141,7 +143,8 @@ def test_long_inbound_battery_haul_swaps_near_the_supplier_before_loading(tmp_pa
     bev = next(p for p in seg.pool if p.vehicle_type == "bev-swap")
     routing = Routing(net)
     (near_gateway, gateway_km, gateway_h), (near_plant, plant_km, plant_h) = (
-        routing.energy_station("GW_RIZHAO", "swap"), routing.energy_station("E02", "swap")
+        routing.energy_station("GW_RIZHAO", "swap"),
+        routing.energy_station("E02", "swap"),
     )
     assert (bev.swap_station, bev.detour_km, bev.detour_h) == (f"{near_gateway}/swap", 2 * gateway_km, 2 * gateway_h)
     assert (bev.far_swap_station, bev.far_detour_km, bev.far_detour_h) == (f"{near_plant}/swap", 2 * plant_km, 2 * plant_h)
@@ -178,7 +181,9 @@ def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, part
 
 def test_sampled_outages_follow_the_seed_and_each_enterprise_keeps_its_own(tmp_path, parts):
     net, legs, catalog, mixes = parts[1], parts[2], parts[3], parts[4]
-    text = SCENARIO.replace("  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 100, mean_episode_days: 1}\n  outages: [{enterprise: E02")
+    text = SCENARIO.replace(
+        "  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 100, mean_episode_days: 1}\n  outages: [{enterprise: E02"
+    )
     loaded = write(tmp_path, text)
 
     def factors(seed, loaded=loaded):
@@ -199,7 +204,9 @@ def test_sampled_outages_follow_the_seed_and_each_enterprise_keeps_its_own(tmp_p
 
 
 def test_sampled_outages_of_an_unknown_enterprise_are_a_config_error_with_line(tmp_path, parts):
-    text = SCENARIO.replace("  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 30, enterprises: [E01, E99]}\n  outages: [{enterprise: E02")
+    text = SCENARIO.replace(
+        "  outages: [{enterprise: E02", "  sampled_outages: {days_per_year: 30, enterprises: [E01, E99]}\n  outages: [{enterprise: E02"
+    )
     loaded = write(tmp_path, text)
     net = parts[1]
     message = r"scenario.yaml:\d+: disruptions.sampled_outages.enterprises.1: unknown enterprise 'E99'"
@@ -227,7 +234,9 @@ def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, 
 
 
 def test_rail_siding_share_without_siding_is_a_config_error(tmp_path, parts):
-    text = SCENARIO.replace("rule: siding_first, default_shares: {road: 0.6, drayage_rail: 0.4}", "rule: shares, default_shares: {road: 0.5, rail_siding: 0.5}")
+    text = SCENARIO.replace(
+        "rule: siding_first, default_shares: {road: 0.6, drayage_rail: 0.4}", "rule: shares, default_shares: {road: 0.5, rail_siding: 0.5}"
+    )
     loaded = write(tmp_path, text)
     with pytest.raises(ConfigError, match=r"scenario.yaml:\d+: chains.default_shares: enterprise E02 has no built siding"):
         build_leg_requests(loaded, parts[1])
@@ -248,9 +257,12 @@ def test_scenario_runs_and_conserves_tonnes(tmp_path):
 
 
 def test_timetables_form_trains_only_at_their_slots(tmp_path):
-    text = SCENARIO.replace(
-        "capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [6, 18], min_load_share: 0.5}}"
-    ) + "rail:\n  station_timetables:\n    ST_CZ: {slots_h: [2, 10, 18]}\n"
+    text = (
+        SCENARIO.replace(
+            "capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [6, 18], min_load_share: 0.5}}"
+        )
+        + "rail:\n  station_timetables:\n    ST_CZ: {slots_h: [2, 10, 18]}\n"
+    )
     path = tmp_path / "scenario.yaml"
     path.write_text(text)
     result = freight_sim.simulate(path)
@@ -269,9 +281,21 @@ def test_timetables_form_trains_only_at_their_slots(tmp_path):
 @pytest.mark.parametrize(
     ("edit", "field", "message"),
     [
-        (("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [18, 6]}}"), "enterprises.E01.siding.timetable.slots_h", "rise strictly"),
-        (("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [24]}}"), "enterprises.E01.siding.timetable.slots_h", r"\[0, 24\)"),
-        (("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [6], min_load_share: 0}}"), "enterprises.E01.siding.timetable.min_load_share", "greater than 0"),
+        (
+            ("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [18, 6]}}"),
+            "enterprises.E01.siding.timetable.slots_h",
+            "rise strictly",
+        ),
+        (
+            ("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [24]}}"),
+            "enterprises.E01.siding.timetable.slots_h",
+            r"\[0, 24\)",
+        ),
+        (
+            ("capacity_t_per_year: 2000000}", "capacity_t_per_year: 2000000, timetable: {slots_h: [6], min_load_share: 0}}"),
+            "enterprises.E01.siding.timetable.min_load_share",
+            "greater than 0",
+        ),
     ],
 )
 def test_bad_timetables_are_config_errors_with_lines(tmp_path, edit, field, message):

@@ -23,7 +23,9 @@ def far_swap_spec(n_trucks: int, days: float, far_bays: int = 1, km: float = 50.
     seg = road_segment("E01", "C1", km, 50.0, (entry,))
     spec = single_lane_spec(seg, 66.0 * 24, days=days)  # 66 t in the pile at t=0, every hour after
     return dataclasses.replace(
-        spec, vehicle_types=VEHICLES + (BEV,), swap_stations=(SwapStation("SW1", "SW1", 1), SwapStation("SW2", "SW2", far_bays)),
+        spec,
+        vehicle_types=VEHICLES + (BEV,),
+        swap_stations=(SwapStation("SW1", "SW1", 1), SwapStation("SW2", "SW2", far_bays)),
     )
 
 

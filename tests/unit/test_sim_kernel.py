@@ -184,7 +184,8 @@ def _ties(env: simpy.Environment, plans: list[list[tuple[float, int]]], use_alar
 @given(
     st.lists(
         st.lists(st.tuples(st.sampled_from([-1.0, 0.0, 0.0, 0.5, 1.0, 2.0]), st.integers(0, 5)), max_size=8),
-        min_size=1, max_size=6,
+        min_size=1,
+        max_size=6,
     ),
     st.sampled_from([None, 1.0, 2.5]),
 )

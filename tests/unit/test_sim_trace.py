@@ -242,7 +242,9 @@ def test_conveyor_moves_production_with_one_row_per_day():
     belt = Segment("direct", "conveyor", "E01", "C1", 4.0, 0.3, 0.0, 0.0, source=0, vehicle_type="conveyor-belt", gate=True)
     result = simulate(single_lane_spec(belt, 1000.0, days=3.0), 1)
     assert result.legs[["start_h", "tonnes", "loaded_km", "trips"]].values.tolist() == [
-        [0.0, 1000.0, 4.0, 1], [24.0, 1000.0, 4.0, 1], [48.0, 1000.0, 4.0, 1],
+        [0.0, 1000.0, 4.0, 1],
+        [24.0, 1000.0, 4.0, 1],
+        [48.0, 1000.0, 4.0, 1],
     ]
     row = result.tonnage.iloc[0]
     assert row.delivered_t == row.produced_t == 3000.0

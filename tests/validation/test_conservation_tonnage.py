@@ -23,8 +23,23 @@ CHAINS = ("road", "drayage_rail", "rail_siding", "conveyor", "drayage_rail_in")
 
 
 def _rail(origin, source, sink, terminal, corridor, km):
-    return Segment("long_haul", "rail", origin, "GW", km, km / 50, km, km / 50, 1.0, source=source, sink=sink,
-                   terminal=terminal, corridor=corridor, rail_unload_h=1.5, vehicle_type="rail-electric")
+    return Segment(
+        "long_haul",
+        "rail",
+        origin,
+        "GW",
+        km,
+        km / 50,
+        km,
+        km / 50,
+        1.0,
+        source=source,
+        sink=sink,
+        terminal=terminal,
+        corridor=corridor,
+        rail_unload_h=1.5,
+        vehicle_type="rail-electric",
+    )
 
 
 def _dispatch(draw, train_load):
@@ -39,7 +54,13 @@ def random_specs(draw):
     n_days = math.ceil(days)
     n_lanes = draw(st.integers(1, 4))
     train_load = draw(st.sampled_from([300.0, 700.0]))
-    enterprises, piles, lanes, terminals, corridors = [], [], [], [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))], [Corridor("C_ST", draw(st.sampled_from([2.0, 12.0, 48.0])), 1.0, draw(st.sampled_from([0.0, 4.0])))]
+    enterprises, piles, lanes, terminals, corridors = (
+        [],
+        [],
+        [],
+        [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))],
+        [Corridor("C_ST", draw(st.sampled_from([2.0, 12.0, 48.0])), 1.0, draw(st.sampled_from([0.0, 4.0])))],
+    )
     for i in range(n_lanes):
         eid = f"E{i}"
         chain = draw(st.sampled_from(CHAINS))
@@ -66,7 +87,9 @@ def random_specs(draw):
         elif chain == "drayage_rail":
             station_pile = len(piles)
             # a full station pile holds trucks at its gate; it has room for a train load and a truck load more
-            piles.append(Stockpile(f"ST/{eid}", "ST", draw(st.sampled_from([math.inf, train_load + 40.0, train_load + 40.0, 2 * train_load]))))
+            piles.append(
+                Stockpile(f"ST/{eid}", "ST", draw(st.sampled_from([math.inf, train_load + 40.0, train_load + 40.0, 2 * train_load])))
+            )
             segs = (
                 road_segment(eid, "ST", km, 35.0, mix, kind="gate_drayage", source=origin, sink=station_pile, bay_site=eid),
                 _rail("ST", station_pile, -1, "ST", "C_ST", 150.0),
@@ -86,16 +109,27 @@ def random_specs(draw):
                 road_segment("ST", eid, km, 35.0, mix, kind="gate_drayage", source=station_pile, sink=-1, bay_site=None),
             )
         else:
-            terminals.append(RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load)))
+            terminals.append(
+                RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))
+            )
             corridors.append(Corridor(f"C_{eid}", 24.0))
             segs = (_rail(eid, origin, -1, f"SD_{eid}", f"C_{eid}", 120.0),)
         lanes.append(Lane(f"{eid}/{chain}", eid, "f", "coal", "out", chain, per_day * 365, (per_day,) * n_days, origin, segs))
     return ModelSpec(
-        horizon_h=days * 24.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1),
+        horizon_h=days * 24.0,
+        warmup_h=0.0,
+        start_date=dt.date(2025, 1, 1),
         alert_levels=tuple(draw(st.lists(st.sampled_from([0, 0, 1, 2]), min_size=n_days, max_size=n_days))),
-        orange_bans=("diesel-cn4",), red_bans=("diesel-cn5",), enterprises=tuple(enterprises), stockpiles=tuple(piles),
-        lanes=tuple(lanes), vehicle_types=VEHICLES + (BEV_FAR,), terminals=tuple(terminals), corridors=tuple(corridors),
-        swap_stations=(SwapStation("SW", "SW", 1), SwapStation("SW_FAR", "SW_FAR", 1)), travel_time_cv=draw(st.sampled_from([0.0, 0.3])),
+        orange_bans=("diesel-cn4",),
+        red_bans=("diesel-cn5",),
+        enterprises=tuple(enterprises),
+        stockpiles=tuple(piles),
+        lanes=tuple(lanes),
+        vehicle_types=VEHICLES + (BEV_FAR,),
+        terminals=tuple(terminals),
+        corridors=tuple(corridors),
+        swap_stations=(SwapStation("SW", "SW", 1), SwapStation("SW_FAR", "SW_FAR", 1)),
+        travel_time_cv=draw(st.sampled_from([0.0, 0.3])),
         record_legs=draw(st.booleans()),
     )
 
@@ -120,9 +154,16 @@ def test_production_matches_the_plan_and_overflow_is_backlog():
     # 1,000 t/day into a 100 t yard with one slow truck: most production waits as backlog, none is lost.
     seg = road_segment("E01", "C1", 50.0, 25.0, (PoolEntry("diesel-cn5", 1),))
     spec = ModelSpec(
-        horizon_h=72.0, warmup_h=0.0, start_date=dt.date(2025, 1, 1), alert_levels=(0, 0, 0), orange_bans=(), red_bans=(),
-        enterprises=(Enterprise("E01", "E01", 100.0, 1, 0.25, 0.25),), stockpiles=(Stockpile("p", "E01", 100.0),),
-        lanes=(Lane("L", "E01", "f", "coal", "out", "road", 365_000.0, (1000.0,) * 3, 0, (seg,)),), vehicle_types=VEHICLES,
+        horizon_h=72.0,
+        warmup_h=0.0,
+        start_date=dt.date(2025, 1, 1),
+        alert_levels=(0, 0, 0),
+        orange_bans=(),
+        red_bans=(),
+        enterprises=(Enterprise("E01", "E01", 100.0, 1, 0.25, 0.25),),
+        stockpiles=(Stockpile("p", "E01", 100.0),),
+        lanes=(Lane("L", "E01", "f", "coal", "out", "road", 365_000.0, (1000.0,) * 3, 0, (seg,)),),
+        vehicle_types=VEHICLES,
     )
     row = simulate(spec, 1).tonnage.iloc[0]
     assert row.produced_t == 3000.0

@@ -25,7 +25,7 @@ def test_long_run_down_share_and_spell_length_match_the_markov_model():
         spells = sample_outages(days_per_year, mean_days, n_days, rng)
         assert all(0 <= start < n_days and start + days <= n_days + 1e-9 for start, days in spells)
         down_days += sum(days for _, days in spells)
-        lengths += [days for start, days in spells if 0 < start and start + days < n_days]  # whole spells only
+        lengths += [days for start, days in spells if start > 0 and start + days < n_days]  # whole spells only
     total = plants * n_days
     standard_error = math.sqrt(2 * p * (1 - p) * tau / total)
     assert abs(down_days / total - p) < 4 * standard_error
