@@ -1,18 +1,22 @@
 """Quantities in data files: every number carries its unit, its source and whether it is an estimate.
 
-A data file (vehicle catalog, emission factors, grid factors, costs) is validated with pydantic
-(``extra="forbid"``) and with plausibility bounds per field. The bounds are there to catch unit slips
+A data file (vehicle catalog, emission factors, grid factors, costs, network defaults, operations) is
+validated with pydantic (``extra="forbid"``) and with plausibility bounds per field. Each parameter is
+defined once, as a field of a frozen pydantic model that the engine reads directly: a field declared
+``Annotated[float, Unit("kg/L", 1.5, 4.0)]`` reads a ``Quantity`` from the file and holds its value. The bounds are there to catch unit slips
 (grams given where kilograms are expected, litres per 100 km given where litres per km are expected);
 the error message names the likely slip. Errors are ``FILE:LINE: dotted.field: message`` lines.
 """
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PrivateAttr
+from pydantic_core import CoreSchema, core_schema
 
 from freight_sim.config.loader import validate
 from freight_sim.config.yaml_source import SourceMap, read_config_file
@@ -56,20 +60,58 @@ def _slip_hint(value: float, low: float, high: float, unit: str) -> str:
     return "check the value and its unit"
 
 
+def _check_value(value: float, unit: str, low: float, high: float) -> None:
+    if not low <= value <= high:
+        hint = _slip_hint(value, low, high, unit)
+        raise ValueError(f"{value:g} {unit} is outside the plausible range [{low:g}, {high:g}]: {hint}")
+
+
 def _check(unit: str, low: float, high: float, quantity: Quantity) -> Quantity:
     if quantity.unit != unit:
         raise ValueError(f"unit must be {unit!r}, got {quantity.unit!r}")
-    if not low <= quantity.value <= high:
-        hint = _slip_hint(quantity.value, low, high, unit)
-        raise ValueError(f"{quantity.value:g} {unit} is outside the plausible range [{low:g}, {high:g}]: {hint}")
+    _check_value(quantity.value, unit, low, high)
     if quantity.range is not None and not quantity.range[0] <= quantity.value <= quantity.range[1]:
         raise ValueError(f"value {quantity.value:g} lies outside its own range [{quantity.range[0]:g}, {quantity.range[1]:g}]")
     return quantity
 
 
-def bounded(unit: str, low: float, high: float) -> Any:
-    """A ``Quantity`` type that must be given in ``unit`` with a value in ``[low, high]``."""
-    return Annotated[Quantity, AfterValidator(partial(_check, unit, low, high))]
+@dataclass(frozen=True)
+class Unit:
+    """Field marker of a data-file number: ``speed_kph: Annotated[float, Unit("km/h", 1.0, 160.0)]``.
+
+    The file gives a ``Quantity`` (value, unit, source, estimate); the field must be given in ``unit`` with a
+    value in ``[low, high]`` and holds the plain value (a float, or an int for an ``int`` field whose value
+    must then be whole). Sources stay in the file: the engine reads numbers.
+    """
+
+    unit: str
+    low: float
+    high: float
+
+    def __get_pydantic_core_schema__(self, source_type: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        whole = source_type is int
+
+        def plain_value(quantity: Quantity) -> float | int:
+            _check(self.unit, self.low, self.high, quantity)
+            if not whole:
+                return float(quantity.value)
+            if quantity.value != int(quantity.value):
+                raise ValueError(f"{quantity.value:g} {self.unit} must be a whole number")
+            return int(quantity.value)
+
+        return core_schema.no_info_after_validator_function(
+            plain_value, handler.generate_schema(Quantity), serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v)
+        )
+
+
+class DataFile(Strict):
+    """A whole data file as the engine reads it; ``path`` is the file it came from (for error messages)."""
+
+    _path: Path = PrivateAttr(default=Path("<no file>"))
+
+    @property
+    def path(self) -> Path:
+        return self._path
 
 
 def resolve_data_path(path: Path | str | None, default_name: str) -> Path:
@@ -84,13 +126,25 @@ def load_data_file(model: type[M], path: Path) -> tuple[M, SourceMap]:
     data, smap = read_config_file(Path(path))
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: (top level): expected a mapping, got {type(data).__name__}")
-    return validate(model, data, smap), smap
+    loaded = validate(model, data, smap)
+    if isinstance(loaded, DataFile):
+        loaded._path = Path(path)
+    return loaded, smap
+
+
+def check_value(value: float, unit: str, low: float, high: float, where: str, field: str) -> str | None:
+    """The error line for a plain value outside ``[low, high]`` (bounds that depend on other fields), else None."""
+    return _error_line(where, field, lambda: _check_value(value, unit, low, high))
 
 
 def check_quantity(quantity: Quantity, unit: str, low: float, high: float, where: str, field: str) -> str | None:
     """The error line for a quantity failing its unit or bounds (checks that depend on other fields), else None."""
+    return _error_line(where, field, lambda: _check(unit, low, high, quantity))
+
+
+def _error_line(where: str, field: str, check: Callable[[], object]) -> str | None:
     try:
-        _check(unit, low, high, quantity)
+        check()
     except ValueError as exc:
         return f"{where}: {field}: {exc}"
     return None

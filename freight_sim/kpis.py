@@ -87,7 +87,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
     ratio_table, city_ratio = clean_ratio_from_legs(accounted, catalog, profile, nodes, target)
     enterprises = enterprise_table(scenario, ratio_table, target)
     days = scenario.simulation.days - scenario.simulation.warmup_days
-    sidings = siding_capex_table(scenario, costs.discount_rate, costs.siding_life_years, days)
+    sidings = siding_capex_table(scenario, costs.finance.discount_rate, costs.finance.siding_life_years, days)
     tonnage = sim.tonnage
     by_chain = tonnage.groupby("chain", observed=True, sort=True)["delivered_t"].sum()
     key = enterprises[enterprises["key_enterprise"]]

@@ -51,26 +51,27 @@ def cost_legs(
     kwh = table["energy_kwh"].to_numpy(dtype=float)
 
     vehicle_cny = np.where(road, per_km * km, 0.0)
+    prices = costs.energy_prices
     fuel_cny = (
-        table["diesel_l"].to_numpy(dtype=float) * costs.diesel_cny_per_l
-        + table["lng_kg"].to_numpy(dtype=float) * costs.lng_cny_per_kg
-        + table["h2_kg"].to_numpy(dtype=float) * costs.h2_cny_per_kg
-        + table["methanol_l"].to_numpy(dtype=float) * costs.methanol_cny_per_l
+        table["diesel_l"].to_numpy(dtype=float) * prices.diesel_cny_per_l
+        + table["lng_kg"].to_numpy(dtype=float) * prices.lng_cny_per_kg
+        + table["h2_kg"].to_numpy(dtype=float) * prices.h2_cny_per_kg
+        + table["methanol_l"].to_numpy(dtype=float) * prices.methanol_cny_per_l
     )
-    electricity_cny = kwh * (costs.electricity_cny_per_kwh + np.where(swap, costs.swap_service_cny_per_kwh, 0.0))
+    electricity_cny = kwh * (prices.electricity_cny_per_kwh + np.where(swap, prices.swap_service_cny_per_kwh, 0.0))
     energy_cny = np.where(road, fuel_cny + electricity_cny, 0.0) + np.where(conveyor, electricity_cny, 0.0)
     electrified = np.clip(table["electrified_share"].to_numpy(dtype=float), 0.0, 1.0)
     running = (
-        costs.rail_running_cny_per_tkm + costs.rail_construction_fund_cny_per_tkm + costs.rail_electrification_cny_per_tkm * electrified
+        costs.rail.running_cny_per_tkm + costs.rail.construction_fund_cny_per_tkm + costs.rail.electrification_cny_per_tkm * electrified
     )
-    tariff_cny = np.where(rail, tonnes * costs.rail_terminal_cny_per_t + tkm * running, 0.0)
+    tariff_cny = np.where(rail, tonnes * costs.rail.terminal_cny_per_t + tkm * running, 0.0)
     no_rows = np.zeros(len(table), dtype=bool)
     drayage = _is_in(table["segment"], DRAYAGE_SEGMENTS) if "segment" in table.columns else no_rows
     own_siding = _is_in(table["chain"], ("rail_siding",)) if "chain" in table.columns else no_rows
     handling_cny = (
-        np.where(drayage, tonnes * costs.station_handling_cny_per_t, 0.0)
-        + np.where(rail & own_siding, tonnes * costs.siding_loading_cny_per_t, 0.0)
-        + np.where(conveyor, tkm * costs.conveyor_om_cny_per_tkm, 0.0)
+        np.where(drayage, tonnes * costs.rail.station_handling_cny_per_t, 0.0)
+        + np.where(rail & own_siding, tonnes * costs.rail.siding_loading_cny_per_t, 0.0)
+        + np.where(conveyor, tkm * costs.conveyor.om_cny_per_tkm, 0.0)
     )
     new = {
         "cost_vehicle_cny": vehicle_cny,

@@ -143,10 +143,10 @@ def _energy_and_tailpipe(
     tare_ratio = _per_row(params, codes, "tare_ratio")
     gross_tkm = np.where(rail, tonnes * per_trip * ((1.0 + tare_ratio) * loaded_km + tare_ratio * empty_km), 0.0)
     electric = np.clip(legs["electrified_share"].to_numpy(dtype=float), 0.0, 1.0) * _per_row(params, codes, "electric_traction")
-    rail_kwh = gross_tkm * electric * factors.rail_electric_kwh_per_gross_tkm
-    rail_diesel_l = gross_tkm * (1.0 - electric) * factors.rail_diesel_kg_per_gross_tkm / factors.diesel_density_kg_per_l
+    rail_kwh = gross_tkm * electric * factors.rail.electric_kwh_per_gross_tkm
+    rail_diesel_l = gross_tkm * (1.0 - electric) * factors.rail.diesel_kg_per_gross_tkm / factors.fuels.diesel.density_kg_per_l
     diesel_net_tkm = np.where(rail, tkm * (1.0 - electric), 0.0)
-    conveyor_kwh = np.where(conveyor, tkm * factors.conveyor_kwh_per_tkm, 0.0)
+    conveyor_kwh = np.where(conveyor, tkm * factors.conveyor.kwh_per_tkm, 0.0)
 
     carrier = _per_row(params, codes, "carrier_code")
     by_carrier = {name: np.where(carrier == i, road_energy, 0.0) for i, name in enumerate(_CARRIERS)}
@@ -157,29 +157,30 @@ def _energy_and_tailpipe(
         "lng_kg": by_carrier["lng_kg"],
         "h2_kg": by_carrier["h2_kg"],
         "methanol_l": by_carrier["methanol_l"],
-        "nox_g": nox_g + diesel_net_tkm * factors.rail_diesel_nox_g_per_net_tkm,
-        "pm_g": pm_g + diesel_net_tkm * factors.rail_diesel_pm_g_per_net_tkm,
+        "nox_g": nox_g + diesel_net_tkm * factors.rail.diesel_nox_g_per_net_tkm,
+        "pm_g": pm_g + diesel_net_tkm * factors.rail.diesel_pm_g_per_net_tkm,
     }
 
 
 def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, grid: GridFactor) -> dict[str, np.ndarray]:
     """SO2 from fuel sulphur, CO2 tank-to-wheel and upstream, and power-plant pollutants."""
-    methanol_kg = q["methanol_l"] * factors.methanol_density_kg_per_l
-    diesel_co2 = q["diesel_l"] * factors.diesel_co2_kg_per_l
-    lng_co2 = q["lng_kg"] * factors.lng_co2_kg_per_kg
-    methanol_co2 = methanol_kg * factors.methanol_co2_kg_per_kg
+    fuels = factors.fuels
+    methanol_kg = q["methanol_l"] * fuels.methanol.density_kg_per_l
+    diesel_co2 = q["diesel_l"] * fuels.diesel.co2_kg_per_l
+    lng_co2 = q["lng_kg"] * fuels.lng.co2_kg_per_kg
+    methanol_co2 = methanol_kg * fuels.methanol.co2_kg_per_kg
     co2_ttw = diesel_co2 + lng_co2 + methanol_co2
     co2_fuel_up = (
-        diesel_co2 * factors.diesel_wtt_uplift
-        + lng_co2 * factors.lng_wtt_uplift
-        + methanol_co2 * factors.methanol_wtt_uplift
-        + q["h2_kg"] * factors.h2_upstream_co2_kg_per_kg
+        diesel_co2 * fuels.diesel.wtt_uplift
+        + lng_co2 * fuels.lng.wtt_uplift
+        + methanol_co2 * fuels.methanol.wtt_uplift
+        + q["h2_kg"] * fuels.hydrogen.co2_upstream_kg_per_kg
     )
     co2_elec = q["energy_kwh"] * grid.kg_co2_per_kwh
     return {
-        "so2_g": q["diesel_l"] * factors.diesel_so2_g_per_l
-        + q["lng_kg"] * factors.lng_so2_g_per_kg
-        + methanol_kg * factors.methanol_so2_g_per_kg,
+        "so2_g": q["diesel_l"] * fuels.diesel.so2_g_per_l
+        + q["lng_kg"] * fuels.lng.so2_g_per_kg
+        + methanol_kg * fuels.methanol.so2_g_per_kg,
         "co2_ttw_kg": co2_ttw,
         "co2_upstream_fuel_kg": co2_fuel_up,
         "co2_upstream_electricity_kg": co2_elec,

@@ -16,37 +16,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from freight_sim.config.scenario import GridSetting
-from freight_sim.datafile import Strict, bounded, load_data_file, resolve_data_path
+from freight_sim.datafile import DataFile, Strict, Unit, load_data_file, resolve_data_path
 from freight_sim.errors import ConfigError
 
 
 class GridRow(Strict):
     label: str = Field(min_length=1)
-    kg_co2_per_kwh: bounded("kg/kWh", 0.05, 1.5)
-    thermal_share: bounded("1", 0.05, 1.0)
+    kg_co2_per_kwh: Annotated[float, Unit("kg/kWh", 0.05, 1.5)]
+    thermal_share: Annotated[float, Unit("1", 0.05, 1.0)]
 
 
 class UpstreamPerThermalKwh(Strict):
-    nox_g_per_kwh: bounded("g/kWh", 0.0, 3.0)
-    so2_g_per_kwh: bounded("g/kWh", 0.0, 3.0)
-    pm_g_per_kwh: bounded("g/kWh", 0.0, 1.0)
-
-
-class GridFile(Strict):
-    default: str
-    charging_loss_share: bounded("1", 0.0, 0.3)
-    upstream_per_thermal_kwh: UpstreamPerThermalKwh
-    grids: dict[str, GridRow] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _default_known(self) -> GridFile:
-        if self.default not in self.grids:
-            raise ValueError(f"default {self.default!r} is not one of the grids: {', '.join(sorted(self.grids))}")
-        return self
+    nox_g_per_kwh: Annotated[float, Unit("g/kWh", 0.0, 3.0)]
+    so2_g_per_kwh: Annotated[float, Unit("g/kWh", 0.0, 3.0)]
+    pm_g_per_kwh: Annotated[float, Unit("g/kWh", 0.0, 1.0)]
 
 
 @dataclass(frozen=True)
@@ -62,15 +50,19 @@ class GridFactor:
     charging_loss_share: float
 
 
-@dataclass(frozen=True)
-class GridTable:
+class GridTable(DataFile):
+    """The grid factor table: named grids and the power stations' pollutants per kWh of thermal output."""
+
     default: str
-    charging_loss_share: float
-    nox_g_per_thermal_kwh: float
-    so2_g_per_thermal_kwh: float
-    pm_g_per_thermal_kwh: float
-    grids: dict[str, tuple[str, float, float]]  # name -> (label, kg CO2/kWh, thermal share)
-    path: Path
+    charging_loss_share: Annotated[float, Unit("1", 0.0, 0.3)]
+    upstream_per_thermal_kwh: UpstreamPerThermalKwh
+    grids: dict[str, GridRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_known(self) -> GridTable:
+        if self.default not in self.grids:
+            raise ValueError(f"default {self.default!r} is not one of the grids: {', '.join(sorted(self.grids))}")
+        return self
 
     def factor(
         self, name: str, thermal_share: float | None = None, kg_co2_per_kwh: float | None = None, label: str | None = None
@@ -80,14 +72,15 @@ class GridTable:
             raise ConfigError(
                 f"accounting.grid.factor: unknown grid factor {name!r} (in {self.path}); known: {', '.join(sorted(self.grids))}"
             )
-        row_label, kg, share = self.grids[name]
-        share = share if thermal_share is None else thermal_share
+        row = self.grids[name]
+        share = row.thermal_share if thermal_share is None else thermal_share
+        upstream = self.upstream_per_thermal_kwh
         return GridFactor(
-            label=label or row_label,
-            kg_co2_per_kwh=kg if kg_co2_per_kwh is None else kg_co2_per_kwh,
-            nox_g_per_kwh=self.nox_g_per_thermal_kwh * share,
-            so2_g_per_kwh=self.so2_g_per_thermal_kwh * share,
-            pm_g_per_kwh=self.pm_g_per_thermal_kwh * share,
+            label=label or row.label,
+            kg_co2_per_kwh=row.kg_co2_per_kwh if kg_co2_per_kwh is None else kg_co2_per_kwh,
+            nox_g_per_kwh=upstream.nox_g_per_kwh * share,
+            so2_g_per_kwh=upstream.so2_g_per_kwh * share,
+            pm_g_per_kwh=upstream.pm_g_per_kwh * share,
             thermal_share=share,
             charging_loss_share=self.charging_loss_share,
         )
@@ -95,18 +88,8 @@ class GridTable:
 
 def load_grid_table(path: Path | str | None = None) -> GridTable:
     """Load the grid factor table (``None`` or ``'bundled'``: ``fleets/grid_factors.yaml``)."""
-    file_path = resolve_data_path(path, "grid_factors.yaml")
-    f, _ = load_data_file(GridFile, file_path)
-    up = f.upstream_per_thermal_kwh
-    return GridTable(
-        default=f.default,
-        charging_loss_share=float(f.charging_loss_share.value),
-        nox_g_per_thermal_kwh=float(up.nox_g_per_kwh.value),
-        so2_g_per_thermal_kwh=float(up.so2_g_per_kwh.value),
-        pm_g_per_thermal_kwh=float(up.pm_g_per_kwh.value),
-        grids={k: (r.label, float(r.kg_co2_per_kwh.value), float(r.thermal_share.value)) for k, r in sorted(f.grids.items())},
-        path=file_path,
-    )
+    table, _ = load_data_file(GridTable, resolve_data_path(path, "grid_factors.yaml"))
+    return table
 
 
 def grid_factor(settings: GridSetting, table: GridTable) -> GridFactor:

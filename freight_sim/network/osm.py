@@ -80,9 +80,9 @@ def _way_edge(data: dict, defaults: NetworkDefaults) -> dict | None:
         default = defaults.spur_speed_kph if mode == "spur" else defaults.rail_speed_kph["conventional"]
         electrified = _first(data.get("electrified")) in ELECTRIFIED_VALUES
         road_class, rail_class = "", "conventional" if mode == "rail" else ""
-    elif highway in defaults.osm_highway_class:
+    elif highway in defaults.osm.highway_class:
         mode, electrified, rail_class = "road", False, ""
-        road_class = defaults.osm_highway_class[highway]
+        road_class = defaults.osm.highway_class[highway]
         default = defaults.road_speed_kph[road_class]
     else:
         return None
@@ -161,7 +161,7 @@ def load_osm(xml_path: Path, sites_csv: Path, defaults: NetworkDefaults | None =
                     "u": site_id,
                     "v": target,
                     "mode": mode,
-                    "distance_km": f"{max(km, defaults.osm_min_access_km):.6f}",
+                    "distance_km": f"{max(km, defaults.osm.min_access_km):.6f}",
                     "road_class": "access" if mode == "road" else "",
                     "rail_class": "connector" if mode == "rail" else "",
                     "electrified": str(mode == "rail" and _touches_electrified(edge_rows, target)).lower(),

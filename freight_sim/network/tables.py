@@ -157,7 +157,7 @@ def parse_edges(raw: pd.DataFrame, node_ids, where: Where, defaults: NetworkDefa
             speed = _number(raw, row, "speed_kph", problems, positive=True, high=400)
         else:
             speed = _default_speed(mode, road_class, rail_class, defaults) or math.nan
-        default_paths = defaults.rail_paths_per_day if mode == "rail" else math.inf
+        default_paths = defaults.rail_paths_per_day.default if mode == "rail" else math.inf
         paths = _number(raw, row, "paths_per_day", problems, default=default_paths, high=1000)
         if paths is not None and paths <= 0:
             problems.add(row, "paths_per_day", f"must be > 0, got {paths:g}")

@@ -61,13 +61,13 @@ def test_rail_and_conveyor_energy_agree_with_factor_table():
         wagon = catalog.wagon(train.wagon_type)
         assert train.tare_t == pytest.approx(train.payload_t / wagon.payload_t * wagon.tare_t)
         per_gross_tkm = (
-            factors.rail_electric_kwh_per_gross_tkm
+            factors.rail.electric_kwh_per_gross_tkm
             if vid == "rail-electric"
-            else factors.rail_diesel_kg_per_gross_tkm / factors.diesel_density_kg_per_l
+            else factors.rail.diesel_kg_per_gross_tkm / factors.fuels.diesel.density_kg_per_l
         )
         assert train.energy_per_km_loaded == pytest.approx((train.payload_t + train.tare_t) * per_gross_tkm, rel=1e-4)
         assert train.energy_per_km_empty == pytest.approx(train.tare_t * per_gross_tkm, rel=1e-4)
-    assert catalog.vehicle("conveyor-belt").energy_per_km_loaded == factors.conveyor_kwh_per_tkm
+    assert catalog.vehicle("conveyor-belt").energy_per_km_loaded == factors.conveyor.kwh_per_tkm
 
 
 def _slipped(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:

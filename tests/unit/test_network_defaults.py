@@ -11,7 +11,7 @@ from freight_sim.network.defaults import defaults_path, load_defaults
 def test_bundled_defaults_load():
     defaults = load_defaults()
     assert defaults.road_speed_kph["expressway"] > defaults.road_speed_kph["access"]
-    assert defaults.osm_highway_class["motorway"] == "expressway"
+    assert defaults.osm.highway_class["motorway"] == "expressway"
 
 
 def test_speed_in_metres_per_hour_is_rejected_at_its_line(tmp_path):
