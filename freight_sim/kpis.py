@@ -16,6 +16,7 @@ import pandas as pd
 from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import cost_per_tonne_by_chain, siding_annual_cost
 from freight_sim.emissions import aggregate, inventory
+from freight_sim.policy.compliance import meets_target
 from freight_sim.policy.ratio import clean_ratio_from_legs
 from freight_sim.policy.scope import DAYS_PER_YEAR, in_scope
 
@@ -46,7 +47,7 @@ def enterprise_table(scenario: Scenario, ratio_table: pd.DataFrame, target: floa
     )
     table = base.merge(ratio_table[["enterprise", "tonnes", "clean_tonnes", "ratio"]], on="enterprise", how="left")
     table[["tonnes", "clean_tonnes"]] = table[["tonnes", "clean_tonnes"]].fillna(0.0)
-    table["compliant"] = table["ratio"].ge(target).fillna(False).astype(bool)
+    table["compliant"] = meets_target(table["ratio"].to_numpy(dtype=float), target)
     return table
 
 

@@ -1,13 +1,17 @@
 """Compliance of a clean-transport ratio with a target, and what it takes to reach the target.
 
 Pure functions: they take tonnes and ratios, never tables, so the simulation and the record audit share
-them.
+them. :func:`meets_target` is the one compliance rule: the record audit (``freight-sim ratio``), the
+per-enterprise ratio of a run and the run's enterprise table all judge with it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import overload
+
+import numpy as np
 
 # Ratios are compared with this tolerance so that 0.8 computed as 8/10 in floating point still passes 0.8.
 RATIO_TOLERANCE = 1e-9
@@ -24,6 +28,23 @@ class Compliance:
         return asdict(self)
 
 
+@overload
+def meets_target(ratio: float, target: float) -> bool: ...
+
+
+@overload
+def meets_target(ratio: np.ndarray, target: float) -> np.ndarray: ...
+
+
+def meets_target(ratio: float | np.ndarray, target: float) -> bool | np.ndarray:
+    """Whether a ratio (or each of an array of ratios) meets ``target``: ``ratio >= target - RATIO_TOLERANCE``.
+
+    A NaN ratio (no tonnes) never meets the target.
+    """
+    met = np.greater_equal(ratio, target - RATIO_TOLERANCE)
+    return bool(met) if np.ndim(met) == 0 else met
+
+
 def _check_share(name: str, value: float) -> None:
     if not 0.0 <= value <= 1.0 or math.isnan(value):
         raise ValueError(f"{name} must be within 0..1, got {value!r}")
@@ -33,7 +54,7 @@ def compliance(ratio: float, target: float) -> Compliance:
     """Whether ``ratio`` meets ``target`` (both shares of tonnes, 0..1)."""
     _check_share("ratio", ratio)
     _check_share("target", target)
-    compliant = ratio >= target - RATIO_TOLERANCE
+    compliant = meets_target(ratio, target)
     return Compliance(ratio=ratio, target=target, compliant=compliant, gap=0.0 if compliant else target - ratio)
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from freight_sim.fleet.catalog import FleetCatalog
+from freight_sim.policy.compliance import meets_target
 from freight_sim.policy.profiles import Movement, RuleProfile
 
 RATIO_COLUMNS = ("enterprise", "flow", "chain", "segment", "gate", "mode", "vehicle_type", "origin", "destination", "tonnes")
@@ -104,7 +105,8 @@ def clean_ratio_from_legs(
     """Per-enterprise ``[enterprise, tonnes, clean_tonnes, ratio(, compliant)]`` and the city ratio.
 
     ``enterprises_nodes`` maps enterprise id -> its gate node. ``target``: add a ``compliant`` column
-    (ratio >= target; an enterprise without tonnes has ratio NaN and is not marked compliant).
+    (:func:`~freight_sim.policy.compliance.meets_target`; an enterprise without tonnes has ratio NaN and is not
+    marked compliant).
     """
     missing = [c for c in RATIO_COLUMNS if c not in legs.columns]
     if missing:
@@ -139,7 +141,7 @@ def clean_ratio_from_legs(
     with np.errstate(invalid="ignore", divide="ignore"):
         table["ratio"] = np.where(table["tonnes"] > 0, table["clean_tonnes"] / table["tonnes"].where(table["tonnes"] > 0, 1.0), np.nan)
     if target is not None:
-        table["compliant"] = table["ratio"].ge(target).fillna(False).astype(bool)
+        table["compliant"] = meets_target(table["ratio"].to_numpy(dtype=float), target)
     total = float(table["tonnes"].sum())
     city = float(table["clean_tonnes"].sum() / total) if total > 0 else float("nan")
     return table, city
