@@ -109,6 +109,7 @@ class Siding(Strict):
     enabled: bool = Field(True, description="candidate sidings are built only when enabled")
     station: Id = Field(description="rail station or yard the spur joins")
     spur_km: float = Field(gt=0, le=80, description="spur length, km (a value above 80 is likely metres)")
+    electrified: bool = Field(False, description="the spur is electrified; else a diesel shunting locomotive works it")
     loading_rate_tph: float = Field(gt=0, le=10_000, description="loading track rate, t/h")
     capacity_t_per_year: float = Field(gt=0, le=100e6, description="design capacity, t/yr")
     capex_million_cny: float | None = Field(None, ge=0, le=10_000, description="capital cost, million CNY")

@@ -275,12 +275,19 @@ class _Builder:
     def _rail(self, seg, route, ent, at, source, sink) -> S.Segment:
         leg = self.leg(seg, at)
         km, hours = leg.distance_km, leg.hours
+        electrified_km, shunting_km = leg.electrified_share * leg.distance_km, leg.diesel_spur_km
         if route.chain == "rail_siding":
             km += ent.siding.spur_km
             hours += ent.siding.spur_km / self.spur_kph
+            if ent.siding.electrified:
+                electrified_km += ent.siding.spur_km
+            else:
+                shunting_km += ent.siding.spur_km
         terminal, _ = self._rail_terminal(route, seg, ent)
         corridor = self.corridor(*seg.route[:2], leg.paths_per_day)
-        traction = "rail-electric" if leg.electrified_share >= 0.5 or "rail-diesel" not in self.catalog.vehicles else "rail-diesel"
+        # traction by km: electric on electrified km, shunting locomotives on unelectrified spurs, main-line
+        # diesel on the rest (the accounting splits each row's energy by these shares)
+        traction = "rail-electric" if "rail-electric" in self.catalog.vehicles else "rail-diesel"
         return S.Segment(
             "long_haul",
             "rail",
@@ -290,7 +297,7 @@ class _Builder:
             hours,
             km,
             hours,
-            leg.electrified_share,
+            electrified_km / km if km > 0 else 0.0,
             source=source,
             sink=sink,
             terminal=terminal,
@@ -298,6 +305,7 @@ class _Builder:
             rail_unload_h=self.ops.train_unloading_h,
             vehicle_type=self.vehicle(traction, at).id,
             gate=route.chain == "rail_siding",
+            shunting_share=shunting_km / km if km > 0 else 0.0,
         )
 
     def _far(self, seg, route, ent, at) -> S.Segment:

@@ -120,6 +120,7 @@ class Segment:
     rail_unload_h: float = 0.0  # rail: hours to unload a train
     vehicle_type: str | None = None  # rail, conveyor and far drayage: the vehicle type of the rows
     gate: bool = False  # the movement crosses the enterprise's gate
+    shunting_share: float = 0.0  # rail: share of the km on unelectrified spurs, worked by shunting locomotives
 
 
 @dataclass(frozen=True)
