@@ -44,7 +44,9 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
     from freight_sim.scenario_checks import all_problems
-    from freight_sim.sim.api import simulate
+    from freight_sim.sim.api import build_spec
+    from freight_sim.sim.engine import simulate as run_spec
+    from freight_sim.sim.fleet_feasibility import substitutions_table
 
     wall_start = time.perf_counter()
     network = load_network(loaded)
@@ -53,7 +55,8 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         raise ConfigError(*problems)
     scenario: Scenario = loaded.model
     seed = scenario.simulation.seed if seed is None else int(seed)
-    sim = simulate(loaded, seed=seed, progress=progress, network=network)
+    spec = build_spec(loaded, seed, network)
+    sim = run_spec(spec, seed, progress=progress)
 
     catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
     factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
@@ -83,7 +86,13 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "package_version": __version__,
         "model": sim.spec,
     }
-    tables = {**kpis.tables, "resources": sim.resources, "daily": sim.daily, "tonnage": sim.tonnage}
+    tables = {
+        **kpis.tables,
+        "fleet_substitutions": substitutions_table(spec.fleet_substitutions),
+        "resources": sim.resources,
+        "daily": sim.daily,
+        "tonnage": sim.tonnage,
+    }
     return RunOutput(summary=summary, tables=tables, legs=emissions, network=network)
 
 

@@ -152,12 +152,15 @@ class Enterprise(Strict):
     unloading_h: float = Field(0.25, gt=0, le=24, description="hours to unload one truck at the far end")
     fleet_mix: str | dict[Id, Share] = Field("diesel-cn5-typical", description="named mix from the fleet file, or vehicle type -> share")
     drayage_fleet_mix: str | dict[Id, Share] | None = Field(None, description="mix for station drayage; defaults to the scenario's")
+    fallback_fleet_mix: str | dict[Id, Share] | None = Field(
+        None, description="mix for a lane no vehicle of its own mix can serve (battery range, alert bans); defaults to fleet.fallback_mix"
+    )
     trucks: int | None = Field(None, ge=1, le=20_000, description="trucks serving this enterprise; sized automatically when absent")
     siding: Siding | None = None
     flows: dict[Id, Flow] = Field(min_length=1)
     illustrative: bool = True
 
-    @field_validator("fleet_mix", "drayage_fleet_mix")
+    @field_validator("fleet_mix", "drayage_fleet_mix", "fallback_fleet_mix")
     @classmethod
     def _mix_sums_to_one(cls, mix: str | dict[str, float] | None) -> str | dict[str, float] | None:
         if isinstance(mix, dict) and abs(sum(mix.values()) - 1.0) > 1e-6:
@@ -180,6 +183,10 @@ class FleetSettings(Strict):
         False, description="apply drayage_mix also where an enterprise sets its own drayage_fleet_mix (city-wide sweeps)"
     )
     extra_mixes: dict[Id, dict[Id, Share]] = Field(default_factory=dict, description="mixes defined in the scenario")
+    fallback_mix: str | dict[Id, Share] = Field(
+        "diesel-cn5-typical",
+        description="mix for a lane no vehicle of its own mix can serve, where the enterprise names no fallback_fleet_mix",
+    )
     target_trips_per_truck_day: float = Field(3.0, gt=0, le=48, description="used to size fleets that give no truck count")
 
 
@@ -340,3 +347,10 @@ class Scenario(Strict):
         if own is not None and not self.fleet.drayage_mix_everywhere:
             return ("enterprises", enterprise_id, "drayage_fleet_mix"), own
         return ("fleet", "drayage_mix"), self.fleet.drayage_mix
+
+    def fallback_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
+        """The fallback fleet mix of an enterprise and the field that sets it."""
+        own = self.enterprises[enterprise_id].fallback_fleet_mix
+        if own is not None:
+            return ("enterprises", enterprise_id, "fallback_fleet_mix"), own
+        return ("fleet", "fallback_mix"), self.fleet.fallback_mix

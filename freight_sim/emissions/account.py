@@ -15,7 +15,8 @@ one linear piece of the multiplier curve (0-50%, 50-60%, 60-75%, 75-100%).
 Rail: gross t-km = tonnes x (1 + r) x loaded_km / trips + tonnes x r x empty_km / trips, r = wagon
 tare / wagon payload (the empty wagons that carried these tonnes come back). The km of a rail row are
 split three ways: the ``shunting_share`` (unelectrified spurs: a siding's spur, spur-to-spur moves) is
-worked by diesel shunting locomotives (``rail.shunting_*`` factors); for ``rail-electric`` the
+worked by diesel shunting locomotives (``rail.shunting_*`` factors) when a trip has at most
+``rail.shunting_max_spur_km`` of it, else by main-line diesel locomotives; for ``rail-electric`` the
 ``electrified_share`` is hauled electrically (kWh per gross t-km); the rest by main-line diesel traction
 (kg per gross t-km); ``rail-diesel`` has no electric part. Diesel NOx and PM are per net t-km.
 
@@ -144,7 +145,9 @@ def _energy_and_tailpipe(
     # rail: gross t-km split between electric and diesel traction
     tare_ratio = _per_row(params, codes, "tare_ratio")
     gross_tkm = np.where(rail, tonnes * per_trip * ((1.0 + tare_ratio) * loaded_km + tare_ratio * empty_km), 0.0)
-    electric, shunting, main_diesel = rail_traction_shares(legs, _per_row(params, codes, "electric_traction"))
+    electric, shunting, main_diesel = rail_traction_shares(
+        legs, _per_row(params, codes, "electric_traction"), loaded_km * per_trip, factors.rail_shunting_max_spur_km
+    )
     rail_kwh = gross_tkm * electric * factors.rail_electric_kwh_per_gross_tkm
     rail_diesel_kg = gross_tkm * (main_diesel * factors.rail_diesel_kg_per_gross_tkm + shunting * factors.rail_shunting_kg_per_gross_tkm)
     rail_diesel_l = rail_diesel_kg / factors.diesel_density_kg_per_l
@@ -164,19 +167,25 @@ def _energy_and_tailpipe(
         "nox_g": nox_g
         + main_diesel_net_tkm * factors.rail_diesel_nox_g_per_net_tkm
         + shunting_net_tkm * factors.rail_shunting_nox_g_per_net_tkm,
-        "pm_g": pm_g + main_diesel_net_tkm * factors.rail_diesel_pm_g_per_net_tkm + shunting_net_tkm * factors.rail_shunting_pm_g_per_net_tkm,
+        "pm_g": pm_g
+        + main_diesel_net_tkm * factors.rail_diesel_pm_g_per_net_tkm
+        + shunting_net_tkm * factors.rail_shunting_pm_g_per_net_tkm,
     }
 
 
-def rail_traction_shares(legs: pd.DataFrame, electric_traction: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rail_traction_shares(
+    legs: pd.DataFrame, electric_traction: np.ndarray, km_per_trip: np.ndarray, shunting_max_spur_km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shares of each row's km by (electric, shunting, main-line diesel) traction; they sum to 1.
 
     ``electric_traction`` is 1 for rows whose vehicle can run electrically (``rail-electric``), else 0.
-    Shunting takes the unelectrified spur km (``shunting_share``, 0 when the column is absent); electric
-    traction the electrified km; main-line diesel the rest.
+    Shunting takes the unelectrified spur km (``shunting_share``, 0 when the column is absent) of trips
+    with at most ``shunting_max_spur_km`` of them; electric traction the electrified km; main-line diesel
+    the rest (longer spurs included).
     """
     n = len(legs)
-    shunting = np.clip(legs["shunting_share"].to_numpy(dtype=float), 0.0, 1.0) if "shunting_share" in legs.columns else np.zeros(n)
+    spur = np.clip(legs["shunting_share"].to_numpy(dtype=float), 0.0, 1.0) if "shunting_share" in legs.columns else np.zeros(n)
+    shunting = np.where(spur * km_per_trip <= shunting_max_spur_km + 1e-9, spur, 0.0)
     electric = np.minimum(np.clip(legs["electrified_share"].to_numpy(dtype=float), 0.0, 1.0) * electric_traction, 1.0 - shunting)
     return electric, shunting, np.clip(1.0 - electric - shunting, 0.0, 1.0)
 

@@ -80,6 +80,7 @@ class Rail(Strict):
     diesel_kg_per_10k_gross_tkm: bounded("kg/10^4 gross t-km", 5.0, 80.0)
     diesel_nox_g_per_net_tkm: bounded("g/t-km", 0.01, 2.0)
     diesel_pm_g_per_net_tkm: bounded("g/t-km", 0.0, 0.2)
+    shunting_max_spur_km: bounded("km", 0.0, 80.0)
     shunting_kg_per_10k_gross_tkm: bounded("kg/10^4 gross t-km", 5.0, 200.0)
     shunting_nox_g_per_net_tkm: bounded("g/t-km", 0.01, 5.0)
     shunting_pm_g_per_net_tkm: bounded("g/t-km", 0.0, 0.5)
@@ -126,6 +127,7 @@ class EmissionFactors:
     rail_diesel_kg_per_gross_tkm: float
     rail_diesel_nox_g_per_net_tkm: float
     rail_diesel_pm_g_per_net_tkm: float
+    rail_shunting_max_spur_km: float
     rail_shunting_kg_per_gross_tkm: float
     rail_shunting_nox_g_per_net_tkm: float
     rail_shunting_pm_g_per_net_tkm: float
@@ -187,6 +189,7 @@ def load_factors(path: Path | str | None = None) -> EmissionFactors:
         rail_diesel_kg_per_gross_tkm=_v(rail.diesel_kg_per_10k_gross_tkm) / 1e4,
         rail_diesel_nox_g_per_net_tkm=_v(rail.diesel_nox_g_per_net_tkm),
         rail_diesel_pm_g_per_net_tkm=_v(rail.diesel_pm_g_per_net_tkm),
+        rail_shunting_max_spur_km=_v(rail.shunting_max_spur_km),
         rail_shunting_kg_per_gross_tkm=_v(rail.shunting_kg_per_10k_gross_tkm) / 1e4,
         rail_shunting_nox_g_per_net_tkm=_v(rail.shunting_nox_g_per_net_tkm),
         rail_shunting_pm_g_per_net_tkm=_v(rail.shunting_pm_g_per_net_tkm),

@@ -194,6 +194,7 @@ class ModelSpec:
     record_legs: bool = True
     demand_step_h: float = 1.0
     name: str = "model"
+    fleet_substitutions: tuple = ()  # FleetSubstitution rows: vehicle types replaced on segments they cannot serve
 
     @property
     def n_days(self) -> int:
@@ -212,6 +213,7 @@ class ModelSpec:
             "terminals": len(self.terminals),
             "swap_stations": len(self.swap_stations),
             "alert_days": sum(1 for level in self.alert_levels if level),
+            "fleet_substitutions": len(self.fleet_substitutions),
         }
 
 

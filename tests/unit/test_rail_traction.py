@@ -37,7 +37,14 @@ def _gross_tkm(tonnes: float, km: float) -> float:
 
 @pytest.fixture(scope="module")
 def accounted() -> pd.DataFrame:
-    legs = pd.DataFrame([_rail_row(5000.0, 100.0, 0.8, 0.0), _rail_row(5000.0, 9.0, 0.0, 1.0), _rail_row(5000.0, 50.0, 0.6, 0.1)])
+    legs = pd.DataFrame(
+        [
+            _rail_row(5000.0, 100.0, 0.8, 0.0),
+            _rail_row(5000.0, 9.0, 0.0, 1.0),
+            _rail_row(5000.0, 50.0, 0.6, 0.1),
+            _rail_row(5000.0, 60.0, 0.5, 0.5),  # 30 km of spur: more than shunting_max_spur_km (15)
+        ]
+    )
     grid = grid_factor(GridSetting(factor="shanxi-2023"), load_grid_table())
     return account_legs(legs, load_catalog(), load_factors(), grid)
 
@@ -62,6 +69,13 @@ def test_three_way_split_sums_to_the_whole_leg(accounted):
     diesel_kg = gross * (0.3 * MAIN_KG_PER_GROSS_TKM + 0.1 * SHUNT_KG_PER_GROSS_TKM)
     assert row["diesel_l"] == pytest.approx(diesel_kg / DIESEL_KG_PER_L, rel=REL)
     assert row["nox_g"] == pytest.approx(net_tkm * (0.3 * MAIN_NOX_G_PER_TKM + 0.1 * SHUNT_NOX_G_PER_TKM), rel=REL)
+
+
+def test_a_long_spur_is_hauled_by_main_line_diesel(accounted):
+    row, gross = accounted.iloc[3], _gross_tkm(5000.0, 60.0)
+    assert row["energy_kwh"] == pytest.approx(0.5 * gross * KWH_PER_GROSS_TKM, rel=REL)
+    assert row["diesel_l"] == pytest.approx(0.5 * gross * MAIN_KG_PER_GROSS_TKM / DIESEL_KG_PER_L, rel=REL)
+    assert row["nox_g"] == pytest.approx(0.5 * 5000 * 60 * MAIN_NOX_G_PER_TKM, rel=REL)
 
 
 NODES = """\
