@@ -39,11 +39,12 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     from freight_sim.cost import cost_legs, load_costs
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
     from freight_sim.errors import ConfigError
-    from freight_sim.fleet import load_catalog
+    from freight_sim.fleet import load_catalog, load_mixes
     from freight_sim.kpis import build_kpis
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
     from freight_sim.scenario_checks import all_problems
+    from freight_sim.siding_notes import siding_notes
     from freight_sim.sim.api import build_spec
     from freight_sim.sim.engine import simulate as run_spec
     from freight_sim.sim.fleet_feasibility import substitutions_table
@@ -68,6 +69,9 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
 
     emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
+    mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
+    notes = siding_notes(scenario, emissions, catalog, mixes, factors)
+    kpis.tables["sidings_built"]["notes"] = [notes.get(eid, "") for eid in kpis.tables["sidings_built"]["enterprise"]]
     summary = {
         "scenario": scenario.name,
         "description": scenario.description,
