@@ -38,25 +38,20 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     """
     from freight_sim.cost import cost_legs, load_costs
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
-    from freight_sim.errors import ConfigError
     from freight_sim.fleet import load_catalog, load_mixes
     from freight_sim.kpis import build_kpis
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
-    from freight_sim.scenario_checks import all_problems
+    from freight_sim.scenario_checks import checked_spec
     from freight_sim.siding_notes import siding_notes
-    from freight_sim.sim.api import build_spec
     from freight_sim.sim.engine import simulate as run_spec
     from freight_sim.sim.fleet_feasibility import substitutions_table
 
     wall_start = time.perf_counter()
     network = load_network(loaded)
-    problems = all_problems(loaded, network)
-    if problems:
-        raise ConfigError(*problems)
     scenario: Scenario = loaded.model
     seed = scenario.simulation.seed if seed is None else int(seed)
-    spec = build_spec(loaded, seed, network)
+    spec = checked_spec(loaded, network, seed)  # the checks `validate` makes, then the model
     sim = run_spec(spec, seed, progress=progress)
 
     catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))

@@ -20,7 +20,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinite numbers are errors
 
 
 # --- network -------------------------------------------------------------------------------------------
@@ -97,10 +97,10 @@ class Timetable(Strict):
     @field_validator("slots_h")
     @classmethod
     def _rising_within_a_day(cls, slots_h: list[float]) -> list[float]:
-        if any(not 0 <= h < 24 for h in slots_h):
-            raise ValueError(f"slot hours must lie in [0, 24): {slots_h}")
-        if any(b <= a for a, b in zip(slots_h, slots_h[1:])):
-            raise ValueError(f"slot hours must rise strictly: {slots_h}")
+        from freight_sim.sim.spec import slot_hours_problem
+
+        if problem := slot_hours_problem(slots_h):
+            raise ValueError(problem)
         return slots_h
 
 
@@ -132,6 +132,13 @@ class Flow(Strict):
     monthly_profile: list[Annotated[float, Field(ge=0)]] | None = Field(
         None, min_length=12, max_length=12, description="relative monthly weights, January first"
     )
+
+    @field_validator("monthly_profile")
+    @classmethod
+    def _some_month_has_weight(cls, profile: list[float] | None) -> list[float] | None:
+        if profile is not None and sum(profile) <= 0:
+            raise ValueError("monthly weights sum to 0: the flow would never move a tonne")
+        return profile
 
     @field_validator("chain_shares")
     @classmethod
@@ -323,6 +330,12 @@ class SimulationSettings(Strict):
     start_date: dt.date = dt.date(2025, 1, 1)
     travel_time_cv: float = Field(0.1, ge=0, le=1, description="coefficient of variation of truck leg times")
     record_legs: bool = True
+
+    @model_validator(mode="after")
+    def _warmup_inside_the_run(self) -> SimulationSettings:
+        if self.warmup_days >= self.days:
+            raise ValueError(f"warmup_days ({self.warmup_days:g}) must be shorter than days ({self.days:g}): nothing would be measured")
+        return self
 
 
 class Scenario(Strict):

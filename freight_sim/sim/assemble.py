@@ -558,15 +558,13 @@ def _timetable(timetable: Timetable | None, train_load_t: float) -> tuple[tuple[
 def _outage_spells(scenario: Scenario, where, n_days: int, seed: int) -> dict[str, list[tuple[float, float]]]:
     """Checks the enterprises outages name; returns the sampled outage spells per enterprise (each from its
     own stream, so adding an enterprise leaves the others' outages as they were)."""
-    disruptions = scenario.disruptions
-    for i, outage in enumerate(disruptions.outages):
-        if outage.enterprise not in scenario.enterprises:
-            raise ConfigError(where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}"))
-    sampled = disruptions.sampled_outages
+    from freight_sim.scenario_checks import outage_problems
+
+    problems = outage_problems(scenario, where)
+    if problems:
+        raise ConfigError(*problems)
+    sampled = scenario.disruptions.sampled_outages
     if sampled is None:
         return {}
     names = sampled.enterprises if sampled.enterprises is not None else sorted(scenario.enterprises)
-    for i, eid in enumerate(names):
-        if eid not in scenario.enterprises:
-            raise ConfigError(where(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}"))
     return {eid: sample_outages(sampled.days_per_year, sampled.mean_episode_days, n_days, entity_rng(seed, OUTAGES, eid)) for eid in names}

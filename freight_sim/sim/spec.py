@@ -251,13 +251,24 @@ def _spec_problems(spec: ModelSpec):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
 
 
+def slot_hours_problem(slots_h: Sequence[float]) -> str | None:
+    """What is wrong with a timetable's slot hours (each in [0, 24), rising strictly), or None.
+
+    The one home of this rule: the scenario schema and ``check_spec`` both call it."""
+    if any(not 0.0 <= h < HOURS_PER_DAY for h in slots_h):
+        return f"slot hours must lie in [0, 24): {list(slots_h)}"
+    if any(b <= a for a, b in zip(slots_h, slots_h[1:], strict=False)):
+        return f"slot hours must rise strictly: {list(slots_h)}"
+    return None
+
+
 def _timetable_problems(terminal: RailTerminal):
     slots = terminal.slots_h
     if not slots:
         return
     where = f"terminal {terminal.id}"
-    if any(not 0.0 <= h < HOURS_PER_DAY for h in slots) or any(b <= a for a, b in zip(slots, slots[1:])):
-        yield f"{where}: slots_h must rise strictly within [0, 24): {list(slots)}"
+    if problem := slot_hours_problem(slots):
+        yield f"{where}: {problem}"
     if not 0.0 < terminal.min_load_t <= terminal.train_load_t:
         yield f"{where}: min_load_t {terminal.min_load_t:g} must be above 0 and at most the train load {terminal.train_load_t:g}"
 

@@ -265,12 +265,14 @@ def test_a_mix_without_feasible_vehicle_falls_back_and_only_no_vehicle_at_all_is
 
 def test_a_vehicle_banned_on_every_day_is_replaced(tmp_path, parts):
     text = SCENARIO.replace("calendar: [{date: 2025-01-05, level: red}]", "sampled: {red_days_per_year: 365}")
-    loaded = write(tmp_path, text)
+    loaded = write(tmp_path, text + "fleet: {fallback_mix: {fcev: 1.0}}\n")
     net = parts[1]
     legs = build_leg_table(net, build_leg_requests(loaded, net))
     with pytest.warns(FleetSubstitutionWarning, match="banned by alerts on every day"):
         spec = assemble(loaded, net, legs, parts[3], parts[4])
     assert {(r.vehicle_asked, r.vehicle_used) for r in spec.fleet_substitutions if r.lane == "E02/out/road"} == {("diesel-cn5", "bev-swap")}
+    # E01's own mix is all diesel: the fallback mix serves its road lane
+    assert {r.vehicle_used for r in spec.fleet_substitutions if r.lane.startswith("E01/") and r.segment == "direct"} == {"fcev"}
 
 
 def test_rail_siding_share_without_siding_is_a_config_error(tmp_path, parts):
