@@ -18,32 +18,33 @@ from freight_sim.fleet import resolve_mix
 from freight_sim.fleet.catalog import FleetCatalog
 
 
-def _replaced_mixes(scenario: Scenario, eid: str) -> list[str | dict[str, float]]:
+def _replaced_mixes(scenario: Scenario, eid: str) -> dict[str, tuple[str | dict[str, float], float]]:
     """The fleet mixes of the truck chains a siding takes tonnes from (road: the enterprise's mix; drayage:
-    its drayage mix), by the flows' chain shares (else the default shares)."""
+    its drayage mix), each with its weight: the flows' t/yr times their chain shares (else the default
+    shares), as a share of the total. Keyed by a printable name."""
     ent = scenario.enterprises[eid]
-    mixes: list[str | dict[str, float]] = []
+    weights: dict[str, tuple[str | dict[str, float], float]] = {}
     for flow in ent.flows.values():
         shares = flow.chain_shares if flow.chain_shares is not None else scenario.chains.default_shares
-        if shares.get(Chain.road, 0.0) > 0 and ent.fleet_mix not in mixes:
-            mixes.append(ent.fleet_mix)
-        drayage = scenario.drayage_mix_for(eid)[1]
-        if shares.get(Chain.drayage_rail, 0.0) > 0 and drayage not in mixes:
-            mixes.append(drayage)
-    return mixes
+        for chain, mix in ((Chain.road, ent.fleet_mix), (Chain.drayage_rail, scenario.drayage_mix_for(eid)[1])):
+            tonnes = flow.tonnes_per_year * shares.get(chain, 0.0)
+            if tonnes > 0:
+                name = mix if isinstance(mix, str) else "+".join(sorted(mix))
+                weights[name] = (mix, weights.get(name, (mix, 0.0))[1] + tonnes)
+    total = sum(w for _, w in weights.values())
+    return {name: (mix, w / total) for name, (mix, w) in weights.items()} if total > 0 else {}
 
 
 def _truck_nox_g_per_t_km(scenario, mixes, catalog: FleetCatalog, mix_table, factors: EmissionFactors) -> float:
-    """Tailpipe NOx of a loaded truck haul with its empty return, g per tonne and km of haul, share-weighted
-    over the replaced mixes (full load: MEE multipliers at load 1 and 0)."""
-    per_vehicle = []
-    for mix in mixes:
+    """Tailpipe NOx of a loaded truck haul with its empty return, g per tonne and km of haul, weighted over
+    the replaced mixes and their vehicle shares (full load: MEE multipliers at load 1 and 0)."""
+    total = 0.0
+    for mix, weight in mixes.values():
         for vid, share in resolve_mix(catalog, mix_table, mix, scenario.fleet.extra_mixes).items():
             v = catalog.vehicle(vid)
             g_per_km = factors.road_factor(v.class_key).nox_g_per_km
-            per_t_km = g_per_km * (factors.nox_multiplier(1.0) + factors.nox_multiplier(0.0)) / v.payload_t
-            per_vehicle.append((share / len(mixes), float(per_t_km)))
-    return sum(w * x for w, x in per_vehicle)
+            total += weight * share * float(g_per_km * (factors.nox_multiplier(1.0) + factors.nox_multiplier(0.0)) / v.payload_t)
+    return total
 
 
 def siding_notes(scenario: Scenario, accounted: pd.DataFrame, catalog: FleetCatalog, mix_table, factors: EmissionFactors) -> dict[str, str]:
@@ -70,7 +71,7 @@ def siding_notes(scenario: Scenario, accounted: pd.DataFrame, catalog: FleetCata
         where = f"{diesel_km:.1f} km a train without electric traction ({spur_km:.1f} km of it on unelectrified spurs)"
         mixes = _replaced_mixes(scenario, eid)
         truck = _truck_nox_g_per_t_km(scenario, mixes, catalog, mix_table, factors) if mixes else 0.0
-        names = ", ".join(m if isinstance(m, str) else "+".join(sorted(m)) for m in mixes) or "none"
+        names = ", ".join(f"{name} {weight:.0%}" for name, (_, weight) in mixes.items()) or "none"
         if truck <= 0:
             notes[eid] = (
                 f"raises tailpipe NOx: its trains emit {nox_g_per_t:.1f} g NOx per tonne over {where}, while the trucks it"
