@@ -38,22 +38,21 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     """
     from freight_sim.cost import cost_legs, load_costs
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
-    from freight_sim.errors import ConfigError
-    from freight_sim.fleet import load_catalog
+    from freight_sim.fleet import load_catalog, load_mixes
     from freight_sim.kpis import build_kpis
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
-    from freight_sim.scenario_checks import all_problems
-    from freight_sim.sim.api import simulate
+    from freight_sim.scenario_checks import checked_spec
+    from freight_sim.siding_notes import siding_notes
+    from freight_sim.sim.engine import simulate as run_spec
+    from freight_sim.sim.fleet_feasibility import substitutions_table
 
     wall_start = time.perf_counter()
     network = load_network(loaded)
-    problems = all_problems(loaded, network)
-    if problems:
-        raise ConfigError(*problems)
     scenario: Scenario = loaded.model
     seed = scenario.simulation.seed if seed is None else int(seed)
-    sim = simulate(loaded, seed=seed, progress=progress, network=network)
+    spec = checked_spec(loaded, network, seed)  # the checks `validate` makes, then the model
+    sim = run_spec(spec, seed, progress=progress)
 
     catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
     factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
@@ -65,6 +64,9 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
 
     emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
+    mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
+    notes = siding_notes(scenario, emissions, catalog, mixes, factors)
+    kpis.tables["sidings_built"]["notes"] = [notes.get(eid, "") for eid in kpis.tables["sidings_built"]["enterprise"]]
     summary = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -83,7 +85,13 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "package_version": __version__,
         "model": sim.spec,
     }
-    tables = {**kpis.tables, "resources": sim.resources, "daily": sim.daily, "tonnage": sim.tonnage}
+    tables = {
+        **kpis.tables,
+        "fleet_substitutions": substitutions_table(spec.fleet_substitutions),
+        "resources": sim.resources,
+        "daily": sim.daily,
+        "tonnage": sim.tonnage,
+    }
     return RunOutput(summary=summary, tables=tables, legs=emissions, network=network)
 
 

@@ -61,15 +61,23 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
         yield from (loaded.error(("accounting", "grid", "factor"), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
 
 
-def _outage_problems(loaded: Loaded) -> Iterator[str]:
-    disruptions, known = loaded.model.disruptions, loaded.model.enterprises
-    for i, outage in enumerate(disruptions.outages):
-        if outage.enterprise not in known:
-            yield loaded.error(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}")
+def outage_problems(scenario, where) -> list[str]:
+    """Outages (calendar and sampled) naming an enterprise the scenario does not have; ``where(path,
+    message)`` makes the line. The one home of this check (``assemble`` calls it too)."""
+    disruptions, known = scenario.disruptions, scenario.enterprises
+    problems = [
+        where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}")
+        for i, outage in enumerate(disruptions.outages)
+        if outage.enterprise not in known
+    ]
     sampled = disruptions.sampled_outages
-    for i, eid in enumerate(sampled.enterprises or [] if sampled is not None else []):
-        if eid not in known:
-            yield loaded.error(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}")
+    names = sampled.enterprises or [] if sampled is not None else []
+    problems += [
+        where(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}")
+        for i, eid in enumerate(names)
+        if eid not in known
+    ]
+    return problems
 
 
 def scenario_problems(loaded: Loaded) -> list[str]:
@@ -83,8 +91,22 @@ def scenario_problems(loaded: Loaded) -> list[str]:
         *_mix_problems(loaded, catalog, mixes),
         *_ban_problems(loaded, catalog),
         *_accounting_problems(loaded),
-        *_outage_problems(loaded),
+        *outage_problems(loaded.model, loaded.error),
     ]
+
+
+def checked_spec(loaded: Loaded, network=None, seed: int | None = None):
+    """The ModelSpec ``run`` simulates, after every check ``validate`` makes: data files, network, then the
+    assembly of the model itself (fleets, battery feasibility, routes). Raises ConfigError listing every
+    problem as ``FILE:LINE: field: message``; what passes here runs. ``network``: already loaded."""
+    from freight_sim.network import load_network
+    from freight_sim.sim.api import build_spec
+
+    network = network if network is not None else load_network(loaded)
+    problems = all_problems(loaded, network)
+    if problems:
+        raise ConfigError(*problems)
+    return build_spec(loaded, seed, network)
 
 
 def all_problems(loaded: Loaded, network=None) -> list[str]:

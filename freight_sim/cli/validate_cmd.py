@@ -17,13 +17,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a scenario file: schema, data files (fleet mixes, profiles, grid), network nodes and reachability."""
         from freight_sim.config import load_scenario
-        from freight_sim.errors import ConfigError
-        from freight_sim.scenario_checks import all_problems
+        from freight_sim.scenario_checks import checked_spec
 
         with user_errors():
             loaded = load_scenario(file, set_)
             scenario = loaded.model
-            problems = all_problems(loaded)
-            if problems:
-                raise ConfigError(*problems)
+            checked_spec(loaded)  # every check `run` makes before simulating, model assembly included
             typer.echo(f"{file}: ok: scenario '{scenario.name}', {len(scenario.enterprises)} enterprises")

@@ -20,7 +20,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinite numbers are errors
 
 
 # --- network -------------------------------------------------------------------------------------------
@@ -97,10 +97,10 @@ class Timetable(Strict):
     @field_validator("slots_h")
     @classmethod
     def _rising_within_a_day(cls, slots_h: list[float]) -> list[float]:
-        if any(not 0 <= h < 24 for h in slots_h):
-            raise ValueError(f"slot hours must lie in [0, 24): {slots_h}")
-        if any(b <= a for a, b in zip(slots_h, slots_h[1:])):
-            raise ValueError(f"slot hours must rise strictly: {slots_h}")
+        from freight_sim.sim.spec import slot_hours_problem
+
+        if problem := slot_hours_problem(slots_h):
+            raise ValueError(problem)
         return slots_h
 
 
@@ -109,6 +109,7 @@ class Siding(Strict):
     enabled: bool = Field(True, description="candidate sidings are built only when enabled")
     station: Id = Field(description="rail station or yard the spur joins")
     spur_km: float = Field(gt=0, le=80, description="spur length, km (a value above 80 is likely metres)")
+    electrified: bool = Field(False, description="the spur is electrified; else a diesel shunting locomotive works it")
     loading_rate_tph: float = Field(gt=0, le=10_000, description="loading track rate, t/h")
     capacity_t_per_year: float = Field(gt=0, le=100e6, description="design capacity, t/yr")
     capex_million_cny: float | None = Field(None, ge=0, le=10_000, description="capital cost, million CNY")
@@ -132,6 +133,13 @@ class Flow(Strict):
         None, min_length=12, max_length=12, description="relative monthly weights, January first"
     )
 
+    @field_validator("monthly_profile")
+    @classmethod
+    def _some_month_has_weight(cls, profile: list[float] | None) -> list[float] | None:
+        if profile is not None and sum(profile) <= 0:
+            raise ValueError("monthly weights sum to 0: the flow would never move a tonne")
+        return profile
+
     @field_validator("chain_shares")
     @classmethod
     def _shares_sum_to_one(cls, shares: dict[Chain, float] | None) -> dict[Chain, float] | None:
@@ -151,12 +159,15 @@ class Enterprise(Strict):
     unloading_h: float = Field(0.25, gt=0, le=24, description="hours to unload one truck at the far end")
     fleet_mix: str | dict[Id, Share] = Field("diesel-cn5-typical", description="named mix from the fleet file, or vehicle type -> share")
     drayage_fleet_mix: str | dict[Id, Share] | None = Field(None, description="mix for station drayage; defaults to the scenario's")
+    fallback_fleet_mix: str | dict[Id, Share] | None = Field(
+        None, description="mix for a lane no vehicle of its own mix can serve (battery range, alert bans); defaults to fleet.fallback_mix"
+    )
     trucks: int | None = Field(None, ge=1, le=20_000, description="trucks serving this enterprise; sized automatically when absent")
     siding: Siding | None = None
     flows: dict[Id, Flow] = Field(min_length=1)
     illustrative: bool = True
 
-    @field_validator("fleet_mix", "drayage_fleet_mix")
+    @field_validator("fleet_mix", "drayage_fleet_mix", "fallback_fleet_mix")
     @classmethod
     def _mix_sums_to_one(cls, mix: str | dict[str, float] | None) -> str | dict[str, float] | None:
         if isinstance(mix, dict) and abs(sum(mix.values()) - 1.0) > 1e-6:
@@ -179,6 +190,10 @@ class FleetSettings(Strict):
         False, description="apply drayage_mix also where an enterprise sets its own drayage_fleet_mix (city-wide sweeps)"
     )
     extra_mixes: dict[Id, dict[Id, Share]] = Field(default_factory=dict, description="mixes defined in the scenario")
+    fallback_mix: str | dict[Id, Share] = Field(
+        "diesel-cn5-typical",
+        description="mix for a lane no vehicle of its own mix can serve, where the enterprise names no fallback_fleet_mix",
+    )
     target_trips_per_truck_day: float = Field(3.0, gt=0, le=48, description="used to size fleets that give no truck count")
 
 
@@ -316,6 +331,12 @@ class SimulationSettings(Strict):
     travel_time_cv: float = Field(0.1, ge=0, le=1, description="coefficient of variation of truck leg times")
     record_legs: bool = True
 
+    @model_validator(mode="after")
+    def _warmup_inside_the_run(self) -> SimulationSettings:
+        if self.warmup_days >= self.days:
+            raise ValueError(f"warmup_days ({self.warmup_days:g}) must be shorter than days ({self.days:g}): nothing would be measured")
+        return self
+
 
 class Scenario(Strict):
     name: Id
@@ -339,3 +360,10 @@ class Scenario(Strict):
         if own is not None and not self.fleet.drayage_mix_everywhere:
             return ("enterprises", enterprise_id, "drayage_fleet_mix"), own
         return ("fleet", "drayage_mix"), self.fleet.drayage_mix
+
+    def fallback_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
+        """The fallback fleet mix of an enterprise and the field that sets it."""
+        own = self.enterprises[enterprise_id].fallback_fleet_mix
+        if own is not None:
+            return ("enterprises", enterprise_id, "fallback_fleet_mix"), own
+        return ("fleet", "fallback_mix"), self.fleet.fallback_mix

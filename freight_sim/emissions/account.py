@@ -13,9 +13,12 @@ the load factor is the row's mean; fuel is linear in it, and NOx is too as long 
 one linear piece of the multiplier curve (0-50%, 50-60%, 60-75%, 75-100%).
 
 Rail: gross t-km = tonnes x (1 + r) x loaded_km / trips + tonnes x r x empty_km / trips, r = wagon
-tare / wagon payload (the empty wagons that carried these tonnes come back). For ``rail-electric`` the
-``electrified_share`` of it is hauled electrically (kWh per gross t-km), the rest by diesel (kg per
-gross t-km); ``rail-diesel`` is diesel throughout. Diesel traction NOx and PM are per net t-km.
+tare / wagon payload (the empty wagons that carried these tonnes come back). The km of a rail row are
+split three ways: the ``shunting_share`` (unelectrified spurs: a siding's spur, spur-to-spur moves) is
+worked by diesel shunting locomotives (``rail.shunting_*`` factors) when a trip has at most
+``rail.shunting_max_spur_km`` of it, else by main-line diesel locomotives; for ``rail-electric`` the
+``electrified_share`` is hauled electrically (kWh per gross t-km); the rest by main-line diesel traction
+(kg per gross t-km); ``rail-diesel`` has no electric part. Diesel NOx and PM are per net t-km.
 
 Conveyor: kWh = tonnes x km x kWh per t-km (loaded_km is the belt length x trips).
 
@@ -142,10 +145,14 @@ def _energy_and_tailpipe(
     # rail: gross t-km split between electric and diesel traction
     tare_ratio = _per_row(params, codes, "tare_ratio")
     gross_tkm = np.where(rail, tonnes * per_trip * ((1.0 + tare_ratio) * loaded_km + tare_ratio * empty_km), 0.0)
-    electric = np.clip(legs["electrified_share"].to_numpy(dtype=float), 0.0, 1.0) * _per_row(params, codes, "electric_traction")
+    electric, shunting, main_diesel = rail_traction_shares(
+        legs, _per_row(params, codes, "electric_traction"), loaded_km * per_trip, factors.rail.shunting_max_spur_km
+    )
     rail_kwh = gross_tkm * electric * factors.rail.electric_kwh_per_gross_tkm
-    rail_diesel_l = gross_tkm * (1.0 - electric) * factors.rail.diesel_kg_per_gross_tkm / factors.fuels.diesel.density_kg_per_l
-    diesel_net_tkm = np.where(rail, tkm * (1.0 - electric), 0.0)
+    rail_diesel_kg = gross_tkm * (main_diesel * factors.rail.diesel_kg_per_gross_tkm + shunting * factors.rail.shunting_kg_per_gross_tkm)
+    rail_diesel_l = rail_diesel_kg / factors.fuels.diesel.density_kg_per_l
+    main_diesel_net_tkm = np.where(rail, tkm * main_diesel, 0.0)
+    shunting_net_tkm = np.where(rail, tkm * shunting, 0.0)
     conveyor_kwh = np.where(conveyor, tkm * factors.conveyor.kwh_per_tkm, 0.0)
 
     carrier = _per_row(params, codes, "carrier_code")
@@ -157,9 +164,30 @@ def _energy_and_tailpipe(
         "lng_kg": by_carrier["lng_kg"],
         "h2_kg": by_carrier["h2_kg"],
         "methanol_l": by_carrier["methanol_l"],
-        "nox_g": nox_g + diesel_net_tkm * factors.rail.diesel_nox_g_per_net_tkm,
-        "pm_g": pm_g + diesel_net_tkm * factors.rail.diesel_pm_g_per_net_tkm,
+        "nox_g": nox_g
+        + main_diesel_net_tkm * factors.rail.diesel_nox_g_per_net_tkm
+        + shunting_net_tkm * factors.rail.shunting_nox_g_per_net_tkm,
+        "pm_g": pm_g
+        + main_diesel_net_tkm * factors.rail.diesel_pm_g_per_net_tkm
+        + shunting_net_tkm * factors.rail.shunting_pm_g_per_net_tkm,
     }
+
+
+def rail_traction_shares(
+    legs: pd.DataFrame, electric_traction: np.ndarray, km_per_trip: np.ndarray, shunting_max_spur_km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares of each row's km by (electric, shunting, main-line diesel) traction; they sum to 1.
+
+    ``electric_traction`` is 1 for rows whose vehicle can run electrically (``rail-electric``), else 0.
+    Shunting takes the unelectrified spur km (``shunting_share``, 0 when the column is absent) of trips
+    with at most ``shunting_max_spur_km`` of them; electric traction the electrified km; main-line diesel
+    the rest (longer spurs included).
+    """
+    n = len(legs)
+    spur = np.clip(legs["shunting_share"].to_numpy(dtype=float), 0.0, 1.0) if "shunting_share" in legs.columns else np.zeros(n)
+    shunting = np.where(spur * km_per_trip <= shunting_max_spur_km + 1e-9, spur, 0.0)
+    electric = np.minimum(np.clip(legs["electrified_share"].to_numpy(dtype=float), 0.0, 1.0) * electric_traction, 1.0 - shunting)
+    return electric, shunting, np.clip(1.0 - electric - shunting, 0.0, 1.0)
 
 
 def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, grid: GridFactor) -> dict[str, np.ndarray]:

@@ -83,6 +83,10 @@ class Rail(Strict):
     diesel_kg_per_10k_gross_tkm: Annotated[float, Unit("kg/10^4 gross t-km", 5.0, 80.0)]
     diesel_nox_g_per_net_tkm: Annotated[float, Unit("g/t-km", 0.01, 2.0)]
     diesel_pm_g_per_net_tkm: Annotated[float, Unit("g/t-km", 0.0, 0.2)]
+    shunting_max_spur_km: Annotated[float, Unit("km", 0.0, 80.0)]
+    shunting_kg_per_10k_gross_tkm: Annotated[float, Unit("kg/10^4 gross t-km", 5.0, 200.0)]
+    shunting_nox_g_per_net_tkm: Annotated[float, Unit("g/t-km", 0.01, 5.0)]
+    shunting_pm_g_per_net_tkm: Annotated[float, Unit("g/t-km", 0.0, 0.5)]
 
     @property
     def electric_kwh_per_gross_tkm(self) -> float:
@@ -91,6 +95,10 @@ class Rail(Strict):
     @property
     def diesel_kg_per_gross_tkm(self) -> float:
         return self.diesel_kg_per_10k_gross_tkm / 1e4
+
+    @property
+    def shunting_kg_per_gross_tkm(self) -> float:
+        return self.shunting_kg_per_10k_gross_tkm / 1e4
 
 
 class Conveyor(Strict):

@@ -2,7 +2,8 @@
 
 Routes minimise hours (distance / speed per edge) with ``scipy.sparse.csgraph.dijkstra``, one call per
 mode for all requested origins. Mode ``road`` uses road edges, ``rail`` uses rail and spur edges,
-``conveyor`` uses conveyor edges.
+``conveyor`` uses conveyor edges. A leg keeps its km on unelectrified spur edges (``diesel_spur_km``): the
+part of a rail route that shunting locomotives work.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Leg:
     electrified_share: float
     paths_per_day: float
     path: tuple[str, ...] = field(default=(), compare=False)
+    diesel_spur_km: float = 0.0  # km on spur edges without electrification (worked by shunting locomotives)
 
 
 class ModeRouter:
@@ -46,14 +48,22 @@ class ModeRouter:
         self.ids: list[str] = list(net.nodes.index)
         self.index = {node_id: i for i, node_id in enumerate(self.ids)}
         edges = net.edges_of_mode(*LEG_MODES[mode]).sort_values(["hours", "u", "v"], kind="stable")
-        best: dict[tuple[int, int], tuple[float, float, float, float]] = {}
-        for u, v, hours, km, electrified, paths in zip(
-            edges["u"], edges["v"], edges["hours"], edges["distance_km"], edges["electrified"], edges["paths_per_day"], strict=True
+        best: dict[tuple[int, int], tuple[float, float, float, float, float]] = {}
+        for u, v, hours, km, electrified, paths, edge_mode in zip(
+            edges["u"],
+            edges["v"],
+            edges["hours"],
+            edges["distance_km"],
+            edges["electrified"],
+            edges["paths_per_day"],
+            edges["mode"],
+            strict=True,
         ):
             i, j = self.index[u], self.index[v]
             key = (min(i, j), max(i, j))
             if key not in best:
-                best[key] = (float(hours), float(km), float(km) if electrified else 0.0, float(paths))
+                diesel_spur_km = float(km) if edge_mode == "spur" and not electrified else 0.0
+                best[key] = (float(hours), float(km), float(km) if electrified else 0.0, float(paths), diesel_spur_km)
         self.edge_attrs = best
         n = len(self.ids)
         rows = [i for i, _ in best] + [j for _, j in best]
@@ -84,12 +94,13 @@ class ModeRouter:
         while path[-1] != i:
             path.append(int(predecessors[path[-1]]))
         path.reverse()
-        km = electrified_km = 0.0
+        km = electrified_km = diesel_spur_km = 0.0
         paths_per_day = math.inf
         for a, b in zip(path, path[1:], strict=False):
-            _, edge_km, edge_electrified_km, edge_paths = self.edge_attrs[(min(a, b), max(a, b))]
+            _, edge_km, edge_electrified_km, edge_paths, edge_spur_km = self.edge_attrs[(min(a, b), max(a, b))]
             km += edge_km
             electrified_km += edge_electrified_km
+            diesel_spur_km += edge_spur_km
             paths_per_day = min(paths_per_day, edge_paths)
         return Leg(
             origin=origin,
@@ -100,6 +111,7 @@ class ModeRouter:
             electrified_share=(electrified_km / km) if km > 0 else 0.0,
             paths_per_day=paths_per_day,
             path=tuple(self.ids[k] for k in path),
+            diesel_spur_km=diesel_spur_km,
         )
 
     def reachable(self, origin: str) -> dict[str, float]:

@@ -9,8 +9,6 @@ import networkx as nx
 from freight_sim.config.scenario import Chain, Scenario
 from freight_sim.network.model import RAIL_NODE_KINDS, MultimodalNetwork
 
-SWAP_PREFIX = "bev-swap"
-
 
 def _components(net: MultimodalNetwork, *modes: str) -> dict[str, int]:
     """Node id -> component number over the edges of ``modes`` (only nodes touching such edges)."""
@@ -56,6 +54,10 @@ class _Reach:
         self.net = net
         self.road = _components(net, "road")
         self.rail = _components(net, "rail", "spur")
+        self.conveyor = _components(net, "conveyor")
+
+    def conveyor_connected(self, a: str, b: str) -> bool:
+        return a in self.conveyor and self.conveyor.get(a) == self.conveyor.get(b)
 
     def road_connected(self, a: str, b: str) -> bool:
         return a in self.road and self.road.get(a) == self.road.get(b)
@@ -91,12 +93,26 @@ def named_mixes(loaded) -> dict[str, dict[str, float]]:
     return mixes
 
 
-def _uses_swap(mix, mixes: dict[str, dict[str, float]]) -> bool:
+def swap_vehicles(loaded) -> frozenset[str]:
+    """Ids of the catalog's vehicles that refuel by battery swap (the catalog's ``refuel`` field); empty when
+    the catalog cannot be read (the fleet checks report that)."""
+    from freight_sim.config import data_path
+    from freight_sim.errors import ConfigError
+    from freight_sim.fleet import load_catalog
+
+    try:
+        catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog))
+    except ConfigError:
+        return frozenset()
+    return frozenset(vid for vid, v in catalog.vehicles.items() if v.refuel == "swap")
+
+
+def _uses_swap(mix, mixes: dict[str, dict[str, float]], swapping: frozenset[str]) -> bool:
     """Whether a mix (a name or an inline vehicle -> share mapping) gives battery-swap trucks a share."""
     if mix is None:
         return False
     shares = mix if isinstance(mix, dict) else mixes.get(mix, {mix: 1.0})
-    return any(vehicle.startswith(SWAP_PREFIX) and share > 0 for vehicle, share in shares.items())
+    return any(vehicle in swapping and share > 0 for vehicle, share in shares.items())
 
 
 def _effective_shares(flow, scenario: Scenario) -> dict[Chain, float]:
@@ -122,12 +138,12 @@ def _check_rail_node(loaded, net: MultimodalNetwork, where: tuple, station: str)
     return [loaded.error(where, f"'{station}' is {what}, not a rail station or yard")]
 
 
-def _check_swap(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, mixes: dict) -> list[str]:
+def _check_swap(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, mixes: dict, swapping: frozenset[str]) -> list[str]:
     scenario: Scenario = loaded.model
     ent = scenario.enterprises[eid]
     drayage = any(_effective_shares(f, scenario).get(Chain.drayage_rail, 0.0) > 0 for f in ent.flows.values())
     used = (ent.fleet_mix, scenario.drayage_mix_for(eid)[1]) if drayage else (ent.fleet_mix,)
-    if not any(_uses_swap(m, mixes) for m in used):
+    if not any(_uses_swap(m, mixes, swapping) for m in used):
         return []
     if any(reach.road_connected(ent.node, s) for s in net.nodes_of_kind("swap_station")):
         return []
@@ -149,7 +165,9 @@ def _check_flow(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, fid: st
     if not reach.road_connected(node, flow.counterpart):
         problems.append(loaded.error(where + ("counterpart",), f"'{flow.counterpart}' is not reachable by road from '{node}'"))
     shares = _effective_shares(flow, scenario)
-    shares_path = where + ("chain_shares",) if flow.chain_shares is not None else where
+    shares_path = where + ("chain_shares",) if flow.chain_shares is not None else ("chains", "default_shares")
+    if shares.get(Chain.conveyor, 0.0) > 0 and not reach.conveyor_connected(node, flow.counterpart):
+        problems.append(loaded.error(shares_path, f"conveyor share but no belt conveyor joins '{node}' and '{flow.counterpart}'"))
     by_siding = siding_station is not None and (scenario.chains.rule == "siding_first" or shares.get(Chain.rail_siding, 0.0) > 0)
     by_drayage = shares.get(Chain.drayage_rail, 0.0) > 0 or (shares.get(Chain.rail_siding, 0.0) > 0 and siding_station is None)
     if not (by_siding or by_drayage):
@@ -176,6 +194,7 @@ def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
     scenario: Scenario = loaded.model
     reach = _Reach(net)
     mixes = named_mixes(loaded)
+    swapping = swap_vehicles(loaded)
     problems: list[str] = []
     for eid, ent in scenario.enterprises.items():
         problems += _check_plant(loaded, net, reach, eid, ent.node)
@@ -187,7 +206,7 @@ def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
             problems += siding_problems
             if ent.siding.enabled and not siding_problems:
                 siding_station = ent.siding.station
-        problems += _check_swap(loaded, net, reach, eid, mixes)
+        problems += _check_swap(loaded, net, reach, eid, mixes, swapping)
         for fid in ent.flows:
             problems += _check_flow(loaded, net, reach, eid, fid, siding_station)
     for station in scenario.rail.station_timetables:

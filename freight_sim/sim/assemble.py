@@ -31,7 +31,9 @@ from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.fleet import allocate_trucks, resolve_mix
 from freight_sim.network.defaults import load_defaults
 from freight_sim.sim import spec as S
+from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
+from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
@@ -66,7 +68,7 @@ class _TruckDraft:
 class _Builder:
     """Accumulates the parts of a ModelSpec while lanes are assembled."""
 
-    def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations) -> None:
+    def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations, alert_levels: tuple[int, ...]) -> None:
         self.sc, self.where, self.net, self.legs, self.catalog, self.mixes, self.ops = scenario, where, network, legs, catalog, mixes, ops
         self.routing = Routing(network)
         self.enterprise_at = {e.node: eid for eid, e in sorted(scenario.enterprises.items())}
@@ -78,6 +80,8 @@ class _Builder:
         self.swaps: dict[str, S.SwapStation] = {}
         self.vehicles: dict[str, S.VehicleType] = {}
         self.drafts: list[_TruckDraft] = []
+        self.substitutions: list[FleetSubstitution] = []
+        self.alert_levels: tuple[int, ...] = alert_levels
 
     # --- parts -------------------------------------------------------------------------------------
 
@@ -241,15 +245,54 @@ class _Builder:
             gate=True,
         )
         mix_field, mix_value = self._mix_field(route, seg.kind)
-        shares = self.mix(mix_value, mix_field)
+        draft = _TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
+        shares = draft.mix = self._serving_mix(draft, route, self.mix(mix_value, mix_field))
         payload = sum(share * self.vehicles[v].payload_t for v, share in shares.items())
         cycle_h = load_h + unload_h + 2 * leg.hours
         trips_per_truck = min(self.sc.fleet.target_trips_per_truck_day, self.ops.operating_h_per_day / max(cycle_h, 1e-9))
         # sized for the peak day of a full year from the start date, whatever the horizon
         peak_t = max(daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, 366))
-        need = self.ops.fleet_margin * peak_t / payload / trips_per_truck
-        self.drafts.append(_TruckDraft(lane, route.enterprise, index, segment, shares, mix_field, need))
+        draft.need_trucks = self.ops.fleet_margin * peak_t / payload / trips_per_truck
+        self.drafts.append(draft)
         return segment
+
+    def _serving_mix(self, draft: _TruckDraft, route: LaneRoute, asked: dict[str, float]) -> dict[str, float]:
+        """The vehicles of ``asked`` that can serve the draft's segment, or of the enterprise's fallback mix,
+        re-weighted (freight_sim.sim.fleet_feasibility); substitutions are recorded and warned about."""
+        lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
+        fallback_field, fallback_value = self.sc.fallback_mix_for(route.enterprise)
+        serving = serving_mix(
+            asked,
+            lambda: self.mix(fallback_value, fallback_field),
+            lambda vid: self._cannot_serve(draft, vid),
+            lane=lane_id,
+            segment=draft.segment.kind,
+            tonnes_per_year=route.tonnes_per_year,
+        )
+        if not serving.shares:
+            reasons = "; ".join(f"{vid}: {why}" for vid, why in serving.problems.items())
+            raise ConfigError(
+                self.where(draft.mix_field, f"lane {lane_id}: no vehicle of the mix or of the fallback mix can serve it ({reasons})")
+            )
+        warn_substitutions(self.where(draft.mix_field, "").rstrip(": "), serving.substitutions)
+        self.substitutions.extend(serving.substitutions)
+        return serving.shares
+
+    def _cannot_serve(self, draft: _TruckDraft, vid: str) -> str | None:
+        """Why a vehicle type cannot serve a draft's road segment (every day banned, battery), or None."""
+        vt = self.vehicles[vid]
+        banned, _ = ban_days(
+            vt, self.alert_levels, tuple(self.sc.disruptions.alerts.orange_bans), tuple(self.sc.disruptions.alerts.red_bans), math.inf
+        )
+        if banned is not None and all(banned):
+            return "banned by alerts on every day of the run"
+        if vt.refuel is None:
+            return None
+        try:
+            self.battery_plan(draft, vid, vt)
+        except ConfigError as exc:
+            return str(exc).split(": ", 2)[-1].removeprefix(f"{vid}: ")
+        return None
 
     def _rail_terminal(self, route: LaneRoute, seg: SegmentRoute, ent) -> tuple[str, float]:
         out = self.sc.enterprises[route.enterprise].flows[route.flow].direction == "out"
@@ -275,12 +318,19 @@ class _Builder:
     def _rail(self, seg, route, ent, at, source, sink) -> S.Segment:
         leg = self.leg(seg, at)
         km, hours = leg.distance_km, leg.hours
+        electrified_km, shunting_km = leg.electrified_share * leg.distance_km, leg.diesel_spur_km
         if route.chain == "rail_siding":
             km += ent.siding.spur_km
             hours += ent.siding.spur_km / self.spur_kph
+            if ent.siding.electrified:
+                electrified_km += ent.siding.spur_km
+            else:
+                shunting_km += ent.siding.spur_km
         terminal, _ = self._rail_terminal(route, seg, ent)
         corridor = self.corridor(*seg.route[:2], leg.paths_per_day)
-        traction = "rail-electric" if leg.electrified_share >= 0.5 or "rail-diesel" not in self.catalog.vehicles else "rail-diesel"
+        # traction by km: electric on electrified km, shunting locomotives on unelectrified spurs, main-line
+        # diesel on the rest (the accounting splits each row's energy by these shares)
+        traction = "rail-electric" if "rail-electric" in self.catalog.vehicles else "rail-diesel"
         return S.Segment(
             "long_haul",
             "rail",
@@ -290,7 +340,7 @@ class _Builder:
             hours,
             km,
             hours,
-            leg.electrified_share,
+            electrified_km / km if km > 0 else 0.0,
             source=source,
             sink=sink,
             terminal=terminal,
@@ -298,6 +348,7 @@ class _Builder:
             rail_unload_h=self.ops.train_unloading_h,
             vehicle_type=self.vehicle(traction, at).id,
             gate=route.chain == "rail_siding",
+            shunting_share=shunting_km / km if km > 0 else 0.0,
         )
 
     def _far(self, seg, route, ent, at) -> S.Segment:
@@ -352,20 +403,11 @@ class _Builder:
             if vt.refuel is None:
                 entries.append(S.PoolEntry(vid, count))
                 continue
-            seg = draft.segment
-            base = self.sc.enterprises[draft.enterprise].node  # trucks serving a plant are based there
-            try:
-                station, km, hours = self.routing.energy_station(base, vt.refuel)
-            except NetworkError:
-                raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {base}")) from None
-            need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
-            if need <= vt.usable_kwh:
-                entries.append(S.PoolEntry(vid, count, self._energy_station(station, vt.refuel), 2 * km, 2 * hours))
+            (before, before_km, before_h), after = self.battery_plan(draft, vid, vt)
+            if after is None:
+                entries.append(S.PoolEntry(vid, count, self._energy_station(before, vt.refuel), 2 * before_km, 2 * before_h))
                 continue
-            other = self._other_end_swap(draft, vid, vt, base, station, km, need)
-            (before, before_km, before_h), (after, after_km, after_h) = (
-                ((station, km, hours), other) if seg.origin == base else (other, (station, km, hours))
-            )
+            after_node, after_km, after_h = after
             entries.append(
                 S.PoolEntry(
                     vid,
@@ -373,12 +415,29 @@ class _Builder:
                     self._energy_station(before, vt.refuel),
                     2 * before_km,
                     2 * before_h,
-                    self._energy_station(after, vt.refuel),
+                    self._energy_station(after_node, vt.refuel),
                     2 * after_km,
                     2 * after_h,
                 )
             )
         return tuple(entries)
+
+    def battery_plan(
+        self, draft: _TruckDraft, vid: str, vt: S.VehicleType
+    ) -> tuple[tuple[str, float, float], tuple[str, float, float] | None]:
+        """Where a battery truck of a road segment swaps or charges: (station before loading, station after
+        unloading or None), each (node, km, h one way); ConfigError when it cannot serve the segment."""
+        seg = draft.segment
+        base = self.sc.enterprises[draft.enterprise].node  # trucks serving a plant are based there
+        try:
+            station, km, hours = self.routing.energy_station(base, vt.refuel)
+        except NetworkError:
+            raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {base}")) from None
+        need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
+        if need <= vt.usable_kwh:
+            return (station, km, hours), None
+        other = self._other_end_swap(draft, vid, vt, base, station, km, need)
+        return ((station, km, hours), other) if seg.origin == base else (other, (station, km, hours))
 
     def _energy_station(self, node: str, refuel: str) -> str:
         """The spec id of the swap or charging station at ``node`` (added once)."""
@@ -428,7 +487,9 @@ def assemble(
     scenario, where = _scenario_and_where(loaded_or_scenario)
     sim = scenario.simulation
     seed = sim.seed if seed is None else seed
-    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations())
+    n_days = math.ceil(sim.days - 1e-9)
+    levels = tuple(alert_levels(scenario.disruptions.alerts, sim.start_date, n_days, seed))
+    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels)
     routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]
     counts = b.truck_counts()
@@ -467,7 +528,7 @@ def assemble(
         horizon_h=sim.days * 24.0,
         warmup_h=sim.warmup_days * 24.0,
         start_date=sim.start_date,
-        alert_levels=alert_levels(alerts, sim.start_date, b.n_days, seed),
+        alert_levels=levels,
         orange_bans=tuple(alerts.orange_bans),
         red_bans=tuple(alerts.red_bans),
         enterprises=enterprises,
@@ -481,6 +542,7 @@ def assemble(
         record_legs=sim.record_legs,
         demand_step_h=b.ops.demand_step_h,
         name=scenario.name,
+        fleet_substitutions=tuple(b.substitutions),
     )
     S.check_spec(spec)
     return spec
@@ -496,15 +558,13 @@ def _timetable(timetable: Timetable | None, train_load_t: float) -> tuple[tuple[
 def _outage_spells(scenario: Scenario, where, n_days: int, seed: int) -> dict[str, list[tuple[float, float]]]:
     """Checks the enterprises outages name; returns the sampled outage spells per enterprise (each from its
     own stream, so adding an enterprise leaves the others' outages as they were)."""
-    disruptions = scenario.disruptions
-    for i, outage in enumerate(disruptions.outages):
-        if outage.enterprise not in scenario.enterprises:
-            raise ConfigError(where(("disruptions", "outages", i, "enterprise"), f"unknown enterprise {outage.enterprise!r}"))
-    sampled = disruptions.sampled_outages
+    from freight_sim.scenario_checks import outage_problems
+
+    problems = outage_problems(scenario, where)
+    if problems:
+        raise ConfigError(*problems)
+    sampled = scenario.disruptions.sampled_outages
     if sampled is None:
         return {}
     names = sampled.enterprises if sampled.enterprises is not None else sorted(scenario.enterprises)
-    for i, eid in enumerate(names):
-        if eid not in scenario.enterprises:
-            raise ConfigError(where(("disruptions", "sampled_outages", "enterprises", i), f"unknown enterprise {eid!r}"))
     return {eid: sample_outages(sampled.days_per_year, sampled.mean_episode_days, n_days, entity_rng(seed, OUTAGES, eid)) for eid in names}

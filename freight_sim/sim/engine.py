@@ -147,6 +147,7 @@ def _segment_table(spec: ModelSpec) -> pd.DataFrame:
                     "loaded_km": seg.loaded_km,
                     "empty_km": seg.empty_km,
                     "electrified_share": seg.electrified_share,
+                    "shunting_share": seg.shunting_share,
                 }
             )
     return pd.DataFrame(rows)

@@ -33,6 +33,7 @@ LEG_COLUMNS = (
     "loaded_km",
     "empty_km",
     "electrified_share",
+    "shunting_share",
     "start_h",
     "end_h",
     "trips",
@@ -186,6 +187,7 @@ def legs_frame(cols: dict[str, np.ndarray], segment_table: pd.DataFrame, vehicle
     data["loaded_km"] = segment_table["loaded_km"].to_numpy(dtype=float)[seg] * trips
     data["empty_km"] = segment_table["empty_km"].to_numpy(dtype=float)[seg] * trips + cols["extra_km"]
     data["electrified_share"] = segment_table["electrified_share"].to_numpy(dtype=float)[seg]
+    data["shunting_share"] = segment_table["shunting_share"].to_numpy(dtype=float)[seg]
     data["start_h"] = cols["start_h"]
     data["end_h"] = cols["end_h"]
     data["trips"] = trips

@@ -120,6 +120,7 @@ class Segment:
     rail_unload_h: float = 0.0  # rail: hours to unload a train
     vehicle_type: str | None = None  # rail, conveyor and far drayage: the vehicle type of the rows
     gate: bool = False  # the movement crosses the enterprise's gate
+    shunting_share: float = 0.0  # rail: share of the km on unelectrified spurs, worked by shunting locomotives
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ class ModelSpec:
     record_legs: bool = True
     demand_step_h: float = 1.0
     name: str = "model"
+    fleet_substitutions: tuple = ()  # FleetSubstitution rows: vehicle types replaced on segments they cannot serve
 
     @property
     def n_days(self) -> int:
@@ -211,6 +213,7 @@ class ModelSpec:
             "terminals": len(self.terminals),
             "swap_stations": len(self.swap_stations),
             "alert_days": sum(1 for level in self.alert_levels if level),
+            "fleet_substitutions": len(self.fleet_substitutions),
         }
 
 
@@ -248,13 +251,24 @@ def _spec_problems(spec: ModelSpec):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
 
 
+def slot_hours_problem(slots_h: Sequence[float]) -> str | None:
+    """What is wrong with a timetable's slot hours (each in [0, 24), rising strictly), or None.
+
+    The one home of this rule: the scenario schema and ``check_spec`` both call it."""
+    if any(not 0.0 <= h < HOURS_PER_DAY for h in slots_h):
+        return f"slot hours must lie in [0, 24): {list(slots_h)}"
+    if any(b <= a for a, b in zip(slots_h, slots_h[1:], strict=False)):
+        return f"slot hours must rise strictly: {list(slots_h)}"
+    return None
+
+
 def _timetable_problems(terminal: RailTerminal):
     slots = terminal.slots_h
     if not slots:
         return
     where = f"terminal {terminal.id}"
-    if any(not 0.0 <= h < HOURS_PER_DAY for h in slots) or any(b <= a for a, b in zip(slots, slots[1:])):
-        yield f"{where}: slots_h must rise strictly within [0, 24): {list(slots)}"
+    if problem := slot_hours_problem(slots):
+        yield f"{where}: {problem}"
     if not 0.0 < terminal.min_load_t <= terminal.train_load_t:
         yield f"{where}: min_load_t {terminal.min_load_t:g} must be above 0 and at most the train load {terminal.train_load_t:g}"
 

@@ -31,6 +31,12 @@ CASES = [
     ("siding_not_at_station.yaml", 6, "enterprises.E01.siding.station", "E02"),
     ("disconnected_enterprise.yaml", 13, "enterprises.P2", "reach"),
     ("unknown_vehicle.yaml", 4, "enterprises.E01.fleet_mix", "diesel-cn9"),
+    ("warmup_longer_than_run.yaml", 2, "simulation", "must be shorter than days"),
+    ("monthly_profile_zero.yaml", 6, "enterprises.E01.flows.steel_out.monthly_profile", "sum to 0"),
+    ("monthly_profile_nan.yaml", 6, "enterprises.E01.flows.steel_out.monthly_profile.2", "finite number"),
+    ("infinite_tonnage.yaml", 6, "enterprises.E01.flows.steel_out.tonnes_per_year", "finite number"),
+    ("conveyor_without_belt.yaml", 6, "enterprises.E01.flows.steel_out.chain_shares", "no belt conveyor"),
+    ("no_feasible_vehicle.yaml", 4, "enterprises.E01.fleet_mix", "no vehicle of the mix or of the fallback mix"),
 ]
 
 
@@ -71,3 +77,25 @@ def test_set_override_applies():
     result = CliRunner().invoke(app, ["validate", str(BROKEN / "valid.yaml"), "--set", "name=renamed"])
     assert result.exit_code == 0, result.output
     assert "renamed" in result.stdout
+
+
+@pytest.mark.parametrize("name", [c[0] for c in CASES], ids=[c[0] for c in CASES])
+def test_run_refuses_what_validate_refuses_with_the_same_lines(name, tmp_path):
+    """`run` makes the checks of `validate` (one shared function): the same error lines, exit 1."""
+    checked = run_validate(BROKEN / name)
+    ran = CliRunner().invoke(app, ["run", str(BROKEN / name), "--out", str(tmp_path / "out"), "--no-report"])
+    assert ran.exit_code == checked.exit_code == 1, ran.output
+    assert [ln for ln in ran.stderr.splitlines() if ln.strip()] == [ln for ln in checked.stderr.splitlines() if ln.strip()]
+
+
+def test_what_validate_accepts_runs(tmp_path):
+    """A lane whose battery trucks cannot cover its haul is accepted by both and runs with other vehicles."""
+    overrides = ["--set", "simulation.days=2", "--set", "demand_scale=1.06"]
+    from freight_sim.paths import default_scenario_path
+
+    scenario = str(default_scenario_path())
+    checked = CliRunner().invoke(app, ["validate", scenario, *overrides])
+    assert checked.exit_code == 0, checked.output
+    ran = CliRunner().invoke(app, ["run", scenario, *overrides, "--out", str(tmp_path / "out"), "--no-report", "--no-legs"])
+    assert ran.exit_code == 0, ran.output
+    assert (tmp_path / "out" / "fleet_substitutions.csv").is_file()

@@ -28,3 +28,26 @@ def test_demand_scale_bounds_catch_a_percentage():
 
     with pytest.raises(ConfigError, match="demand_scale"):
         load_scenario(VALID, ["demand_scale=120"])
+
+
+@pytest.mark.parametrize("scale", [0.5, 0.75, 1.06, 1.25, 1.5, 1.75, 2.0])
+def test_the_bundled_scenario_assembles_for_every_demand_scale(scale):
+    """Lanes whose battery trucks cannot cover an overflow haul run with other vehicles instead of failing."""
+    from freight_sim.paths import default_scenario_path
+
+    spec = build_spec(load_scenario(default_scenario_path(), [f"demand_scale={scale}", "simulation.days=2"]))
+    assert spec.lanes
+    for row in spec.fleet_substitutions:
+        lane = next(lane for lane in spec.lanes if lane.id == row.lane)
+        used = {p.vehicle_type for s in lane.segments for p in s.pool}
+        assert row.vehicle_asked not in used or row.vehicle_used in used
+
+
+@pytest.mark.parametrize("scale", [0.5, 2.0])
+def test_the_bundled_scenario_runs_at_the_ends_of_the_demand_range(scale):
+    from freight_sim.paths import default_scenario_path
+    from freight_sim.runner import run_scenario
+
+    out = run_scenario(load_scenario(default_scenario_path(), [f"demand_scale={scale}", "simulation.days=2"]))
+    assert out.summary["tonnes_produced"] > 0
+    assert list(out.tables["fleet_substitutions"].columns)[:4] == ["lane", "segment", "vehicle_asked", "vehicle_used"]

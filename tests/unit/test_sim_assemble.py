@@ -15,6 +15,7 @@ from freight_sim.network import build_leg_table, load_network
 from freight_sim.network.validate import check_scenario
 from freight_sim.paths import default_scenario_path
 from freight_sim.scenario_checks import scenario_problems
+from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
 from freight_sim.sim.api import build_spec
 from freight_sim.sim.assemble import assemble, build_leg_requests
 from freight_sim.sim.engine import simulate as simulate_spec
@@ -219,18 +220,59 @@ def test_sampled_outages_of_an_unknown_enterprise_are_a_config_error_with_line(t
     assert re.search(message, problems[1])
 
 
-def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, parts):
-    # a smaller battery (150 kWh, 120 usable): neither the round trip nor the longer half fits
-    loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
-    net, catalog = parts[1], parts[3]
+def _small_battery(parts):
+    """The catalog with a 150 kWh (120 usable) battery-swap truck: a haul to GW_RIZHAO fits neither way."""
+    catalog = parts[3]
     small = dataclasses.replace(catalog.vehicles["bev-swap"], battery_kwh=150.0)
-    catalog = dataclasses.replace(catalog, vehicles={**catalog.vehicles, "bev-swap": small})
+    return dataclasses.replace(catalog, vehicles={**catalog.vehicles, "bev-swap": small})
+
+
+def test_infeasible_battery_share_runs_with_the_feasible_vehicles_and_lists_the_substitution(tmp_path, parts):
+    loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
+    net, catalog = parts[1], _small_battery(parts)
     legs = build_leg_table(net, build_leg_requests(loaded, net))
+    with pytest.warns(FleetSubstitutionWarning) as caught:
+        spec = assemble(loaded, net, legs, catalog, load_mixes(None, catalog))
+    message = str(caught[0].message)
+    assert message.startswith(f"{tmp_path / 'scenario.yaml'}:") and "enterprises.E02.fleet_mix" in message
+    assert "bev-swap cannot serve it" in message and "usable battery" in message
+    rows = [r for r in spec.fleet_substitutions if r.lane == "E02/out/road"]
+    # 50% bev-swap re-weighted onto the mix's only feasible vehicle: diesel-cn5 serves the whole lane
+    assert [(r.vehicle_asked, r.vehicle_used, r.share) for r in rows] == [("bev-swap", "diesel-cn5", 0.5)]
+    assert rows[0].tonnes_per_year == pytest.approx(0.5 * 0.6 * 1_000_000)  # the road lane carries 60% of the flow
+    lane = next(lane for lane in spec.lanes if lane.id == "E02/out/road")
+    assert {p.vehicle_type for p in lane.segments[0].pool} == {"diesel-cn5"}
+    assert sum(p.count for p in lane.segments[0].pool) > 0
+
+
+def test_a_mix_without_feasible_vehicle_falls_back_and_only_no_vehicle_at_all_is_an_error(tmp_path, parts):
+    text = SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO").replace("{bev-swap: 0.5, diesel-cn5: 0.5}", "{bev-swap: 1.0}")
+    net, catalog = parts[1], _small_battery(parts)
+    loaded = write(tmp_path, text + "fleet: {fallback_mix: {diesel-cn6: 1.0}}\n")
+    legs = build_leg_table(net, build_leg_requests(loaded, net))
+    with pytest.warns(FleetSubstitutionWarning):
+        spec = assemble(loaded, net, legs, catalog, load_mixes(None, catalog))
+    rows = [r for r in spec.fleet_substitutions if r.lane == "E02/out/road"]
+    assert [(r.vehicle_asked, r.vehicle_used, r.share) for r in rows] == [("bev-swap", "diesel-cn6", 1.0)]
+    # the enterprise's own fallback mix has no feasible vehicle either: the one error, at the lane's mix
+    stuck = write(tmp_path, text.replace("    trucks: 60\n", "    trucks: 60\n    fallback_fleet_mix: {bev-swap: 1.0}\n"))
     with pytest.raises(ConfigError) as err:
-        assemble(loaded, net, legs, catalog, load_mixes(None, catalog))
+        assemble(stuck, net, legs, catalog, load_mixes(None, catalog))
     line = err.value.lines[0]
     assert line.startswith(f"{tmp_path / 'scenario.yaml'}:") and "enterprises.E02.fleet_mix" in line
-    assert "plus the detour to" in line and "near the far end" in line and "usable battery" in line
+    assert "no vehicle of the mix or of the fallback mix can serve it" in line and "usable battery" in line
+
+
+def test_a_vehicle_banned_on_every_day_is_replaced(tmp_path, parts):
+    text = SCENARIO.replace("calendar: [{date: 2025-01-05, level: red}]", "sampled: {red_days_per_year: 365}")
+    loaded = write(tmp_path, text + "fleet: {fallback_mix: {fcev: 1.0}}\n")
+    net = parts[1]
+    legs = build_leg_table(net, build_leg_requests(loaded, net))
+    with pytest.warns(FleetSubstitutionWarning, match="banned by alerts on every day"):
+        spec = assemble(loaded, net, legs, parts[3], parts[4])
+    assert {(r.vehicle_asked, r.vehicle_used) for r in spec.fleet_substitutions if r.lane == "E02/out/road"} == {("diesel-cn5", "bev-swap")}
+    # E01's own mix is all diesel: the fallback mix serves its road lane
+    assert {r.vehicle_used for r in spec.fleet_substitutions if r.lane.startswith("E01/") and r.segment == "direct"} == {"fcev"}
 
 
 def test_rail_siding_share_without_siding_is_a_config_error(tmp_path, parts):
