@@ -22,12 +22,17 @@ def _mix_problems(loaded: Loaded, catalog, mixes) -> Iterator[str]:
 
     scenario = loaded.model
     extra = scenario.fleet.extra_mixes
-    fields: list[tuple[tuple[str, ...], object]] = [(("fleet", "drayage_mix"), scenario.fleet.drayage_mix)]
+    fields: list[tuple[tuple[str, ...], object]] = [
+        (("fleet", "drayage_mix"), scenario.fleet.drayage_mix),
+        (("fleet", "fallback_mix"), scenario.fleet.fallback_mix),
+    ]
     fields += [(("fleet", "extra_mixes", name), mix) for name, mix in extra.items()]
     for eid, enterprise in scenario.enterprises.items():
         fields.append((("enterprises", eid, "fleet_mix"), enterprise.fleet_mix))
         if enterprise.drayage_fleet_mix is not None:
             fields.append((("enterprises", eid, "drayage_fleet_mix"), enterprise.drayage_fleet_mix))
+        if enterprise.fallback_fleet_mix is not None:
+            fields.append((("enterprises", eid, "fallback_fleet_mix"), enterprise.fallback_fleet_mix))
     for path, mix in fields:
         field = ".".join(path)
         try:

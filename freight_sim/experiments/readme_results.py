@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -68,7 +69,9 @@ def fingerprint(overrides: tuple[str, ...] = ()) -> dict:
     return {"experiment": EXPERIMENT_FILE, "overrides": list(overrides), "runs": runs, "model_source_sha256": model_source_sha256()}
 
 
-def run_cases(out_dir: Path | str, overrides: tuple[str, ...] = (), executor: str = "inprocess", workers: int = 1) -> pd.DataFrame:
+def run_cases(
+    out_dir: Path | str, overrides: tuple[str, ...] = (), executor: Literal["inprocess", "pool", "dask"] = "inprocess", workers: int = 1
+) -> pd.DataFrame:
     """Run the four cases (one replication each) and return one row per case (``COLUMNS``)."""
     from freight_sim.experiments.batch import run_batch
 

@@ -10,6 +10,7 @@ either mix can serve is an error.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -87,14 +88,17 @@ def serving_mix(
 
 
 def warn_substitutions(where: str, substitutions: tuple[FleetSubstitution, ...]) -> None:
-    """One warning per vehicle type replaced on a segment (``where``: ``FILE:LINE: field``)."""
+    """One warning per vehicle type replaced on a segment, located at ``where`` (``FILE:LINE: field``)."""
     by_asked: dict[tuple[str, str, str], list[FleetSubstitution]] = {}
     for row in substitutions:
         by_asked.setdefault((row.lane, row.segment, row.vehicle_asked), []).append(row)
+    located = re.match(r"^(?P<file>.+):(?P<line>\d+): (?P<field>.+)$", where)
+    file, line, field = (located["file"], int(located["line"]), located["field"]) if located else ("<scenario>", 1, where)
     for (lane, segment, asked), rows in by_asked.items():
         used = ", ".join(f"{r.vehicle_used} {r.tonnes_per_year:,.0f} t/yr" for r in rows)
-        message = f"{where}: lane {lane} ({segment}): {asked} cannot serve it ({rows[0].reason}); run with {used}"
-        warnings.warn(message, FleetSubstitutionWarning, stacklevel=3)
+        message = f"{field}: lane {lane} ({segment}): {asked} cannot serve it ({rows[0].reason}); run with {used}"
+        # shown as FILE:LINE: FleetSubstitutionWarning: field: message, located at the scenario field
+        warnings.warn_explicit(message, FleetSubstitutionWarning, file, line)
 
 
 def substitutions_table(substitutions: tuple[FleetSubstitution, ...]) -> pd.DataFrame:

@@ -37,6 +37,7 @@ CASES = [
     ("infinite_tonnage.yaml", 6, "enterprises.E01.flows.steel_out.tonnes_per_year", "finite number"),
     ("conveyor_without_belt.yaml", 6, "enterprises.E01.flows.steel_out.chain_shares", "no belt conveyor"),
     ("no_feasible_vehicle.yaml", 4, "enterprises.E01.fleet_mix", "no vehicle of the mix or of the fallback mix"),
+    ("unknown_fallback_mix.yaml", 3, "fleet.fallback_mix", "diesel-typical-cn9"),
 ]
 
 

@@ -234,7 +234,8 @@ def test_infeasible_battery_share_runs_with_the_feasible_vehicles_and_lists_the_
     with pytest.warns(FleetSubstitutionWarning) as caught:
         spec = assemble(loaded, net, legs, catalog, load_mixes(None, catalog))
     message = str(caught[0].message)
-    assert message.startswith(f"{tmp_path / 'scenario.yaml'}:") and "enterprises.E02.fleet_mix" in message
+    assert caught[0].filename == str(tmp_path / "scenario.yaml") and caught[0].lineno > 1  # shown as FILE:LINE: ...
+    assert message.startswith("enterprises.E02.fleet_mix: lane E02/out/road (direct)")
     assert "bev-swap cannot serve it" in message and "usable battery" in message
     rows = [r for r in spec.fleet_substitutions if r.lane == "E02/out/road"]
     # 50% bev-swap re-weighted onto the mix's only feasible vehicle: diesel-cn5 serves the whole lane
