@@ -119,6 +119,9 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
     nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
     ratio_table, city_ratio = clean_ratio_from_legs(accounted, catalog, profile, nodes, target)
     enterprises = enterprise_table(scenario, ratio_table, target)
+    road = accounted[accounted["mode"] == "road"]
+    trips = road.groupby(road["enterprise"].astype(str))["trips"].sum()  # far-end drayage of its flows included
+    enterprises["truck_trips"] = enterprises["enterprise"].map(trips).fillna(0).astype(int)
     days = scenario.simulation.days - scenario.simulation.warmup_days
     sidings = siding_capex_table(scenario, costs.discount_rate, costs.siding_life_years, days)
     tonnage = sim.tonnage
@@ -143,6 +146,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
                 "clean_tonnes": float(row.clean_tonnes),
                 "in_scope": bool(row.in_scope),
                 "compliant": bool(row.compliant),
+                "truck_trips": int(row.truck_trips),
             }
             for row in enterprises.itertuples(index=False)
         ],

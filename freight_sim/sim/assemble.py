@@ -11,8 +11,9 @@ a battery truck that fits no station or pair of stations is a ConfigError.
 
 Each lane gets an origin stockpile sized by its share of the enterprise's stockyard (at least
 ``stockpile.min_train_loads`` train loads when trains load from it). For inbound flows that pile stands for
-the supplier's stock at the loading end (the counterpart); trucks load there without a bay limit, and unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for
-rail holds ``pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
+the supplier's stock at the loading end (the counterpart); trucks load there without a bay limit, and
+unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for rail holds
+``pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
 Trains of one station-to-station pair share one corridor (its tightest ``paths_per_day``).
 """
 

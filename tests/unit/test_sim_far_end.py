@@ -82,3 +82,17 @@ def test_siding_trip_change_in_the_summary_is_the_leg_tables_and_never_exceeds_t
     assert after <= before
     removed = _road_trips(base_run.legs, enterprise=enterprise) - _road_trips(siding.legs, enterprise=enterprise)
     assert removed <= before - after
+
+
+def test_per_enterprise_and_per_lane_trips_add_up_to_the_summary(base_run):
+    summary, lanes = base_run.summary, base_run.tables["truck_lanes"]
+    assert sum(e["truck_trips"] for e in summary["enterprises"]) == summary["truck_trips"]
+    assert int(lanes["trips"].sum()) == summary["truck_trips"]
+    by_segment = lanes.groupby("segment", observed=True)["trips"].sum()
+    assert {k: int(v) for k, v in by_segment.items()} == {k: v for k, v in summary["trips_by_segment"].items() if v}
+    # detours only on battery trucks, each a share of the km driven
+    assert (lanes.loc[~lanes["battery"], "detour_km"] == 0).all()
+    assert lanes["detour_share"].between(0.0, 1.0).all()
+    battery = lanes[lanes["battery"]]
+    km = (battery["loaded_km"] + battery["empty_km"]).sum()
+    assert summary["battery_truck_detour_share"] == pytest.approx(battery["detour_km"].sum() / km)
