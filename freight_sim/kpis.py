@@ -75,6 +75,39 @@ def siding_capex_table(scenario: Scenario, rate: float, life_years: float, days:
     )
 
 
+TRUCK_LANE_KEYS = ("enterprise", "flow", "chain", "segment", "vehicle_type")
+
+
+def truck_lane_table(accounted: pd.DataFrame, catalog) -> pd.DataFrame:
+    """Per lane, road segment and truck type: trips, tonnes, km (``detour_km``: swap detours, part of
+    ``empty_km``), ``detour_share`` of all the km driven, and well-to-wheel g CO2 per net t-km."""
+    road = accounted[accounted["mode"] == "road"]
+    columns = ["trips", "tonnes", "loaded_km", "empty_km", "detour_km", "tkm", "co2_wtw_kg"]
+    table = road.groupby(list(TRUCK_LANE_KEYS), observed=True, sort=True)[[c for c in columns if c in road.columns]].sum().reset_index()
+    for column in columns:
+        if column not in table.columns:
+            table[column] = 0.0
+    table.insert(len(TRUCK_LANE_KEYS), "battery", [catalog.vehicle(str(v)).refuel is not None for v in table["vehicle_type"]])
+    km = table["loaded_km"] + table["empty_km"]
+    table["detour_share"] = (table["detour_km"] / km.where(km > 0)).fillna(0.0)
+    table["co2_wtw_g_per_tkm"] = table["co2_wtw_kg"] * 1e3 / table["tkm"].where(table["tkm"] > 0)
+    return table.drop(columns=["co2_wtw_kg"])
+
+
+def battery_truck_figures(lanes: pd.DataFrame, accounted: pd.DataFrame) -> dict[str, float]:
+    """City figures of battery trucks: the share of their km that is swap detours, and well-to-wheel g CO2
+    per net t-km (NaN without battery trucks)."""
+    battery = lanes[lanes["battery"]]
+    km = float((battery["loaded_km"] + battery["empty_km"]).sum())
+    types = set(battery["vehicle_type"].astype(str))
+    rows = accounted[(accounted["mode"] == "road") & accounted["vehicle_type"].astype(str).isin(types)]
+    tkm = _sum(rows, "tkm")
+    return {
+        "battery_truck_detour_share": float(battery["detour_km"].sum()) / km if km > 0 else math.nan,
+        "battery_truck_co2_wtw_g_per_tkm": _sum(rows, "co2_wtw_kg") * 1e3 / tkm if tkm > 0 else math.nan,
+    }
+
+
 def _mean_wait(resources: pd.DataFrame, kind: str) -> float:
     rows = resources[resources["kind"] == kind] if "kind" in resources.columns else resources.iloc[0:0]
     requests = float(rows["requests"].sum()) if len(rows) else 0.0
@@ -87,10 +120,14 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
     nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
     ratio_table, city_ratio = clean_ratio_from_legs(accounted, catalog, profile, nodes, target)
     enterprises = enterprise_table(scenario, ratio_table, target)
+    road = accounted[accounted["mode"] == "road"]
+    trips = road.groupby(road["enterprise"].astype(str))["trips"].sum()  # far-end drayage of its flows included
+    enterprises["truck_trips"] = enterprises["enterprise"].map(trips).fillna(0).astype(int)
     days = scenario.simulation.days - scenario.simulation.warmup_days
     sidings = siding_capex_table(scenario, costs.finance.discount_rate, costs.finance.siding_life_years, days)
     tonnage = sim.tonnage
     by_chain = tonnage.groupby("chain", observed=True, sort=True)["delivered_t"].sum()
+    truck_lanes = truck_lane_table(accounted, catalog)
     key = enterprises[enterprises["key_enterprise"]]
     transport_cny = _sum(accounted, "cost_cny")
     siding_cny = _sum(sidings, "period_cost_cny")
@@ -110,6 +147,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
                 "clean_tonnes": float(row.clean_tonnes),
                 "in_scope": bool(row.in_scope),
                 "compliant": bool(row.compliant),
+                "truck_trips": int(row.truck_trips),
             }
             for row in enterprises.itertuples(index=False)
         ],
@@ -120,6 +158,8 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "tonnes_in_transit": _sum(tonnage, "in_transit_t"),
         "backlog_t": _sum(tonnage, "backlog_t"),
         "truck_trips": int(sim.truck_trips),
+        "trips_by_segment": dict(sim.truck_trips_by_segment),
+        **battery_truck_figures(truck_lanes, accounted),
         "train_departures": int(sim.train_departures),
         "train_slots_missed": int(sim.train_slots_missed),
         "nox_kg": _sum(accounted, "nox_g") / 1e3,
@@ -145,6 +185,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "enterprises": enterprises,
         "emissions_by_vehicle": aggregate(accounted, by=("mode", "vehicle_type")),
         "emissions_by_enterprise": aggregate(accounted, by=("enterprise",)),
+        "truck_lanes": truck_lanes,
         "emissions_by_chain": aggregate(accounted, by=("chain", "segment")),
         "inventory": inventory(accounted),
         "cost_by_chain": cost_per_tonne_by_chain(accounted),

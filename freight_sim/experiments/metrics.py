@@ -56,7 +56,7 @@ _TONNE_PREFIXES = ("tonnes_",)
 # seconds are in its manifest) and the seed (in the manifest too).
 _EXCLUDED_SUFFIXES = ("wall_s",)
 _EXCLUDED_NAMES = ("seed",)
-_PARENT_UNITS = {"tonnes_by_chain": "t", "tonnes_by_mode": "t", "trips_by_chain": "count"}
+_PARENT_UNITS = {"tonnes_by_chain": "t", "tonnes_by_mode": "t", "trips_by_chain": "count", "trips_by_segment": "count"}
 
 
 def unit_of(metric: str) -> str:

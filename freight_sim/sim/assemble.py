@@ -1,21 +1,19 @@
 """Turn a scenario (+ network, leg table, vehicle catalog, fleet mixes) into a ModelSpec.
 
 The only module that knows the config schema. It resolves chain allocation, counterpart routing (rail to
-the counterpart's rail node, far-end drayage by road from there), the public station for drayage, fleet
-mixes and truck counts (given per enterprise, or sized from the cycle time, the scenario's
-``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml), and the swap
-or charging station of each battery truck (the nearest to the plant the trucks are based at). A swap
-truck whose round trip plus that detour exceeds its usable battery swaps at both ends of its haul when
-each half of the cycle then fits: before loading near the loading end, after unloading near the unloading
-end; the plant's station is the one at the plant's end (loading for outbound, unloading for inbound). It checks
-feasibility before the run: a battery truck that fits neither way, or with no reachable station, is a
-ConfigError.
+the counterpart's rail node, far-end drayage by road from there, run by trucks of the counterpart's
+drayage mix when the counterpart is a listed enterprise), the public station for drayage, fleet mixes and
+truck counts (given per enterprise for its own trucks, or sized from the cycle time, the scenario's
+``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml; far-end
+drayage trucks are always sized), and the swap or charging station(s) of each battery truck: those adding
+the least distance to its empty return (freight_sim.sim.swap_plan). It checks feasibility before the run:
+a battery truck that fits no station or pair of stations is a ConfigError.
 
 Each lane gets an origin stockpile sized by its share of the enterprise's stockyard (at least
 ``stockpile.min_train_loads`` train loads when trains load from it). For inbound flows that pile stands for
-the supplier's stock at the loading end (the counterpart, or its rail node); trucks load there without a
-bay limit, and unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for
-rail holds ``pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
+the supplier's stock at the loading end (the counterpart); trucks load there without a bay limit, and
+unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for rail holds
+``pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
 Trains of one station-to-station pair share one corridor (its tightest ``paths_per_day``).
 """
 
@@ -37,6 +35,7 @@ from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, wa
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
+from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
 
 
 def _scenario_and_where(loaded_or_scenario: Loaded | Scenario):
@@ -77,7 +76,6 @@ class _Builder:
         self.stockpiles: list[S.Stockpile] = []
         self.terminals: dict[str, S.RailTerminal] = {}
         self.corridors: dict[str, S.Corridor] = {}
-        self.swaps: dict[str, S.SwapStation] = {}
         self.vehicles: dict[str, S.VehicleType] = {}
         self.drafts: list[_TruckDraft] = []
         self.substitutions: list[FleetSubstitution] = []
@@ -158,7 +156,7 @@ class _Builder:
         daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
         # the stockyard is shared by the enterprise's lanes in proportion to their (scaled) tonnage
         capacity = ent.stockyard_capacity_t * route.tonnes_per_year / (ent.tonnes_per_year * self.sc.demand_scale)
-        moving = [s for s in route.segments if s.kind != "far_drayage"]
+        moving = list(route.segments)
         if moving[0].mode == "rail":
             train_load = self._rail_terminal(route, moving[0], ent)[1]
             capacity = max(capacity, self.ops.min_train_loads_in_stockpile * train_load)
@@ -166,9 +164,6 @@ class _Builder:
         current = origin
         segments = []
         for seg in route.segments:
-            if seg.kind == "far_drayage":
-                segments.append(self._far(seg, route, ent, at))
-                continue
             last = seg is moving[-1]
             sink = -1 if last else self.pile(f"{lane_id}@{seg.destination}", seg.destination, self._station_pile_t(route, ent, moving, seg))
             if seg.mode == "rail":
@@ -220,14 +215,21 @@ class _Builder:
         ent = self.sc.enterprises[route.enterprise]
         if kind == "direct":
             return ("enterprises", route.enterprise, "fleet_mix"), ent.fleet_mix
+        if kind == "far_drayage":
+            # far-end drayage crosses the counterpart's gate: a listed enterprise hauls it with its own drayage mix
+            counterpart = self.enterprise_at.get(ent.flows[route.flow].counterpart)
+            if counterpart is not None:
+                return self.sc.drayage_mix_for(counterpart)
         return self.sc.drayage_mix_for(route.enterprise)
 
     def _road(self, lane, index, seg, route, ent, flow, at, source, sink) -> S.Segment:
         leg = self.leg(seg, at)
         out = flow.direction == "out"
-        from_station = seg.kind == "gate_drayage" and not out
+        far = seg.kind == "far_drayage"  # far station <-> counterpart: loads at the station when outbound
+        from_station = (seg.kind == "gate_drayage" and not out) or (far and out)
+        to_station = (seg.kind == "gate_drayage" and out) or (far and not out)
         load_h = self.ops.station_truck_loading_h if from_station else ent.truck_loading_h
-        unload_h = self.ops.station_truck_unloading_h if (seg.kind == "gate_drayage" and out) else ent.unloading_h
+        unload_h = self.ops.station_truck_unloading_h if to_station else ent.unloading_h
         segment = S.Segment(
             seg.kind,
             "road",
@@ -239,10 +241,10 @@ class _Builder:
             leg.hours,
             source=source,
             sink=sink,
-            bay_site=route.enterprise if out else None,
+            bay_site=route.enterprise if out and not far else None,
             load_h=load_h,
             unload_h=unload_h,
-            gate=True,
+            gate=not far,
         )
         mix_field, mix_value = self._mix_field(route, seg.kind)
         draft = _TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
@@ -289,7 +291,7 @@ class _Builder:
         if vt.refuel is None:
             return None
         try:
-            self.battery_plan(draft, vid, vt)
+            self._battery_entry(draft, vid, vt, 0)
         except ConfigError as exc:
             return str(exc).split(": ", 2)[-1].removeprefix(f"{vid}: ")
         return None
@@ -351,30 +353,6 @@ class _Builder:
             shunting_share=shunting_km / km if km > 0 else 0.0,
         )
 
-    def _far(self, seg, route, ent, at) -> S.Segment:
-        leg = self.leg(seg, at)
-        # far-end drayage crosses the counterpart's gate: a listed enterprise hauls it with its own drayage mix
-        counterpart = self.enterprise_at.get(ent.flows[route.flow].counterpart)
-        if counterpart is not None:
-            mix_field, mix_value = self.sc.drayage_mix_for(counterpart)
-        else:
-            mix_field, mix_value = self._mix_field(route, "far_drayage")
-        shares = self.mix(mix_value, mix_field)
-        main = min(shares, key=lambda v: (-shares[v], v))
-        return S.Segment(
-            "far_drayage",
-            "road",
-            seg.origin,
-            seg.destination,
-            leg.distance_km,
-            leg.hours,
-            leg.distance_km,
-            leg.hours,
-            vehicle_type=main,
-            load_h=self.ops.station_truck_loading_h,
-            unload_h=ent.unloading_h,
-        )
-
     # --- trucks ------------------------------------------------------------------------------------
 
     def truck_counts(self) -> dict[int, int]:
@@ -382,7 +360,8 @@ class _Builder:
         counts = {i: max(1, math.ceil(d.need_trucks - 1e-9)) for i, d in enumerate(self.drafts)}
         by_enterprise: dict[str, list[int]] = {}
         for i, d in enumerate(self.drafts):
-            by_enterprise.setdefault(d.enterprise, []).append(i)
+            if d.segment.kind != "far_drayage":  # far-end drayage trucks are the counterpart's, sized from need
+                by_enterprise.setdefault(d.enterprise, []).append(i)
         for eid, ids in by_enterprise.items():
             given = self.sc.enterprises[eid].trucks
             if given is None:
@@ -403,81 +382,40 @@ class _Builder:
             if vt.refuel is None:
                 entries.append(S.PoolEntry(vid, count))
                 continue
-            (before, before_km, before_h), after = self.battery_plan(draft, vid, vt)
-            if after is None:
-                entries.append(S.PoolEntry(vid, count, self._energy_station(before, vt.refuel), 2 * before_km, 2 * before_h))
-                continue
-            after_node, after_km, after_h = after
-            entries.append(
-                S.PoolEntry(
-                    vid,
-                    count,
-                    self._energy_station(before, vt.refuel),
-                    2 * before_km,
-                    2 * before_h,
-                    self._energy_station(after_node, vt.refuel),
-                    2 * after_km,
-                    2 * after_h,
-                )
-            )
+            entries.append(self._battery_entry(draft, vid, vt, count))
         return tuple(entries)
 
-    def battery_plan(
-        self, draft: _TruckDraft, vid: str, vt: S.VehicleType
-    ) -> tuple[tuple[str, float, float], tuple[str, float, float] | None]:
-        """Where a battery truck of a road segment swaps or charges: (station before loading, station after
-        unloading or None), each (node, km, h one way); ConfigError when it cannot serve the segment."""
+    def _battery_entry(self, draft: _TruckDraft, vid: str, vt: S.VehicleType, count: int) -> S.PoolEntry:
+        """The pool entry of ``count`` battery trucks on a draft's road segment, swapping where their route
+        passes closest (freight_sim.sim.swap_plan); ConfigError when no station or pair of stations serves it."""
         seg = draft.segment
-        base = self.sc.enterprises[draft.enterprise].node  # trucks serving a plant are based there
+        stations = [(self._energy_station(node, vt.refuel), node) for node in self.routing.energy_stations(vt.refuel)]
         try:
-            station, km, hours = self.routing.energy_station(base, vt.refuel)
-        except NetworkError:
-            raise ConfigError(self.where(draft.mix_field, f"{vid}: no {vt.refuel} station reachable by road from {base}")) from None
-        need = seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + 2 * km * vt.kwh_per_km_empty
-        if need <= vt.usable_kwh:
-            return (station, km, hours), None
-        other = self._other_end_swap(draft, vid, vt, base, station, km, need)
-        return ((station, km, hours), other) if seg.origin == base else (other, (station, km, hours))
-
-    def _energy_station(self, node: str, refuel: str) -> str:
-        """The spec id of the swap or charging station at ``node`` (added once)."""
-        sid = f"{node}/{refuel}"
-        bays = int(self.net.nodes.at[node, "swap_bays" if refuel == "swap" else "charge_points"])
-        self.swaps.setdefault(sid, S.SwapStation(sid, node, bays))
-        return sid
-
-    def _other_end_swap(
-        self, draft: _TruckDraft, vid: str, vt: S.VehicleType, base: str, station: str, km: float, need: float
-    ) -> tuple[str, float, float]:
-        """For a round trip that does not fit one battery: the swap station nearest the haul's end away from
-        the base (id, km, h one way) if the two halves of the cycle, with swaps at both ends, each fit;
-        else ConfigError."""
-        seg = draft.segment
-        far_end = seg.destination if seg.origin == base else seg.origin
-        trip = (
-            f"{vid}: a {seg.origin}->{seg.destination} round trip ({seg.loaded_km:.0f} km each way) plus the detour to"
-            f" {station} needs {need:.0f} kWh, more than the usable battery ({vt.usable_kwh:.0f} kWh)"
-        )
-        if vt.refuel != "swap":
-            raise ConfigError(self.where(draft.mix_field, trip))
-        try:
-            far_station, far_km, far_hours = self.routing.energy_station(far_end, vt.refuel)
-        except NetworkError:
-            raise ConfigError(
-                self.where(draft.mix_field, f"{trip}; and no swap station is reachable by road from the far end {far_end}")
-            ) from None
-        halves = S.half_trip_need_kwh(seg, vt, 2 * km, 2 * far_km)
-        if max(halves) > vt.usable_kwh:
+            return battery_entry(vid, count, vt, seg, stations, self.routing.road_hop)
+        except NoFeasibleStation as exc:
             raise ConfigError(
                 self.where(
                     draft.mix_field,
-                    (
-                        f"{trip}; with a swap at {far_station} near the far end the halves need {halves[0]:.0f} and {halves[1]:.0f} kWh,"
-                        f" also more than the usable battery"
-                    ),
+                    f"{vid}: a {seg.origin}->{seg.destination} haul ({seg.loaded_km:.0f} km each way) cannot be served within the"
+                    f" usable battery ({vt.usable_kwh:.0f} kWh): {exc}",
                 )
-            )
-        return far_station, far_km, far_hours
+            ) from None
+
+    def _energy_station(self, node: str, refuel: str) -> str:
+        """The spec id of the swap or charging station at ``node`` (added once it is used)."""
+        return f"{node}/{refuel}"
+
+    def used_stations(self, lanes: list[S.Lane]) -> tuple[S.SwapStation, ...]:
+        """The swap and charging stations the pools name, in id order."""
+        used = sorted(
+            {sid for lane in lanes for seg in lane.segments for p in seg.pool for sid in (p.swap_station, p.far_swap_station) if sid}
+        )
+        out = []
+        for sid in used:
+            node, refuel = sid.rsplit("/", 1)
+            bays = int(self.net.nodes.at[node, "swap_bays" if refuel == "swap" else "charge_points"])
+            out.append(S.SwapStation(sid, node, bays))
+        return tuple(out)
 
 
 def assemble(
@@ -537,7 +475,7 @@ def assemble(
         vehicle_types=tuple(b.vehicles[v] for v in sorted(b.vehicles)),
         terminals=tuple(b.terminals[t] for t in sorted(b.terminals)),
         corridors=tuple(b.corridors[c] for c in sorted(b.corridors)),
-        swap_stations=tuple(b.swaps[s] for s in sorted(b.swaps)),
+        swap_stations=b.used_stations(lanes),
         travel_time_cv=sim.travel_time_cv,
         record_legs=sim.record_legs,
         demand_step_h=b.ops.demand_step_h,

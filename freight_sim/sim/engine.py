@@ -18,7 +18,7 @@ from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.result import SimResult
-from freight_sim.sim.spec import HOURS_PER_DAY, ModelSpec, check_spec, quantise_t
+from freight_sim.sim.spec import HOURS_PER_DAY, TRUCK_SEGMENT_KINDS, ModelSpec, check_spec, quantise_t
 from freight_sim.sim.state import Carrier, RunState, TraceHook
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
 from freight_sim.sim.trains import PathBooking, RailFeed, SlotCount, TerminalDispatch, timetable
@@ -73,7 +73,8 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     events = next(env._eid)  # SimPy numbers every scheduled event; this is the count so far
     _record_conveyors(spec, recorder, ledger)
     legs = legs_frame(recorder.columns(), segment_table, [v.id for v in spec.vehicle_types])
-    road = (legs["mode"] == "road") & (legs["segment"] != "far_drayage")
+    road = legs["mode"] == "road"
+    trips_by_segment = legs.loc[road].groupby("segment", observed=True, sort=True)["trips"].sum()
     return SimResult(
         legs=legs,
         resources=pd.DataFrame([r.stats_row(spec.horizon_h - spec.warmup_h) for r in resources]),
@@ -83,6 +84,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
         wall_s=time.perf_counter() - wall_start,
         seed=seed,
         truck_trips=int(legs.loc[road, "trips"].sum()),
+        truck_trips_by_segment={kind: int(trips_by_segment.get(kind, 0)) for kind in TRUCK_SEGMENT_KINDS},
         train_departures=run.train_departures,
         train_slots_missed=sum(t.slots.missed for t in terminals.values()),  # counted since the warm-up's reset
         spec=spec.summary(),
@@ -92,7 +94,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
 
 def _record_pending_rows(run: RunState) -> None:
     """Rows of trips started but not back at the horizon whose end was still open: ``end_h`` is the planned
-    end when known, NaN for a truck waiting at a full station pile or before its far-end swap decision."""
+    end when known, NaN for a truck waiting at a full station pile or returning via a swap station."""
     for carrier in run.carriers:
         if carrier.pending_row is not None:
             seg, vt, tonnes, start_h, end_h, extra_km = carrier.pending_row
@@ -169,7 +171,7 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
     offsets = _segment_offsets(spec)
     for li, lane in enumerate(spec.lanes):
         for si, seg in enumerate(lane.segments):
-            if seg.mode != "road" or seg.kind == "far_drayage":
+            if seg.mode != "road":
                 continue
             for entry in seg.pool:
                 vehicle = spec.vehicle_types[vt_index[entry.vehicle_type]]
@@ -178,24 +180,21 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                     name = f"{lane.id}/{si}/{vehicle.id}/{k}"
                     factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
                     plan = TruckPlan(
-                        name,
-                        li,
-                        offsets[li] + si,
-                        vt_index[vehicle.id],
-                        seg,
-                        vehicle,
-                        run.stocks[seg.source],
-                        run.stocks[seg.sink] if seg.sink >= 0 else None,
-                        run.bays[seg.bay_site] if seg.bay_site is not None else None,
-                        factors,
-                        banned,
-                        next_allowed,
-                        run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
-                        entry.detour_km,
-                        entry.detour_h,
-                        run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
-                        entry.far_detour_km,
-                        entry.far_detour_h,
+                        name=name,
+                        lane=li,
+                        seg_index=offsets[li] + si,
+                        vt_index=vt_index[vehicle.id],
+                        segment=seg,
+                        vehicle=vehicle,
+                        entry=entry,
+                        source=run.stocks[seg.source],
+                        sink=run.stocks[seg.sink] if seg.sink >= 0 else None,
+                        bay=run.bays[seg.bay_site] if seg.bay_site is not None else None,
+                        factors=factors,
+                        banned_by_day=banned,
+                        next_allowed_h=next_allowed,
+                        station=run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
+                        far_station=run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
                     )
                     carrier = Carrier(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
                     run.carriers.append(carrier)
@@ -233,13 +232,6 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict
                 run.stocks[seg.sink] if seg.sink >= 0 else None,
                 corridors[seg.corridor],
             )
-            for fi, far in enumerate(lane.segments):
-                if far.kind == "far_drayage":
-                    feed.far_index = offsets[li] + fi
-                    feed.far_vt_index = vt_index[far.vehicle_type]
-                    feed.far_payload_t = spec.vehicle_types[feed.far_vt_index].payload_t
-                    feed.far_at_loading = fi < si
-                    feed.far_segment = far
             dispatch.add_feed(feed)
 
 

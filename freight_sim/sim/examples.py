@@ -6,6 +6,7 @@ claim about any real enterprise.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -41,6 +42,39 @@ def road_segment(origin: str, destination: str, km: float, speed_kph: float, poo
         empty_h=km / speed_kph,
         pool=pool,
         **defaults,
+    )
+
+
+def swap_off_loading_end(
+    vehicle_type: str, count: int, station: str, km: float, speed_kph: float, off_km: float, off_h: float
+) -> PoolEntry:
+    """Battery trucks on a ``km`` road at ``speed_kph`` whose station lies ``off_km`` (``off_h``) off the road
+    at the loading end: their return via it is ``2 * off_km`` longer."""
+    return PoolEntry(
+        vehicle_type,
+        count,
+        swap_station=station,
+        to_swap_km=km + off_km,
+        to_swap_h=km / speed_kph + off_h,
+        from_swap_km=off_km,
+        from_swap_h=off_h,
+    )
+
+
+def swap_off_both_ends(
+    vehicle_type: str, count: int, stations: tuple[str, str], km: float, speed_kph: float, off_km: float, off_h: float
+) -> PoolEntry:
+    """As ``swap_off_loading_end``, with a far station (``stations[1]``) as far off the road at the unloading end."""
+    near = swap_off_loading_end(vehicle_type, count, stations[0], km, speed_kph, off_km, off_h)
+    return dataclasses.replace(
+        near,
+        far_swap_station=stations[1],
+        to_far_km=off_km,
+        to_far_h=off_h,
+        far_to_swap_km=km + 2 * off_km,
+        far_to_swap_h=km / speed_kph + 2 * off_h,
+        far_to_load_km=km + off_km,
+        far_to_load_h=km / speed_kph + off_h,
     )
 
 
@@ -194,7 +228,8 @@ def drayage_spec(
 
 def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_legs: bool = True, travel_time_cv: float = 0.1) -> ModelSpec:
     """A city-sized illustrative model: each enterprise ships 1-4 Mt/yr by road, by drayage to one of two
-    public stations and (every third enterprise) from its own siding; a third of the trucks swap batteries."""
+    public stations and rail to a gateway with far-end drayage to a customer, and (every third enterprise)
+    from its own siding; a third of the trucks swap batteries."""
     n_days = math.ceil(days)
     enterprises, stockpiles, lanes = [], [], []
     terminals = [
@@ -220,21 +255,21 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
                 station = terminals[e % 2]
                 station_pile = len(stockpiles)
                 stockpiles.append(Stockpile(f"{station.id}/{eid}", station.id, math.inf))
+                far_pile = len(stockpiles)
+                stockpiles.append(Stockpile(f"GW_EAST/{eid}", "GW_EAST", math.inf))
                 segments = (
                     road_segment(eid, station.id, 12.0, 35.0, mix, kind="gate_drayage", source=pile, sink=station_pile),
-                    _rail(station.id, "GW_EAST", 220.0, station_pile, station.id, corridors[e % 2].id, gate=False),
-                    Segment(
-                        "far_drayage",
-                        "road",
+                    _rail(station.id, "GW_EAST", 220.0, station_pile, station.id, corridors[e % 2].id, gate=False, sink=far_pile),
+                    road_segment(
                         "GW_EAST",
                         f"CUST{e % 5}",
                         15.0,
-                        0.4,
-                        15.0,
-                        0.4,
-                        vehicle_type="diesel-cn5",
-                        load_h=0.25,
-                        unload_h=0.25,
+                        37.5,
+                        _mix_for(e, daily, 15.0, swaps),
+                        kind="far_drayage",
+                        source=far_pile,
+                        bay_site=None,
+                        gate=False,
                     ),
                 )
             else:
@@ -269,10 +304,16 @@ def _mix_for(e: int, daily_t: float, km: float, swaps: list[SwapStation]) -> tup
     trucks = max(2, math.ceil(daily_t / 32.0 * cycle_h / 18.0 * 1.15))
     bev = trucks // 3
     station = swaps[e % len(swaps)].id
-    return (PoolEntry("diesel-cn5", trucks - bev), PoolEntry("bev-swap", bev, station, 8.0, 0.3))
+    # the station 4 km off the route: 4 km there from the unloading end, the return's km + 4 on to the loading end
+    return (
+        PoolEntry("diesel-cn5", trucks - bev),
+        PoolEntry(
+            "bev-swap", bev, swap_station=station, to_swap_km=4.0, to_swap_h=0.15, from_swap_km=km + 4.0, from_swap_h=km / 45.0 + 0.15
+        ),
+    )
 
 
-def _rail(origin: str, destination: str, km: float, source: int, terminal: str, corridor: str, gate: bool) -> Segment:
+def _rail(origin: str, destination: str, km: float, source: int, terminal: str, corridor: str, gate: bool, sink: int = -1) -> Segment:
     return Segment(
         "long_haul",
         "rail",
@@ -284,7 +325,7 @@ def _rail(origin: str, destination: str, km: float, source: int, terminal: str, 
         km / 55.0,
         1.0,
         source=source,
-        sink=-1,
+        sink=sink,
         terminal=terminal,
         corridor=corridor,
         rail_unload_h=3.0,

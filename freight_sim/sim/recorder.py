@@ -32,6 +32,7 @@ LEG_COLUMNS = (
     "tonnes",
     "loaded_km",
     "empty_km",
+    "detour_km",
     "electrified_share",
     "shunting_share",
     "start_h",
@@ -186,6 +187,7 @@ def legs_frame(cols: dict[str, np.ndarray], segment_table: pd.DataFrame, vehicle
     data["tonnes"] = cols["tonnes"]
     data["loaded_km"] = segment_table["loaded_km"].to_numpy(dtype=float)[seg] * trips
     data["empty_km"] = segment_table["empty_km"].to_numpy(dtype=float)[seg] * trips + cols["extra_km"]
+    data["detour_km"] = cols["extra_km"]  # the part of empty_km that is swap detours
     data["electrified_share"] = segment_table["electrified_share"].to_numpy(dtype=float)[seg]
     data["shunting_share"] = segment_table["shunting_share"].to_numpy(dtype=float)[seg]
     data["start_h"] = cols["start_h"]

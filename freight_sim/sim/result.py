@@ -30,4 +30,7 @@ class SimResult:
     train_departures: int
     spec: dict = field(default_factory=dict)
     train_slots_missed: int = 0  # timetable slots (after the warm-up) that sent no train
-    loop_cpu_s: float = 0.0  # CPU time of the event loop alone (no model building, no result tables)
+    loop_cpu_s: float = 0.0
+    truck_trips_by_segment: dict = field(
+        default_factory=dict
+    )  # segment kind -> truck trips (every road segment)  # CPU time of the event loop alone (no model building, no result tables)

@@ -113,10 +113,23 @@ class Routing:
 
         return self._nearest(("far", counterpart), counterpart, FAR_KINDS, serves)
 
-    def energy_station(self, base: str, refuel: str) -> tuple[str, float, float]:
-        """Nearest swap station with swap bays ('swap') or charge points ('plug'): (id, km, h) one way."""
+    def energy_stations(self, refuel: str) -> list[str]:
+        """Swap stations with swap bays ('swap') or charge points ('plug'), in id order."""
+        nodes = self.net.nodes
         column = "swap_bays" if refuel == "swap" else "charge_points"
-        return self._nearest((refuel, base), base, ("swap_station",), lambda r: int(r[column]) > 0)
+        stations = nodes[nodes["kind"] == "swap_station"]
+        return sorted(str(n) for n, v in zip(stations.index, stations[column]) if v == v and int(v) > 0)  # v == v: not NaN
+
+    def road_hop(self, origin: str, destination: str) -> tuple[float, float]:
+        """(km, h) of the fastest road route; NetworkError when there is none."""
+        key = ("hop", origin, destination)
+        if key not in self._cache:
+            if origin == destination:
+                self._cache[key] = (origin, 0.0, 0.0)
+            else:
+                leg = self.road.leg(origin, destination)
+                self._cache[key] = (destination, leg.distance_km, leg.hours)
+        return self._cache[key][1:]
 
 
 def lane_routes(scenario: Scenario, routing: Routing, where) -> list[LaneRoute]:

@@ -7,8 +7,7 @@ Structure: a ``Lane`` is one enterprise x flow x chain. It owns one origin stock
 and a sequence of ``Segment``s. A road segment is served by a pool of trucks that take cargo from its
 ``source`` stockpile and put it into its ``sink`` stockpile (or deliver it when ``sink`` is -1); a rail
 segment is served by the wagon sets of its loading ``terminal``; a conveyor segment moves production
-straight through; a far-drayage segment is recorded as a leg row at train arrival (or at train loading
-for inbound flows) and runs no process.
+straight through. Far-end drayage (rail station <-> counterpart) is a road segment like any other.
 """
 
 from __future__ import annotations
@@ -16,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from freight_sim.errors import ModelError
 
 GRID_PER_T = 1024.0
 ALERT_NONE, ALERT_ORANGE, ALERT_RED = 0, 1, 2
 SEGMENT_KINDS = ("direct", "gate_drayage", "long_haul", "far_drayage")
+TRUCK_SEGMENT_KINDS = ("direct", "gate_drayage", "far_drayage")  # kinds a road segment may have
 MODES = ("road", "rail", "conveyor")
 HOURS_PER_DAY = 24.0
 
@@ -80,22 +80,32 @@ class Stockpile:
 
 @dataclass(frozen=True)
 class PoolEntry:
-    """Trucks of one type on a road segment and, for battery trucks, where they refuel.
+    """Trucks of one type on a road segment and, for battery trucks, where they swap or charge.
 
-    Battery trucks swap or charge at ``swap_station`` before loading: the station nearest their base (the
-    plant). A swap truck whose round trip does not fit one battery swaps at both ends of its haul, each half
-    within one battery: before loading at ``swap_station``, then the one nearest the loading end, and after
-    unloading at ``far_swap_station``, the one nearest the unloading end (one of the two is the base's).
+    A battery truck swaps on its empty return, where a driver would: at ``swap_station``, the station
+    that adds the least distance to the return (unloading end -> station -> loading end; a station on
+    the route adds none). A swap truck whose haul does not fit one battery that way also has a
+    ``far_swap_station``, the first stop of the return (unloading end -> far station -> swap station ->
+    loading end); it stops at a station only when the charge left would not bring it, after the next
+    stretch, to the next station. Hops are one-way road km and h; a return's extra km over the
+    segment's empty leg are its swap detour.
     """
 
     vehicle_type: str
     count: int
+    _: KW_ONLY
     swap_station: str | None = None
-    detour_km: float = 0.0  # round trip from the base (or, with a far station, the loading end) to the station
-    detour_h: float = 0.0
+    to_swap_km: float = 0.0  # unloading end -> swap station
+    to_swap_h: float = 0.0
+    from_swap_km: float = 0.0  # swap station -> loading end
+    from_swap_h: float = 0.0
     far_swap_station: str | None = None
-    far_detour_km: float = 0.0  # round trip unloading end -> station -> unloading end
-    far_detour_h: float = 0.0
+    to_far_km: float = 0.0  # unloading end -> far swap station
+    to_far_h: float = 0.0
+    far_to_swap_km: float = 0.0  # far swap station -> swap station
+    far_to_swap_h: float = 0.0
+    far_to_load_km: float = 0.0  # far swap station -> loading end (when the swap station is passed by)
+    far_to_load_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -118,7 +128,7 @@ class Segment:
     terminal: str | None = None  # rail: terminal where trains load (wagon sets, loading track)
     corridor: str | None = None  # rail: line capacity used
     rail_unload_h: float = 0.0  # rail: hours to unload a train
-    vehicle_type: str | None = None  # rail, conveyor and far drayage: the vehicle type of the rows
+    vehicle_type: str | None = None  # rail and conveyor: the vehicle type of the rows
     gate: bool = False  # the movement crosses the enterprise's gate
     shunting_share: float = 0.0  # rail: share of the km on unelectrified spurs, worked by shunting locomotives
 
@@ -273,19 +283,15 @@ def _timetable_problems(terminal: RailTerminal):
         yield f"{where}: min_load_t {terminal.min_load_t:g} must be above 0 and at most the train load {terminal.train_load_t:g}"
 
 
-def half_trip_need_kwh(seg: Segment, vt: VehicleType, detour_km: float, far_detour_km: float) -> tuple[float, float]:
-    """kWh of the two halves of a cycle with swaps at both ends: (base station -> loading -> loaded leg ->
-    far station, far station -> empty return -> base station); detours are round trips, each half uses half."""
+def stretch_need_kwh(seg: Segment, vt: VehicleType, entry: PoolEntry) -> tuple[float, ...]:
+    """kWh of each stretch a battery must cover between two swaps: from the swap station to the loading end,
+    the loaded leg and on to the next station (the swap station again, or the far station); with a far
+    station also far station -> swap station."""
     e = vt.kwh_per_km_empty
-    ends_kwh = 0.5 * (detour_km + far_detour_km) * e
-    return ends_kwh + seg.loaded_km * vt.kwh_per_km_loaded, ends_kwh + seg.empty_km * e
-
-
-def _battery_need_kwh(seg: Segment, vt: VehicleType, entry: PoolEntry) -> float:
-    """The most a battery must hold between two swaps: a whole cycle plus the base detour, or the longer half."""
+    loaded_kwh = seg.loaded_km * vt.kwh_per_km_loaded
     if entry.far_swap_station is None:
-        return seg.loaded_km * vt.kwh_per_km_loaded + seg.empty_km * vt.kwh_per_km_empty + entry.detour_km * vt.kwh_per_km_empty
-    return max(half_trip_need_kwh(seg, vt, entry.detour_km, entry.far_detour_km))
+        return (e * entry.from_swap_km + loaded_kwh + e * entry.to_swap_km,)
+    return (e * entry.from_swap_km + loaded_kwh + e * entry.to_far_km, e * entry.far_to_swap_km)
 
 
 def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
@@ -295,7 +301,7 @@ def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
         index = getattr(seg, name)
         if not -1 <= index < len(spec.stockpiles):
             yield f"{where}: {name} {index} out of range"
-    if seg.mode == "road" and seg.kind != "far_drayage":
+    if seg.mode == "road":
         if seg.source < 0:
             yield f"{where}: a truck segment needs a source stockpile"
         if seg.bay_site is not None and seg.bay_site not in ents:
@@ -310,11 +316,11 @@ def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
             if vt.refuel is not None:
                 if entry.swap_station not in swaps:
                     yield f"{where}: battery vehicle {vt.id} has no known swap/charge station ({entry.swap_station})"
-                need = _battery_need_kwh(seg, vt, entry)
+                need = max(stretch_need_kwh(seg, vt, entry))
                 if entry.far_swap_station is not None and entry.far_swap_station not in swaps:
                     yield f"{where}: battery vehicle {vt.id} has no known far-end swap station ({entry.far_swap_station})"
                 if need > vt.usable_kwh:
-                    yield f"{where}: vehicle {vt.id} needs {need:.0f} kWh per cycle with detour, usable battery {vt.usable_kwh:.0f} kWh"
+                    yield f"{where}: vehicle {vt.id} needs {need:.0f} kWh between two swaps, usable battery {vt.usable_kwh:.0f} kWh"
     if seg.mode == "rail" and seg.kind == "long_haul":
         if seg.terminal not in terms:
             yield f"{where}: unknown terminal {seg.terminal}"
@@ -322,6 +328,5 @@ def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
             yield f"{where}: unknown corridor {seg.corridor}"
         if seg.source < 0:
             yield f"{where}: a rail segment needs a source stockpile"
-    if seg.kind == "far_drayage" or seg.mode in ("rail", "conveyor"):
-        if seg.vehicle_type not in vts:
-            yield f"{where}: unknown vehicle type {seg.vehicle_type}"
+    if seg.mode in ("rail", "conveyor") and seg.vehicle_type not in vts:
+        yield f"{where}: unknown vehicle type {seg.vehicle_type}"

@@ -55,11 +55,6 @@ class RailFeed:
 
     __slots__ = (
         "corridor",
-        "far_at_loading",
-        "far_index",
-        "far_payload_t",
-        "far_segment",
-        "far_vt_index",
         "lane",
         "seg_index",
         "segment",
@@ -78,11 +73,6 @@ class RailFeed:
         self.source = source
         self.sink = sink
         self.corridor = corridor
-        self.far_index = -1  # global index of the far-drayage segment, -1 when none
-        self.far_vt_index = -1
-        self.far_payload_t = 0.0
-        self.far_at_loading = False  # inbound flows: the far drayage happens before the train loads
-        self.far_segment: Segment | None = None
 
 
 class SlotCount:
@@ -213,8 +203,6 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     start = dispatch.track.book(now, loading_h)
     if run.trace is not None:
         run.trace(start, name, "train_load_start")
-    if feed.far_index >= 0 and feed.far_at_loading:
-        _far_row(run, feed, load_t, now)
     yield env.timeout(start + loading_h - now)
     departure = feed.corridor.departure(env.now)
     arrival = departure + seg.loaded_h + seg.rail_unload_h
@@ -233,17 +221,7 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
         run.deliver(feed.lane, arrival, load_t)
     else:
         feed.sink.put(load_t)
-    if feed.far_index >= 0 and not feed.far_at_loading:
-        _far_row(run, feed, load_t, arrival)
     del run.trains[trip]
     yield env.timeout(end - arrival)
     dispatch.idle_sets += 1
     dispatch.notify()
-
-
-def _far_row(run: RunState, feed: RailFeed, tonnes: float, at_h: float) -> None:
-    """Far-end drayage as one aggregated row: as many truck trips as the train load needs."""
-    trips = max(1, math.ceil(tonnes / feed.far_payload_t - 1e-9))
-    seg = feed.far_segment
-    hours = seg.load_h + seg.loaded_h + seg.unload_h + seg.empty_h
-    run.recorder.leg(feed.far_index, feed.far_vt_index, tonnes, at_h, at_h + hours, 0.0, trips)

@@ -1,18 +1,18 @@
 """The truck process: one generator per truck, few events per cycle.
 
-A cycle: (alert-day wait) -> (battery swap detour) -> take a payload from the source stockpile ->
-loading bay (FIFO booking) and loading -> loaded leg -> unloading -> (far-end swap detour) -> empty
-return. When the cargo goes to a customer the whole cycle is one timeout (the delivery time is known when
-the truck leaves); when it goes to a station stockpile the truck also stops at the end of unloading to put
-the cargo there.
+A cycle: (alert-day wait) -> take a payload from the source stockpile -> loading bay (FIFO booking) and
+loading -> loaded leg -> unloading -> empty return. When the cargo goes to a customer the whole cycle is
+one timeout (the delivery time is known when the truck leaves); when it goes to a station stockpile the
+truck also stops at the end of unloading to put the cargo there.
 
-Battery trucks swap when the charge left would not bring them to a station after the next stretch. A
-truck with one station (the one nearest its base) swaps before a cycle it could not finish with the
-detour to spare. A truck with a station at each end of its haul (a haul too long for one battery) swaps
-before loading at the loading-end station when the loaded leg would leave too little to reach the
-unloading-end station, and stops at the end of unloading to swap there, queueing for its bays like
-anywhere, when the charge left would not bring it back to the loading-end station. The detours' km are
-extra empty km of the same trip's row, which is recorded once the return time is known.
+Battery trucks swap (or charge) on the empty return, at the station of their plan that adds the least
+distance to it (``PoolEntry``). Before loading, a truck checks the charge it will have back at the loading
+end: if that would not cover the next loaded leg and the way on to its first station, this cycle's
+return goes via a station. A truck with a far station (a haul too long for one battery) stops there
+first when it could not reach the swap station directly, and then at the swap station only when the
+charge would not carry it through the next loaded leg to the far station. The truck stops at each
+station it visits, queueing for its bays like anywhere. The return's extra km over the direct empty leg
+are extra empty km of the same trip's row, recorded once the return time is known.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from freight_sim.sim.kernel import Alarm
 from freight_sim.sim.recorder import pack_row
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import Segment, VehicleType, quantise_t
+from freight_sim.sim.spec import PoolEntry, Segment, VehicleType, quantise_t
 from freight_sim.sim.state import Carrier, RunState
 from freight_sim.sim.streams import GammaFactors
 
@@ -36,11 +36,8 @@ class TruckPlan:
     __slots__ = (
         "banned_by_day",
         "bay",
-        "detour_h",
-        "detour_km",
+        "entry",
         "factors",
-        "far_detour_h",
-        "far_detour_km",
         "far_station",
         "lane",
         "name",
@@ -56,24 +53,22 @@ class TruckPlan:
 
     def __init__(
         self,
+        *,
         name: str,
         lane: int,
         seg_index: int,
         vt_index: int,
         segment: Segment,
         vehicle: VehicleType,
+        entry: PoolEntry,
         source: Stock,
         sink: Stock | None,
         bay: FifoServers | None,
         factors: GammaFactors | None,
         banned_by_day: list[bool] | None,
         next_allowed_h: list[float] | None,
-        station: FifoServers | None,
-        detour_km: float,
-        detour_h: float,
+        station: FifoServers | None = None,
         far_station: FifoServers | None = None,
-        far_detour_km: float = 0.0,
-        far_detour_h: float = 0.0,
     ) -> None:
         self.name = name
         self.lane = lane
@@ -81,6 +76,7 @@ class TruckPlan:
         self.vt_index = vt_index
         self.segment = segment
         self.vehicle = vehicle
+        self.entry = entry
         self.source = source
         self.sink = sink
         self.bay = bay
@@ -88,11 +84,7 @@ class TruckPlan:
         self.banned_by_day = banned_by_day
         self.next_allowed_h = next_allowed_h
         self.station = station
-        self.detour_km = detour_km
-        self.detour_h = detour_h
         self.far_station = far_station
-        self.far_detour_km = far_detour_km
-        self.far_detour_h = far_detour_h
 
 
 def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
@@ -125,19 +117,10 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     battery = vehicle.refuel is not None
     soc_kwh = carrier.soc_kwh
     cycle_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + seg.empty_km * vehicle.kwh_per_km_empty
-    half_detour_kwh = 0.5 * plan.detour_km * vehicle.kwh_per_km_empty
-    half_detour_h = 0.5 * plan.detour_h
-    usable_kwh = vehicle.usable_kwh
-    station = plan.station
-    refuel_h = vehicle.refuel_h
-    far = plan.far_station
-    loaded_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded
-    empty_kwh = seg.empty_km * vehicle.kwh_per_km_empty
-    half_far_kwh = 0.5 * plan.far_detour_km * vehicle.kwh_per_km_empty
-    half_far_h = 0.5 * plan.far_detour_h
-    # before loading: the charge the next stretch uses and what must be left at its end to reach a station
-    leave_kwh, leave_reserve_kwh = (cycle_kwh, half_detour_kwh) if far is None else (loaded_kwh, half_far_kwh)
-    extra_km = 0.0
+    # back at the loading end, the charge must cover the next loaded leg and the way on to the first station
+    entry = plan.entry
+    first_stop_km = entry.to_far_km if plan.far_station is not None else entry.to_swap_km
+    reserve_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + first_stop_km * vehicle.kwh_per_km_empty
     f_loaded = f_empty = 1.0
     # ``now`` is kept here: after ``yield after(delay)`` the clock reads ``now + delay`` (the same
     # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
@@ -149,20 +132,6 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             delay = next_allowed[int(now // 24.0)] - now
             yield after(delay)
             now += delay
-            continue
-        if battery and soc_kwh - leave_kwh < leave_reserve_kwh:
-            if trace is not None:
-                trace(now, name, "swap_detour")
-            yield after(half_detour_h)
-            now += half_detour_h
-            start = station.book(now, refuel_h)
-            if trace is not None:
-                trace(start, name, "swap_start")
-            delay = start - now + refuel_h + half_detour_h
-            yield after(delay)
-            now += delay
-            soc_kwh = usable_kwh - half_detour_kwh
-            extra_km += plan.detour_km
             continue
         if not waiting and source.level_t >= payload:
             source.level_t -= payload
@@ -187,36 +156,19 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             f_empty = block[drawn + 1]
             drawn += 2
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
-        if far is not None:
-            soc_kwh = yield from _far_end_cycle(
-                run,
-                plan,
-                carrier,
-                alarm,
-                payload,
-                start,
-                unloaded,
-                empty_h * f_empty,
-                extra_km,
-                soc_kwh - loaded_kwh,
-                empty_kwh,
-                half_far_kwh,
-                half_far_h,
-                half_detour_kwh,
-            )
-            now = env.now
-            extra_km = 0.0
-            continue
-        end = unloaded + empty_h * f_empty
         carrier.cargo_t = payload
         carrier.until_h = unloaded
+        if battery and soc_kwh - cycle_kwh < reserve_kwh:
+            soc_kwh = yield from _return_via_stations(run, plan, carrier, alarm, payload, start, unloaded, f_empty, soc_kwh)
+            now = env.now
+            continue
+        end = unloaded + empty_h * f_empty
         soc_kwh -= cycle_kwh
         if sink is None:
             if add_packed is not None:
-                add_packed(pack_row(seg_index, vt_index, payload, start, end, extra_km, 1))
+                add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, 1))
             else:
-                record(seg_index, vt_index, payload, start, end, extra_km)
-            extra_km = 0.0
+                record(seg_index, vt_index, payload, start, end, 0.0)
             if trace is not None:
                 trace(start, name, "load_start")
                 trace(unloaded, name, "unloaded")
@@ -227,7 +179,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             yield after(delay)
             now += delay
         else:  # to a station pile, which may be full: the row is recorded once the return time is known
-            carrier.pending_row = (seg_index, vt_index, payload, start, end, extra_km)
+            carrier.pending_row = (seg_index, vt_index, payload, start, end, 0.0)
             if trace is not None:
                 trace(start, name, "load_start")
             delay = unloaded - now
@@ -246,11 +198,10 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
                 trace(now, name, "unloaded")
                 trace(end, name, "back")
             if add_packed is not None:
-                add_packed(pack_row(seg_index, vt_index, payload, start, end, extra_km, 1))
+                add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, 1))
             else:
-                record(seg_index, vt_index, payload, start, end, extra_km)
+                record(seg_index, vt_index, payload, start, end, 0.0)
             carrier.pending_row = None
-            extra_km = 0.0
             yield after(delay)
             now += delay
 
@@ -266,7 +217,25 @@ def _wait_at_gate(env, sink: Stock, alarm: Alarm, carrier: Carrier, payload: flo
     return env.now
 
 
-def _far_end_cycle(
+def return_stops(plan: TruckPlan, soc_at_unloading_kwh: float) -> tuple[list[tuple[FifoServers, float, float]], float, float, float]:
+    """The stations of a return that must swap: ([(station, km, h of the hop to it)], km, h of the last hop
+    to the loading end, charge back at the loading end)."""
+    entry, vehicle, seg = plan.entry, plan.vehicle, plan.segment
+    e = vehicle.kwh_per_km_empty
+    full = vehicle.usable_kwh
+    if plan.far_station is not None and soc_at_unloading_kwh < e * entry.to_swap_km:
+        stops = [(plan.far_station, entry.to_far_km, entry.to_far_h)]
+        # on from the far station: straight to the loading end if that leaves enough for the next stretch
+        reserve_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + e * entry.to_far_km
+        if full - e * entry.far_to_load_km >= reserve_kwh:
+            return stops, entry.far_to_load_km, entry.far_to_load_h, full - e * entry.far_to_load_km
+        stops.append((plan.station, entry.far_to_swap_km, entry.far_to_swap_h))
+    else:
+        stops = [(plan.station, entry.to_swap_km, entry.to_swap_h)]
+    return stops, entry.from_swap_km, entry.from_swap_h, full - e * entry.from_swap_km
+
+
+def _return_via_stations(
     run: RunState,
     plan: TruckPlan,
     carrier: Carrier,
@@ -274,25 +243,22 @@ def _far_end_cycle(
     payload: float,
     start: float,
     unloaded: float,
-    empty_run_h: float,
-    extra_km: float,
+    f_empty: float,
     soc_kwh: float,
-    empty_kwh: float,
-    half_far_kwh: float,
-    half_far_h: float,
-    half_detour_kwh: float,
 ):
-    """The rest of a cycle of a truck with a far-end station, from the start of loading; returns the charge
-    at the end. It stops at the end of unloading and swaps there if the return could not reach the base
-    station; the row (with the far detour as extra empty km) is recorded once the return time is known."""
+    """The rest of a cycle whose empty return goes via swap stations, from the start of loading; returns the
+    charge back at the loading end. The truck stops at each station (its booking must be made on arrival,
+    for FIFO order); the row, with the return's extra km, is recorded once the return time is known."""
     env, trace, name, after = run.env, run.trace, plan.name, alarm.after
-    carrier.cargo_t = payload
-    carrier.until_h = unloaded
-    carrier.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after a possible swap
+    seg = plan.segment
+    stops, last_km, last_h, soc_back_kwh = return_stops(plan, soc_kwh - seg.loaded_km * plan.vehicle.kwh_per_km_loaded)
+    extra_km = sum(km for _, km, _ in stops) + last_km - seg.empty_km
+    carrier.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after the swaps
     sink = plan.sink
     if trace is not None:
         trace(start, name, "load_start")
-        trace(unloaded, name, "unloaded")
+        if sink is None:
+            trace(unloaded, name, "unloaded")
     if sink is None and unloaded < run.horizon_h:
         run.delivered_by_day[plan.lane][int(unloaded // 24.0)] += payload
     now = env.now
@@ -305,23 +271,22 @@ def _far_end_cycle(
         else:
             carrier.cargo_t = 0.0
             sink.put(payload)
-    if soc_kwh - empty_kwh < half_detour_kwh:
         if trace is not None:
-            trace(now, name, "far_swap_detour")
-        yield after(half_far_h)
-        now += half_far_h
-        swap_start = plan.far_station.book(now, plan.vehicle.refuel_h)
+            trace(now, name, "unloaded")
+    refuel_h = plan.vehicle.refuel_h
+    free_h = now  # when the truck drives on: one event per station, at the arrival that books its bay
+    for station, _, hop_h in stops:
+        delay = free_h + hop_h * f_empty - now
+        yield after(delay)
+        now += delay
+        swap_start = station.book(now, refuel_h)
         if trace is not None:
-            trace(swap_start, name, "far_swap_start")
-        returning = swap_start + plan.vehicle.refuel_h + half_far_h
-        soc_kwh = plan.vehicle.usable_kwh - half_far_kwh
-        extra_km += plan.far_detour_km
-    else:
-        returning = now
-    end = returning + empty_run_h
+            trace(swap_start, name, "swap_start")
+        free_h = swap_start + refuel_h
+    end = free_h + last_h * f_empty
     run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
     carrier.pending_row = None
     if trace is not None:
         trace(end, name, "back")
     yield after(end - now)
-    return soc_kwh - empty_kwh
+    return soc_back_kwh

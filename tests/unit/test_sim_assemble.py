@@ -102,56 +102,56 @@ def test_lane_segments_and_routing(parts):
 
 def test_given_truck_count_and_battery_stations(parts):
     spec = assemble(*parts)
-    e02 = [p for lane in spec.lanes if lane.enterprise == "E02" for s in lane.segments for p in s.pool]
+    e02 = [p for lane in spec.lanes if lane.enterprise == "E02" for s in lane.segments if s.kind != "far_drayage" for p in s.pool]
     e02_direct = [p for lane in spec.lanes if lane.id == "E02/out/road" for p in lane.segments[0].pool]
     assert sum(p.count for p in e02) == 60
+    # far-end drayage (station -> E10) runs with trucks of its own, sized from the need
+    far = [s for lane in spec.lanes if lane.enterprise == "E02" for s in lane.segments if s.kind == "far_drayage"]
+    assert far and all(s.pool and not s.gate and s.bay_site is None for s in far)
     bev = [p for p in e02_direct if p.vehicle_type == "bev-swap"]
-    assert bev and bev[0].swap_station.endswith("/swap") and bev[0].detour_km > 0
+    assert bev and bev[0].swap_station.endswith("/swap")
+    direct = next(lane for lane in spec.lanes if lane.id == "E02/out/road").segments[0]
+    assert bev[0].to_swap_km + bev[0].from_swap_km >= direct.empty_km - 1e-9  # a detour is never negative here
     assert any(s.id == bev[0].swap_station for s in spec.swap_stations)
     assert spec.alert_levels[4] == 2 and spec.enterprises[1].production_factor_by_day[1:6] == (1.0, 0.0, 0.0, 0.5, 1.0)
 
 
-def test_long_battery_haul_swaps_near_the_far_end(tmp_path, parts):
-    # E02 -> GW_RIZHAO is 84 km: the bev-swap round trip plus the detour exceeds the usable battery, each
-    # half with a swap near the gateway fits
-    loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
-    net = parts[1]
-    legs = build_leg_table(net, build_leg_requests(loaded, net))
-    spec = assemble(loaded, net, legs, parts[3], parts[4])
-    seg = next(lane for lane in spec.lanes if lane.id == "E02/out/road").segments[0]
-    bev = next(p for p in seg.pool if p.vehicle_type == "bev-swap")
-    station, km, hours = Routing(net).energy_station("GW_RIZHAO", "swap")
-    assert (bev.far_swap_station, bev.far_detour_km, bev.far_detour_h) == (f"{station}/swap", 2 * km, 2 * hours)
-    assert bev.far_swap_station != bev.swap_station and any(s.id == bev.far_swap_station for s in spec.swap_stations)
-    # the short drayage lanes keep the base station only
-    assert all(p.far_swap_station is None for lane in spec.lanes if lane.id != "E02/out/road" for s in lane.segments for p in s.pool)
-    result = simulate_spec(dataclasses.replace(spec, horizon_h=48.0), 7)
-    far = result.resources.set_index("resource").loc[bev.far_swap_station]
-    assert far.requests > 0
-
-
-def test_long_inbound_battery_haul_swaps_near_the_supplier_before_loading(tmp_path, parts):
-    # the same 84 km haul inbound (GW_RIZHAO -> E02): the trucks load at the gateway, so they swap near it
-    # before loading and at E02's own station after unloading
-    text = SCENARIO.replace("out: {commodity: coal, direction: out", "inbound: {commodity: coal, direction: in").replace(
-        "counterpart: E10", "counterpart: GW_RIZHAO"
+def _no_single_station_fits(routing: Routing, seg, vt) -> bool:
+    loaded_kwh = seg.loaded_km * vt.kwh_per_km_loaded
+    return all(
+        loaded_kwh + vt.kwh_per_km_empty * (routing.road_hop(seg.destination, n)[0] + routing.road_hop(n, seg.origin)[0]) > vt.usable_kwh
+        for n in routing.energy_stations("swap")
     )
+
+
+@pytest.mark.parametrize("direction", ["out", "in"])
+def test_long_battery_haul_swaps_at_a_far_station_on_the_return(tmp_path, parts, direction):
+    # E02 <-> GW_TAIYUAN is 115 km by road: no station lets one battery cover station -> loading end ->
+    # loaded leg -> station, so the trucks also swap at a far station right after unloading
+    text = SCENARIO.replace("counterpart: E10", "counterpart: GW_TAIYUAN")
+    if direction == "in":
+        text = text.replace("out: {commodity: coal, direction: out", "out: {commodity: coal, direction: in")
     loaded = write(tmp_path, text)
     net = parts[1]
     spec = assemble(loaded, net, build_leg_table(net, build_leg_requests(loaded, net)), parts[3], parts[4])
-    seg = next(lane for lane in spec.lanes if lane.id == "E02/inbound/road").segments[0]
-    assert (seg.origin, seg.destination) == ("GW_RIZHAO", "E02")
+    seg = next(lane for lane in spec.lanes if lane.id == "E02/out/road").segments[0]
+    assert (seg.origin, seg.destination) == (("E02", "GW_TAIYUAN") if direction == "out" else ("GW_TAIYUAN", "E02"))
     bev = next(p for p in seg.pool if p.vehicle_type == "bev-swap")
+    vt = next(v for v in spec.vehicle_types if v.id == "bev-swap")
     routing = Routing(net)
-    (near_gateway, gateway_km, gateway_h), (near_plant, plant_km, plant_h) = (
-        routing.energy_station("GW_RIZHAO", "swap"),
-        routing.energy_station("E02", "swap"),
+    assert _no_single_station_fits(routing, seg, vt)
+    assert bev.far_swap_station is not None and bev.far_swap_station != bev.swap_station
+    far_node, near_node = bev.far_swap_station.split("/")[0], bev.swap_station.split("/")[0]
+    assert (bev.to_far_km, bev.far_to_swap_km, bev.from_swap_km) == (
+        routing.road_hop(seg.destination, far_node)[0],
+        routing.road_hop(far_node, near_node)[0],
+        routing.road_hop(near_node, seg.origin)[0],
     )
-    assert (bev.swap_station, bev.detour_km, bev.detour_h) == (f"{near_gateway}/swap", 2 * gateway_km, 2 * gateway_h)
-    assert (bev.far_swap_station, bev.far_detour_km, bev.far_detour_h) == (f"{near_plant}/swap", 2 * plant_km, 2 * plant_h)
+    # the short drayage lanes swap at one station
+    assert all(p.far_swap_station is None for lane in spec.lanes if lane.id != "E02/out/road" for s in lane.segments for p in s.pool)
     result = simulate_spec(dataclasses.replace(spec, horizon_h=72.0), 7)
     waits = result.resources.set_index("resource")
-    assert waits.loc[bev.swap_station].requests > 0 and waits.loc[bev.far_swap_station].requests > 0
+    assert waits.loc[bev.far_swap_station].requests > 0 and waits.loc[bev.swap_station].requests > 0
 
 
 def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, parts):

@@ -12,7 +12,7 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days, calendar_levels, sample_alert_levels
 from freight_sim.sim.calendar import daily_tonnes, outage_factors
-from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec
+from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec, swap_off_loading_end
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Corridor, check_spec, quantise_t
 from freight_sim.sim.trains import PathBooking
@@ -104,10 +104,10 @@ def test_overlapping_outages_count_once():
 
 
 def test_check_spec_names_problems():
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-swap", 1, "NOWHERE", 10.0, 0.5),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (swap_off_loading_end("bev-swap", 1, "NOWHERE", 30.0, 40.0, 5.0, 0.25),))
     with pytest.raises(ModelError, match="no known swap/charge station"):
         check_spec(single_lane_spec(seg, 66.0))
-    far = road_segment("E01", "C1", 120.0, 40.0, (PoolEntry("bev-swap", 1, "SW1", 10.0, 0.5),))
+    far = road_segment("E01", "C1", 120.0, 40.0, (swap_off_loading_end("bev-swap", 1, "SW1", 120.0, 40.0, 5.0, 0.25),))
     with pytest.raises(ModelError, match="usable battery"):
         check_spec(single_lane_spec(far, 66.0))
     ok = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))

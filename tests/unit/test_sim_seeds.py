@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 
 from freight_sim.sim.engine import simulate
-from freight_sim.sim.examples import PoolEntry, road_segment, single_lane_spec, synthetic_city_spec
+from freight_sim.sim.examples import PoolEntry, road_segment, single_lane_spec, swap_off_loading_end, synthetic_city_spec
 from freight_sim.sim.spec import Enterprise, Lane, Stockpile
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
 
 
 def noisy_spec():
-    seg = road_segment("E01", "C1", 40.0, 45.0, (PoolEntry("diesel-cn5", 5), PoolEntry("bev-swap", 3, "SW1", 8.0, 0.3)))
+    seg = road_segment(
+        "E01", "C1", 40.0, 45.0, (PoolEntry("diesel-cn5", 5), swap_off_loading_end("bev-swap", 3, "SW1", 40.0, 45.0, 4.0, 0.15))
+    )
     return single_lane_spec(seg, 1500.0, days=6.0, travel_time_cv=0.25)
 
 

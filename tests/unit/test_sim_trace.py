@@ -8,7 +8,7 @@ import math
 import pytest
 
 from freight_sim.sim.engine import simulate
-from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec
+from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec, swap_off_loading_end
 from freight_sim.sim.spec import VehicleType
 
 TRUCK = "E01/f1/road/0/diesel-cn5/0"
@@ -161,32 +161,30 @@ def test_train_waits_for_train_path_headway():
 
 
 def test_two_battery_trucks_queue_at_one_bay_swap_station():
-    # 100 kWh battery, 1 kWh/km: a 30+30 km cycle uses 60 kWh, half the 10 km detour 5 kWh. After one
-    # cycle (40 kWh left < 60 + 5) each truck swaps: 0.25 h to the station, 0.5 h swap, 0.25 h back.
+    # 100 kWh battery, 1 kWh/km; the station lies 5 km off the road at the loading end (0.25 h): the
+    # return via it is 35 + 5 km. Back at the loading end a truck needs the next loaded leg and the 35 km
+    # on to the station (65 kWh); a 60 kWh cycle from 100 leaves 40, so every return goes via the station.
     bev = VehicleType("bev-test", "road", 33.0, 100.0, 1.0, 1.0, 1.0, "swap", 0.5, "bev-test")
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-test", 2, "SW1", 10.0, 0.5),))
-    spec = dataclasses.replace(single_lane_spec(seg, 66.0 * 24, days=0.15), vehicle_types=VEHICLES + (bev,))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (swap_off_loading_end("bev-test", 2, "SW1", 30.0, 40.0, 5.0, 0.25),))
+    spec = dataclasses.replace(single_lane_spec(seg, 66.0 * 24, days=0.15), vehicle_types=(*VEHICLES, bev))
     events, result = traced(spec)
     t0, t1 = "E01/f1/road/0/bev-test/0", "E01/f1/road/0/bev-test/1"
     assert [e for e in events if e[2] != "unloaded"] == [
         (0.0, t0, "load_start"),  # 66 t at t=0: both trucks find a load; one loading bay
-        (2.0, t0, "back"),
         (0.0, t1, "bay_queue"),
         (0.25, t1, "load_start"),
-        (2.25, t1, "back"),
-        (2.0, t0, "swap_detour"),
-        (2.25, t1, "swap_detour"),  # its timeout was scheduled before truck 0's: SimPy keeps insertion order
-        (2.25, t0, "swap_start"),
-        (2.75, t1, "swap_start"),  # waits 0.25 h for the only bay
+        (2.25, t0, "swap_start"),  # unloaded at 1.25, 1 h to the station
+        (3.0, t0, "back"),
+        (2.75, t1, "swap_start"),  # there at 2.5: waits 0.25 h for the only bay
+        (3.5, t1, "back"),
         (3.0, t0, "load_start"),
-        (5.0, t0, "back"),
         (3.5, t1, "load_start"),
-        (5.5, t1, "back"),
     ]
     swap = result.resources.set_index("resource").loc["SW1"]
     assert (swap.requests, swap.mean_wait_h, swap.max_wait_h) == (2, 0.125, 0.25)
-    # the detour is added to the next trip's empty km
-    assert result.legs["empty_km"].tolist() == [30.0, 30.0, 40.0, 40.0]
+    # the detour is extra empty km of the trip whose return it lengthens (the last two are under way)
+    assert result.legs["empty_km"].tolist() == [40.0, 40.0, 40.0, 40.0]
+    assert result.legs["detour_km"].tolist() == [10.0, 10.0, 10.0, 10.0]
 
 
 def test_red_alert_day_blocks_diesel_truck_until_next_day():
@@ -209,7 +207,7 @@ def test_red_alert_day_blocks_diesel_truck_until_next_day():
 
 
 def test_alert_day_does_not_block_unbanned_class():
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("bev-swap", 1, "SW1", 10.0, 0.5),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (swap_off_loading_end("bev-swap", 1, "SW1", 30.0, 40.0, 5.0, 0.25),))
     events, _ = traced(single_lane_spec(seg, 66.0, days=2.0, alert_levels=(0, 2)))
     assert not any(what.startswith("alert") for _, _, what in events)
     # 30 t payload at 2.75 t/h: loads at 10, 21 and 32 h (day 1, red) without waiting

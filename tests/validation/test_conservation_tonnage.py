@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from freight_sim.sim.engine import simulate
-from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment
+from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, swap_off_both_ends, swap_off_loading_end
 from freight_sim.sim.spec import Corridor, Enterprise, Lane, ModelSpec, RailTerminal, Segment, Stockpile, SwapStation, VehicleType
 
-# a small battery: hauls past ~40 km swap near the far end as well (PoolEntry far_swap_station)
+# a small battery: trucks that swap at a far station on long hauls (PoolEntry far_swap_station)
 BEV_FAR = VehicleType("bev-far", "road", 30.0, 150.0, 1.0, 1.6, 1.0, "swap", 0.1, "bev-far")
 CHAINS = ("road", "drayage_rail", "rail_siding", "conveyor", "drayage_rail_in")
 
@@ -72,14 +72,15 @@ def random_specs(draw):
         enterprises.append(Enterprise(eid, eid, yard, draw(st.integers(1, 3)), 0.25, 0.25, outage))
         origin = len(piles)
         piles.append(Stockpile(f"{eid}/pile", eid, yard))
+        km = draw(st.floats(3.0, 60.0))
         mix = tuple(
-            PoolEntry(v, n, "SW" if v == "bev-swap" else None, 6.0, 0.2)
+            swap_off_loading_end(v, n, "SW", km, 40.0, 3.0, 0.1) if v == "bev-swap" else PoolEntry(v, n)
             for v, n in (("diesel-cn5", draw(st.integers(0, 4))), ("bev-swap", draw(st.integers(0, 3))))
             if n > 0
         ) or (PoolEntry("diesel-cn5", 1),)
         n_far = draw(st.integers(0, 2))
-        mix += (PoolEntry("bev-far", n_far, "SW", 6.0, 0.2, "SW_FAR", 8.0, 0.3),) if n_far else ()
-        km = draw(st.floats(3.0, 60.0))
+        mix += (swap_off_both_ends("bev-far", n_far, ("SW", "SW_FAR"), km, 40.0, 3.0, 0.1),) if n_far else ()
+        far_mix = (PoolEntry("diesel-cn5", draw(st.integers(1, 3))),)
         if chain == "road":
             segs = (road_segment(eid, "C", km, 40.0, mix, source=origin, bay_site=eid),)
         elif chain == "conveyor":
@@ -90,22 +91,27 @@ def random_specs(draw):
             piles.append(
                 Stockpile(f"ST/{eid}", "ST", draw(st.sampled_from([math.inf, train_load + 40.0, train_load + 40.0, 2 * train_load])))
             )
+            far_pile = len(piles)
+            piles.append(Stockpile(f"GW/{eid}", "GW", math.inf))
             segs = (
                 road_segment(eid, "ST", km, 35.0, mix, kind="gate_drayage", source=origin, sink=station_pile, bay_site=eid),
-                _rail("ST", station_pile, -1, "ST", "C_ST", 150.0),
-                Segment("far_drayage", "road", "GW", "C", 10.0, 0.3, 10.0, 0.3, vehicle_type="diesel-cn5"),
+                _rail("ST", station_pile, far_pile, "ST", "C_ST", 150.0),
+                road_segment("GW", "C", 10.0, 33.0, far_mix, kind="far_drayage", source=far_pile, bay_site=None, gate=False),
             )
         elif chain == "drayage_rail_in":
-            # inbound: supplier pile at the far station FAR -> train -> station pile -> trucks -> plant
+            # inbound: supplier pile at C -> far-end drayage trucks -> pile at the far station FAR -> train ->
+            # station pile -> trucks -> plant
             station_pile = len(piles)
             piles.append(Stockpile(f"ST/{eid}", "ST", math.inf))
             if not any(t.id == "FAR" for t in terminals):
                 terminals.append(RailTerminal("FAR", "FAR", "station", 900.0, 1, 1, train_load, *_dispatch(draw, train_load)))
                 corridors.append(Corridor("C_FAR", 24.0))
-            piles[origin] = Stockpile(f"{eid}/supplier", "FAR", max(yard, 1.5 * train_load))
+            piles[origin] = Stockpile(f"{eid}/supplier", "C", yard)
+            far_pile = len(piles)  # trucks fill it: room for a train load and a truck load more
+            piles.append(Stockpile(f"FAR/{eid}", "FAR", draw(st.sampled_from([math.inf, train_load + 40.0, 2 * train_load]))))
             segs = (
-                Segment("far_drayage", "road", "C", "FAR", 10.0, 0.3, 10.0, 0.3, vehicle_type="diesel-cn5"),
-                dataclasses.replace(_rail("FAR", origin, station_pile, "FAR", "C_FAR", 150.0), destination="ST"),
+                road_segment("C", "FAR", 10.0, 33.0, far_mix, kind="far_drayage", source=origin, sink=far_pile, bay_site=None, gate=False),
+                dataclasses.replace(_rail("FAR", far_pile, station_pile, "FAR", "C_FAR", 150.0), destination="ST"),
                 road_segment("ST", eid, km, 35.0, mix, kind="gate_drayage", source=station_pile, sink=-1, bay_site=None),
             )
         else:
@@ -173,7 +179,9 @@ def test_production_matches_the_plan_and_overflow_is_backlog():
 
 def test_aggregated_legs_match_full_legs():
     # 40 days from 2025-01-01 cross the January/February boundary (day 31 starts at 744 h)
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 4), PoolEntry("bev-swap", 2, "SW1", 8.0, 0.3)))
+    seg = road_segment(
+        "E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 4), swap_off_loading_end("bev-swap", 2, "SW1", 30.0, 40.0, 4.0, 0.15))
+    )
     from freight_sim.sim.examples import single_lane_spec
 
     full_spec = single_lane_spec(seg, 900.0, days=40.0, travel_time_cv=0.2)
