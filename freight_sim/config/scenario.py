@@ -9,7 +9,8 @@ variant can change one entry with a few lines.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+import itertools
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -60,7 +61,7 @@ class NetworkSource(Strict):
 # --- enterprises and flows -----------------------------------------------------------------------------
 
 
-class EnterpriseKind(str, Enum):
+class EnterpriseKind(StrEnum):
     mine = "mine"
     coking = "coking"
     steel = "steel"
@@ -70,7 +71,7 @@ class EnterpriseKind(str, Enum):
     logistics_park = "logistics_park"
 
 
-class Chain(str, Enum):
+class Chain(StrEnum):
     """Mode chains a flow can use."""
 
     road = "road"  # truck door to door
@@ -79,7 +80,7 @@ class Chain(str, Enum):
     conveyor = "conveyor"  # belt conveyor / pipe belt
 
 
-class SidingStatus(str, Enum):
+class SidingStatus(StrEnum):
     existing = "existing"
     candidate = "candidate"
 
@@ -99,7 +100,7 @@ class Timetable(Strict):
     def _rising_within_a_day(cls, slots_h: list[float]) -> list[float]:
         if any(not 0 <= h < 24 for h in slots_h):
             raise ValueError(f"slot hours must lie in [0, 24): {slots_h}")
-        if any(b <= a for a, b in zip(slots_h, slots_h[1:])):
+        if any(b <= a for a, b in itertools.pairwise(slots_h)):
             raise ValueError(f"slot hours must rise strictly: {slots_h}")
         return slots_h
 
@@ -208,7 +209,7 @@ class ChainPolicy(Strict):
 # --- disruptions ---------------------------------------------------------------------------------------
 
 
-class AlertLevel(str, Enum):
+class AlertLevel(StrEnum):
     orange = "orange"
     red = "red"
 

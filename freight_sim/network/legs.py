@@ -7,6 +7,7 @@ mode for all requested origins. Mode ``road`` uses road edges, ``rail`` uses rai
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ class ModeRouter:
         path.reverse()
         km = electrified_km = 0.0
         paths_per_day = math.inf
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             _, edge_km, edge_electrified_km, edge_paths = self.edge_attrs[(min(a, b), max(a, b))]
             km += edge_km
             electrified_km += edge_electrified_km

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import pytest
@@ -163,7 +164,7 @@ def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, part
     limited = unlimited = 0
     for lane in spec.lanes:
         moving = [seg for seg in lane.segments if seg.kind != "far_drayage"]
-        for seg, following in zip(moving, moving[1:]):
+        for seg, following in itertools.pairwise(moving):
             capacity = spec.stockpiles[seg.sink].capacity_t
             if seg.mode == "road" and following.mode == "rail":
                 assert capacity == ops.station_pile_train_loads * ops.station_train_load_t

@@ -35,6 +35,6 @@ def test_far_drayage_uses_the_counterpart_enterprises_drayage_mix(spec_and_scena
     lane = _lane(spec, "E14/f04_thermal_coal_e24/rail_siding")
     far = [s for s in lane.segments if s.kind == "far_drayage"]
     assert len(far) == 1 and far[0].origin == "E24"
-    field, mix = scenario.drayage_mix_for("E24")
+    _, mix = scenario.drayage_mix_for("E24")
     shares = resolve_mix(load_catalog(), load_mixes(), mix, scenario.fleet.extra_mixes)
     assert far[0].vehicle_type == min(shares, key=lambda v: (-shares[v], v))
