@@ -73,7 +73,7 @@ def vehicle_parameters(vehicle_ids: list[str], catalog: FleetCatalog, factors: E
     for vid in vehicle_ids:
         v = catalog.vehicle(vid)
         road = factors.road_factor(v.class_key) if v.mode == "road" else None
-        wagon = catalog.wagon(v.wagon_type) if v.mode == "rail" else None
+        wagon = catalog.wagon(v.wagon_type) if v.mode == "rail" and v.wagon_type is not None else None  # rail always names one
         rows.append(
             {
                 "vehicle_type": vid,

@@ -65,7 +65,7 @@ def sampling_seed(root_seed: int) -> int:
 def draw_sample(settings: SampleSettings, root_seed: int) -> SampleDesign:
     """The sample matrix for ``settings``, seeded from ``root_seed``."""
     names = tuple(settings.parameters)
-    bounds = tuple(tuple(p.bounds) for p in settings.parameters.values())
+    bounds = tuple(p.bounds for p in settings.parameters.values())
     problem = {"num_vars": len(names), "names": list(names), "bounds": [list(b) for b in bounds]}
     seed = sampling_seed(root_seed)
     if settings.method == "lhs":

@@ -61,7 +61,7 @@ class MultimodalNetwork:
     def edges_of_mode(self, *modes: str) -> pd.DataFrame:
         return self.edges[self.edges["mode"].isin(modes)]
 
-    def summary(self) -> dict[str, dict[str, float]]:
+    def summary(self) -> dict[str, dict[str, int] | dict[str, float] | float]:
         """Counts of nodes by kind, edges by mode, km by mode, and electrified rail km."""
         by_mode = self.edges.groupby("mode")["distance_km"]
         rail = self.edges[self.edges["mode"] == "rail"]
