@@ -32,7 +32,7 @@ import pandas as pd
 from freight_sim.emissions.factors import EmissionFactors
 from freight_sim.emissions.grid import GridFactor
 from freight_sim.errors import ModelError
-from freight_sim.fleet.catalog import FleetCatalog, VehicleType
+from freight_sim.fleet.catalog import CatalogVehicle, FleetCatalog
 
 LEG_COLUMNS = ("mode", "vehicle_type", "tonnes", "loaded_km", "empty_km", "electrified_share")
 ENERGY_COLUMNS = ("energy_kwh", "diesel_l", "lng_kg", "h2_kg", "methanol_l")
@@ -57,7 +57,7 @@ _PARAMETER_COLUMNS = (
 )  # fmt: skip
 
 
-def _factor_id(vehicle: VehicleType) -> str:
+def _factor_id(vehicle: CatalogVehicle) -> str:
     if vehicle.mode == "road":
         return f"road_classes.{vehicle.class_key}"
     if vehicle.mode == "rail":

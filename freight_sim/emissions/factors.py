@@ -1,7 +1,7 @@
 """Emission and energy factor table (``fleets/emission_factors.yaml``): one pydantic model, unit-checked, read by the
 accounting as is.
 
-Road classes are keyed like the catalog's ``VehicleType.class_key``: ``diesel-cn5``, ``lng-cn6``,
+Road classes are keyed like the catalog's ``CatalogVehicle.class_key``: ``diesel-cn5``, ``lng-cn6``,
 ``methanol-cn6``, ``bev``, ``fcev``. Every number is a ``Quantity`` whose unit is fixed by the schema and
 whose value must lie in plausibility bounds wide enough for any real fleet but narrow enough to catch a
 unit slip (g for kg, per 100 km for per km).

@@ -44,17 +44,6 @@ class SampleDesign:
             "num_levels": self.num_levels,
         }
 
-    @classmethod
-    def from_json(cls, data: dict) -> SampleDesign:
-        return cls(
-            data["method"],
-            tuple(data["names"]),
-            tuple(tuple(b) for b in data["bounds"]),
-            np.asarray(data["matrix"], dtype=float),
-            data.get("second_order", False),
-            data.get("num_levels", 4),
-        )
-
 
 def sampling_seed(root_seed: int) -> int:
     """An integer seed for the sampler, independent of the replication streams."""

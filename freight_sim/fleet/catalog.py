@@ -1,7 +1,7 @@
 """The vehicle catalog: road trucks, rail traction (a whole train) and conveyors, plus rail wagon types.
 
 The file (``fleets/catalog.yaml``) gives every number as a ``Quantity`` (value, unit, source, estimate);
-after loading, a ``VehicleType`` holds plain floats. Speeds are not here: the network gives them.
+after loading, a ``CatalogVehicle`` holds plain floats. Speeds are not here: the network gives them.
 
 Per-km energy is per vehicle-km in the carrier's unit (L, kg, kWh); for a train it is per train-km of a
 full train of ``train_load_t`` net tonnes; for a conveyor it is per tonne-km (its ``payload_t`` is the
@@ -23,7 +23,7 @@ from freight_sim.errors import ConfigError
 Mode = Literal["road", "rail", "conveyor"]
 Powertrain = Literal["diesel", "lng", "methanol", "bev", "fcev", "electric"]
 Standard = Literal["cn3", "cn4", "cn5", "cn6"]
-Carrier = Literal["diesel_l", "lng_kg", "electricity_kwh", "h2_kg", "methanol_l"]
+EnergyCarrier = Literal["diesel_l", "lng_kg", "electricity_kwh", "h2_kg", "methanol_l"]
 Refuel = Literal["swap", "plug"]
 
 CARRIER_UNITS: dict[str, str] = {
@@ -59,7 +59,7 @@ class VehicleEntry(Strict):
     powertrain: Powertrain
     standard: Standard | None = None
     new_energy: bool
-    energy_carrier: Carrier
+    energy_carrier: EnergyCarrier
     refuel: Refuel | None = None
     wagon_type: str | None = Field(None, description="rail: wagon type the train is made of")
     payload_t: Quantity
@@ -97,8 +97,8 @@ class WagonType:
     tare_t: float
 
 
-@dataclass(frozen=True)
-class VehicleType:
+@dataclass(frozen=True, kw_only=True)
+class CatalogVehicle:
     """A vehicle type with plain floats (units in the names; energy in the carrier's unit)."""
 
     id: str
@@ -127,11 +127,11 @@ class VehicleType:
 
 @dataclass(frozen=True)
 class FleetCatalog:
-    vehicles: dict[str, VehicleType]
+    vehicles: dict[str, CatalogVehicle]
     wagons: dict[str, WagonType]
     path: Path
 
-    def vehicle(self, vehicle_id: str) -> VehicleType:
+    def vehicle(self, vehicle_id: str) -> CatalogVehicle:
         try:
             return self.vehicles[vehicle_id]
         except KeyError:
@@ -201,7 +201,7 @@ def load_catalog(path: Path | str | None = None) -> FleetCatalog:
     if errors := _plausibility(file, smap):
         raise ConfigError(*errors)
     vehicles = {
-        vid: VehicleType(
+        vid: CatalogVehicle(
             id=vid,
             name=v.name,
             mode=v.mode,

@@ -12,7 +12,6 @@ from freight_sim.errors import NetworkError
 NODE_KINDS = ("plant", "station", "yard", "siding", "gateway", "swap_station", "junction")
 EDGE_MODES = ("road", "rail", "spur", "conveyor")
 RAIL_NODE_KINDS = ("station", "yard")
-ROAD_CLASSES = ("expressway", "trunk", "county", "urban", "access")
 
 
 def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiGraph:
