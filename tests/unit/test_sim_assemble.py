@@ -224,8 +224,8 @@ def test_battery_haul_fitting_neither_way_is_a_config_error_with_line(tmp_path, 
     # a smaller battery (150 kWh, 120 usable): neither the round trip nor the longer half fits
     loaded = write(tmp_path, SCENARIO.replace("counterpart: E10", "counterpart: GW_RIZHAO"))
     net, catalog = parts[1], parts[3]
-    small = dataclasses.replace(catalog.vehicles["bev-swap"], battery_kwh=150.0)
-    catalog = dataclasses.replace(catalog, vehicles={**catalog.vehicles, "bev-swap": small})
+    small = catalog.vehicles["bev-swap"].model_copy(update={"battery_kwh": 150.0})
+    catalog = catalog.model_copy(update={"vehicles": {**catalog.vehicles, "bev-swap": small}})
     legs = build_leg_table(net, build_leg_requests(loaded, net))
     with pytest.raises(ConfigError) as err:
         assemble(loaded, net, legs, catalog, load_mixes(None, catalog))
