@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PrivateAttr, ValidationInfo
 from pydantic_core import CoreSchema, core_schema
 
 from freight_sim.config.loader import validate
@@ -100,6 +100,27 @@ class Unit:
             return int(quantity.value)
 
         return core_schema.no_info_after_validator_function(
+            plain_value, handler.generate_schema(Quantity), serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v)
+        )
+
+
+@dataclass(frozen=True)
+class UnitFrom:
+    """Like ``Unit``, with the unit and bounds depending on fields declared before this one.
+
+    ``rule(data)`` gets those fields (as validated so far) and returns ``(unit, low, high)``, or None to
+    skip the check (a field it depends on failed, and that failure is reported).
+    """
+
+    rule: Callable[[dict[str, Any]], tuple[str, float, float] | None]
+
+    def __get_pydantic_core_schema__(self, source_type: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        def plain_value(quantity: Quantity, info: ValidationInfo) -> float:
+            if (bounds := self.rule(info.data)) is not None:
+                _check(*bounds, quantity)
+            return float(quantity.value)
+
+        return core_schema.with_info_after_validator_function(
             plain_value, handler.generate_schema(Quantity), serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v)
         )
 

@@ -23,6 +23,8 @@ def load_merged(path: Path, _depth: int = 0, _chain: tuple[Path, ...] = ()) -> t
     resolved = path.resolve()
     if resolved in _chain:
         raise ConfigError(f"{path}:1: base: circular base chain through {path}")
+    if _depth > MAX_BASE_DEPTH:
+        raise ConfigError(f"{path}:1: base: more than {MAX_BASE_DEPTH} nested base files (through {_chain[0]})")
     data, smap = read_config_file(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: (top level): expected a mapping of fields, got {type(data).__name__}")

@@ -9,7 +9,7 @@ variant can change one entry with a few lines.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -60,7 +60,7 @@ class NetworkSource(Strict):
 # --- enterprises and flows -----------------------------------------------------------------------------
 
 
-class EnterpriseKind(str, Enum):
+class EnterpriseKind(StrEnum):
     mine = "mine"
     coking = "coking"
     steel = "steel"
@@ -70,7 +70,7 @@ class EnterpriseKind(str, Enum):
     logistics_park = "logistics_park"
 
 
-class Chain(str, Enum):
+class Chain(StrEnum):
     """Mode chains a flow can use."""
 
     road = "road"  # truck door to door
@@ -79,7 +79,7 @@ class Chain(str, Enum):
     conveyor = "conveyor"  # belt conveyor / pipe belt
 
 
-class SidingStatus(str, Enum):
+class SidingStatus(StrEnum):
     existing = "existing"
     candidate = "candidate"
 
@@ -223,7 +223,7 @@ class ChainPolicy(Strict):
 # --- disruptions ---------------------------------------------------------------------------------------
 
 
-class AlertLevel(str, Enum):
+class AlertLevel(StrEnum):
     orange = "orange"
     red = "red"
 

@@ -35,7 +35,7 @@ import pandas as pd
 from freight_sim.emissions.factors import EmissionFactors
 from freight_sim.emissions.grid import GridFactor
 from freight_sim.errors import ModelError
-from freight_sim.fleet.catalog import FleetCatalog, VehicleType
+from freight_sim.fleet.catalog import CatalogVehicle, FleetCatalog
 
 LEG_COLUMNS = ("mode", "vehicle_type", "tonnes", "loaded_km", "empty_km", "electrified_share")
 ENERGY_COLUMNS = ("energy_kwh", "diesel_l", "lng_kg", "h2_kg", "methanol_l")
@@ -60,7 +60,7 @@ _PARAMETER_COLUMNS = (
 )  # fmt: skip
 
 
-def _factor_id(vehicle: VehicleType) -> str:
+def _factor_id(vehicle: CatalogVehicle) -> str:
     if vehicle.mode == "road":
         return f"road_classes.{vehicle.class_key}"
     if vehicle.mode == "rail":
@@ -76,7 +76,7 @@ def vehicle_parameters(vehicle_ids: list[str], catalog: FleetCatalog, factors: E
     for vid in vehicle_ids:
         v = catalog.vehicle(vid)
         road = factors.road_factor(v.class_key) if v.mode == "road" else None
-        wagon = catalog.wagon(v.wagon_type) if v.mode == "rail" else None
+        wagon = catalog.wagon(v.wagon_type) if v.mode == "rail" and v.wagon_type is not None else None  # rail always names one
         rows.append(
             {
                 "vehicle_type": vid,

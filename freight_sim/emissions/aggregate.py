@@ -39,10 +39,7 @@ def aggregate(emissions: pd.DataFrame, by: Sequence[str] = ("enterprise",)) -> p
     by = list(by)
     keys = [b for b in by if b != "pollutant"]
     columns = [c for c in SUMMED_COLUMNS if c in emissions.columns]
-    if keys:
-        wide = emissions.groupby(keys, observed=True, sort=True)[columns].sum().reset_index()
-    else:
-        wide = emissions[columns].sum().to_frame().T
+    wide = emissions.groupby(keys, observed=True, sort=True)[columns].sum().reset_index() if keys else emissions[columns].sum().to_frame().T
     if "pollutant" not in by:
         return wide
     parts = [

@@ -1,7 +1,7 @@
 """Emission and energy factor table (``fleets/emission_factors.yaml``): one pydantic model, unit-checked, read by the
 accounting as is.
 
-Road classes are keyed like the catalog's ``VehicleType.class_key``: ``diesel-cn5``, ``lng-cn6``,
+Road classes are keyed like the catalog's ``CatalogVehicle.class_key``: ``diesel-cn5``, ``lng-cn6``,
 ``methanol-cn6``, ``bev``, ``fcev``. Every number is a ``Quantity`` whose unit is fixed by the schema and
 whose value must lie in plausibility bounds wide enough for any real fleet but narrow enough to catch a
 unit slip (g for kg, per 100 km for per km).
@@ -9,6 +9,7 @@ unit slip (g for kg, per 100 km for per km).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Annotated
 
@@ -40,7 +41,7 @@ class LoadCurve(Strict):
     @classmethod
     def _increasing(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
         loads = [p[0] for p in points]
-        if loads[0] != 0.0 or loads[-1] != 1.0 or any(b <= a for a, b in zip(loads, loads[1:])):
+        if loads[0] != 0.0 or loads[-1] != 1.0 or any(b <= a for a, b in itertools.pairwise(loads)):
             raise ValueError("load factors must increase strictly from 0 (empty) to 1 (full)")
         if any(not 0.3 <= m <= 3.0 for _, m in points):
             raise ValueError("multipliers must lie in [0.3, 3]: they scale the 50%-load factor")

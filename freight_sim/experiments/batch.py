@@ -105,7 +105,10 @@ def run_batch(
     todo: list[RunSpec] = []
     for spec in design.runs:
         record = store.finished_record(out_dir, spec) if resume else None
-        (done if record else todo).append(record or spec)
+        if record is not None:
+            done.append(record)
+        else:
+            todo.append(spec)
     header = {
         "experiment": experiment.spec.name,
         "experiment_file": str(experiment.path.resolve()),

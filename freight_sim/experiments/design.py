@@ -227,7 +227,7 @@ def _sweep_points(experiment: Experiment) -> list[tuple[dict[str, Any], list[Pat
     value_lists = [v.values() if isinstance(v, Range) else list(v) for v in sweep.values()]
     points = []
     for combo in itertools.product(*value_lists):
-        patches = []
+        patches: list[tuple[dict[str, Any], SourceMap | None]] = []
         for key, value in zip(keys, combo, strict=True):
             path = tuple(key.split("."))
             patches.append((nested(path, value), _point_map(experiment.source.where(("sweep", key)), path)))

@@ -44,17 +44,6 @@ class SampleDesign:
             "num_levels": self.num_levels,
         }
 
-    @classmethod
-    def from_json(cls, data: dict) -> SampleDesign:
-        return cls(
-            data["method"],
-            tuple(data["names"]),
-            tuple(tuple(b) for b in data["bounds"]),
-            np.asarray(data["matrix"], dtype=float),
-            data.get("second_order", False),
-            data.get("num_levels", 4),
-        )
-
 
 def sampling_seed(root_seed: int) -> int:
     """An integer seed for the sampler, independent of the replication streams."""
@@ -65,7 +54,7 @@ def sampling_seed(root_seed: int) -> int:
 def draw_sample(settings: SampleSettings, root_seed: int) -> SampleDesign:
     """The sample matrix for ``settings``, seeded from ``root_seed``."""
     names = tuple(settings.parameters)
-    bounds = tuple(tuple(p.bounds) for p in settings.parameters.values())
+    bounds = tuple(p.bounds for p in settings.parameters.values())
     problem = {"num_vars": len(names), "names": list(names), "bounds": [list(b) for b in bounds]}
     seed = sampling_seed(root_seed)
     if settings.method == "lhs":

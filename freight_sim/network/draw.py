@@ -28,9 +28,10 @@ PLANT_COLOURS = {
 LABELLED_KINDS = ("station", "yard", "gateway")
 
 
-def _segments(net: MultimodalNetwork, edges) -> np.ndarray:
+def _segments(net: MultimodalNetwork, edges) -> list[np.ndarray]:
+    """One (2, 2) array of (lon, lat) end points per edge."""
     lon, lat = net.nodes["lon"], net.nodes["lat"]
-    return np.array([[(lon[u], lat[u]), (lon[v], lat[v])] for u, v in zip(edges["u"], edges["v"], strict=True)]).reshape(-1, 2, 2)
+    return [np.array([(lon[u], lat[u]), (lon[v], lat[v])]) for u, v in zip(edges["u"], edges["v"], strict=True)]
 
 
 def _scale_bar(ax, net: MultimodalNetwork) -> None:

@@ -8,6 +8,7 @@ part of a rail route that shunting locomotives work.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -96,7 +97,7 @@ class ModeRouter:
         path.reverse()
         km = electrified_km = diesel_spur_km = 0.0
         paths_per_day = math.inf
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             _, edge_km, edge_electrified_km, edge_paths, edge_spur_km = self.edge_attrs[(min(a, b), max(a, b))]
             km += edge_km
             electrified_km += edge_electrified_km

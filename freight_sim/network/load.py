@@ -109,7 +109,9 @@ def load_graphml_network(path: Path, defaults: NetworkDefaults | None = None) ->
     raw_nodes = pd.DataFrame(node_rows).astype(object).where(lambda f: f.notna(), "").astype(str)
     node_ids = list(raw_nodes["id"]) if "id" in raw_nodes else []
     nodes = parse_nodes(raw_nodes, lambda row, col: f"{path}:{node_line.get(node_ids[row], 1) if row >= 0 else 1}")
-    edge_rows, seen, taken = [], set(), defaultdict(int)
+    edge_rows: list[dict] = []
+    seen: set[tuple] = set()
+    taken: defaultdict[tuple, int] = defaultdict(int)
     for u, v, data in graph.edges(data=True):
         row = _graphml_edge_row(str(u), str(v), data)
         signature = (min(u, v), max(u, v), row.get("mode"), str(row.get("distance_km")))
@@ -149,11 +151,11 @@ def load_network_source(source: NetworkSource, base_dir: Path | None = None, def
         return dataclasses.replace(net, source=f"bundled network '{source.bundled}'")
     if source.graphml is not None:
         return load_graphml_network(file(source.graphml), defaults)
-    if source.nodes_csv is not None:
+    if source.nodes_csv is not None and source.edges_csv is not None:  # given together (NetworkSource)
         return load_csv_network(file(source.nodes_csv), file(source.edges_csv), defaults)
     from freight_sim.network.osm import load_osm
 
-    if source.osm_sites_csv is None:
+    if source.osm_xml is None or source.osm_sites_csv is None:
         raise ConfigError("<network>:1: network.osm_sites_csv: an OSM network needs a sites CSV (id, kind, lon, lat, name)")
     return load_osm(file(source.osm_xml), file(source.osm_sites_csv), defaults)
 

@@ -12,7 +12,6 @@ from freight_sim.errors import NetworkError
 NODE_KINDS = ("plant", "station", "yard", "siding", "gateway", "swap_station", "junction")
 EDGE_MODES = ("road", "rail", "spur", "conveyor")
 RAIL_NODE_KINDS = ("station", "yard")
-ROAD_CLASSES = ("expressway", "trunk", "county", "urban", "access")
 
 
 def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiGraph:
@@ -61,7 +60,7 @@ class MultimodalNetwork:
     def edges_of_mode(self, *modes: str) -> pd.DataFrame:
         return self.edges[self.edges["mode"].isin(modes)]
 
-    def summary(self) -> dict[str, dict[str, float]]:
+    def summary(self) -> dict[str, dict[str, int] | dict[str, float] | float]:
         """Counts of nodes by kind, edges by mode, km by mode, and electrified rail km."""
         by_mode = self.edges.groupby("mode")["distance_km"]
         rail = self.edges[self.edges["mode"] == "rail"]

@@ -83,7 +83,8 @@ def parse_nodes(raw: pd.DataFrame, where: Where) -> pd.DataFrame:
     """Typed node table indexed by id. ``where(-1, column)`` must locate the header."""
     _check_columns(raw, REQUIRED_NODE_COLUMNS, where)
     problems = _Problems(where)
-    records, first_row = [], {}
+    records: list[dict] = []
+    first_row: dict[str, int] = {}
     raw = raw.to_dict("records")
     for row in range(len(raw)):
         node_id = _cell(raw, row, "id")

@@ -18,8 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from freight_sim.config.loader import validate
 from freight_sim.config.yaml_source import SourceMap, parse_yaml_text, read_config_file
 
-MODES = ("road", "rail", "conveyor", "waterway", "pipeline")
-POWERTRAINS = ("diesel", "lng", "cng", "methanol", "bev", "fcev", "phev")
 DEFAULT_PROFILE = "nev-counts"
 ChainRule = Literal["gate_leg", "all_legs", "long_haul"]
 

@@ -60,7 +60,9 @@ def _clean_share(profile: RuleProfile, legs: list[_Leg], gates: list[bool], cach
         weight = float(np.prod([w for _, w in combination]))
         if weight == 0.0:
             continue
-        chain = tuple(Movement(m.mode, m.powertrain, m.standard, gate, m.long_haul) for (m, _), gate in zip(combination, gates))
+        chain = tuple(
+            Movement(m.mode, m.powertrain, m.standard, gate, m.long_haul) for (m, _), gate in zip(combination, gates, strict=True)
+        )
         if chain not in cache:
             cache[chain] = profile.chain_is_clean(chain)
         if cache[chain]:

@@ -7,6 +7,7 @@ scenario parameter (``accounting.scope_threshold_t_per_year``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import overload
 
 import pandas as pd
 
@@ -18,6 +19,14 @@ def tonnes_per_year(tonnes: float | pd.Series, days: float) -> float | pd.Series
     if days <= 0:
         raise ValueError(f"days must be positive, got {days}")
     return tonnes * (DAYS_PER_YEAR / days)
+
+
+@overload
+def in_scope(enterprise_tonnes_per_year: float, threshold: float = ...) -> bool: ...
+
+
+@overload
+def in_scope(enterprise_tonnes_per_year: pd.Series | Mapping[str, float], threshold: float = ...) -> pd.Series: ...
 
 
 def in_scope(enterprise_tonnes_per_year: float | pd.Series | Mapping[str, float], threshold: float = 1_500_000.0) -> bool | pd.Series:

@@ -11,8 +11,9 @@ import pandas as pd
 class SimResult:
     """Tables of one run.
 
-    legs: one row per vehicle movement (docs/data-model.md), or per (segment, vehicle type, day) with
-      ``trips`` when the spec does not record legs; rows starting before the warm-up are left out.
+    legs: one row per vehicle movement (docs/data-model.md), or per (segment, vehicle type, calendar month
+      of the start) with ``trips`` when the spec does not record legs; rows starting before the warm-up are
+      left out.
     resources: per resource: kind, capacity, requests, mean_wait_h, max_wait_h, utilisation (after warm-up).
     daily: per lane and day after the warm-up: stock_t, backlog_t (end of day), delivered_t.
     tonnage: per lane over the whole run: produced_t = delivered_t + in_stock_t + in_transit_t + backlog_t

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from freight_sim.config.loader import apply_overrides, load_merged, parse_override
+from freight_sim.config.loader import MAX_BASE_DEPTH, apply_overrides, load_merged, parse_override
 from freight_sim.config.yaml_source import Location, SourceMap, deep_merge, parse_toml_text, parse_yaml_text
 from freight_sim.errors import ConfigError
 
@@ -90,6 +90,17 @@ def test_base_list_merges_in_order(tmp_path: Path):
     assert data == {"a": 1, "b": 2, "c": 3}
     assert Path(smap.where(("b",)).file).name == "two.yaml"
     assert Path(smap.where(("c",)).file).name == "top.yaml"
+
+
+def test_a_base_chain_deeper_than_the_limit_is_refused(tmp_path: Path):
+    # level i names level i+1 as its base; the deepest file has no base
+    levels = MAX_BASE_DEPTH + 2
+    for i in range(levels):
+        (tmp_path / f"level{i}.yaml").write_text((f"base: level{i + 1}.yaml\n" if i + 1 < levels else "") + f"x{i}: {i}\n")
+    with pytest.raises(ConfigError, match=f"more than {MAX_BASE_DEPTH} nested base files"):
+        load_merged(tmp_path / "level0.yaml")
+    data, _ = load_merged(tmp_path / "level1.yaml")  # one level less: at the limit, accepted
+    assert data[f"x{levels - 1}"] == levels - 1
 
 
 def test_non_utf8_config_is_refused(tmp_path: Path):

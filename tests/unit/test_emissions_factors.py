@@ -107,7 +107,7 @@ def test_user_grid_value_infers_thermal_share():
 
 
 def test_unknown_grid_name_lists_known_names():
-    with pytest.raises(ConfigError, match="unknown grid factor 'mars-2023'.*shanxi-2023"):
+    with pytest.raises(ConfigError, match=r"unknown grid factor 'mars-2023'.*shanxi-2023"):
         grid_factor(GridSetting(factor="mars-2023"), load_grid_table())
 
 

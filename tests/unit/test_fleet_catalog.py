@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from freight_sim.emissions import load_factors
 from freight_sim.errors import ConfigError
@@ -42,7 +43,7 @@ def test_values_follow_facts_section_3():
 
 def test_vehicle_type_is_frozen():
     vehicle = load_catalog().vehicle("diesel-cn6")
-    with pytest.raises(AttributeError):
+    with pytest.raises(ValidationError, match="frozen"):
         vehicle.payload_t = 40.0  # type: ignore[misc]
 
 
@@ -103,3 +104,24 @@ def test_battery_vehicle_without_battery_is_rejected(tmp_path):
     path.write_text(text.replace("    battery_kwh: *bev_battery\n", ""), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"catalog.yaml:\d+: vehicles.bev-plug: a battery vehicle \(refuel swap/plug\) needs battery_kwh"):
         load_catalog(path)
+
+
+def test_carrier_of_another_mode_and_unknown_wagon_are_rejected_at_their_lines(tmp_path):
+    text = (fleets_dir() / "catalog.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = lines.index("  rail-electric:")
+    carrier = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("energy_carrier:"))
+    wagon = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("wagon_type:"))
+    lines[carrier] = "    energy_carrier: h2_kg"
+    lines[wagon] = "    wagon_type: wagon-c99"
+    path = tmp_path / "catalog.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_catalog(path)
+    assert f"{path}:{carrier + 1}: vehicles.rail-electric.energy_carrier: not a rail carrier (got 'h2_kg')" in info.value.lines
+    # the wagon reference is checked once the entries are valid
+    lines[carrier] = text.splitlines()[carrier]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_catalog(path)
+    assert info.value.lines[0].startswith(f"{path}:{wagon + 1}: vehicles.rail-electric.wagon_type: unknown wagon type 'wagon-c99'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import pytest
@@ -15,10 +16,10 @@ from freight_sim.network import build_leg_table, load_network
 from freight_sim.network.validate import check_scenario
 from freight_sim.paths import default_scenario_path
 from freight_sim.scenario_checks import scenario_problems
-from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
 from freight_sim.sim.api import build_spec
 from freight_sim.sim.assemble import assemble, build_leg_requests
 from freight_sim.sim.engine import simulate as simulate_spec
+from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
 from freight_sim.sim.operations import load_operations
 from freight_sim.sim.routes import Routing
 
@@ -164,7 +165,7 @@ def test_station_piles_trucks_fill_for_rail_hold_pile_train_loads(tmp_path, part
     limited = unlimited = 0
     for lane in spec.lanes:
         moving = [seg for seg in lane.segments if seg.kind != "far_drayage"]
-        for seg, following in zip(moving, moving[1:]):
+        for seg, following in itertools.pairwise(moving):
             capacity = spec.stockpiles[seg.sink].capacity_t
             if seg.mode == "road" and following.mode == "rail":
                 assert capacity == ops.station_pile_train_loads * ops.station_train_load_t
@@ -223,8 +224,8 @@ def test_sampled_outages_of_an_unknown_enterprise_are_a_config_error_with_line(t
 def _small_battery(parts):
     """The catalog with a 150 kWh (120 usable) battery-swap truck: a haul to GW_RIZHAO fits neither way."""
     catalog = parts[3]
-    small = dataclasses.replace(catalog.vehicles["bev-swap"], battery_kwh=150.0)
-    return dataclasses.replace(catalog, vehicles={**catalog.vehicles, "bev-swap": small})
+    small = catalog.vehicles["bev-swap"].model_copy(update={"battery_kwh": 150.0})
+    return catalog.model_copy(update={"vehicles": {**catalog.vehicles, "bev-swap": small}})
 
 
 def test_infeasible_battery_share_runs_with_the_feasible_vehicles_and_lists_the_substitution(tmp_path, parts):

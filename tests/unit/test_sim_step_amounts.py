@@ -40,7 +40,9 @@ def test_steps_of_each_day_sum_to_the_rounded_running_total_of_the_plan():
     total_t = sum(units / GRID_PER_T for units in delivered_units)
     planned_t = sum(math.fsum(lane.daily_t[: spec.n_days]) for lane in spec.lanes)
     outage_t = sum(
-        math.fsum(d * (1.0 - f) for d, f in zip(lane.daily_t, factors)) for lane in spec.lanes if lane.enterprise == spec.enterprises[0].id
+        math.fsum(d * (1.0 - f) for d, f in zip(lane.daily_t, factors, strict=True))
+        for lane in spec.lanes
+        if lane.enterprise == spec.enterprises[0].id
     )
     assert math.isclose(total_t, planned_t - outage_t, abs_tol=len(spec.lanes) / GRID_PER_T)
 

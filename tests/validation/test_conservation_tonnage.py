@@ -148,8 +148,8 @@ def test_tonnes_conserved_exactly(spec, seed):
         assert row.produced_t == row.delivered_t + row.in_stock_t + row.in_transit_t + row.backlog_t, row
         assert min(row.delivered_t, row.in_stock_t, row.in_transit_t, row.backlog_t) >= 0.0
     factors = {e.id: e.production_factor_by_day for e in spec.enterprises}
-    for lane, produced in zip(spec.lanes, t["produced_t"]):
-        planned = sum(d * f for d, f in zip(lane.daily_t, factors[lane.enterprise]))
+    for lane, produced in zip(spec.lanes, t["produced_t"], strict=True):
+        planned = sum(d * f for d, f in zip(lane.daily_t, factors[lane.enterprise], strict=True))
         if spec.horizon_h % 24 == 0:
             assert abs(produced - planned) <= 1 / 1024
         else:
@@ -191,7 +191,7 @@ def test_aggregated_legs_match_full_legs():
     for column in ("tonnes", "loaded_km", "empty_km"):
         assert math.isclose(agg[column].sum(), full[column].sum(), rel_tol=1e-12)
     assert agg["trips"].sum() == full["trips"].sum() == len(full)
-    assert sorted(set(zip(agg["start_h"], agg["end_h"]))) == [(0.0, 744.0), (744.0, 960.0)]
+    assert sorted(set(zip(agg["start_h"], agg["end_h"], strict=True))) == [(0.0, 744.0), (744.0, 960.0)]
     month_full = full.assign(month=(full["start_h"] >= 744.0).astype(int)).groupby(["month", "vehicle_type"], observed=True)["trips"].sum()
     month_agg = agg.assign(month=(agg["start_h"] >= 744.0).astype(int)).groupby(["month", "vehicle_type"], observed=True)["trips"].sum()
     assert month_full.to_dict() == month_agg.to_dict()

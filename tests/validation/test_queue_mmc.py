@@ -31,7 +31,7 @@ def run_bay(arrival_rate: float, service_rate: float, servers: int, customers: i
     waits: list[float] = []
 
     def arrivals():
-        for gap, service in zip(gaps, services):
+        for gap, service in zip(gaps, services, strict=True):
             yield env.timeout(gap)
             waits.append(bay.book(env.now, service) - env.now)
 
@@ -48,7 +48,7 @@ def batch_means_ci(values: np.ndarray, batches: int = 30, confidence: float = 0.
 
 def test_mmc_mean_wait_matches_erlang_c():
     lam, mu, c = 10.0, 4.0, 3  # rho = 0.833
-    waits, bay, _ = run_bay(lam, mu, c, 300_000, seed=12345)
+    waits, _, _ = run_bay(lam, mu, c, 300_000, seed=12345)
     steady = waits[len(waits) // 10 :]
     low, high = batch_means_ci(steady)
     expected = erlang_c_mean_wait(lam, mu, c)
