@@ -50,16 +50,44 @@ def split_hours(t0: np.ndarray, t1: np.ndarray, weight: np.ndarray) -> tuple[np.
     first = np.floor(t0)
     last = np.maximum(np.ceil(t1) - 1.0, first)
     count = (last - first).astype(np.int64) + 1
-    if (count == 1).all():
-        return np.arange(len(t0)), first.astype(np.int64), weight
-    index = np.repeat(np.arange(len(t0)), count)
-    step = np.arange(len(index)) - np.repeat(np.cumsum(count) - count, count)
+    single = np.flatnonzero(count == 1)
+    if len(single) == len(t0):
+        return single, first.astype(np.int64), weight
+    several = np.flatnonzero(count > 1)
+    n = count[several]
+    index = np.repeat(several, n)
+    step = np.arange(len(index)) - np.repeat(np.cumsum(n) - n, n)
     hour = first[index] + step
     lo, hi = t0[index], t1[index]
-    duration = hi - lo
     overlap = np.minimum(hi, hour + 1.0) - np.maximum(lo, hour)
-    share = np.divide(overlap, duration, out=np.ones_like(overlap), where=duration > 0)
-    return index, hour.astype(np.int64), weight[index] * share
+    part = weight[index] * (overlap / (hi - lo))  # several hours: the piece has a duration
+    return (
+        np.concatenate([single, index]),
+        np.concatenate([first[single], hour]).astype(np.int64),
+        np.concatenate([weight[single], part]),
+    )
+
+
+def _groups(legs: pd.DataFrame) -> list[tuple[tuple[str, ...], np.ndarray]]:
+    """(segment key, row positions) of the leg rows, by key."""
+    codes, names = [], []
+    for column in KEY_COLUMNS:
+        values = legs[column]
+        categorical = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values.astype(str))
+        codes.append(np.asarray(categorical.codes, dtype=np.int64))
+        names.append(np.asarray(categorical.categories.astype(str)))
+    combined = codes[0]
+    for c, n in zip(codes[1:], names[1:], strict=True):
+        combined = combined * (len(n) + 1) + c
+    order = np.argsort(combined, kind="stable")
+    ordered = combined[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    out = []
+    for a, b in zip(starts, ends, strict=True):
+        row = order[a]
+        out.append((tuple(str(names[i][codes[i][row]]) for i in range(len(KEY_COLUMNS))), order[a:b]))
+    return out
 
 
 def _runs(seg: SegmentPlace, start: np.ndarray, end: np.ndarray, loaded_km: np.ndarray, empty_km: np.ndarray):
@@ -117,13 +145,13 @@ def allocate(
     loaded_km = legs["loaded_km"].to_numpy(dtype=float)
     empty_km = legs["empty_km"].to_numpy(dtype=float)
     mass = np.stack([legs[p.leg_column].to_numpy(dtype=float) * p.to_kg for p in pollutants])
-    groups = legs.groupby(KEY_COLUMNS, observed=True, sort=True).indices
+    groups = _groups(legs)
     longest = max((s.load_h + s.loaded_h + s.unload_h + s.empty_h + s.rail_unload_h for s in segments.values()), default=0.0)
     bound = max(horizon_h, float(np.nanmax(end)) if np.isfinite(end).any() else 0.0, float(start.max()) + longest)
     n_hours = math.ceil(bound) + 2
     kg = np.zeros((len(pollutants), n_places, n_hours))
-    for key, rows in groups.items():
-        seg = segments.get(tuple(str(k) for k in key))
+    for key, rows in groups:
+        seg = segments.get(key)
         if seg is None:
             raise ModelError(f"leg rows of {'/'.join(map(str, key))} have no segment in the model")
         uniform = not per_trip or seg.mode == "conveyor"
@@ -136,11 +164,11 @@ def allocate(
         first = int(hour.min())
         span = int(hour.max()) - first + 1
         flat = position[piece] * span + (hour - first)
-        source_row = rows[row[piece]]
+        weights = mass[:, rows][:, row[piece]] * part
         k = len(seg.places)
         distinct = len(np.unique(seg.places)) == k
         for p in range(len(pollutants)):
-            local = np.bincount(flat, weights=part * mass[p, source_row], minlength=k * span).reshape(k, span)
+            local = np.bincount(flat, weights=weights[p], minlength=k * span).reshape(k, span)
             if distinct:
                 kg[p, seg.places, first : first + span] += local
             else:

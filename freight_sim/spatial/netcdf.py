@@ -129,22 +129,24 @@ def _n_steps(result: SpatialResult) -> int:
     return len(hour_steps(result.start_date, result.hours.n_hours, result.time_step)[1])
 
 
-def write_netcdf(result: SpatialResult, path: Path) -> Path:
-    """Write the gridded inventory atomically (temp file beside ``path``, then rename)."""
+def save_dataset(ds, path: Path, encoding: dict | None = None) -> Path:
+    """Write an xarray Dataset to NetCDF-4 atomically (temp file beside ``path``, then rename)."""
     import os
     import tempfile
 
-    ds = grid_dataset(result)
-    engine = netcdf_engine()
-    encoding = {p.name: {"zlib": True, "complevel": 4} for p in result.hours.pollutants}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine=engine, encoding=encoding, format="NETCDF4")
+        ds.to_netcdf(tmp, engine=netcdf_engine(), encoding=encoding, format="NETCDF4")
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_netcdf(result: SpatialResult, path: Path) -> Path:
+    """Write the gridded inventory (compressed) to ``path``."""
+    return save_dataset(grid_dataset(result), path, {p.name: {"zlib": True, "complevel": 4} for p in result.hours.pollutants})
