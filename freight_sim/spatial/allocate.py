@@ -9,7 +9,9 @@ at the horizon returns right after unloading). A train's runs are placed back fr
 unloading, loaded run), as the engine times them. The mass is split between the two runs by their km;
 within a place it is spread evenly over the time the vehicle is on it, and split between clock hours by
 overlap. Conveyor rows and aggregated rows (``record_legs: false``: one row per segment, vehicle type and
-month) are spread evenly over their interval. Every fraction of a row sums to one, so the total per
+month) are spread evenly over their interval. A row of electric traction (``factor_id`` rail.electric+diesel)
+has tailpipe pollutants only from its diesel part, which is placed on the non-electrified edges of its
+routed leg. Every fraction of a row sums to one, so the total per
 pollutant is kept exactly (to rounding).
 """
 
@@ -27,6 +29,7 @@ from freight_sim.spatial.pollutants import ALONG_LINE, Pollutant
 from freight_sim.spatial.segments import SegmentPlace
 
 KEY_COLUMNS = ["enterprise", "flow", "chain", "segment"]
+ELECTRIC_TRACTION = "rail.electric+diesel"  # factor_id of accounted rows hauled electrically where the line is electrified
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,7 +93,7 @@ def _groups(legs: pd.DataFrame) -> list[tuple[tuple[str, ...], np.ndarray]]:
     return out
 
 
-def _runs(seg: SegmentPlace, start: np.ndarray, end: np.ndarray, loaded_km: np.ndarray, empty_km: np.ndarray):
+def _runs(seg: SegmentPlace, start: np.ndarray, end: np.ndarray, loaded_km: np.ndarray, empty_km: np.ndarray, electric: np.ndarray):
     """(row, place position, t0, t1, weight) of the loaded run and the empty return of one trip per row."""
     km = loaded_km + empty_km
     loaded_share = np.divide(loaded_km, km, out=np.ones_like(km), where=km > 0)
@@ -106,7 +109,7 @@ def _runs(seg: SegmentPlace, start: np.ndarray, end: np.ndarray, loaded_km: np.n
     loaded_t1 = leaving[:, None] + seg.loaded_h * b[None, 1:]
     empty_t0 = returning[:, None] + seg.empty_h * (1.0 - b[None, 1:])
     empty_t1 = returning[:, None] + seg.empty_h * (1.0 - b[None, :-1])
-    share = seg.km_share[None, :]
+    share = np.where(electric[:, None], seg.diesel_share[None, :], seg.km_share[None, :])
     t0 = np.concatenate([loaded_t0.ravel(), empty_t0.ravel()])
     t1 = np.concatenate([loaded_t1.ravel(), empty_t1.ravel()])
     weight = np.concatenate([(loaded_share[:, None] * share).ravel(), ((1.0 - loaded_share)[:, None] * share).ravel()])
@@ -116,13 +119,13 @@ def _runs(seg: SegmentPlace, start: np.ndarray, end: np.ndarray, loaded_km: np.n
     return row, position, t0, t1, weight
 
 
-def _spread(seg: SegmentPlace, start: np.ndarray, end: np.ndarray):
+def _spread(seg: SegmentPlace, start: np.ndarray, end: np.ndarray, electric: np.ndarray):
     """(row, place position, t0, t1, weight) of rows spread evenly over [start_h, end_h]."""
     n, k = len(start), len(seg.places)
     finish = np.where(np.isnan(end), start, end)
     row = np.repeat(np.arange(n), k)
     position = np.tile(np.arange(k), n)
-    return row, position, start[row], finish[row], np.tile(seg.km_share, n)
+    return row, position, start[row], finish[row], np.where(electric[:, None], seg.diesel_share[None, :], seg.km_share[None, :]).ravel()
 
 
 def allocate(
@@ -145,6 +148,7 @@ def allocate(
     loaded_km = legs["loaded_km"].to_numpy(dtype=float)
     empty_km = legs["empty_km"].to_numpy(dtype=float)
     mass = np.stack([legs[p.leg_column].to_numpy(dtype=float) * p.to_kg for p in pollutants])
+    electric = (legs["factor_id"] == ELECTRIC_TRACTION).to_numpy(dtype=bool) if "factor_id" in legs.columns else np.zeros(len(legs), bool)
     groups = _groups(legs)
     longest = max((s.load_h + s.loaded_h + s.unload_h + s.empty_h + s.rail_unload_h for s in segments.values()), default=0.0)
     bound = max(horizon_h, float(np.nanmax(end)) if np.isfinite(end).any() else 0.0, float(start.max()) + longest)
@@ -156,7 +160,9 @@ def allocate(
             raise ModelError(f"leg rows of {'/'.join(map(str, key))} have no segment in the model")
         uniform = not per_trip or seg.mode == "conveyor"
         row, position, t0, t1, weight = (
-            _spread(seg, start[rows], end[rows]) if uniform else _runs(seg, start[rows], end[rows], loaded_km[rows], empty_km[rows])
+            _spread(seg, start[rows], end[rows], electric[rows])
+            if uniform
+            else _runs(seg, start[rows], end[rows], loaded_km[rows], empty_km[rows], electric[rows])
         )
         t0 = np.maximum(t0, 0.0)
         t1 = np.maximum(t1, t0)

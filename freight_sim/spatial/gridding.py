@@ -2,7 +2,9 @@
 mass shared among the cells by the length of line in each (a place of no length lies in one cell).
 
 Cells are numbered on a global grid aligned at lon 0, lat 0 (cell i covers [i * deg, (i + 1) * deg)), so
-grids of different runs on one network line up cell for cell.
+grids of different runs on one network line up cell for cell. Coordinates are taken in grid units rounded
+to 1e-9 of a cell, so a node on a grid line (113.10 on a 0.01 or 0.02 degree grid) falls in the cell east
+or north of it whatever the rounding of the division.
 """
 
 from __future__ import annotations
@@ -40,16 +42,21 @@ class Grid:
         return (np.arange(self.lat_first, self.lat_last + 1) + 0.5) * self.deg
 
 
+def grid_units(degrees, deg: float) -> np.ndarray:
+    """Degrees in cell units, rounded to 1e-9 of a cell (see the module docstring)."""
+    return np.round(np.asarray(degrees, dtype=float) / deg, 9)
+
+
 def grid_around(places: pd.DataFrame, deg: float) -> Grid:
     """The smallest grid of cell size ``deg`` holding every place's ends."""
-    lon = np.concatenate([places["lon_u"], places["lon_v"]])
-    lat = np.concatenate([places["lat_u"], places["lat_v"]])
+    x = grid_units(np.concatenate([places["lon_u"], places["lon_v"]]), deg)
+    y = grid_units(np.concatenate([places["lat_u"], places["lat_v"]]), deg)
     return Grid(
         deg=deg,
-        lon_first=math.floor(lon.min() / deg),
-        lon_last=math.floor(lon.max() / deg),
-        lat_first=math.floor(lat.min() / deg),
-        lat_last=math.floor(lat.max() / deg),
+        lon_first=math.floor(x.min()),
+        lon_last=math.floor(x.max()),
+        lat_first=math.floor(y.min()),
+        lat_last=math.floor(y.max()),
     )
 
 
@@ -77,8 +84,9 @@ def line_cells(x0: float, y0: float, x1: float, y1: float) -> tuple[np.ndarray, 
 def cell_matrix(places: pd.DataFrame, grid: Grid) -> tuple[csr_matrix, np.ndarray]:
     """(sparse matrix cells x places of shares, flat cell index of each matrix row: row * n_lon + column)."""
     rows, cols, values = [], [], []
-    for p, (lon_u, lat_u, lon_v, lat_v) in enumerate(places[["lon_u", "lat_u", "lon_v", "lat_v"]].to_numpy(dtype=float)):
-        c, r, share = line_cells(lon_u / grid.deg, lat_u / grid.deg, lon_v / grid.deg, lat_v / grid.deg)
+    ends = grid_units(places[["lon_u", "lat_u", "lon_v", "lat_v"]].to_numpy(dtype=float), grid.deg)
+    for p, (x0, y0, x1, y1) in enumerate(ends):
+        c, r, share = line_cells(x0, y0, x1, y1)
         flat = (r - grid.lat_first) * grid.n_lon + (c - grid.lon_first)
         rows.append(flat)
         cols.append(np.full(len(flat), p))

@@ -17,7 +17,21 @@ import pandas as pd
 
 from freight_sim.network.legs import LEG_MODES
 
-PLACE_COLUMNS = ("edge_id", "u", "v", "mode", "distance_km", "hours", "road_class", "zone", "lon_u", "lat_u", "lon_v", "lat_v")
+PLACE_COLUMNS = (
+    "edge_id",
+    "u",
+    "v",
+    "mode",
+    "distance_km",
+    "hours",
+    "road_class",
+    "electrified",
+    "zone",
+    "lon_u",
+    "lat_u",
+    "lon_v",
+    "lat_v",
+)
 TOWN, OUTSIDE = "town", "outside"
 
 
@@ -29,6 +43,7 @@ class Places:
         self._town = frozenset(town_road_classes)
         edges = network.edges
         road_class = edges["road_class"] if "road_class" in edges.columns else pd.Series([None] * len(edges))
+        electrified = edges["electrified"] if "electrified" in edges.columns else pd.Series([False] * len(edges))
         table = pd.DataFrame(
             {
                 "edge_id": _edge_ids(edges),
@@ -38,6 +53,7 @@ class Places:
                 "distance_km": edges["distance_km"].to_numpy(dtype=float),
                 "hours": edges["hours"].to_numpy(dtype=float),
                 "road_class": [None if pd.isna(c) else str(c) for c in road_class],
+                "electrified": [bool(e) if not pd.isna(e) else False for e in electrified],
             }
         )
         self._rows: list[dict] = table.to_dict("records")
@@ -67,14 +83,26 @@ class Places:
     def _add(self, edge_id: str, u: str, v: str, mode: str, km: float, hours: float) -> int:
         if edge_id not in self._added:
             self._added[edge_id] = len(self._rows)
-            self._rows.append({"edge_id": edge_id, "u": u, "v": v, "mode": mode, "distance_km": km, "hours": hours, "road_class": None})
+            self._rows.append(
+                {
+                    "edge_id": edge_id,
+                    "u": u,
+                    "v": v,
+                    "mode": mode,
+                    "distance_km": km,
+                    "hours": hours,
+                    "road_class": None,
+                    "electrified": False,
+                }
+            )
         return self._added[edge_id]
 
-    def lengths(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(km, hours) of the places ``rows``."""
+    def lengths(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(km, hours, electrified) of the places ``rows``."""
         return (
             np.array([self._rows[r]["distance_km"] for r in rows], dtype=float),
             np.array([self._rows[r]["hours"] for r in rows], dtype=float),
+            np.array([self._rows[r]["electrified"] for r in rows], dtype=bool),
         )
 
     def table(self) -> pd.DataFrame:
