@@ -68,8 +68,8 @@ def _mean_difference(variant: str, reference: str, pairs: list[tuple[pd.DataFram
     kg = [c for c in pairs[0][0].columns if c.endswith("_kg")]
     differences, references = [], []
     for mine, base in pairs:
-        both = mine.set_index(CELL_KEYS)[["lon", "lat", *kg]].join(
-            base.set_index(CELL_KEYS)[["lon", "lat", *kg]], how="outer", rsuffix="_reference"
+        both = mine.set_index(CELL_KEYS)[["lon", "lat", *kg]].merge(
+            base.set_index(CELL_KEYS)[["lon", "lat", *kg]], how="outer", left_index=True, right_index=True, suffixes=("", "_reference")
         )
         both["lon"] = both["lon"].fillna(both["lon_reference"])
         both["lat"] = both["lat"].fillna(both["lat_reference"])
