@@ -45,7 +45,7 @@ def grid_dataset(result: SpatialResult):
     time_bounds = bounds - result.utc_offset_h
     lon, lat = grid.lon_centres(), grid.lat_centres()
     half = grid.deg / 2.0
-    data_vars = {
+    data_vars: dict[str, tuple] = {
         "time_bnds": (("time", "nv"), time_bounds),
         "lat_bnds": (("lat", "nv"), np.stack([lat - half, lat + half], axis=1)),
         "lon_bnds": (("lon", "nv"), np.stack([lon - half, lon + half], axis=1)),

@@ -61,17 +61,17 @@ class Places:
         for leg_mode, modes in LEG_MODES.items():
             of_mode = edges[edges["mode"].isin(modes)].sort_values(["hours", "u", "v"], kind="stable")
             for position, u, v in zip(of_mode.index, of_mode["u"], of_mode["v"], strict=True):
-                self._pairs.setdefault((leg_mode, *sorted((str(u), str(v)))), int(position))
+                self._pairs.setdefault(_pair(leg_mode, str(u), str(v)), int(position))
         self._added: dict[str, int] = {}
 
     def path_edges(self, path: tuple[str, ...], leg_mode: str) -> list[int]:
         """Place rows of the edges a node path of ``leg_mode`` runs on, in order."""
-        return [self._pairs[(leg_mode, *sorted((a, b)))] for a, b in itertools.pairwise(path)]
+        return [self._pairs[_pair(leg_mode, a, b)] for a, b in itertools.pairwise(path)]
 
     def spur(self, enterprise: str, plant: str, station: str, spur_km: float, spur_kph: float) -> int:
         """The place of an enterprise's siding spur: the network's spur edge between the plant and the
         station if there is one, else an added row ``siding:<enterprise>``."""
-        existing = self._pairs.get(("rail", *sorted((plant, station))))
+        existing = self._pairs.get(_pair("rail", plant, station))
         if existing is not None and self._rows[existing]["mode"] == "spur":
             return existing
         return self._add(f"siding:{enterprise}", plant, station, "spur", spur_km, spur_km / spur_kph)
@@ -119,9 +119,15 @@ class Places:
 
 def _edge_ids(edges: pd.DataFrame) -> list[str]:
     """``mode:u-v``, with ``#2``, ``#3`` ... for further parallel edges of one mode between the same nodes."""
-    ids, seen = [], {}
+    ids: list[str] = []
+    seen: dict[str, int] = {}
     for u, v, mode in zip(edges["u"], edges["v"], edges["mode"], strict=True):
         base = f"{mode}:{u}-{v}"
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
     return ids
+
+
+def _pair(leg_mode: str, a: str, b: str) -> tuple[str, str, str]:
+    """Key of an undirected node pair of a leg mode."""
+    return (leg_mode, a, b) if a <= b else (leg_mode, b, a)

@@ -91,7 +91,7 @@ def profiles(result: SpatialResult) -> pd.DataFrame:
     by_day = month_labels(result.start_date, -(-n_hours // 24))
     months = list(dict.fromkeys(by_day))
     hour = np.arange(n_hours)
-    keys = {
+    keys: dict[str, tuple[np.ndarray, list]] = {
         "hour_of_day": (hour % 24, list(range(24))),
         "day": (hour // 24, [(result.start_date + dt.timedelta(days=d)).isoformat() for d in range(len(by_day))]),
         "month": (np.array([months.index(m) for m in by_day])[hour // 24], months),
