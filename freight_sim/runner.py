@@ -29,6 +29,7 @@ class RunOutput:
     tables: dict[str, pd.DataFrame]
     legs: pd.DataFrame = field(repr=False)
     network: Any = field(default=None, repr=False)  # the MultimodalNetwork, for the report's map
+    spatial: Any = field(default=None, repr=False)  # freight_sim.spatial.SpatialResult when spatial.enabled
 
 
 def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunOutput:
@@ -50,6 +51,10 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     wall_start = time.perf_counter()
     network = load_network(loaded)
     scenario: Scenario = loaded.model
+    if scenario.spatial.enabled:
+        from freight_sim.spatial import require_spatial_extra
+
+        require_spatial_extra()  # before the run, not after it
     seed = scenario.simulation.seed if seed is None else int(seed)
     spec = checked_spec(loaded, network, seed)  # the checks `validate` makes, then the model
     sim = run_spec(spec, seed, progress=progress)
@@ -92,7 +97,17 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "daily": sim.daily,
         "tonnage": sim.tonnage,
     }
-    return RunOutput(summary=summary, tables=tables, legs=emissions, network=network)
+    spatial = None
+    if scenario.spatial.enabled:
+        from freight_sim.spatial import compute_spatial
+        from freight_sim.spatial.writers import spatial_tables
+
+        spatial_start = time.perf_counter()
+        spatial = compute_spatial(loaded, network, emissions)
+        tables.update(spatial_tables(spatial))
+        summary["spatial_wall_s"] = time.perf_counter() - spatial_start
+        summary["wall_s"] = time.perf_counter() - wall_start
+    return RunOutput(summary=summary, tables=tables, legs=emissions, network=network, spatial=spatial)
 
 
 def git_commit() -> str | None:
@@ -144,6 +159,10 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
     if legs:
         write_parquet(out / "legs.parquet", output.legs)
         written.append(out / "legs.parquet")
+    if output.spatial is not None:
+        from freight_sim.spatial.writers import write_spatial
+
+        written += write_spatial(output.spatial, out)
     if report:
         from freight_sim.report.run_report import write_run_report
 

@@ -17,7 +17,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a self-contained HTML report (charts and tables) of a batch folder; runs nothing."""
         from freight_sim.report.batch_report import write_batch_report
+        from freight_sim.spatial.difference import write_difference_grids
 
         with user_errors():
             path = write_batch_report(batch_dir, out)
+            grids = write_difference_grids(batch_dir)  # runs with spatial enabled: variant minus baseline per cell
         typer.echo(f"report: {path}")
+        for grid in grids:
+            typer.echo(f"difference grid: {grid}")

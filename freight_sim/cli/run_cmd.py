@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
         legs: bool = typer.Option(True, "--legs/--no-legs", help="write the leg table (legs.parquet)"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html"),
         as_json: bool = typer.Option(False, "--json", help="print summary.json instead of the table"),
+        spatial: bool = typer.Option(False, "--spatial", help="also write emissions per edge, hour and grid cell (extra 'spatial')"),
     ) -> None:
         """Simulate one scenario and write summary.json, KPI tables, legs, report.html and manifest.json."""
         from freight_sim.cli.progress import sim_progress
@@ -29,7 +30,7 @@ def register(app: typer.Typer) -> None:
         from freight_sim.runner import run_scenario, write_run
 
         with user_errors():
-            loaded = load_scenario(scenario or default_scenario_path(), set_)
+            loaded = load_scenario(scenario or default_scenario_path(), [*set_, *(["spatial.enabled=true"] if spatial else [])])
             out_dir = out or Path("out") / loaded.model.name
             with sim_progress(enabled=not as_json, days=loaded.model.simulation.days) as progress:
                 output = run_scenario(loaded, seed=seed, progress=progress)

@@ -338,6 +338,26 @@ class SimulationSettings(Strict):
         return self
 
 
+class SpatialOutputs(Strict):
+    """Emissions by place and hour (freight_sim/spatial), computed after the run; ``spatial: true`` is short for
+    ``spatial: {enabled: true}``."""
+
+    enabled: bool = Field(False, description="write emissions per network edge, hour and grid cell (needs the extra 'spatial')")
+    grid_deg: float = Field(
+        0.01, gt=0, le=1.0, description="grid cell size, degrees of longitude and of latitude (a value above 1 is likely metres or km)"
+    )
+    time_step: Literal["hour", "day", "month"] = Field("month", description="time axis of the gridded NetCDF inventory")
+    town_road_classes: list[str] = Field(
+        default_factory=lambda: ["urban"], description="road classes whose edges count as in town (report: truck NOx in town vs outside)"
+    )
+    utc_offset_h: float = Field(8.0, ge=-12, le=14, description="offset of the simulation clock from UTC, h (China Standard Time: 8)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_bool(cls, data):
+        return {"enabled": data} if isinstance(data, bool) else data
+
+
 class Scenario(Strict):
     name: Id
     description: str = ""
@@ -353,6 +373,7 @@ class Scenario(Strict):
     rail: RailSettings = Field(default_factory=RailSettings)
     accounting: Accounting = Field(default_factory=Accounting)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+    spatial: SpatialOutputs = Field(default_factory=SpatialOutputs)
 
     def drayage_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
         """The station-drayage fleet mix of an enterprise and the field that sets it."""

@@ -8,6 +8,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from freight_sim.report import charts
+from freight_sim.spatial.report_section import spatial_charts
 
 
 def _chart(title: str, svg: str, note: str = "") -> dict[str, str]:
@@ -74,6 +75,7 @@ def render_run_report(output) -> str:
         )
     if getattr(output, "network", None) is not None:
         chart_list.append(_chart("Network", network_svg(output.network), "Drawn from the network's own coordinates (schematic)."))
+    chart_list += spatial_charts(output)  # freight_sim/spatial: empty unless the run placed its emissions
     table_list = [
         _table("Enterprises", tables["enterprises"], "{:,.3f}"),
         _table(
