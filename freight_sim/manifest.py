@@ -42,8 +42,13 @@ def file_sha256(path: Path) -> str:
 
 
 def _relative(folder: Path, path: Path | str) -> str:
+    """A file's name inside ``folder``: from an absolute path, a path that starts with ``folder``, or a bare name."""
     path = Path(path)
-    return path.resolve().relative_to(folder.resolve()).as_posix() if path.is_absolute() else path.as_posix()
+    if path.is_absolute():
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    if folder.parts and path.parts[: len(folder.parts)] == folder.parts:
+        return Path(*path.parts[len(folder.parts) :]).as_posix()
+    return path.as_posix()
 
 
 def write_manifest(

@@ -175,7 +175,7 @@ def write_result_folder(
 ) -> list[Path]:
     """Claim ``folder``, then ``write(folder)`` between a ``writing`` manifest listing ``planned`` and a finished one
     listing (with hashes) the paths ``write`` returns. For commands whose result is a handful of files."""
-    folder = Path(folder)
+    folder = Path(folder).resolve()
     provenance = Provenance.detect()
     started = now_iso()
     with claim_out_dir(folder, kind=kind, overwrite=overwrite):

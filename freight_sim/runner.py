@@ -113,7 +113,7 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
 
     started = now_iso()
     clock = time.perf_counter()
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     planned = ["summary.json", *(f"{name}.{ext}" for name in output.tables for ext in ("parquet", "csv"))]
     planned += ["legs.parquet"] * legs + ["report.html"] * report

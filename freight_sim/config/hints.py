@@ -21,14 +21,16 @@ from freight_sim.config.yaml_source import dotted
 MAX_KNOWN_SHOWN = 8
 
 
+def _normalised(word: str) -> str:
+    """Lower case without leading zeros in numbers: ``E04`` and ``e4`` are the same id."""
+    return re.sub(r"(?<!\d)0+(?=\d)", "", word.lower())
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the closest of ``known``, `` (known: a, b, ...)`` for a short list, else ``""``."""
     known = sorted(str(k) for k in known)
-    close = difflib.get_close_matches(str(word), known, n=1, cutoff=0.6)
-    if not close:
-        close = [k for k in known if k.lower() == str(word).lower() or k.lstrip("0") == str(word).lstrip("0")][:1]
-    if not close:
-        close = difflib.get_close_matches(str(word), known, n=1, cutoff=0.4)
+    close = [k for k in known if _normalised(k) == _normalised(str(word))][:1]
+    close = close or difflib.get_close_matches(str(word), known, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {close[0]}?)"
     if 0 < len(known) <= MAX_KNOWN_SHOWN:

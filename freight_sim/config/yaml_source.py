@@ -27,7 +27,7 @@ Path_ = tuple[str | int, ...]
 
 MAX_CONFIG_BYTES = 5_000_000
 MAX_ALIAS_USES = 1_000
-MAX_VALUES = 200_000
+MAX_VALUES = 100_000
 MAX_DEPTH = 64
 
 
@@ -73,17 +73,20 @@ _TAG_NAMES = {"timestamp": "a date", "int": "an integer", "float": "a number", "
 
 @dataclass
 class _Budget:
-    """What one document may still expand to: values, alias uses; and the nodes already built."""
+    """What one document may still expand to: values and alias uses; the nodes already built."""
 
     file: str
     values_left: int = MAX_VALUES
     alias_uses: int = 0
+    inside_alias: int = 0  # > 0 while an alias's copy is being built (its own nodes are not further uses)
     built: set[int] = field(default_factory=set)
 
-    def spend(self, node: yaml.Node, path: Path_, line: int) -> None:
+    def enter(self, node: yaml.Node, path: Path_, line: int) -> bool:
+        """Spend one value on ``node``; True when it is an alias of a node built before."""
         if len(path) > MAX_DEPTH:
             raise ConfigError(f"{self.file}:{line}: {dotted(path[:MAX_DEPTH])}: nested more than {MAX_DEPTH} levels deep")
-        if id(node) in self.built:
+        alias = id(node) in self.built
+        if alias and not self.inside_alias:
             self.alias_uses += 1
             if self.alias_uses > MAX_ALIAS_USES:
                 raise ConfigError(f"{self.file}:{line}: {dotted(path)}: more than {MAX_ALIAS_USES:,} YAML alias uses; refused")
@@ -94,6 +97,8 @@ class _Budget:
                 f"{self.file}:{line}: {dotted(path)}: the YAML expands to more than {MAX_VALUES:,} values "
                 "(aliases that repeat aliases?); refused"
             )
+        self.inside_alias += alias
+        return alias
 
 
 def check_finite(value: Any, where: str) -> None:
@@ -117,7 +122,14 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, budget:
     """Build plain data from ``node``; ``line`` is where the key of this value stands (1-based)."""
     line = line if line is not None else node.start_mark.line + 1
     smap.locations[path] = Location(file, line)
-    budget.spend(node, path, line)
+    alias = budget.enter(node, path, line)
+    try:
+        return _build(node, path, file, smap, budget, line)
+    finally:
+        budget.inside_alias -= alias
+
+
+def _build(node: yaml.Node, path: Path_, file: str, smap: SourceMap, budget: _Budget, line: int) -> Any:
     if node.tag not in _PLAIN_TAGS:
         raise ConfigError(f"{file}:{node.start_mark.line + 1}: {dotted(path)}: YAML tag {node.tag} is not allowed (plain data only)")
     if isinstance(node, yaml.MappingNode):
@@ -130,16 +142,15 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, budget:
                 raise ConfigError(f"{file}:{key_node.start_mark.line + 1}: {dotted(path)}: YAML merge keys are not supported; use 'base:'")
             if key in result:
                 raise ConfigError(
-                    f"{file}:{key_node.start_mark.line + 1}: {dotted(path + (key,))}: duplicate key "
-                    f"(first given on line {smap.locations[path + (key,)].line})"
+                    f"{file}:{key_node.start_mark.line + 1}: {dotted((*path, key))}: duplicate key "
+                    f"(first given on line {smap.locations[(*path, key)].line})"
                 )
-            result[key] = _construct(value_node, path + (key,), file, smap, budget, key_node.start_mark.line + 1)
+            result[key] = _construct(value_node, (*path, key), file, smap, budget, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         # an alias has no line of its own: it is reported at the line of the list that uses it
         return [
-            _construct(item, path + (i,), file, smap, budget, line if id(item) in budget.built else None)
-            for i, item in enumerate(node.value)
+            _construct(item, (*path, i), file, smap, budget, line if id(item) in budget.built else None) for i, item in enumerate(node.value)
         ]
     return _scalar(node, f"{file}:{line}: {dotted(path)}")
 
