@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from freight_sim.config.loader import parse_override
+from freight_sim.config.loader import load_merged, parse_override
 from freight_sim.config.yaml_source import MAX_CONFIG_BYTES, parse_yaml_text, read_config_file
 from freight_sim.errors import ConfigError
 
@@ -107,3 +107,20 @@ def test_set_values_use_the_same_bounded_parser(text, message):
 def test_a_directory_given_as_a_config_is_one_line(tmp_path):
     with pytest.raises(ConfigError, match=rf"^{tmp_path}:1: \(file\): not a regular file$"):
         read_config_file(Path(tmp_path))
+
+
+def test_a_diamond_of_base_files_is_bounded(tmp_path):
+    # each level lists the next one three times: 3**10 files to read without a bound
+    for level in range(10):
+        (tmp_path / f"b{level}.yaml").write_text(f"base: [b{level + 1}.yaml, b{level + 1}.yaml, b{level + 1}.yaml]\n")
+    (tmp_path / "b10.yaml").write_text("name: x\n")
+    with pytest.raises(ConfigError, match=rf"^{tmp_path / 'b0.yaml'}:1: base: more than 64 base files to read$"):
+        load_merged(tmp_path / "b0.yaml")
+
+
+def test_a_deep_chain_of_base_files_is_bounded(tmp_path):
+    for level in range(20):
+        (tmp_path / f"c{level}.yaml").write_text(f"base: c{level + 1}.yaml\n")
+    (tmp_path / "c20.yaml").write_text("name: x\n")
+    with pytest.raises(ConfigError, match="base files nested more than 16 deep"):
+        load_merged(tmp_path / "c0.yaml")
