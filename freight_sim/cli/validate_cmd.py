@@ -28,9 +28,13 @@ def _validate_experiment(file: Path, overrides: list[str]) -> str:
     experiment = load_experiment(file)
     design = expand_design(experiment, overrides=overrides)
     return (
-        f"{file}: ok: experiment '{design.experiment}', {len(design.variants)} variants, {len(design.runs)} runs "
-        f"(run it with: freight-sim batch {file} --out DIR)"
+        f"{file}: ok: experiment '{design.experiment}', {_count(len(design.variants), 'variant')}, "
+        f"{_count(len(design.runs), 'run')} (run it with: freight-sim batch {file} --out DIR)"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 VALIDATORS = {"scenario": _validate_scenario, "experiment": _validate_experiment}
