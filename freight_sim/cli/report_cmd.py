@@ -16,15 +16,15 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out", "-o", help="report file (default: BATCH_DIR/report.html)"),
     ) -> None:
         """Write a self-contained HTML report (charts and tables) of a batch folder; runs nothing."""
-        from freight_sim.errors import FreightSimError
         from freight_sim.manifest import update_hashes
         from freight_sim.outdir import locked_out_dir
         from freight_sim.report.batch_report import write_batch_report
 
         with user_errors():
             if not batch_dir.is_dir():
-                raise FreightSimError(f"{batch_dir}: not a batch folder (run `freight-sim batch EXPERIMENT --out {batch_dir}` first)")
-            with locked_out_dir(batch_dir):
-                path = write_batch_report(batch_dir, out)
-                update_hashes(batch_dir, [path])
+                path = write_batch_report(batch_dir, out)  # says what is missing
+            else:
+                with locked_out_dir(batch_dir):
+                    path = write_batch_report(batch_dir, out)
+                    update_hashes(batch_dir, [path])
         typer.echo(f"report: {path}")
