@@ -17,6 +17,8 @@ from freight_sim import __version__
 from freight_sim.config import Loaded, data_path
 from freight_sim.config.digests import config_sha256, inputs_sha256
 from freight_sim.config.scenario import Scenario
+from freight_sim.manifest import FINISHED, MANIFEST_NAME, WRITING, now_iso, write_manifest
+from freight_sim.provenance import Provenance
 
 DAYS_PER_YEAR = 365.0
 
@@ -110,42 +112,38 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     return RunOutput(summary=summary, tables=tables, legs=emissions, network=network, spatial=spatial)
 
 
-def git_commit() -> str | None:
-    """Commit of the source checkout the package runs from, if it is one."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def manifest(summary: dict[str, Any], status: str, seconds: float, error: str | None = None) -> dict[str, Any]:
+def run_manifest_fields(summary: dict[str, Any], started: str, seconds: float) -> dict[str, Any]:
+    """What a run's manifest records besides its files: scenario, hashes, seed, timings."""
     return {
-        "status": status,
         "scenario": summary.get("scenario"),
         "config_sha256": summary.get("config_sha256"),
         "inputs_sha256": summary.get("inputs_sha256"),
         "seed": summary.get("seed"),
-        "package_version": __version__,
-        "git_commit": git_commit(),
-        "seconds": seconds,
-        "error": error,
+        "started": started,
+        "ended": now_iso(),
+        "seconds": round(seconds, 6),
+        "error": None,
     }
 
 
 def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report: bool = True) -> list[Path]:
     """Write summary, KPI tables (Parquet + utf-8-sig CSV), legs and report into ``out_dir``; manifest last.
 
-    Any manifest already in ``out_dir`` is removed first, so an interrupted write never looks finished.
+    The manifest says ``writing`` (with the files about to be written) until every file is in place, then
+    ``finished`` with each file's SHA-256; an interrupted write never looks finished.
     """
     from freight_sim.atomic import write_csv, write_json, write_parquet
 
-    started = time.perf_counter()
-    out = Path(out_dir)
+    started = now_iso()
+    clock = time.perf_counter()
+    out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    (out / "manifest.json").unlink(missing_ok=True)
+    planned = ["summary.json", *(f"{name}.{ext}" for name in output.tables for ext in ("parquet", "csv"))]
+    planned += ["legs.parquet"] * legs + ["report.html"] * report
+    if output.spatial is not None:
+        planned += ["emissions_edges.parquet", "emissions_edges.geojson", "emissions_grid.nc"]
+    provenance = Provenance.detect()
+    write_manifest(out, kind="run", status=WRITING, files=planned, provenance=provenance)
     written = [out / "summary.json"]
     write_json(out / "summary.json", output.summary)
     for name, table in output.tables.items():
@@ -167,7 +165,7 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
         from freight_sim.report.run_report import write_run_report
 
         written.append(write_run_report(output, out / "report.html"))
-    seconds = output.summary.get("wall_s", 0.0) + time.perf_counter() - started
-    write_json(out / "manifest.json", manifest(output.summary, "finished", seconds))
-    written.append(out / "manifest.json")
-    return written
+    seconds = output.summary.get("wall_s", 0.0) + time.perf_counter() - clock
+    fields = run_manifest_fields(output.summary, started, seconds)
+    write_manifest(out, kind="run", status=FINISHED, files=written, provenance=provenance, fields=fields)
+    return [*written, out / MANIFEST_NAME]

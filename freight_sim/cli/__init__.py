@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from freight_sim.cli import batch_cmd, network_cmd, ratio_cmd, report_cmd, run_cmd, validate_cmd
+from freight_sim.cli.common import GuardedGroup
 
 app = typer.Typer(
     name="freight-sim",
@@ -12,7 +15,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,
 )
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", envvar="FREIGHT_SIM_DEBUG", help="show the traceback of an unexpected error"),
+) -> None:
+    """Simulate clean bulk-freight transport: mode chains, sidings, fleets, emissions, clean-transport ratio."""
+
+
 validate_cmd.register(app)
 network_cmd.register(app)
 run_cmd.register(app)
@@ -22,4 +35,8 @@ report_cmd.register(app)
 
 
 def main() -> None:
-    app()
+    """The ``freight-sim`` script; ``--debug`` may stand anywhere on the command line."""
+    argv = sys.argv[1:]
+    if "--debug" in argv:
+        argv = ["--debug", *(arg for arg in argv if arg != "--debug")]
+    app(args=argv, prog_name="freight-sim")

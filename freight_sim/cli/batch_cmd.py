@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
 import typer
 
-from freight_sim.cli.common import user_errors
+from freight_sim.cli.common import EXIT_INTERRUPTED, user_errors
 from freight_sim.errors import ConfigError
 
 DEFAULT_RUN_FN = "freight_sim.runner:run_scenario"
@@ -73,11 +74,15 @@ def register(app: typer.Typer) -> None:
         set_: list[str] = typer.Option([], "--set", help="override a scenario field in every run: dotted.path=value"),
         model: str = typer.Option(DEFAULT_RUN_FN, "--model", help="run function module:function (signature fn(loaded, seed))"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html (charts and tables) at the end"),
+        overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
     ) -> None:
-        """Run every variant x sweep point x sample x replication of an experiment; write tidy tables."""
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        """Run every variant x sweep point x sample x replication of an experiment; write tidy tables.
 
+        The batch locks its --out folder (a second batch on it fails at once). Without --resume the files of an
+        earlier batch there are replaced; Ctrl-C stops it, and --resume continues with the runs not yet finished.
+        """
+        from freight_sim.config.file_kind import EXPERIMENT, require_kind
+        from freight_sim.config.loader import parse_overrides
         from freight_sim.experiments.batch import run_batch
         from freight_sim.experiments.spec import load_experiment
 
@@ -87,43 +92,63 @@ def register(app: typer.Typer) -> None:
             print(f"--executor: expected inprocess, pool or dask, got {executor!r}", file=sys.stderr)
             raise typer.Exit(2)
         with user_errors():
+            parse_overrides(set_)
+            require_kind(experiment, EXPERIMENT)
             run_fn = None if model == DEFAULT_RUN_FN else import_run_fn(model)
             loaded_experiment = load_experiment(experiment)
-            console = Console(stderr=True)
-            progress = Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("failed: {task.fields[failed]}"),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=False,
-            )
-            state = {"task": None, "failed": 0}
-
-            def on_design(design, n_to_run: int) -> None:
-                state["task"] = progress.add_task(design.experiment, total=len(design.runs), failed=0)
-
-            def on_record(record) -> None:
-                state["failed"] += int(record.failed)
-                progress.update(state["task"], advance=1, failed=state["failed"])
-
-            with progress:
-                result = run_batch(
-                    loaded_experiment, out, executor=executor, workers=workers, dask_address=dask, resume=resume,
-                    replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
-                )  # fmt: skip
+            progress, on_design, on_record = _progress_callbacks()
+            try:
+                with progress:
+                    result = run_batch(
+                        loaded_experiment, out, executor=executor, workers=workers, dask_address=dask, resume=resume,
+                        replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
+                        overwrite=overwrite, write_report=report,
+                    )  # fmt: skip
+            except KeyboardInterrupt:
+                print(_resume_hint(experiment, out, set_, replications), file=sys.stderr)
+                raise typer.Exit(EXIT_INTERRUPTED) from None
         _print_summary(result, loaded_experiment.spec.report.metrics)
         finished = len(result.records) - len(result.failures)
         typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
-        if report:
-            from freight_sim.report.batch_report import write_batch_report
-
-            with user_errors():
-                typer.echo(f"report: {write_batch_report(out)}")
+        if result.report is not None:
+            typer.echo(f"report: {result.report}")
         if result.failures:
             for record in result.failures:
                 last = (record.error or "").strip().splitlines()
                 print(f"failed: {record.run_id}: {last[-1] if last else 'unknown error'}", file=sys.stderr)
             raise typer.Exit(1)
+
+
+def _resume_hint(experiment: Path, out: Path, overrides: list[str], replications: int | None) -> str:
+    """What to type to continue an interrupted batch with the same design."""
+    parts = ["freight-sim", "batch", shlex.quote(str(experiment)), "--out", shlex.quote(str(out)), "--resume"]
+    parts += [f"--set {shlex.quote(text)}" for text in overrides]
+    parts += [f"--replications {replications}"] if replications is not None else []
+    return f"interrupted: finished runs are kept in {out}; continue with: {' '.join(parts)}"
+
+
+def _progress_callbacks():
+    """A rich progress bar over the batch's runs and the two callbacks ``run_batch`` drives it with."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("failed: {task.fields[failed]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    state = {"task": None, "failed": 0}
+
+    def on_design(design, n_to_run: int) -> None:
+        state["task"] = progress.add_task(design.experiment, total=len(design.runs), failed=0)
+
+    def on_record(record) -> None:
+        state["failed"] += int(record.failed)
+        progress.update(state["task"], advance=1, failed=state["failed"])
+
+    return progress, on_design, on_record

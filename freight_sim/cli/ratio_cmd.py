@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from freight_sim.records import RecordSet
 
 MAX_ISSUE_LINES = 20
+OUTPUT_NAMES = ["ratio.csv", "rejected_rows.csv", "warnings.csv", "summary.json", "scenario_snippet.yaml"]
 
 
 class BreakdownOption(str, Enum):
@@ -80,9 +81,11 @@ def register(app: typer.Typer) -> None:
         enterprise_kind: str | None = typer.Option(
             None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"
         ),
+        overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
     ) -> None:
         """Clean-transport ratio from weighbridge / gate records, as an auditor computes it."""
         from freight_sim.config.scenario import EnterpriseKind
+        from freight_sim.outdir import write_result_folder
         from freight_sim.policy.profiles import get_profile
         from freight_sim.records import audit, derive_snippet, load_aliases, read_records
         from freight_sim.records.outputs import build_summary, write_outputs
@@ -101,7 +104,10 @@ def register(app: typer.Typer) -> None:
             except ValueError as exc:
                 snippet, note = None, f"not written: {exc}"
             summary = build_summary(records_read, result, note)
-            write_outputs(out, records_read, result, summary, snippet)
+            write_result_folder(
+                out, kind="ratio", planned=OUTPUT_NAMES, overwrite=overwrite,
+                write=lambda folder: write_outputs(folder, records_read, result, summary, snippet),
+            )  # fmt: skip
         _print_issues(records_read)
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

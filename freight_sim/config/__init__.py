@@ -24,5 +24,26 @@ def resolve_path(loaded: Loaded, field_path: tuple[str | int, ...], value):
 
 
 def data_path(loaded: Loaded, field_path: tuple[str, ...], value: str):
-    """A data-file field: None for ``'bundled'`` (the loader picks the bundled file), else the resolved path."""
-    return None if value == "bundled" else resolve_path(loaded, field_path, value)
+    """A data-file field: None for ``'bundled'`` (the loader picks the bundled file), else the resolved path.
+
+    A file that cannot be read as a YAML/TOML mapping is reported at the scenario field that names it
+    (``FILE:LINE: fleet.catalog: ...``), without echoing the file's content.
+    """
+    if value == "bundled":
+        return None
+    path = resolve_path(loaded, field_path, value)
+    _check_data_file(loaded, field_path, path)
+    return path
+
+
+def _check_data_file(loaded: Loaded, field_path: tuple[str, ...], path) -> None:
+    from freight_sim.config.yaml_source import read_config_file
+    from freight_sim.errors import ConfigError
+
+    try:
+        data, _ = read_config_file(path)
+    except ConfigError as exc:
+        reason = exc.lines[0].split(": ", 2)[-1] if exc.lines else "cannot be read"
+        raise ConfigError(loaded.error(field_path, f"{path}: {reason}")) from None
+    if not isinstance(data, dict):
+        raise ConfigError(loaded.error(field_path, f"{path}: not a data file (YAML or TOML mapping of fields)"))

@@ -9,14 +9,29 @@ from typing import Any
 from pydantic import BaseModel
 
 
-def _unwrap(annotation: Any) -> list[Any]:
+def unwrap_annotation(annotation: Any) -> list[Any]:
     """Candidate types inside Optional/Union/Annotated."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
+        return unwrap_annotation(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+        return [t for arg in typing.get_args(annotation) for t in unwrap_annotation(arg)]
     return [annotation]
+
+
+def field_names_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The field names a model at ``loc`` accepts (for "did you mean" on an unknown field)."""
+    candidates: list[Any] = [model]
+    for part in loc:
+        nxt: list[Any] = []
+        for cand in candidates:
+            if isinstance(cand, type) and issubclass(cand, BaseModel):
+                field = cand.model_fields.get(str(part))
+                nxt.extend(unwrap_annotation(field.annotation) if field is not None else [])
+            elif typing.get_origin(cand) in (dict, list) and typing.get_args(cand):
+                nxt.extend(unwrap_annotation(typing.get_args(cand)[-1]))
+        candidates = nxt
+    return sorted({name for cand in candidates if isinstance(cand, type) and issubclass(cand, BaseModel) for name in cand.model_fields})
 
 
 def field_description(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
@@ -31,11 +46,11 @@ def field_description(model: type[BaseModel], loc: tuple[str | int, ...]) -> str
                 field = cand.model_fields.get(str(part))
                 if field is not None:
                     description = field.description or description
-                    nxt.extend(_unwrap(field.annotation))
+                    nxt.extend(unwrap_annotation(field.annotation))
             elif typing.get_origin(cand) in (dict, list):
                 args = typing.get_args(cand)
                 if args:
-                    nxt.extend(_unwrap(args[-1]))
+                    nxt.extend(unwrap_annotation(args[-1]))
         if not nxt:
             return description
         candidates = nxt

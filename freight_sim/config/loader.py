@@ -6,25 +6,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from freight_sim.config.field_docs import field_description
-from freight_sim.config.yaml_source import Location, SourceMap, deep_merge, dotted, read_config_file
+from freight_sim.config.field_docs import field_description, field_names_at
+from freight_sim.config.hints import did_you_mean, unknown_id_lines
+from freight_sim.config.yaml_source import Location, SourceMap, deep_merge, dotted, parse_yaml_text, read_config_file
 from freight_sim.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
 MAX_BASE_DEPTH = 16
+MAX_BASE_FILES = 64
+MAX_ECHO_CHARS = 60
 
 
-def load_merged(path: Path, _depth: int = 0, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], SourceMap]:
-    """Read ``path`` and the files it names in ``base:`` (a path or a list, merged in order, relative to it)."""
+def load_merged(path: Path, _chain: tuple[Path, ...] = (), _files_left: list[int] | None = None) -> tuple[dict[str, Any], SourceMap]:
+    """Read ``path`` and the files it names in ``base:`` (a path or a list, merged in order, relative to it).
+
+    At most ``MAX_BASE_DEPTH`` files deep and ``MAX_BASE_FILES`` files read in all.
+    """
     path = Path(path)
     resolved = path.resolve()
+    files_left = [MAX_BASE_FILES] if _files_left is None else _files_left
     if resolved in _chain:
         raise ConfigError(f"{path}:1: base: circular base chain through {path}")
-    if _depth > MAX_BASE_DEPTH:
-        raise ConfigError(f"{path}:1: base: more than {MAX_BASE_DEPTH} nested base files (through {_chain[0]})")
+    if len(_chain) > MAX_BASE_DEPTH:
+        raise ConfigError(f"{_chain[0]}:1: base: base files nested more than {MAX_BASE_DEPTH} deep")
+    files_left[0] -= 1
+    if files_left[0] < 0:
+        raise ConfigError(f"{_chain[0] if _chain else path}:1: base: more than {MAX_BASE_FILES} base files to read")
     data, smap = read_config_file(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: (top level): expected a mapping of fields, got {type(data).__name__}")
@@ -41,7 +50,7 @@ def load_merged(path: Path, _depth: int = 0, _chain: tuple[Path, ...] = ()) -> t
         if not base_path.is_file():
             where = smap.where(("base", i) if isinstance(bases, list) else ("base",))
             raise ConfigError(f"{where}: base: base file not found: {base_path}")
-        base_data, base_map = load_merged(base_path, _depth + 1, _chain + (resolved,))
+        base_data, base_map = load_merged(base_path, _chain + (resolved,), files_left)
         merged = deep_merge(merged, base_data, merged_map, base_map)
     merged = deep_merge(merged, data, merged_map, smap)
     merged_map.default_file = str(path)
@@ -51,21 +60,37 @@ def load_merged(path: Path, _depth: int = 0, _chain: tuple[Path, ...] = ()) -> t
 def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
     """``a.b.c=value`` -> (("a","b","c"), value), the value read as a YAML scalar or flow collection."""
     if "=" not in text:
-        raise ConfigError(f"--set:1: {text}: expected dotted.path=value")
+        hint = f" (write --set {text.strip()}=VALUE: '=' and no space)" if text.strip() and " " not in text.strip() else ""
+        raise ConfigError(f"--set:1: {text}: expected dotted.path=value{hint}")
     key, _, raw = text.partition("=")
     key = key.strip()
     if not key or any(not part for part in key.split(".")):
         raise ConfigError(f"--set:1: {key or '(empty)'}: expected dotted.path=value")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"--set:1: {key}: cannot read value {raw!r}: {exc}") from None
-    return tuple(key.split(".")), value
+    path = tuple(key.split("."))
+    value = parse_yaml_text(raw, "--set", root=path)[0] if raw.strip() else ""
+    return path, value
+
+
+def parse_overrides(overrides: list[str] | tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    """Every ``--set`` read before any file is, so a mistyped one is reported as itself, one line each."""
+    lines, parsed = [], []
+    for text in overrides:
+        try:
+            parsed.append(parse_override(text))
+        except ConfigError as exc:
+            lines.extend(exc.lines)
+    if lines:
+        raise ConfigError(*lines)
+    return parsed
+
+
+def override_hints(model: type[BaseModel], data: dict[str, Any], overrides: list[str] | tuple[str, ...]) -> list[str]:
+    """One line per ``--set`` naming an id ``data`` does not hold (``unknown enterprise E4 (did you mean E04?)``)."""
+    return [line for path, _value in parse_overrides(overrides) for line in unknown_id_lines(model, data, path, "--set:1")]
 
 
 def apply_overrides(data: dict[str, Any], smap: SourceMap, overrides: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    for text in overrides:
-        path, value = parse_override(text)
+    for path, value in parse_overrides(overrides):
         patch: Any = value
         for part in reversed(path):
             patch = {part: patch}
@@ -87,8 +112,10 @@ def validation_lines(exc: ValidationError, smap: SourceMap, model: type[BaseMode
             message = "unknown field"
         elif err["type"] == "missing":
             message = "field required"
+        if err["type"] == "extra_forbidden" and model is not None and loc:
+            message += did_you_mean(str(loc[-1]), field_names_at(model, loc[:-1])).replace(" (known:", " (fields:")
         if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)):
-            message = f"{message} (got {err['input']!r})"
+            message = f"{message} (got {shorten(repr(err['input']))})"
         if model is not None and err["type"] in _BOUND_ERRORS:
             description = field_description(model, loc)
             if description:
@@ -125,6 +152,11 @@ def apply_patch(data: dict[str, Any], smap: SourceMap, patch: dict[str, Any], pa
     return deep_merge(data, patch, smap, patch_map or SourceMap(default_file="<patch>"))
 
 
+def shorten(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """At most ``limit`` characters of a value echoed in an error line (never a whole file)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def load_model(
     model: type[M],
     path: Path,
@@ -132,8 +164,16 @@ def load_model(
     patches: list[tuple[dict[str, Any], SourceMap | None]] = (),
 ) -> Loaded:
     """Load ``path`` with its bases, merge ``patches`` (mapping, where-it-came-from) then ``--set`` overrides."""
+    parse_overrides(overrides)
     data, smap = load_merged(Path(path))
     for patch, patch_map in patches:
         data = apply_patch(data, smap, patch, patch_map)
+    hints = override_hints(model, data, overrides)
     data = apply_overrides(data, smap, overrides)
-    return Loaded(validate(model, data, smap, context={"base_dir": Path(path).resolve().parent}), Path(path), smap)
+    try:
+        validated = validate(model, data, smap, context={"base_dir": Path(path).resolve().parent})
+    except ConfigError:
+        if hints:
+            raise ConfigError(*hints) from None
+        raise
+    return Loaded(validated, Path(path), smap)

@@ -3,10 +3,16 @@
 YAML is parsed with PyYAML's safe composer (no object construction) and duplicate keys are rejected.
 Each value's location is recorded under its path (a tuple of keys and list indices), so that a later
 validation error can be reported as ``FILE:LINE: dotted.field: message``.
+
+Parsing is bounded, for every config the tool reads (scenarios, experiments, data files, ``--set`` values):
+files over ``MAX_CONFIG_BYTES``, more than ``MAX_ALIAS_USES`` alias uses, aliases expanding to more than
+``MAX_VALUES`` values (an "alias bomb") and nesting deeper than ``MAX_DEPTH`` are refused with
+``FILE:LINE``, as are values that cannot be read (``2025-02-29``) and non-finite numbers (``.inf``, ``.nan``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +24,11 @@ import yaml
 from freight_sim.errors import ConfigError
 
 Path_ = tuple[str | int, ...]
+
+MAX_CONFIG_BYTES = 5_000_000
+MAX_ALIAS_USES = 1_000
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -57,11 +68,68 @@ def dotted(path: Path_) -> str:
 
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_TAG_NAMES = {"timestamp": "a date", "int": "an integer", "float": "a number", "bool": "true or false"}
 
 
-def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, line: int | None = None) -> Any:
+@dataclass
+class _Budget:
+    """What one document may still expand to: values and alias uses; the nodes already built."""
+
+    file: str
+    values_left: int = MAX_VALUES
+    alias_uses: int = 0
+    inside_alias: int = 0  # > 0 while an alias's copy is being built (its own nodes are not further uses)
+    built: set[int] = field(default_factory=set)
+
+    def enter(self, node: yaml.Node, path: Path_, line: int) -> bool:
+        """Spend one value on ``node``; True when it is an alias of a node built before."""
+        if len(path) > MAX_DEPTH:
+            raise ConfigError(f"{self.file}:{line}: {dotted(path[:MAX_DEPTH])}: nested more than {MAX_DEPTH} levels deep")
+        alias = id(node) in self.built
+        if alias and not self.inside_alias:
+            self.alias_uses += 1
+            if self.alias_uses > MAX_ALIAS_USES:
+                raise ConfigError(f"{self.file}:{line}: {dotted(path)}: more than {MAX_ALIAS_USES:,} YAML alias uses; refused")
+        self.built.add(id(node))
+        self.values_left -= 1
+        if self.values_left < 0:
+            raise ConfigError(
+                f"{self.file}:{line}: {dotted(path)}: the YAML expands to more than {MAX_VALUES:,} values "
+                "(aliases that repeat aliases?); refused"
+            )
+        self.inside_alias += alias
+        return alias
+
+
+def check_finite(value: Any, where: str) -> None:
+    """Refuse .inf and .nan: no field of the tool means 'unbounded' by an infinite number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where}: {value} is not a finite number (.inf and .nan are not accepted)")
+
+
+def _scalar(node: yaml.ScalarNode, where: str) -> Any:
+    try:
+        value = yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        kind = _TAG_NAMES.get(node.tag.rsplit(":", 1)[-1], "a value")
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{where}: cannot read {node.value!r} as {kind}: {reason}") from None
+    check_finite(value, where)
+    return value
+
+
+def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, budget: _Budget, line: int | None = None) -> Any:
     """Build plain data from ``node``; ``line`` is where the key of this value stands (1-based)."""
-    smap.locations[path] = Location(file, line if line is not None else node.start_mark.line + 1)
+    line = line if line is not None else node.start_mark.line + 1
+    smap.locations[path] = Location(file, line)
+    alias = budget.enter(node, path, line)
+    try:
+        return _build(node, path, file, smap, budget, line)
+    finally:
+        budget.inside_alias -= alias
+
+
+def _build(node: yaml.Node, path: Path_, file: str, smap: SourceMap, budget: _Budget, line: int) -> Any:
     if node.tag not in _PLAIN_TAGS:
         raise ConfigError(f"{file}:{node.start_mark.line + 1}: {dotted(path)}: YAML tag {node.tag} is not allowed (plain data only)")
     if isinstance(node, yaml.MappingNode):
@@ -74,14 +142,17 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, line: i
                 raise ConfigError(f"{file}:{key_node.start_mark.line + 1}: {dotted(path)}: YAML merge keys are not supported; use 'base:'")
             if key in result:
                 raise ConfigError(
-                    f"{file}:{key_node.start_mark.line + 1}: {dotted(path + (key,))}: duplicate key "
-                    f"(first given on line {smap.locations[path + (key,)].line})"
+                    f"{file}:{key_node.start_mark.line + 1}: {dotted((*path, key))}: duplicate key "
+                    f"(first given on line {smap.locations[(*path, key)].line})"
                 )
-            result[key] = _construct(value_node, path + (key,), file, smap, key_node.start_mark.line + 1)
+            result[key] = _construct(value_node, (*path, key), file, smap, budget, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, path + (i,), file, smap) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
+        # an alias has no line of its own: it is reported at the line of the list that uses it
+        return [
+            _construct(item, (*path, i), file, smap, budget, line if id(item) in budget.built else None) for i, item in enumerate(node.value)
+        ]
+    return _scalar(node, f"{file}:{line}: {dotted(path)}")
 
 
 class _ScalarLoader(yaml.SafeLoader):
@@ -92,7 +163,8 @@ class _ScalarLoader(yaml.SafeLoader):
 _SCALAR_LOADER = _ScalarLoader()
 
 
-def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap]:
+def parse_yaml_text(text: str, file: str, root: Path_ = ()) -> tuple[Any, SourceMap]:
+    """Parse YAML ``text`` (bounded); values are recorded under ``root`` + their path (``--set`` values)."""
     smap = SourceMap(default_file=file)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -100,10 +172,14 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or str(exc)
-        raise ConfigError(f"{file}:{line}: (syntax): {problem}") from None
+        raise ConfigError(f"{file}:{line}: {dotted(root) if root else '(syntax)'}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}:1: {dotted(root) if root else '(syntax)'}: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ConfigError(f"{file}:1: {dotted(root) if root else '(syntax)'}: nested more than {MAX_DEPTH} levels deep") from None
     if node is None:
-        return {}, smap
-    return _construct(node, (), file, smap), smap
+        return ({} if not root else None), smap
+    return _construct(node, root, file, smap, _Budget(file)), smap
 
 
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]+\")\s*=")
@@ -127,18 +203,36 @@ def parse_toml_text(text: str, file: str) -> tuple[Any, SourceMap]:
         elif m := _TOML_KEY.match(line):
             key = m.group(1).strip('"')
             smap.locations.setdefault(table + (key,), Location(file, number))
+    _check_finite_tree(data, (), smap)
     return data, smap
 
 
+def _check_finite_tree(value: Any, path: Path_, smap: SourceMap) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite_tree(item, path + (key,), smap)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_finite_tree(item, path + (i,), smap)
+    else:
+        check_finite(value, f"{smap.where(path)}: {dotted(path)}")
+
+
 def read_config_file(path: Path) -> tuple[Any, SourceMap]:
-    """Parse one YAML or TOML file (chosen by suffix; YAML otherwise)."""
+    """Parse one YAML or TOML file (chosen by suffix; YAML otherwise), at most ``MAX_CONFIG_BYTES`` long."""
     file = str(path)
     try:
+        if not path.is_file():
+            reason = "file not found" if not path.exists() else "not a regular file"
+            raise ConfigError(f"{file}:1: (file): {reason}")
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{file}:1: (file): {size:,} bytes is more than the {MAX_CONFIG_BYTES:,} a config file may hold")
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{file}:1: (file): file not found") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file}:1: (file): not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ConfigError(f"{file}:1: (file): cannot read: {exc.strerror or exc}") from None
     if path.suffix.lower() == ".toml":
         return parse_toml_text(text, file)
     return parse_yaml_text(text, file)

@@ -15,7 +15,10 @@ from freight_sim.experiments import executors, store, summary
 from freight_sim.experiments.design import Design, RunSpec, expand_design
 from freight_sim.experiments.run_one import RunFn
 from freight_sim.experiments.spec import Experiment, load_experiment
-from freight_sim.experiments.store import Provenance, RunRecord
+from freight_sim.experiments.store import RunRecord
+from freight_sim.manifest import FINISHED, WRITING
+from freight_sim.outdir import claim_out_dir
+from freight_sim.provenance import Provenance
 
 ExecutorName = Literal["inprocess", "pool", "dask"]
 
@@ -26,6 +29,7 @@ class BatchResult:
     records: tuple[RunRecord, ...]
     metrics: pd.DataFrame
     tables: dict[str, pd.DataFrame]
+    report: Path | None = None
 
     @property
     def failures(self) -> list[RunRecord]:
@@ -45,8 +49,18 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def summary_table_names(design: Design) -> list[str]:
+    """The file stems ``summary_tables`` writes for ``design``."""
+    names = ["summary_by_variant", "paired_differences", "abatement_costs"]
+    if design.sample is not None and design.sample.method in ("sobol", "morris"):
+        names.append(f"{design.sample.method}_indices")
+    if any(v.siding_enterprise for v in design.variants):
+        names.append("siding_ranking")
+    return names
+
+
 def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[str]) -> dict[str, pd.DataFrame]:
-    """Every summary table of the batch, by file stem."""
+    """Every summary table of the batch, by file stem (the names ``summary_table_names`` gives)."""
     tables = {"summary_by_variant": summary.variant_summary(metrics)}
     differences = summary.paired_differences(metrics, design.variants)
     tables["paired_differences"] = differences
@@ -91,15 +105,40 @@ def run_batch(
     run_fn: RunFn | None = None,
     on_design: Callable[[Design, int], None] | None = None,
     on_record: Callable[[RunRecord], None] | None = None,
+    overwrite: bool = False,
+    write_report: bool = False,
 ) -> BatchResult:
     """Run every run of the experiment not already finished (with ``resume``) and write the batch tables.
 
-    ``on_design(design, n_to_run)`` is called once before execution, ``on_record`` after each run.
+    The batch holds the lock of ``out_dir`` throughout (a second batch on it fails at once); a folder
+    holding files the tool did not write is refused unless ``overwrite``. Without ``resume`` the files of
+    an earlier batch in the folder are removed first. ``on_design(design, n_to_run)`` is called once
+    before execution, ``on_record`` after each run; ``write_report`` also writes ``report.html``.
     """
     if not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
     out_dir = Path(out_dir)
     design = expand_design(experiment, replications, overrides)
+    with claim_out_dir(out_dir, kind=store.BATCH, overwrite=overwrite, clean=not resume):
+        return _run_claimed(
+            experiment, design, out_dir, executor, workers, dask_address, resume, overrides, run_fn, on_design, on_record, write_report
+        )
+
+
+def _run_claimed(
+    experiment: Experiment,
+    design: Design,
+    out_dir: Path,
+    executor: ExecutorName,
+    workers: int,
+    dask_address: str | None,
+    resume: bool,
+    overrides: tuple[str, ...] | list[str],
+    run_fn: RunFn | None,
+    on_design: Callable[[Design, int], None] | None,
+    on_record: Callable[[RunRecord], None] | None,
+    write_report: bool,
+) -> BatchResult:
     provenance = Provenance.detect()
     done: list[RunRecord] = []
     todo: list[RunSpec] = []
@@ -117,21 +156,27 @@ def run_batch(
         "workers": workers,
         "overrides": list(overrides),
         "report": experiment.spec.report.model_dump(),
-        "package_version": provenance.package_version,
-        "git_commit": provenance.git_commit,
+        **provenance.as_dict(),
         "started": _now(),
         "design": design.to_json(),
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
+    started = {"started": header["started"]}
+    store.write_batch_manifest(out_dir, WRITING, ["batch.json"], provenance, started)
     store.write_batch_json(out_dir, {**header, "status": "running", "runs_total": len(design.runs), "runs_resumed": len(done)})
     if on_design is not None:
         on_design(design, len(todo))
     for record in done:
         if on_record is not None:
             on_record(record)
-    records = done + _execute(todo, out_dir, executor, workers, dask_address, run_fn, provenance, on_record)
+    try:
+        records = done + _execute(todo, out_dir, executor, workers, dask_address, run_fn, provenance, on_record)
+    except KeyboardInterrupt:
+        store.write_batch_json(out_dir, {**header, "status": "interrupted", "ended": _now(), "runs_total": len(design.runs)})
+        raise
     records.sort(key=lambda r: r.run_id)
     metrics = store.metrics_table(records)
+    table_names = ["metrics", *summary_table_names(design)]
+    store.write_batch_manifest(out_dir, WRITING, ["batch.json", *store.table_files(table_names), "report.html"], provenance, started)
     store.write_table(out_dir, "metrics", metrics)
     tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics)
     for name, frame in tables.items():
@@ -151,4 +196,13 @@ def run_batch(
             "tables": ["metrics", *tables],
         },
     )
-    return BatchResult(design, tuple(records), metrics, tables)
+    files = ["batch.json", *store.table_files(["metrics", *tables])]
+    ended = {**started, "ended": _now(), "runs_total": len(design.runs), "runs_failed": len(failures)}
+    store.write_batch_manifest(out_dir, FINISHED, files, provenance, ended)
+    report_path = None
+    if write_report:
+        from freight_sim.report.batch_report import write_batch_report
+
+        report_path = write_batch_report(out_dir)
+        store.write_batch_manifest(out_dir, FINISHED, [*files, report_path], provenance, ended)
+    return BatchResult(design, tuple(records), metrics, tables, report_path)

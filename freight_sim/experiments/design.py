@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from freight_sim.config.digests import config_sha256, inputs_sha256
-from freight_sim.config.loader import Loaded, load_merged, parse_override, validate
+from freight_sim.config.loader import Loaded, load_merged, override_hints, parse_override, parse_overrides, validate
 from freight_sim.config.scenario import Scenario
 from freight_sim.config.yaml_source import Location, SourceMap, deep_merge
 from freight_sim.errors import ConfigError
@@ -131,17 +131,31 @@ class _Validator:
     context: dict[str, Any]
     scenario_path: Path
     digests: dict[str, tuple[str, str]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)  # error line -> the variants it occurs in
+    labels: list[str] = field(default_factory=list)
+
+    def error_lines(self) -> list[str]:
+        """Each distinct error once, naming the variants it occurs in (or "every variant")."""
+        lines = []
+        for line, labels in self.errors.items():
+            where = "every variant" if len(labels) == len(self.labels) > 1 else ("variant " if len(labels) == 1 else "variants ") + ", ".join(labels)
+            lines.append(f"{line} ({where})")
+        return lines
 
     def digest(self, data: dict[str, Any], smap: SourceMap, label: str) -> tuple[str, str]:
         """(config_sha256, inputs_sha256) of a variant's effective scenario; ("", "") when it is invalid."""
         key = _data_key(data)
+        if label not in self.labels:
+            self.labels.append(label)
         if key not in self.digests:
             try:
                 scenario = validate(Scenario, data, smap, self.context)
                 self.digests[key] = (config_sha256(scenario), inputs_sha256(Loaded(scenario, self.scenario_path, smap)))
             except ConfigError as exc:
-                self.errors.extend(f"{line} (variant {label})" for line in exc.lines)
+                for line in exc.lines:
+                    self.errors.setdefault(line, [])
+                    if label not in self.errors[line]:
+                        self.errors[line].append(label)
                 self.digests[key] = ("", "")
         return self.digests[key]
 
@@ -267,6 +281,7 @@ def expand_design(
     if reps < 1:
         raise ConfigError(f"--replications:1: replications: must be at least 1, got {reps}")
     overrides = tuple(overrides)
+    parse_overrides(overrides)
     base_path = experiment.base_path
     base_data, base_map = load_merged(base_path)
     validator = _Validator({"base_dir": base_path.resolve().parent}, base_path)
@@ -309,8 +324,8 @@ def expand_design(
                         )
                     )
     if validator.errors:
-        unique = list(dict.fromkeys(validator.errors))
-        raise ConfigError(*unique[:MAX_ERROR_LINES])
+        hints = override_hints(Scenario, base_data, overrides)
+        raise ConfigError(*(hints or validator.error_lines()[:MAX_ERROR_LINES]))
     return Design(spec.name, spec.seed, reps, tuple(runs), tuple(infos), sample)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -19,6 +20,7 @@ from freight_sim.errors import FreightSimError
 from freight_sim.experiments.design import RunSpec
 from freight_sim.experiments.run_one import RunFn, record_lost_run, run_chunk, run_one
 from freight_sim.experiments.store import Provenance, RunRecord
+from freight_sim.experiments.worker_guard import guard_worker
 
 OnRecord = Callable[[RunRecord], None]
 DEFAULT_MAX_ATTEMPTS = 3
@@ -73,22 +75,43 @@ def run_pool(
     state = _PoolState(str(out_dir), provenance or Provenance("unknown", None), max_attempts, on_record, deque(specs))
     context = _process_context()
     while state.pending or state.suspects:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            in_flight: dict[Future, RunSpec] = {}
-            broken = False
-            while (state.pending or state.suspects or in_flight) and not broken:
-                for spec in state.next_to_submit(len(in_flight), workers):
-                    state.attempts[spec.run_id] = state.attempts.get(spec.run_id, 0) + 1
-                    future = pool.submit(run_one, spec, state.out_dir, run_fn, state.provenance, state.attempts[spec.run_id])
-                    in_flight[future] = spec
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    broken |= state.collect(future, in_flight.pop(future))
-            if broken:
-                for future, spec in list(in_flight.items()):
-                    wait([future])
-                    state.collect(future, spec)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=guard_worker, initargs=(os.getpid(),))
+        try:
+            _drive_pool(pool, state, run_fn, workers)
+        except BaseException:
+            _stop_now(pool)  # Ctrl-C or an error in the driver: no worker keeps running
+            raise
+        pool.shutdown(wait=True)
     return state.records
+
+
+def _drive_pool(pool: ProcessPoolExecutor, state: _PoolState, run_fn: RunFn | None, workers: int) -> None:
+    """Submit and collect runs until all are done or the pool breaks (then the in-flight runs are collected)."""
+    in_flight: dict[Future, RunSpec] = {}
+    broken = False
+    while (state.pending or state.suspects or in_flight) and not broken:
+        for spec in state.next_to_submit(len(in_flight), workers):
+            state.attempts[spec.run_id] = state.attempts.get(spec.run_id, 0) + 1
+            future = pool.submit(run_one, spec, state.out_dir, run_fn, state.provenance, state.attempts[spec.run_id])
+            in_flight[future] = spec
+        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            broken |= state.collect(future, in_flight.pop(future))
+    if broken:
+        for future, spec in list(in_flight.items()):
+            wait([future])
+            state.collect(future, spec)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued runs and kill the workers (their unfinished runs have no finished manifest)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 @dataclass

@@ -9,8 +9,6 @@ optionally ``.tables`` (name -> DataFrame).
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 import time
 import traceback
 from collections.abc import Callable
@@ -21,7 +19,20 @@ from freight_sim.config import load_scenario
 from freight_sim.errors import FreightSimError
 from freight_sim.experiments.design import RunSpec
 from freight_sim.experiments.metrics import metric_rows
-from freight_sim.experiments.store import FAILED, FINISHED, Provenance, RunRecord, run_dir, write_manifest, write_outputs, write_run_metrics
+from freight_sim.experiments.store import (
+    FAILED,
+    FINISHED,
+    WRITING,
+    Provenance,
+    RunRecord,
+    output_names,
+    run_dir,
+    write_outputs,
+    write_run_manifest,
+    write_run_metrics,
+)
+from freight_sim.manifest import now_iso, read_manifest, remove_listed
+from freight_sim.outdir import remove_temp_files
 
 RunFn = Callable[..., Any]
 
@@ -33,14 +44,18 @@ def default_run_fn(loaded: Any, seed: int | None = None) -> Any:
     return run_scenario(loaded, seed=seed)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, FreightSimError):
         return f"{type(exc).__name__}: {exc}"
     return "".join(traceback.format_exception(exc)).rstrip()
+
+
+def clear_run_folder(folder: Path) -> None:
+    """Remove what an earlier attempt of this run listed in its manifest, and leftover temp files."""
+    manifest = read_manifest(folder)
+    if manifest is not None:
+        remove_listed(folder, manifest)
+    remove_temp_files(folder)
 
 
 def run_one(
@@ -52,24 +67,31 @@ def run_one(
     run_fn = run_fn or default_run_fn
     folder = run_dir(out_dir, spec.run_id)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").unlink(missing_ok=True)
-    shutil.rmtree(folder / "tables", ignore_errors=True)
-    started = _now()
+    clear_run_folder(folder)
+    started = now_iso()
     clock = time.perf_counter()
+    written: list[Path] = []
     try:
         loaded = load_scenario(spec.scenario_path, overrides=list(spec.overrides), patches=list(spec.patches))
         output = run_fn(loaded, seed=spec.seed)
         summary = dict(output.summary)
         rows = tuple(metric_rows(summary))
-        write_outputs(folder, summary, dict(getattr(output, "tables", None) or {}))
-        write_run_metrics(folder, rows)
+        tables = dict(getattr(output, "tables", None) or {})
+        write_run_manifest(out_dir, spec, provenance, WRITING, files=output_names(tables), started=started, attempts=attempts)
+        written = write_outputs(folder, summary, tables)
+        written.append(write_run_metrics(folder, rows))
     except Exception as exc:
         seconds = time.perf_counter() - clock
         error = _error_text(exc)
-        write_manifest(out_dir, spec, provenance, FAILED, seconds, started, _now(), error, attempts)
+        kept = [path for path in written if path.is_file()]
+        write_run_manifest(
+            out_dir, spec, provenance, FAILED, files=kept, seconds=seconds, started=started, ended=now_iso(), error=error, attempts=attempts
+        )
         return RunRecord(spec.run_id, spec.variant, spec.sample, spec.replication, FAILED, seconds, (), error, attempts)
     seconds = time.perf_counter() - clock
-    write_manifest(out_dir, spec, provenance, FINISHED, seconds, started, _now(), None, attempts)
+    write_run_manifest(
+        out_dir, spec, provenance, FINISHED, files=written, seconds=seconds, started=started, ended=now_iso(), attempts=attempts
+    )
     return RunRecord(spec.run_id, spec.variant, spec.sample, spec.replication, FINISHED, seconds, rows, None, attempts)
 
 
@@ -80,7 +102,9 @@ def run_chunk(specs: list[RunSpec], out_dir: str, run_fn: RunFn | None, provenan
 
 def record_lost_run(out_dir: Path, spec: RunSpec, provenance: Provenance, error: str, attempts: int) -> RunRecord:
     """A run whose worker died every time: store a failed manifest on its behalf."""
-    now = _now()
-    run_dir(out_dir, spec.run_id).mkdir(parents=True, exist_ok=True)
-    write_manifest(out_dir, spec, provenance, FAILED, 0.0, now, now, error, attempts)
+    now = now_iso()
+    folder = run_dir(out_dir, spec.run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    clear_run_folder(folder)
+    write_run_manifest(out_dir, spec, provenance, FAILED, started=now, ended=now, error=error, attempts=attempts)
     return RunRecord(spec.run_id, spec.variant, spec.sample, spec.replication, FAILED, 0.0, (), error, attempts)

@@ -6,18 +6,19 @@ Layout under the batch folder::
     runs/<run_id>/summary.json the run's summary (as returned by the run function)
     runs/<run_id>/tables/*.parquet
     runs/<run_id>/metrics.parquet   tidy rows of this run (metric, value, unit)
-    runs/<run_id>/manifest.json     written LAST: status, config hash, seed, versions, timings
+    runs/<run_id>/manifest.json     ``writing`` first, then the status, config hash, seed, versions, timings
+                                    and the SHA-256 of every file of the run (freight_sim.manifest)
     metrics.parquet, metrics.csv    all finished runs: run_id, variant, sample, replication, metric, value, unit
+    manifest.json                   the batch's own files with their hashes
 
-Every file is written atomically, so a manifest that says ``finished`` means the run's files are complete.
+Every file is written atomically; a run is finished only when its manifest says so and lists each of its
+files with a hash that still matches (what ``--resume`` checks).
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,37 +26,14 @@ import pandas as pd
 
 from freight_sim import atomic
 from freight_sim.experiments.design import RunSpec
+from freight_sim.manifest import FAILED, FINISHED, WRITING, file_problems, read_manifest, write_manifest
+from freight_sim.provenance import Provenance
+
+__all__ = ["FAILED", "FINISHED", "WRITING", "Provenance", "RunRecord"]
 
 METRIC_COLUMNS = ["run_id", "variant", "sample", "replication", "metric", "value", "unit"]
-FINISHED = "finished"
-FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Software versions recorded in every manifest."""
-
-    package_version: str
-    git_commit: str | None
-
-    @classmethod
-    def detect(cls) -> Provenance:
-        try:
-            version = metadata.version("freight-sim")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
-        return cls(version, _git_commit())
-
-
-def _git_commit() -> str | None:
-    """The commit of the source checkout the package runs from, when it is one."""
-    package_dir = Path(__file__).resolve().parents[1]
-    try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=package_dir, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and commit else None
+RUN_OF_BATCH = "batch-run"
+BATCH = "batch"
 
 
 @dataclass(frozen=True)
@@ -82,64 +60,62 @@ def run_dir(out_dir: Path, run_id: str) -> Path:
     return Path(out_dir) / "runs" / run_id
 
 
-def write_outputs(folder: Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
-    """The run's summary and tables, each file atomically."""
+def write_outputs(folder: Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """The run's summary and tables, each file atomically; returns the paths written."""
+    written = [folder / "summary.json"]
     atomic.write_json(folder / "summary.json", summary)
     for name, frame in sorted(tables.items()):
-        atomic.write_parquet(folder / "tables" / f"{name}.parquet", frame)
+        written.append(folder / "tables" / f"{name}.parquet")
+        atomic.write_parquet(written[-1], frame)
+    return written
 
 
-def write_run_metrics(folder: Path, rows: tuple[tuple[str, float, str], ...]) -> None:
+def output_names(tables: dict[str, Any]) -> list[str]:
+    """The files ``write_outputs`` and ``write_run_metrics`` write for ``tables``, relative to the run folder."""
+    return ["summary.json", *(f"tables/{name}.parquet" for name in sorted(tables)), "metrics.parquet"]
+
+
+def write_run_metrics(folder: Path, rows: tuple[tuple[str, float, str], ...]) -> Path:
     frame = pd.DataFrame(list(rows), columns=["metric", "value", "unit"]).astype({"metric": str, "value": float, "unit": str})
     atomic.write_parquet(folder / "metrics.parquet", frame)
+    return folder / "metrics.parquet"
 
 
-def write_manifest(
+def write_run_manifest(
     out_dir: Path,
     spec: RunSpec,
     provenance: Provenance,
     status: str,
-    seconds: float,
-    started: str,
-    ended: str,
+    *,
+    files: list[Path | str] = (),
+    seconds: float = 0.0,
+    started: str = "",
+    ended: str = "",
     error: str | None = None,
     attempts: int = 1,
 ) -> None:
-    """The run's manifest; call it after every other file of the run is in place."""
-    manifest = {
-        **spec.brief(),
-        "status": status,
-        "error": error,
-        "seconds": round(seconds, 6),
-        "started": started,
-        "ended": ended,
-        "attempts": attempts,
-        "package_version": provenance.package_version,
-        "git_commit": provenance.git_commit,
-    }
-    atomic.write_json(run_dir(out_dir, spec.run_id) / "manifest.json", manifest)
+    """The run's manifest: ``writing`` with the files about to be written, or the final status with hashes."""
+    fields = {**spec.brief(), "error": error, "seconds": round(seconds, 6), "started": started, "ended": ended, "attempts": attempts}
+    write_manifest(run_dir(out_dir, spec.run_id), kind=RUN_OF_BATCH, status=status, files=files, provenance=provenance, fields=fields)
 
 
-def read_manifest(out_dir: Path, run_id: str) -> dict[str, Any] | None:
-    path = run_dir(out_dir, run_id) / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
+def read_run_manifest(out_dir: Path, run_id: str) -> dict[str, Any] | None:
+    return read_manifest(run_dir(out_dir, run_id))
 
 
 def finished_record(out_dir: Path, spec: RunSpec) -> RunRecord | None:
-    """The stored record of ``spec`` if it finished with the same config and inputs hashes and seed, else None."""
-    manifest = read_manifest(out_dir, spec.run_id)
+    """The stored record of ``spec`` if it finished with the same config and inputs hashes and seed and its files
+    are exactly as its manifest lists them, else None."""
+    folder = run_dir(out_dir, spec.run_id)
+    manifest = read_manifest(folder)
     if not manifest or manifest.get("status") != FINISHED:
         return None
     same = (manifest.get("config_sha256"), manifest.get("inputs_sha256"), manifest.get("seed"))
     if same != (spec.config_sha256, spec.inputs_sha256, spec.seed):
         return None
-    metrics_path = run_dir(out_dir, spec.run_id) / "metrics.parquet"
-    if not metrics_path.is_file():
+    if "metrics.parquet" not in manifest["files"] or file_problems(folder, manifest):
         return None
-    frame = pd.read_parquet(metrics_path)
+    frame = pd.read_parquet(folder / "metrics.parquet")
     rows = tuple(zip(frame["metric"].astype(str), frame["value"].astype(float), frame["unit"].astype(str), strict=True))
     return RunRecord(
         spec.run_id,
@@ -172,6 +148,16 @@ def write_table(out_dir: Path, name: str, frame: pd.DataFrame) -> None:
     """``name.parquet`` and ``name.csv`` (UTF-8 with BOM) in ``out_dir``."""
     atomic.write_parquet(Path(out_dir) / f"{name}.parquet", frame)
     atomic.write_csv(Path(out_dir) / f"{name}.csv", frame)
+
+
+def table_files(names: list[str]) -> list[str]:
+    """The files ``write_table`` writes for each of ``names``."""
+    return [f"{name}.{ext}" for name in names for ext in ("parquet", "csv")]
+
+
+def write_batch_manifest(out_dir: Path, status: str, files: list[Path | str], provenance: Provenance, fields: dict[str, Any]) -> None:
+    """The batch folder's own manifest (its runs have theirs)."""
+    write_manifest(out_dir, kind=BATCH, status=status, files=files, provenance=provenance, fields=fields)
 
 
 def write_batch_json(out_dir: Path, content: dict[str, Any]) -> None:

@@ -21,22 +21,43 @@ from freight_sim.paths import bundled_network_dir, data_root
 _PATH_FIELDS = ("graphml", "nodes_csv", "edges_csv", "osm_xml", "osm_sites_csv")
 
 
-def read_csv_records(path: Path) -> tuple[pd.DataFrame, list[int]]:
-    """All cells as text, and the file line of each record (header is line 1)."""
+MAX_NETWORK_FILE_BYTES = 100_000_000
+
+
+def _check_size(path: Path) -> None:
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        size = path.stat().st_size
     except FileNotFoundError:
         raise ConfigError(f"{path}:1: (file): file not found") from None
-    with handle:
+    except OSError as exc:
+        raise ConfigError(f"{path}:1: (file): cannot read: {exc.strerror or exc}") from None
+    if not path.is_file():
+        raise ConfigError(f"{path}:1: (file): not a regular file")
+    if size > MAX_NETWORK_FILE_BYTES:
+        raise ConfigError(f"{path}:1: (file): {size:,} bytes is more than the {MAX_NETWORK_FILE_BYTES:,} a network file may hold")
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    """Each column once: a repeated column would silently shadow the first."""
+    first: dict[str, int] = {}
+    problems = []
+    for number, name in enumerate(header, start=1):
+        if name in first:
+            problems.append(f"{path}:1: {name}: duplicate column (columns {first[name]} and {number})")
+        first.setdefault(name, number)
+    if problems:
+        raise ConfigError(*problems)
+
+
+def read_csv_records(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """All cells as text, and the file line of each record (header is line 1)."""
+    _check_size(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise ConfigError(f"{path}:1: (header): empty file") from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}:1: (file): not UTF-8 text ({exc.reason})") from None
         rows, lines, problems = [], [], []
         try:
+            header = [h.strip() for h in next(reader)]
+            _check_header(path, header)
             for cells in reader:
                 if not any(c.strip() for c in cells):
                     continue
@@ -45,8 +66,12 @@ def read_csv_records(path: Path) -> tuple[pd.DataFrame, list[int]]:
                     continue
                 rows.append(cells)
                 lines.append(reader.line_num)
+        except StopIteration:
+            raise ConfigError(f"{path}:1: (header): empty file") from None
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{path}:{reader.line_num + 1}: (file): not UTF-8 text ({exc.reason})") from None
+        except csv.Error as exc:
+            raise ConfigError(f"{path}:{max(reader.line_num, 1)}: (row): {exc}") from None
     if problems:
         raise ConfigError(*problems)
     return pd.DataFrame(rows, columns=header, dtype=str), lines
@@ -92,6 +117,7 @@ def load_graphml_network(path: Path, defaults: NetworkDefaults | None = None) ->
     """GraphML whose node and edge attributes use the CSV column names (``x``/``y`` accepted for lon/lat)."""
     defaults = defaults or load_defaults()
     path = Path(path)
+    _check_size(path)
     try:
         text = path.read_text(encoding="utf-8")
         graph = nx.read_graphml(path)

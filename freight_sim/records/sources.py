@@ -78,8 +78,11 @@ def read_csv_table(path: Path) -> RawTable:
     if not text.strip():
         raise RecordError(f"{name}:1:1: the file is empty: no header and no rows")
     head = text.split("\n", SNIFF_LINES)[:SNIFF_LINES]
-    delimiter = sniff_delimiter(head)
-    head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
+    try:
+        delimiter = sniff_delimiter(head)
+        head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
+    except csv.Error as exc:
+        raise RecordError(f"{name}:1:1: the head of the file cannot be split into CSV rows: {exc}") from None
     names = list(range(head_width + EXTRA_FIELDS))
     try:
         cells = pd.read_csv(

@@ -39,7 +39,9 @@ def _schema(aliases: AliasTable, text_columns: list[str]) -> pa.DataFrameSchema:
 
     columns = {
         "date": pa.Column(nullable=False, checks=pa.Check.in_range(EARLIEST_DATE, LATEST_DATE, error="date_range")),
-        "net_weight_t": pa.Column(float, nullable=False, checks=pa.Check.gt(0, error="positive")),
+        "net_weight_t": pa.Column(
+            float, nullable=False, checks=[pa.Check.gt(0, error="positive"), pa.Check(lambda s: np.isfinite(s), error="finite")]
+        ),
         "road_net_weight_t": pa.Column(float, nullable=True, checks=pa.Check.le(ROAD_NET_WEIGHT_LIMIT_T, error="road_limit")),
         "mode": pa.Column(nullable=False, checks=known("mode")),
         "fuel": pa.Column(nullable=True, checks=known("fuel")),
@@ -64,6 +66,7 @@ def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable) 
     messages: dict[str, Callable[[], str]] = {
         "damaged": lambda: f"'?' or U+FFFD in {raw!r}: characters were lost in an earlier encoding conversion; re-export the file",
         "positive": lambda: f"weight must be positive, got {raw!r}",
+        "finite": lambda: f"weight must be a finite number, got {raw!r}",
         "road_limit": lambda: (
             f"{raw!r} is above the {ROAD_NET_WEIGHT_LIMIT_T:g} t a truck can carry (GB 1589-2016);"
             f" if the column is in kg, name it {header}(kg)"

@@ -121,4 +121,5 @@ def test_a_failed_rerun_does_not_leave_an_old_finished_manifest(tmp_path, monkey
     monkeypatch.setattr("freight_sim.atomic.write_parquet", disk_full)
     result = CliRunner().invoke(app, args)
     assert result.exit_code != 0
-    assert not (tmp_path / "manifest.json").exists(), "a half-written result must not look finished"
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "writing", "a half-written result must not look finished"

@@ -134,3 +134,12 @@ def exits_after(loaded, seed: int | None = None) -> Output:
     output = queue_model(loaded, seed)
     (counter / f"run-{seed}-{loaded.model.name}-{len(list(counter.iterdir()))}").touch()
     return output
+
+
+def slow_model(loaded, seed: int | None = None) -> Output:
+    """``queue_model`` after a pause of ``BATCH_TEST_SLEEP_S`` seconds (default 1): runs long enough to interrupt."""
+    import os
+    import time
+
+    time.sleep(float(os.environ.get("BATCH_TEST_SLEEP_S", "1")))
+    return queue_model(loaded, seed=seed)

@@ -17,7 +17,7 @@ from batch_test_files import write_experiment
 
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.executors import chunk_size
-from freight_sim.experiments.store import read_manifest
+from freight_sim.experiments.store import read_run_manifest
 
 
 def _tables(result):
@@ -86,7 +86,7 @@ def test_a_run_that_always_fails_is_reported_and_the_rest_finish(tmp_path, unexp
     result = run_batch(path, tmp_path / "out", executor="pool", workers=2, run_fn=run_fn)
     assert sorted(r.run_id for r in result.failures) == ["v-broken__r000", "v-broken__r001"]
     assert sorted(r.run_id for r in result.records if not r.failed) == ["v-baseline__r000", "v-baseline__r001"]
-    manifest = read_manifest(tmp_path / "out", "v-broken__r000")
+    manifest = read_run_manifest(tmp_path / "out", "v-broken__r000")
     assert manifest["status"] == "failed"
     if unexpected:
         assert "Traceback" in manifest["error"] and "ZeroDivisionError" in manifest["error"]

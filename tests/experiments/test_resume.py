@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from freight_sim.experiments.batch import run_batch
-from freight_sim.experiments.store import read_manifest
+from freight_sim.experiments.store import read_run_manifest
 from freight_sim.paths import data_root
 
 HERE = Path(__file__).parent
@@ -41,7 +41,7 @@ def test_interrupted_batch_resumes_to_identical_tables(mini, reference):
     stopping = __import__("functools").partial(models.stops_after, counter_dir=str(counter), limit=4)
     with pytest.raises(KeyboardInterrupt):
         run_batch(mini / "mini_experiment.yaml", mini / "out", executor="inprocess", run_fn=stopping)
-    finished = [p for p in (mini / "out" / "runs").iterdir() if (read_manifest(mini / "out", p.name) or {}).get("status") == "finished"]
+    finished = [p for p in (mini / "out" / "runs").iterdir() if (read_run_manifest(mini / "out", p.name) or {}).get("status") == "finished"]
     assert len(finished) == 4
     assert not (mini / "out" / "metrics.parquet").exists()
 
@@ -74,7 +74,7 @@ def test_deleted_or_failed_manifests_are_redone(mini, reference):
     out = mini / "reference"
     for run_id in ("v-baseline__r001", "v-short__r000"):
         (out / "runs" / run_id / "manifest.json").unlink()
-    manifest = read_manifest(out, "v-siding-E03__r002")
+    manifest = read_run_manifest(out, "v-siding-E03__r002")
     (out / "runs" / "v-siding-E03__r002" / "manifest.json").write_text(json.dumps({**manifest, "status": "failed"}))
     result = run_batch(mini / "mini_experiment.yaml", out, executor="inprocess", resume=True, run_fn=models.queue_model)
     redone = sorted(r.run_id for r in result.records if not r.skipped)
@@ -89,7 +89,7 @@ def test_resume_reruns_when_the_config_changed(mini, reference):
         run_fn=models.queue_model,
     )  # fmt: skip
     assert result.skipped == 0
-    assert read_manifest(out, "v-baseline__r000")["config_sha256"] == result.design.runs[0].config_sha256
+    assert read_run_manifest(out, "v-baseline__r000")["config_sha256"] == result.design.runs[0].config_sha256
 
 
 def test_resume_reruns_when_a_data_file_the_scenario_names_changed(mini):
@@ -107,4 +107,4 @@ def test_resume_reruns_when_a_data_file_the_scenario_names_changed(mini):
     assert edited.skipped == 0
     assert edited.design.runs[0].config_sha256 == first.design.runs[0].config_sha256
     assert edited.design.runs[0].inputs_sha256 != first.design.runs[0].inputs_sha256
-    assert read_manifest(out, "v-baseline__r000")["inputs_sha256"] == edited.design.runs[0].inputs_sha256
+    assert read_run_manifest(out, "v-baseline__r000")["inputs_sha256"] == edited.design.runs[0].inputs_sha256

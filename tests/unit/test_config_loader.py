@@ -97,7 +97,7 @@ def test_a_base_chain_deeper_than_the_limit_is_refused(tmp_path: Path):
     levels = MAX_BASE_DEPTH + 2
     for i in range(levels):
         (tmp_path / f"level{i}.yaml").write_text((f"base: level{i + 1}.yaml\n" if i + 1 < levels else "") + f"x{i}: {i}\n")
-    with pytest.raises(ConfigError, match=f"more than {MAX_BASE_DEPTH} nested base files"):
+    with pytest.raises(ConfigError, match=f"base files nested more than {MAX_BASE_DEPTH} deep"):
         load_merged(tmp_path / "level0.yaml")
     data, _ = load_merged(tmp_path / "level1.yaml")  # one level less: at the limit, accepted
     assert data[f"x{levels - 1}"] == levels - 1
