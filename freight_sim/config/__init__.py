@@ -40,6 +40,8 @@ def _check_data_file(loaded: Loaded, field_path: tuple[str, ...], path) -> None:
     from freight_sim.config.yaml_source import read_config_file
     from freight_sim.errors import ConfigError
 
+    if not path.exists():
+        return  # the file's reader says "file not found" at the path
     try:
         data, _ = read_config_file(path)
     except ConfigError as exc:

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from freight_sim import __version__
-from freight_sim.config import data_path, resolve_path
+from freight_sim.config import resolve_path
 from freight_sim.config.loader import Loaded
 from freight_sim.config.scenario import Scenario
 from freight_sim.paths import data_root
@@ -48,9 +48,9 @@ def input_files(loaded: Loaded) -> list[tuple[str, Path]]:
     named.append(("freight_sim/policy/rule_profiles.yaml", Path(str(resources.files("freight_sim.policy").joinpath("rule_profiles.yaml")))))
     scenario = loaded.model
     for field_path in DATA_FILE_FIELDS:
-        path = data_path(loaded, field_path, getattr(getattr(scenario, field_path[0]), field_path[1]))
-        if path is not None:
-            named.append((".".join(field_path), Path(path)))
+        value = getattr(getattr(scenario, field_path[0]), field_path[1])
+        if value != "bundled":  # as data_path resolves it, without reading the file: a digest never fails
+            named.append((".".join(field_path), Path(resolve_path(loaded, field_path, value))))
     for name in NETWORK_FILE_FIELDS:
         value = getattr(scenario.network, name)
         if value is not None:

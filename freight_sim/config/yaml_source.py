@@ -150,7 +150,8 @@ def _build(node: yaml.Node, path: Path_, file: str, smap: SourceMap, budget: _Bu
     if isinstance(node, yaml.SequenceNode):
         # an alias has no line of its own: it is reported at the line of the list that uses it
         return [
-            _construct(item, (*path, i), file, smap, budget, line if id(item) in budget.built else None) for i, item in enumerate(node.value)
+            _construct(item, (*path, i), file, smap, budget, line if id(item) in budget.built else None)
+            for i, item in enumerate(node.value)
         ]
     return _scalar(node, f"{file}:{line}: {dotted(path)}")
 

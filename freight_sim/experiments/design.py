@@ -138,7 +138,11 @@ class _Validator:
         """Each distinct error once, naming the variants it occurs in (or "every variant")."""
         lines = []
         for line, labels in self.errors.items():
-            where = "every variant" if len(labels) == len(self.labels) > 1 else ("variant " if len(labels) == 1 else "variants ") + ", ".join(labels)
+            where = (
+                "every variant"
+                if len(labels) == len(self.labels) > 1
+                else ("variant " if len(labels) == 1 else "variants ") + ", ".join(labels)
+            )
             lines.append(f"{line} ({where})")
         return lines
 

@@ -22,7 +22,7 @@ def test_unknown_field_reports_file_and_line(tmp_path):
     path = write_experiment(tmp_path, "name: x\nbase: mini_scenario.yaml\nreplication: 3\n")
     with pytest.raises(ConfigError) as info:
         load_experiment(path)
-    assert info.value.lines == [f"{path}:3: replication: unknown field"]
+    assert info.value.lines == [f"{path}:3: replication: unknown field (did you mean replications?)"]
 
 
 def test_sobol_needs_power_of_two(tmp_path):

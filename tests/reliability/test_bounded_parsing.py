@@ -70,7 +70,10 @@ def test_deep_nesting_is_refused():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("simulation:\n  start_date: 2025-02-29\n", "f.yaml:2: simulation.start_date: cannot read '2025-02-29' as a date: day is out of range"),
+        (
+            "simulation:\n  start_date: 2025-02-29\n",
+            "f.yaml:2: simulation.start_date: cannot read '2025-02-29' as a date: day is out of range",
+        ),
         ("x:\n  - 1\n  - .inf\n", "f.yaml:3: x.1: inf is not a finite number"),
         ("x: .nan\n", "f.yaml:1: x: nan is not a finite number"),
         ("x: !!python/object:os.system ls\n", "f.yaml:1: x: YAML tag tag:yaml.org,2002:python/object:os.system is not allowed"),

@@ -80,7 +80,9 @@ scalars = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["2025-02-29", "2025-13-01", "1e400", "-0", "E99", "bundled", "../../etc/passwd", "GW_HANDAN", "rail", "0x10"]),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6
+)
 
 
 def _set(data: Any, path: tuple, value: Any) -> Any:
@@ -95,7 +97,10 @@ def _set(data: Any, path: tuple, value: Any) -> Any:
 
 
 mutations = st.lists(st.tuples(st.sampled_from(PATHS), values), min_size=1, max_size=3)
-text_edits = st.lists(st.tuples(st.integers(min_value=0, max_value=2000), st.sampled_from([":", "- ", "&a", "*a", "{", "]", "\t", "\n  ", "'", "!!", "#"])), max_size=3)
+text_edits = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=2000), st.sampled_from([":", "- ", "&a", "*a", "{", "]", "\t", "\n  ", "'", "!!", "#"])),
+    max_size=3,
+)
 
 
 @FUZZ
@@ -119,7 +124,22 @@ def test_random_scenario_mutations_never_crash_the_cli(mutations, edits, command
         check_cli(args)
 
 
-HEADERS = ["日期", "车牌号", "车辆类型", "燃料类型", "排放标准", "净重(吨)", "毛重(kg)", "物料", "进出厂", "运输方式", "收货单位", "磅单号", "date", "weight"]
+HEADERS = [
+    "日期",
+    "车牌号",
+    "车辆类型",
+    "燃料类型",
+    "排放标准",
+    "净重(吨)",
+    "毛重(kg)",
+    "物料",
+    "进出厂",
+    "运输方式",
+    "收货单位",
+    "磅单号",
+    "date",
+    "weight",
+]
 cells = st.one_of(
     st.sampled_from(["2025-01-06", "2025/1/7", "2025年1月8日", "45658", "30", "-2", "Infinity", "nan", "1e308", "1,234", "", "柴油", "纯电", "国五",
                      "焦炭", "出厂", "进厂", "公路", "铁路", "晋D10001", "?", "\ufffd"]),

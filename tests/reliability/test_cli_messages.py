@@ -87,7 +87,10 @@ def test_a_network_csv_with_a_repeated_column_names_the_file_and_both_columns(tm
 def test_set_without_equals_gets_a_hint_instead_of_file_not_found():
     result = invoke("run", "--set", "simulation.days", "30")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "--set:1: simulation.days: expected dotted.path=value (write --set simulation.days=VALUE: '=' and no space)"
+    assert (
+        result.stderr.strip()
+        == "--set:1: simulation.days: expected dotted.path=value (write --set simulation.days=VALUE: '=' and no space)"
+    )
 
 
 def test_an_unknown_id_in_set_gets_the_closest_id_in_one_line():
@@ -121,7 +124,10 @@ def test_files_of_the_wrong_kind_get_the_right_command(tmp_path):
     experiment = experiments_dir() / "sidings.yaml"
     result = invoke("run", str(experiment), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"{experiment}:1: (file): this is an experiment file, not a scenario: use `freight-sim batch {experiment} --out DIR`"
+    assert (
+        result.stderr.strip()
+        == f"{experiment}:1: (file): this is an experiment file, not a scenario: use `freight-sim batch {experiment} --out DIR`"
+    )
     result = invoke("batch", str(VALID), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{VALID}:1: (file): this is a scenario file, not an experiment: use `freight-sim run {VALID}`"

@@ -45,9 +45,11 @@ def test_a_second_claim_fails_at_once_while_the_first_holds_the_folder(tmp_path)
     thread.start()
     assert held.wait(10)
     try:
-        with pytest.raises(OutputFolderError, match="another freight-sim command is writing into this folder"):
-            with claim_out_dir(tmp_path / "out", kind="batch"):
-                pass
+        with (
+            pytest.raises(OutputFolderError, match="another freight-sim command is writing into this folder"),
+            claim_out_dir(tmp_path / "out", kind="batch"),
+        ):
+            pass
     finally:
         release.set()
         thread.join()
@@ -58,9 +60,9 @@ def test_user_files_are_refused_without_overwrite_and_kept_with_it(tmp_path):
     out.mkdir()
     (out / "summary.json").write_text("my own")
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(OutputFolderError, match=r"files freight-sim did not write \(notes.txt, summary.json\).*--overwrite"):
-        with claim_out_dir(out, kind="run"):
-            pass
+    refused = pytest.raises(OutputFolderError, match=r"files freight-sim did not write \(notes.txt, summary.json\).*--overwrite")
+    with refused, claim_out_dir(out, kind="run"):
+        pass
     assert (out / "summary.json").read_text() == "my own"
     with claim_out_dir(out, kind="run", overwrite=True):
         pass
@@ -81,9 +83,8 @@ def test_only_listed_files_and_temp_files_are_removed(tmp_path):
 
 def test_a_folder_of_another_command_is_refused(tmp_path):
     _tool_result(tmp_path / "b", ["batch.json"], kind="batch")
-    with pytest.raises(OutputFolderError, match="result of a 'batch' command"):
-        with claim_out_dir(tmp_path / "b", kind="run"):
-            pass
+    with pytest.raises(OutputFolderError, match="result of a 'batch' command"), claim_out_dir(tmp_path / "b", kind="run"):
+        pass
 
 
 def test_out_naming_a_file_is_a_one_line_error(tmp_path):

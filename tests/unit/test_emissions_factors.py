@@ -75,7 +75,7 @@ def test_unknown_field_in_factor_file_is_rejected(tmp_path):
     path, line = _slipped_copy(tmp_path, "emission_factors.yaml", "conveyor:\n  kwh_per_tkm:", "conveyor:\n  kwh_per_tkn:")
     with pytest.raises(ConfigError) as info:
         load_factors(path)
-    assert f"{path}:{line + 1}: conveyor.kwh_per_tkn: unknown field" in info.value.lines
+    assert f"{path}:{line + 1}: conveyor.kwh_per_tkn: unknown field (did you mean kwh_per_tkm?)" in info.value.lines
 
 
 def test_named_grid_factor_scales_upstream_by_thermal_share():
