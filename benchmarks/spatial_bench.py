@@ -5,7 +5,9 @@
 Each measurement is a fresh child process doing what ``freight-sim run`` does (``run_scenario`` then
 ``write_run`` with legs and report), once without and once with ``spatial: true``, alternating, ``--repeat``
 times. Reported: the median wall time of each, ``overhead_share`` = median with / median without - 1,
-and, from inside the runs with spatial outputs, ``spatial_s`` (computing them: ``summary.spatial_wall_s``,
+the same for the child's CPU time (``cpu_overhead_share``: on a shared machine other processes stretch
+wall times by tens of percent from one run to the next, CPU time much less), and, from inside the runs
+with spatial outputs, ``spatial_s`` (computing them: ``summary.spatial_wall_s``,
 plus writing their files, timed again on their own) and ``spatial_share_in_run`` = spatial_s / (wall
 time with - spatial_s): on a shared machine this in-run share is steadier than the ratio of two processes.
 Not a test: it prints numbers and asserts nothing.
@@ -33,11 +35,11 @@ def one_run(days: float, spatial: bool) -> dict:
 
     overrides = [f"simulation.days={days}", f"spatial={str(spatial).lower()}"]
     with tempfile.TemporaryDirectory() as tmp:
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         loaded = load_scenario(default_scenario_path(), overrides)
         output = run_scenario(loaded)
         write_run(output, Path(tmp) / "run")
-        wall_s = time.perf_counter() - clock
+        wall_s, cpu_s = time.perf_counter() - clock, time.process_time() - cpu
         spatial_s = 0.0
         if spatial:
             from freight_sim.spatial.writers import write_spatial
@@ -45,7 +47,7 @@ def one_run(days: float, spatial: bool) -> dict:
             clock = time.perf_counter()
             write_spatial(output.spatial, Path(tmp) / "again")
             spatial_s = output.summary["spatial_wall_s"] + time.perf_counter() - clock
-    return {"spatial": spatial, "wall_s": wall_s, "spatial_s": spatial_s, "truck_trips": output.summary["truck_trips"]}
+    return {"spatial": spatial, "wall_s": wall_s, "cpu_s": cpu_s, "spatial_s": spatial_s, "truck_trips": output.summary["truck_trips"]}
 
 
 def child(days: float, spatial: bool) -> dict:
@@ -65,12 +67,15 @@ def main() -> None:
         for spatial in (False, True):
             runs.append(child(args.days, spatial))
             if not args.json:
+                r = runs[-1]
                 print(
-                    f"spatial={runs[-1]['spatial']!s:5}  wall {runs[-1]['wall_s']:6.1f} s  spatial part {runs[-1]['spatial_s']:5.1f} s",
+                    f"spatial={r['spatial']!s:5}  wall {r['wall_s']:6.1f} s  cpu {r['cpu_s']:6.1f} s  spatial part {r['spatial_s']:5.1f} s",
                     flush=True,
                 )
     without = statistics.median(r["wall_s"] for r in runs if not r["spatial"])
     with_ = statistics.median(r["wall_s"] for r in runs if r["spatial"])
+    cpu_without = statistics.median(r["cpu_s"] for r in runs if not r["spatial"])
+    cpu_with = statistics.median(r["cpu_s"] for r in runs if r["spatial"])
     shares = [r["spatial_s"] / (r["wall_s"] - r["spatial_s"]) for r in runs if r["spatial"]]
     report = {
         "days": args.days,
@@ -79,6 +84,9 @@ def main() -> None:
         "wall_s_without": round(without, 2),
         "wall_s_with": round(with_, 2),
         "overhead_share": round(with_ / without - 1.0, 4),
+        "cpu_s_without": round(cpu_without, 2),
+        "cpu_s_with": round(cpu_with, 2),
+        "cpu_overhead_share": round(cpu_with / cpu_without - 1.0, 4),
         "spatial_s": round(statistics.median(r["spatial_s"] for r in runs if r["spatial"]), 2),
         "spatial_share_in_run": round(statistics.median(shares), 4),
         "runs": runs,
@@ -87,8 +95,9 @@ def main() -> None:
         print(json.dumps(report, indent=2))
     else:
         print(
-            f"year run {without:.1f} s, with --spatial {with_:.1f} s: +{report['overhead_share']:.1%} "
-            f"(spatial part {report['spatial_s']:.1f} s = {report['spatial_share_in_run']:.1%} of the rest of its run)"
+            f"year run {without:.1f} s, with --spatial {with_:.1f} s: +{report['overhead_share']:.1%} wall, "
+            f"+{report['cpu_overhead_share']:.1%} CPU (spatial part {report['spatial_s']:.1f} s = "
+            f"{report['spatial_share_in_run']:.1%} of the rest of its run)"
         )
 
 

@@ -99,7 +99,7 @@ def write_difference_grids(batch_dir: Path | str) -> list[Path]:
     written = [folder / "emissions_cells_difference.parquet", folder / "emissions_cells_difference.csv"]
     atomic.write_parquet(written[0], table)
     atomic.write_csv(written[1], table)
-    if importlib.util.find_spec("xarray") is not None:
+    if importlib.util.find_spec("xarray") is not None and any(importlib.util.find_spec(m) for m in ("netCDF4", "h5netcdf")):
         written.append(_write_netcdf(table, folder / "emissions_difference.nc"))
     return written
 
