@@ -20,6 +20,9 @@ _DATE = (
     r"(?:[\sT]+(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})\s*(?:[:分]\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?\s*$"
 )
 _THOUSANDS = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"  # on stripped text; RE2-compatible
+# Full-width digits and punctuation as typed with a Chinese input method (３０．５, ２０２５－０１－０６ ０８：３０)
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．，：－／＋\u3000", "0123456789.,:-/+ ")
+_FULL_WIDTH_PATTERN = "[０-９．，：－／＋\u3000]"
 # Excel serial day numbers accepted as dates: 1954-10-04 .. 2119-01-08, so that a weight or a code
 # typed in the date column is not read as a date.
 EXCEL_SERIAL_MIN = 20_000
@@ -33,7 +36,21 @@ def _from_parts(parts: pd.DataFrame) -> pd.Series:
         if name not in numbers:
             numbers[name] = 0
         numbers[name] = numbers[name].fillna(0)
-    return pd.to_datetime(numbers[["year", "month", "day", "hour", "minute", "second"]], errors="coerce")
+    # 25:10 or 08:75 is an impossible time, not the next day: to_datetime would roll it over
+    possible = (numbers["hour"] < 24) & (numbers["minute"] < 60) & (numbers["second"] < 60)
+    dates = pd.to_datetime(numbers[["year", "month", "day", "hour", "minute", "second"]], errors="coerce")
+    return dates.where(possible)
+
+
+def full_width_to_ascii(text: pd.Series) -> pd.Series:
+    """Full-width digits and punctuation as ASCII (only the cells that hold any are translated)."""
+    text = text.astype("str")
+    wide = text.str.contains(_FULL_WIDTH_PATTERN, regex=True, na=False).to_numpy()
+    if not wide.any():
+        return text
+    text = text.copy()
+    text[wide] = text[wide].map(lambda cell: cell.translate(FULL_WIDTH))
+    return text
 
 
 _FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
@@ -53,7 +70,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
     The common formats go through ``pd.to_datetime`` with an explicit format (vectorised); only cells none
     of them reads are tried with the general pattern, then as Excel serial day numbers.
     """
-    text = text.astype("str")
+    text = full_width_to_ascii(text)
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = np.array(text.str.strip() != "", dtype=bool)
     normalised = _normalised_date_text(text)
@@ -78,9 +95,15 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return result
 
 
+def has_time(text: pd.Series, dates: pd.Series) -> np.ndarray:
+    """Whether each date cell gives a time of day (so that two weighings of one plate can be told apart)."""
+    written = full_width_to_ascii(text).str.contains("[:时T]", regex=True, na=False).to_numpy()
+    return written | (dates != dates.dt.normalize()).to_numpy()
+
+
 def parse_numbers(text: pd.Series) -> pd.Series:
-    """Floats from text; ``1,234.5`` is read as 1234.5 only when the commas group thousands exactly."""
-    text = text.astype("str").str.strip()
+    """Floats from text with a decimal point; ``1,234.5`` is read as 1234.5 only when the commas group thousands exactly."""
+    text = full_width_to_ascii(text).str.strip()
     grouped = text.str.match(_THOUSANDS, na=False)
     cleaned = text.where(~grouped, text.str.replace(",", "", regex=False))
     return pd.to_numeric(cleaned, errors="coerce").astype("float64")

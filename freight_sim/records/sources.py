@@ -20,6 +20,7 @@ import pandas as pd
 from freight_sim.errors import RecordError
 from freight_sim.records.decoding import read_text
 from freight_sim.records.issues import SourceRef
+from freight_sim.records.workbook import open_package, sheet_extent, sheet_part, stream_xlsx_sheet
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 DELIMITERS = (",", "\t", ";")
@@ -38,6 +39,7 @@ class RawTable:
     lines: np.ndarray  # 1-based line/row number in the file of each row of ``cells``
     encoding: str | None = None
     delimiter: str | None = None
+    hidden: str | None = None  # "hidden" or "very hidden" for an Excel sheet that is skipped (cells left empty)
 
 
 def is_excel(path: Path) -> bool:
@@ -70,9 +72,9 @@ def _record_start_lines(text: str, delimiter: str) -> np.ndarray:
     return np.asarray(starts, dtype=np.int64)
 
 
-def read_csv_table(path: Path) -> RawTable:
+def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     """A CSV/TXT record file as text cells, decoded strictly (see :mod:`freight_sim.records.decoding`)."""
-    decoded = read_text(path)
+    decoded = read_text(path, encoding)
     text = decoded.text
     name = str(path)
     if not text.strip():
@@ -130,33 +132,83 @@ def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(text, index=frame.index, dtype="str")
 
 
+MAX_STREAMED_COLUMNS = 256
+
+
+def _calamine_rows(book: object, name: str) -> pd.DataFrame:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+    frame = pd.DataFrame(rows, dtype=object)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def _streamed_rows(package: object, part: str) -> pd.DataFrame:
+    numbers, rows = [], []
+    for number, values in stream_xlsx_sheet(package, part, MAX_STREAMED_COLUMNS):  # type: ignore[arg-type]
+        numbers.append(number)
+        rows.append(values)
+    frame = pd.DataFrame(rows, dtype=object)
+    frame.index = pd.Index(numbers, dtype="int64")
+    return frame
+
+
+def _visible_sheets(book: object) -> list[tuple[str, str | None]]:
+    """(name, None) for visible worksheets, (name, "hidden" | "very hidden") for hidden ones."""
+    result = []
+    for meta in book.sheets_metadata:  # type: ignore[attr-defined]
+        state = str(meta.visible).rsplit(".", 1)[-1].lower()
+        result.append((meta.name, None if state == "visible" else ("very hidden" if "very" in state else "hidden")))
+    return result
+
+
 def read_excel_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
-    """Every sheet of a workbook (or only ``sheet``) as text cells; row numbers are Excel's."""
+    """Every visible sheet of a workbook (or only ``sheet``) as text cells; row numbers are Excel's.
+
+    Hidden sheets come back with ``hidden`` set and no cells. An xlsx sheet whose used range is far larger
+    than its cells is read cell by cell (see :mod:`freight_sim.records.workbook`)."""
+    from python_calamine import CalamineWorkbook
+
     name = str(path)
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
-    except FileNotFoundError:
-        raise RecordError(f"{name}:1:1: file not found") from None
+        book = CalamineWorkbook.from_path(name)
+        sheets = _visible_sheets(book)
     except Exception as exc:  # calamine raises its own types for broken workbooks
         raise RecordError(f"{name}:1:1: cannot open the workbook: {exc}") from None
     if sheet is not None:
-        if sheet not in sheets:
-            raise RecordError(f"{name}:1:1: no sheet named {sheet!r}; sheets: {', '.join(map(str, sheets))}")
-        sheets = {sheet: sheets[sheet]}
+        if sheet not in dict(sheets):
+            raise RecordError(f"{name}:1:1: no sheet named {sheet!r}; sheets: {', '.join(n for n, _ in sheets)}")
+        sheets = [(sheet, None)]  # a sheet asked for by name is read even when hidden
+    package = open_package(name)
     tables = []
-    for sheet_name, frame in sheets.items():
-        frame = frame.reset_index(drop=True)
-        frame.columns = range(frame.shape[1])
-        lines = np.arange(1, len(frame) + 1, dtype=np.int64)
-        tables.append(RawTable(SourceRef(name, str(sheet_name)), _excel_text(frame), lines))
+    try:
+        for sheet_name, hidden in sheets:
+            source = SourceRef(name, str(sheet_name))
+            if hidden is not None:
+                tables.append(RawTable(source, pd.DataFrame({0: pd.Series([], dtype="str")}), np.zeros(0, dtype=np.int64), hidden=hidden))
+                continue
+            part = sheet_part(package, sheet_name) if package is not None else None
+            try:
+                if part is not None and not sheet_extent(package, part).dense:
+                    frame = _streamed_rows(package, part)
+                else:
+                    frame = _calamine_rows(book, sheet_name)
+            except Exception as exc:  # broken sheet XML or a calamine error
+                raise RecordError(f"{source.label}:1:1: cannot read the sheet: {exc}") from None
+            lines = frame.index.to_numpy(dtype=np.int64)
+            frame = frame.reset_index(drop=True)
+            frame.columns = range(frame.shape[1])
+            tables.append(RawTable(source, _excel_text(frame), lines))
+    finally:
+        if package is not None:
+            package.close()
     return tables
 
 
-def read_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
+def read_tables(path: Path, sheet: str | None = None, encoding: str | None = None) -> list[RawTable]:
     """The raw tables of one record file, CSV or Excel by its suffix."""
     path = Path(path)
     if not path.is_file():
         raise RecordError(f"{path}:1:1: file not found")
     if is_excel(path):
         return read_excel_tables(path, sheet)
-    return [read_csv_table(path)]
+    return [read_csv_table(path, encoding)]

@@ -74,6 +74,12 @@ def latin1_file(path: Path) -> Path:
     return write_bytes(path, ("date,plate,net weight,mode\r\n2025-01-06,caf\xe9,30,road\r\n").encode("latin-1"))
 
 
+def undecodable_file(path: Path) -> Path:
+    """Bytes no candidate encoding decodes: 0x81 before a comma (undefined in cp1252, an incomplete lead
+    byte in GB18030 and Shift-JIS, no Big5 lead byte, not UTF-8)."""
+    return write_bytes(path, b"date,plate,net weight,mode\r\n2025-01-06,caf\x81,30,road\r\n")
+
+
 def many_rows(n: int, seed: int = 7) -> list[list[str]]:
     """``n`` plausible rows cycling through fuels, standards, modes and months (deterministic)."""
     fuels = [("柴油", "国五"), ("柴油", "国六"), ("纯电", ""), ("LNG", "国六"), ("换电", ""), ("柴油", "国四")]

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import yaml
-from record_generators import HEADER, TEN_ROWS, latin1_file, write_csv, write_xlsx
+from record_generators import HEADER, TEN_ROWS, undecodable_file, write_csv, write_xlsx
 from typer.testing import CliRunner
 
 from freight_sim.cli import app
@@ -66,7 +66,7 @@ def test_excel_with_sheet_option(tmp_path):
 
 
 def test_unreadable_file_exits_1_with_file_line_column(tmp_path):
-    bad = latin1_file(tmp_path / "bad.csv")
+    bad = undecodable_file(tmp_path / "bad.csv")
     result = _run(str(bad), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{bad}:2:15: cannot decode")
