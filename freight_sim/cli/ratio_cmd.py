@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from freight_sim.records import RecordSet
 
 MAX_ISSUE_LINES = 20
+EXIT_COMPUTED = 0  # ratio computed from every data row (duplicates counted once)
+EXIT_REFUSED = 1  # nothing computed: unreadable file, unknown profile, no accepted row
+EXIT_WITH_REJECTED_ROWS = 3  # ratio computed, but some rows were rejected: see rejected_rows.csv
 
 
 class BreakdownOption(str, Enum):
@@ -69,11 +72,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def ratio(
-        records: list[Path] = typer.Argument(..., help="record files: CSV (UTF-8 or GBK/GB18030) or Excel"),
+        records: list[Path] = typer.Argument(..., help="record files: CSV (UTF-8, GBK/GB18030, Big5, Shift-JIS, cp1252) or Excel"),
         out: Path = typer.Option(..., "--out", help="folder for ratio.csv, rejected_rows.csv, summary.json, scenario_snippet.yaml"),
         profile: str = typer.Option("nev-counts", "--profile", help="clean-transport rule profile"),
         by: BreakdownOption = typer.Option(BreakdownOption.month, "--by", help="breakdown of the ratio"),
-        sheet: str | None = typer.Option(None, "--sheet", help="read only this Excel sheet (default: all sheets)"),
+        sheet: str | None = typer.Option(None, "--sheet", help="read only this Excel sheet (default: all visible sheets)"),
+        encoding: str | None = typer.Option(None, "--encoding", help="encoding of CSV files (default: chosen by evidence)"),
         target: float = typer.Option(0.8, "--target", min=0.0, max=1.0, help="clean-transport target ratio"),
         as_json: bool = typer.Option(False, "--json", help="print summary.json instead of the table"),
         enterprise_id: str | None = typer.Option(None, "--enterprise-id", help="enterprise id in the scenario snippet"),
@@ -81,7 +85,11 @@ def register(app: typer.Typer) -> None:
             None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"
         ),
     ) -> None:
-        """Clean-transport ratio from weighbridge / gate records, as an auditor computes it."""
+        """Clean-transport ratio from weighbridge / gate records, as an auditor computes it.
+
+        Exit codes: 0 ratio computed from every row; 3 ratio computed but rows were rejected
+        (rejected_rows.csv lists them); 1 refused, nothing computed (unreadable file, unknown profile,
+        no accepted row); 2 usage error."""
         from freight_sim.config.scenario import EnterpriseKind
         from freight_sim.policy.profiles import get_profile
         from freight_sim.records import audit, derive_snippet, load_aliases, read_records
@@ -93,7 +101,7 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             rule = get_profile(profile)
             aliases = load_aliases()
-            records_read = read_records(records, sheet=sheet, aliases=aliases)
+            records_read = read_records(records, sheet=sheet, aliases=aliases, encoding=encoding)
             result = audit(records_read.frame, rule, target, by.value)
             try:
                 snippet = derive_snippet(records_read.frame, aliases, enterprise_id, kind=enterprise_kind)
@@ -109,4 +117,11 @@ def register(app: typer.Typer) -> None:
             _print_table(summary, out)
         if result.ratio is None:
             print("error: no accepted rows: cannot compute a ratio (see rejected_rows.csv)", file=sys.stderr)
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_REFUSED)
+        if records_read.rows_rejected:
+            print(
+                f"{records_read.rows_rejected} row(s) rejected: the ratio leaves them out (see rejected_rows.csv); exit code"
+                f" {EXIT_WITH_REJECTED_ROWS}",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_WITH_REJECTED_ROWS)

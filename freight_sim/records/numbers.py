@@ -80,7 +80,7 @@ def read_numbers(column: pd.Series, mark: str | None) -> NumberReading:
     text = full_width_to_ascii(column).str.strip()
     values = pd.to_numeric(text, errors="coerce").astype("float64")
     problems = pd.Series(None, index=text.index, dtype=object)
-    todo = (values.isna() & (text != "")).to_numpy()
+    todo = (values.isna() & (text != "")).to_numpy(dtype=bool, copy=True)
     if mark == ",":  # every cell with a point is read again: 68.250 means 68250 there, 30.5 is a contradiction
         todo |= text.str.contains(".", regex=False, na=False).to_numpy(dtype=bool)
     if not todo.any():

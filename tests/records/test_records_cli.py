@@ -24,7 +24,7 @@ def test_ratio_writes_every_output(tmp_path):
     records = write_csv(tmp_path / "磅单.csv", rows, "gbk")
     out = tmp_path / "out"
     result = _run(str(records), "--out", str(out), "--profile", "nev-counts", "--by", "mode")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # computed, with a rejected row
     assert {p.name for p in out.iterdir()} == OUTPUTS  # no temp files left behind
     assert "60.0%" in result.stdout and "not compliant" in result.stdout
     assert f"{records}:12:6: 净重(吨): weight must be positive, got '-2'" in result.stderr
