@@ -21,6 +21,11 @@ EXIT_REFUSED = 1  # nothing computed: unreadable file, unknown profile, no accep
 EXIT_WITH_REJECTED_ROWS = 3  # ratio computed, but some rows were rejected: see rejected_rows.csv
 
 
+class LanguageOption(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
 class BreakdownOption(str, Enum):
     month = "month"
     material = "material"
@@ -73,7 +78,11 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def ratio(
         records: list[Path] = typer.Argument(..., help="record files: CSV (UTF-8, GBK/GB18030, Big5, Shift-JIS, cp1252) or Excel"),
-        out: Path = typer.Option(..., "--out", help="folder for ratio.csv, rejected_rows.csv, summary.json, scenario_snippet.yaml"),
+        out: Path = typer.Option(
+            ...,
+            "--out",
+            help="folder for report.html, ratio.xlsx, ratio.csv, rejected_rows.csv, warnings.csv, summary.json, scenario_snippet.yaml",
+        ),
         profile: str = typer.Option("nev-counts", "--profile", help="clean-transport rule profile"),
         by: BreakdownOption = typer.Option(BreakdownOption.month, "--by", help="breakdown of the ratio"),
         sheet: str | None = typer.Option(None, "--sheet", help="read only this Excel sheet (default: all visible sheets)"),
@@ -84,6 +93,14 @@ def register(app: typer.Typer) -> None:
         enterprise_kind: str | None = typer.Option(
             None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"
         ),
+        lang: LanguageOption = typer.Option(LanguageOption.en, "--lang", help="language of report.html and ratio.xlsx"),
+        haul_km: float | None = typer.Option(
+            None, "--haul-km", min=0.1, max=5000, help="one-way haul for pricing the what-if options, km (default: an estimate)"
+        ),
+        drayage_km: float | None = typer.Option(
+            None, "--drayage-km", min=0.1, max=500, help="gate to public station for the rail option, km (default: an estimate)"
+        ),
+        no_report: bool = typer.Option(False, "--no-report", help="do not write report.html and ratio.xlsx"),
     ) -> None:
         """Clean-transport ratio from weighbridge / gate records, as an auditor computes it.
 
@@ -110,6 +127,15 @@ def register(app: typer.Typer) -> None:
                 snippet, note = None, f"not written: {exc}"
             summary = build_summary(records_read, result, note)
             write_outputs(out, records_read, result, summary, snippet)
+            if not no_report and result.ratio is not None:
+                from freight_sim.records import clean_mask
+                from freight_sim.records.report_tables import Distances, report_tables
+                from freight_sim.report.ratio_report import write_report
+
+                tables = report_tables(
+                    records_read, clean_mask(records_read.frame, rule), summary, Distances(haul_km=haul_km, drayage_km=drayage_km)
+                )
+                write_report(out, tables, lang.value)
         _print_issues(records_read)
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from freight_sim.cli import app
 from freight_sim.config.scenario import Enterprise
 
-OUTPUTS = {"ratio.csv", "rejected_rows.csv", "warnings.csv", "summary.json", "scenario_snippet.yaml"}
+OUTPUTS = {"ratio.csv", "rejected_rows.csv", "warnings.csv", "summary.json", "scenario_snippet.yaml", "report.html", "ratio.xlsx"}
 
 
 def _run(*args: str):
