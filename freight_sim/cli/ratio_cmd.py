@@ -72,6 +72,18 @@ def _print_table(summary: dict, out_dir: Path) -> None:
     console.print(f"outputs in {out_dir}")
 
 
+def _parse_lonlat(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lon, lat = (float(part) for part in text.split(","))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: give LON,LAT in degrees, e.g. 113.1,36.2", param_hint="--lonlat") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise typer.BadParameter(f"{text!r}: longitude or latitude out of range", param_hint="--lonlat")
+    return lon, lat
+
+
 def register(app: typer.Typer) -> None:
     """Add the `ratio` command to app."""
 
@@ -101,6 +113,16 @@ def register(app: typer.Typer) -> None:
             None, "--drayage-km", min=0.1, max=500, help="gate to public station for the rail option, km (default: an estimate)"
         ),
         no_report: bool = typer.Option(False, "--no-report", help="do not write report.html and ratio.xlsx"),
+        scenario: bool = typer.Option(
+            False, "--scenario", help="also write scenario.yaml (runs as is) and counterpart_map.csv, fitted to the records"
+        ),
+        node: str | None = typer.Option(None, "--node", help="with --scenario: network node of the plant gate"),
+        lonlat: str | None = typer.Option(
+            None, "--lonlat", help="with --scenario: plant position LON,LAT (nearest plant or junction node)"
+        ),
+        counterpart_map: Path | None = typer.Option(
+            None, "--counterpart-map", help="with --scenario: an edited counterpart_map.csv (counterpart -> node)"
+        ),
     ) -> None:
         """Clean-transport ratio from weighbridge / gate records, as an auditor computes it.
 
@@ -115,6 +137,7 @@ def register(app: typer.Typer) -> None:
         kinds = [kind.value for kind in EnterpriseKind]
         if enterprise_kind is not None and enterprise_kind not in kinds:
             raise typer.BadParameter(f"{enterprise_kind!r} is not one of {', '.join(kinds)}", param_hint="--kind")
+        position = _parse_lonlat(lonlat)
         with user_errors():
             rule = get_profile(profile)
             aliases = load_aliases()
@@ -136,6 +159,15 @@ def register(app: typer.Typer) -> None:
                     records_read, clean_mask(records_read.frame, rule), summary, Distances(haul_km=haul_km, drayage_km=drayage_km)
                 )
                 write_report(out, tables, lang.value)
+            if scenario:
+                from freight_sim.records.scenario_output import ScenarioRequest, write_scenario
+
+                request = ScenarioRequest(
+                    enterprise_id=enterprise_id or "ENTERPRISE_FROM_RECORDS", node=node, lonlat=position, kind=enterprise_kind,
+                    counterpart_map=counterpart_map, rule_profile=rule.name, target=target,
+                )  # fmt: skip
+                summary["scenario"] = write_scenario(out, records_read.frame, rule, aliases, request)
+                write_outputs(out, records_read, result, summary, snippet)
         _print_issues(records_read)
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -224,3 +224,57 @@ def full_width_rows() -> list[list[str]]:
         if row[0].startswith("2025-"):
             row[0] = row[0].translate(wide)
     return rows
+
+
+def enterprise_quarter(seed: int = 11) -> list[list[str]]:
+    """Three months of one coking plant's gate records: coke out by truck to Handan and by its own siding,
+    coal in by truck from Xiangyuan; diesel, LNG and battery-swap trucks, each plate on about one trip a day."""
+    import random
+
+    rng = random.Random(seed)
+    fleet_out = [(f"晋D3{i:04d}", *(("换电", "") if i < 12 else ("柴油", "国六") if i < 26 else ("柴油", "国五"))) for i in range(40)]
+    fleet_in = [(f"晋D4{i:04d}", *(("换电", "") if i < 6 else ("天然气", "国六") if i < 12 else ("柴油", "国五"))) for i in range(24)]
+    rows, ticket = [], 0
+    for day in range(90):
+        date = dt_date(2025, 1, 1) + day
+        for plate, fuel, standard in fleet_out:
+            ticket += 1
+            hour, minute = rng.randrange(6, 22), rng.randrange(60)
+            rows.append([f"{date} {hour:02d}:{minute:02d}", plate, "重型半挂牵引车", fuel, standard, f"{rng.uniform(30.0, 33.0):.2f}",
+                         "焦炭", "出厂", "公路", "邯郸钢铁有限公司", f"W{ticket:07d}"])  # fmt: skip
+        for plate, fuel, standard in fleet_in:
+            if rng.random() < 0.8:
+                ticket += 1
+                hour, minute = rng.randrange(6, 22), rng.randrange(60)
+                rows.append([f"{date} {hour:02d}:{minute:02d}", plate, "重型半挂牵引车", fuel, standard, f"{rng.uniform(30.0, 33.0):.2f}",
+                             "原煤", "进厂", "公路", "襄垣县某煤矿", f"W{ticket:07d}"])  # fmt: skip
+        if day % 3 == 0:
+            ticket += 1
+            rows.append(
+                [
+                    f"{date} 10:00",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{rng.uniform(2800, 3200):.1f}",
+                    "焦炭",
+                    "出厂",
+                    "铁路",
+                    "邯郸钢铁有限公司",
+                    f"W{ticket:07d}",
+                ]
+            )
+    return rows
+
+
+def dt_date(year: int, month: int, day: int):
+    """A date that adds days to itself (``dt_date(2025, 1, 1) + 3`` is 2025-01-04)."""
+    import datetime
+
+    class _Date(datetime.date):
+        def __add__(self, days):  # type: ignore[override]
+            moved = datetime.date.fromordinal(self.toordinal() + int(days))
+            return _Date(moved.year, moved.month, moved.day)
+
+    return _Date(year, month, day)
