@@ -20,9 +20,8 @@ __all__ = ["ScenarioRequest", "write_scenario"]
 def write_scenario(out_dir: Path, frame: pd.DataFrame, profile, aliases: AliasTable, request: ScenarioRequest) -> dict[str, Any]:
     """Write the files and return what summary.json says about them (``written`` false with the reason)."""
     from freight_sim.config.loader import load_model
-    from freight_sim.config.scenario import Scenario
+    from freight_sim.config.scenario import NetworkSource, Scenario
     from freight_sim.network import load_network
-    from freight_sim.config.scenario import NetworkSource
     from freight_sim.network.load import load_network_source
     from freight_sim.records.counterparts import load_counterpart_rules
     from freight_sim.scenario_checks import all_problems
