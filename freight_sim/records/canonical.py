@@ -25,6 +25,7 @@ REQUIRED_COLUMNS = ("date", "net_weight", "mode")
 WEIGHT_NAMES = ("net_weight", "gross_weight", "tare_weight")
 COMBUSTION_FUELS = ("diesel", "lng", "cng", "methanol")
 TEXT_COLUMNS = ("plate", "vehicle_type", "material", "counterpart", "waybill")
+FEW_VALUE_COLUMNS = ("vehicle_type", "material", "counterpart")  # held as categoricals
 LABEL_COLUMNS = ("fuel", "standard", "mode", "direction")
 HEADER_TEXT = {"date": "日期", "net_weight": "净重", "mode": "运输方式"}
 
@@ -107,7 +108,8 @@ def to_canonical(
     lines = table.lines[layout.data_start :]
     filled = pd.DataFrame({column: (body[column] != "").to_numpy() for column in body.columns}, index=body.index)
     keep = filled.any(axis=1).to_numpy()
-    body, lines, filled = body[keep], lines[keep], filled[keep]
+    if not keep.all():  # blank rows: dropped (a copy only when there are any)
+        body, lines, filled = body[keep], lines[keep], filled[keep]
 
     issues: list[RecordIssue] = []
     if layout.date_choice is not None:
@@ -120,7 +122,8 @@ def to_canonical(
     header_cols = [c for c in body.columns if c < layout.width]
     totals = _totals_rows(body, header_cols, layout, aliases)
     issues += [RecordIssue(source, int(line), None, "info", "totals row excluded", rejects_row=False) for line in lines[totals]]
-    body, lines, filled = body[~totals], lines[~totals], filled[~totals]
+    if totals.any():
+        body, lines, filled = body[~totals], lines[~totals], filled[~totals]
 
     extra_cols = [c for c in body.columns if c >= layout.width]
     if extra_cols:
@@ -145,7 +148,9 @@ def to_canonical(
     parsed["line"] = lines
     issues += _weights(parsed, raw, table, layout, plausibility)
     issues += _nev_standard(parsed, raw, aliases, source, positions)
-    parsed["wagon"] = contains_any(raw["vehicle_type"], plausibility.wagon_markers).to_numpy() if "vehicle_type" in raw else False
+    parsed["wagon"] = (
+        contains_any(raw["vehicle_type"], plausibility.wagon_markers, few_values=True).to_numpy() if "vehicle_type" in raw else False
+    )
     if "net_weight" not in layout.columns:
         positions["net_weight"] = positions["gross_weight"]
         headers["net_weight"] = f"{headers['gross_weight']} - {headers['tare_weight']}"
@@ -162,29 +167,30 @@ def _totals_rows(body: pd.DataFrame, header_cols: list[int], layout: HeaderLayou
     """Totals rows, told by position and by the date and key columns, never by a word anywhere in the row:
     the marker (合计, 总计, total, ...) opens the row or stands in the date cell, the date cell holds no date,
     and the key cells (plate, ticket) are empty. A counterpart named "Total润滑油" on a dated row is data."""
-    candidates = np.zeros(len(body), dtype=bool)
-    for column in header_cols:
-        candidates |= contains_any(body[column], aliases.totals_markers).to_numpy()
+    totals = np.zeros(len(body), dtype=bool)
+    date_at = layout.columns["date"].position
+    dates = body[date_at].astype("str")
+    # only rows whose date cell does not start with a digit, or names a marker, can be totals rows
+    candidates = ~dates.str.match("^ *[0-9０-９]", na=False).to_numpy(dtype=bool)
+    candidates |= contains_any(dates, aliases.totals_markers).to_numpy(dtype=bool)
     rows = np.flatnonzero(candidates)
     if not len(rows):
-        return candidates
-    date_at = layout.columns["date"].position
-    keys = [layout.columns[name].position for name in ("plate", "waybill") if name in layout.columns]
-    markers = tuple(marker.lower() for marker in aliases.totals_markers)
+        return totals
     cells = body.iloc[rows]
     dated = parse_dates(cells[date_at]).notna().to_numpy()
-    totals = np.zeros(len(body), dtype=bool)
-    for i, (row, has_date) in enumerate(zip(rows, dated, strict=True)):
+    keys = [layout.columns[name].position for name in ("plate", "waybill") if name in layout.columns]
+    markers = tuple(marker.lower() for marker in aliases.totals_markers)
+
+    def marked(text: str) -> bool:
+        return any(m in text.lower() for m in markers)
+
+    for i, row in enumerate(rows):
         values = [str(cells.iat[i, cells.columns.get_loc(c)]).strip() for c in header_cols]
         first = next((v for v in values if v), "")
         date_cell = str(cells.iat[i, cells.columns.get_loc(date_at)]).strip()
-        opens = any(m in first.lower() or m in date_cell.lower() for m in markers)
-        keys_empty = all(
-            not str(cells.iat[i, cells.columns.get_loc(k)]).strip()
-            or any(m in str(cells.iat[i, cells.columns.get_loc(k)]).lower() for m in markers)
-            for k in keys
-        )
-        totals[row] = opens and not has_date and keys_empty
+        key_cells = [str(cells.iat[i, cells.columns.get_loc(k)]).strip() for k in keys]
+        opens = marked(first) or marked(date_cell)
+        totals[row] = opens and not dated[i] and all(not cell or marked(cell) for cell in key_cells)
     return totals
 
 
@@ -240,6 +246,17 @@ def _nev_standard(parsed: pd.DataFrame, raw: pd.DataFrame, aliases: AliasTable, 
     ]  # fmt: skip
 
 
+def _as_categories(text: pd.Series) -> pd.Series:
+    """Stripped text of a column with few distinct values as a categorical (empty cells missing): a code per
+    row instead of a string per row."""
+    codes, uniques = pd.factorize(text.astype("str"))
+    stripped = [str(value).strip() for value in uniques]
+    categories = sorted({value for value in stripped if value})
+    position = {value: i for i, value in enumerate(categories)}
+    lookup = np.array([position.get(value, -1) for value in stripped] + [-1], dtype=np.int32)
+    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=categories), index=text.index)
+
+
 def _parse(raw: pd.DataFrame, layout: HeaderLayout, aliases: AliasTable) -> pd.DataFrame:
     index = raw.index
     parsed = pd.DataFrame(index=index)
@@ -251,14 +268,16 @@ def _parse(raw: pd.DataFrame, layout: HeaderLayout, aliases: AliasTable) -> pd.D
         else:
             parsed[name] = pd.Series(None, index=index, dtype=object)
     for name in TEXT_COLUMNS:
-        if name in raw:
-            text = raw[name].str.strip()
-            parsed[name] = text.astype(object).where(text != "", None)
+        if name not in raw:
+            parsed[name] = pd.Series(pd.NA, index=index, dtype="str")
+        elif name in FEW_VALUE_COLUMNS:
+            parsed[name] = _as_categories(raw[name])
         else:
-            parsed[name] = pd.Series(None, index=index, dtype=object)
+            text = raw[name].astype("str").str.strip()
+            parsed[name] = text.where(text != "")  # stays a string column (pyarrow), empty cells <NA>
     swap = pd.Series(False, index=index)
     for name in ("fuel", "vehicle_type"):
         if name in raw:
-            swap |= contains_any(raw[name], aliases.battery_swap_markers)
+            swap |= contains_any(raw[name], aliases.battery_swap_markers, few_values=True)
     parsed["battery_swap"] = swap.to_numpy()
     return parsed

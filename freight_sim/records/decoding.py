@@ -36,10 +36,37 @@ HEADER_LINES = 30
 ENCODING_HINT = "give the encoding with --encoding (e.g. --encoding gb18030, big5, shift_jis, cp1252) or save the file as UTF-8"
 
 
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class DecodedText:
-    text: str
+    """The file as UTF-8 bytes (what the CSV parser reads fastest), with the encoding it was read in."""
+
+    utf8: bytes
     encoding: str
+
+    @property
+    def text(self) -> str:
+        return self.utf8.decode("utf-8")
+
+
+def transcode(data: bytes, encoding: str) -> bytes:
+    """``data`` in ``encoding`` as UTF-8 (without a byte-order mark)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        return data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    return data.decode(encoding).encode("utf-8")
+
+
+def _validate(data: bytes, encoding: str) -> None:
+    """Raise UnicodeDecodeError (offset within ``data``) at the first byte invalid in ``encoding``; decodes
+    chunk by chunk so that the whole text never sits in memory as a Python string."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    for start in range(0, len(data), CHUNK_BYTES):
+        try:
+            decoder.decode(data[start : start + CHUNK_BYTES], final=start + CHUNK_BYTES >= len(data))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, data, start + exc.start, start + exc.end, exc.reason) from None
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -129,7 +156,7 @@ def _charset_normalizer_best(sample: bytes, candidates: list[str]) -> str | None
 
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
-        data.decode(encoding)
+        _validate(data, encoding)
     except UnicodeDecodeError:
         return False
     return True
@@ -155,7 +182,7 @@ def _refuse_undecodable(data: bytes, name: str) -> RecordError:
     )
 
 
-def _choose_legacy(data: bytes, name: str) -> DecodedText:
+def _choose_legacy(data: bytes, name: str) -> str:
     valid = [encoding for encoding in LEGACY_CANDIDATES if _decodes(data, encoding)]
     if not valid:
         raise _refuse_undecodable(data, name)
@@ -177,52 +204,61 @@ def _choose_legacy(data: bytes, name: str) -> DecodedText:
         if best is None:
             raise RecordError(f"{name}:1:1: ambiguous encoding: the file reads plausibly as {', '.join(plausible)}; {ENCODING_HINT}")
         plausible = [best]
-    return DecodedText(data.decode(plausible[0]), plausible[0])
+    return plausible[0]
 
 
-def _decode_given(data: bytes, name: str, encoding: str) -> DecodedText:
+def _check_given(data: bytes, name: str, encoding: str) -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise RecordError(f"{name}:1:1: unknown encoding {encoding!r} given with --encoding") from None
     try:
-        return DecodedText(data.decode(encoding), encoding)
+        _validate(data, encoding)
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
         raise RecordError(f"{name}:{line}:{col}: byte 0x{data[exc.start]:02x} is not valid {encoding} (given with --encoding)") from None
+    return encoding
 
 
-def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> DecodedText:
-    """The text of a record file: in ``encoding`` when given, else in the encoding the evidence shows."""
+def detect_encoding(data: bytes, name: str, encoding: str | None = None) -> str:
+    """The encoding of a record file: ``encoding`` when given (checked), else the one the evidence shows."""
     if encoding is not None:
-        return _decode_given(data, name, encoding)
+        return _check_given(data, name, encoding)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise RecordError(f"{name}:1:1: UTF-16 is not supported, save the file as UTF-8 (CSV UTF-8 in Excel)")
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return DecodedText(data.decode("utf-8-sig"), "utf-8-sig")
+            _validate(data, "utf-8")
         except UnicodeDecodeError as exc:
             line, col = _line_col(data, exc.start)
             raise RecordError(
                 f"{name}:{line}:{col}: starts with a UTF-8 byte-order mark but byte 0x{data[exc.start]:02x} is not UTF-8"
             ) from None
+        return "utf-8-sig"
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(data, nul)
         raise RecordError(
             f"{name}:{line}:{col}: NUL byte: the file looks like UTF-16 without a byte-order mark or binary; save it as UTF-8"
         )
-    try:
-        return DecodedText(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    if _decodes(data, "utf-8"):
+        return "utf-8"
     return _choose_legacy(data, name)
+
+
+def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> DecodedText:
+    """The text of a record file as UTF-8: in ``encoding`` when given, else in the encoding the evidence shows."""
+    chosen = detect_encoding(data, name, encoding)
+    return DecodedText(transcode(data, chosen), chosen)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise RecordError(f"{path}:1:1: cannot read the file: {exc.strerror or exc}") from None
 
 
 def read_text(path: Path, encoding: str | None = None) -> DecodedText:
     """Decode the file at ``path`` (see :func:`decode_bytes`)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RecordError(f"{path}:1:1: cannot read the file: {exc.strerror or exc}") from None
-    return decode_bytes(data, str(path), encoding)
+    return decode_bytes(read_bytes(path), str(path), encoding)

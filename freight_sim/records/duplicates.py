@@ -41,22 +41,39 @@ def _issue(frame: pd.DataFrame, row: int, severity: str, message: str) -> Record
     return RecordIssue(source, int(frame["line"].iat[row]), None, severity, message, rejects_row=severity == "error")  # type: ignore[arg-type]
 
 
-def find_duplicates(frame: pd.DataFrame) -> DuplicateCheck:
-    """Rows to keep after removing repeated weighings and rejecting conflicting ones."""
+def _first_of_group(sub: pd.DataFrame, columns: list[str], positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(repeated rows, the first row of their group), as positions in the whole frame; only rows that have a
+    twin are grouped, so this stays cheap when repeats are rare."""
+    twins = sub.duplicated(columns, keep=False).to_numpy()
+    if not twins.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    group = sub[twins].groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
+    rows = positions[twins]
+    first = pd.Series(rows).groupby(group).transform("min").to_numpy()
+    repeated = rows != first
+    return rows[repeated], first[repeated]
+
+
+def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> DuplicateCheck:
+    """Rows to keep after removing repeated weighings and rejecting conflicting ones; only ``eligible`` rows
+    (accepted ones) are compared."""
     n = len(frame)
     keep = np.ones(n, dtype=bool)
     issues: list[RecordIssue] = []
     if n == 0:
         return DuplicateCheck(keep, (), 0, 0)
-    timed = (frame["plate"].notna() & frame["has_time"]).to_numpy(dtype=bool)
-    ticketed = frame["waybill"].notna().to_numpy(dtype=bool)
+    eligible = np.ones(n, dtype=bool) if eligible is None else eligible
+    timed = (frame["plate"].notna() & frame["has_time"]).to_numpy(dtype=bool) & eligible
+    ticketed = frame["waybill"].notna().to_numpy(dtype=bool) & eligible
     position = np.arange(n)
 
     conflicts = np.zeros(n, dtype=bool)
     if timed.any():
-        sub = frame[timed]
-        weights = sub.groupby(["plate", "date"], sort=False)["net_weight_t"].transform("nunique").to_numpy()
-        conflicts[position[timed][weights > 1]] = True
+        sub = frame.loc[timed, ["plate", "date", "net_weight_t"]]
+        twins = sub.duplicated(["plate", "date"], keep=False).to_numpy()
+        if twins.any():
+            weights = sub[twins].groupby(["plate", "date"], sort=False)["net_weight_t"].transform("nunique").to_numpy()
+            conflicts[position[timed][twins][weights > 1]] = True
     for row in np.flatnonzero(conflicts):
         issues.append(
             _issue(frame, row, "error", f"plate {frame['plate'].iat[row]} weighed at the same time {frame['date'].iat[row]} with"
@@ -71,12 +88,8 @@ def find_duplicates(frame: pd.DataFrame) -> DuplicateCheck:
     ):
         if not mask.any():
             continue
-        sub = frame.loc[mask, columns].reset_index(drop=True)
-        first = sub.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
-        rows = position[mask]
-        first_row = pd.Series(rows).groupby(first).transform("min").to_numpy()
-        repeated = rows != first_row
-        for row, original in zip(rows[repeated], first_row[repeated], strict=True):
+        rows, originals = _first_of_group(frame.loc[mask, columns], columns, position[mask])
+        for row, original in zip(rows, originals, strict=True):
             if duplicate_of[row] < 0:
                 duplicate_of[row] = original
                 issues.append(_issue(frame, row, "warning", f"duplicate weighing of {_where(frame, original)} ({why}): counted once"))

@@ -119,11 +119,18 @@ def map_labels(text: pd.Series, labels: Mapping[str, str]) -> pd.Series:
     return pd.Series(values[codes], index=text.index, dtype=object)  # code -1 (missing) takes the last entry
 
 
-def contains_any(text: pd.Series, markers: tuple[str, ...]) -> pd.Series:
-    """Whether each cell contains one of ``markers`` (case-insensitive, literal)."""
+def contains_any(text: pd.Series, markers: tuple[str, ...], few_values: bool = False) -> pd.Series:
+    """Whether each cell contains one of ``markers`` (case-insensitive, literal). ``few_values``: the column
+    holds few distinct values (fuel, vehicle type), so each distinct value is tested once."""
     if not markers:
         return pd.Series(False, index=text.index)
     pattern = "|".join(re.escape(marker) for marker in markers)
+    if few_values:
+        codes, uniques = pd.factorize(text.astype("str"))
+        hits = np.append(
+            pd.Series(uniques, dtype="str").str.contains(pattern, case=False, regex=True, na=False).to_numpy(dtype=bool), False
+        )
+        return pd.Series(hits[codes], index=text.index)
     return text.astype("str").str.contains(pattern, case=False, regex=True, na=False)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from freight_sim.errors import RecordError
@@ -27,6 +28,7 @@ RECORD_COLUMNS = (
     "file", "sheet", "line", "date", "net_weight_t", "mode", "fuel", "standard", "direction",
     "plate", "vehicle_type", "material", "counterpart", "waybill", "battery_swap", "has_time",
 )  # fmt: skip
+ACCEPTED = "_accepted"
 
 
 @dataclass(frozen=True)
@@ -94,16 +96,19 @@ class ReadSettings:
 
 
 def _read_table(table: RawTable, settings: ReadSettings) -> tuple[pd.DataFrame, tuple[RecordIssue, ...], TableSummary] | None:
-    """The accepted rows, issues and summary of one table; None when it has no recognisable header."""
+    """The rows (column ``ACCEPTED`` marks those without errors), issues and summary of one table; None when
+    it has no recognisable header."""
     aliases = settings.aliases
     layout = detect_header(table.cells, aliases)
     if layout is None:
         return None
     canonical = to_canonical(table, layout, aliases, settings.plausibility, settings.run_date)
     result = validate_table(canonical, aliases, settings.plausibility)
-    accepted = canonical.parsed[~result.rejected].copy()
-    accepted["file"] = table.source.file
-    accepted["sheet"] = table.source.sheet
+    columns = [c for c in RECORD_COLUMNS if c not in ("file", "sheet")]
+    rows = canonical.parsed[columns]  # every row, rejected ones too: filtered once, after duplicates (one copy, not two)
+    rows.insert(0, "sheet", pd.Categorical([table.source.sheet] * len(rows)) if table.source.sheet else None)
+    rows.insert(0, "file", pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [table.source.file]))
+    rows.insert(len(rows.columns), ACCEPTED, ~result.rejected)
     issues = list(result.issues)
     if canonical.rows_read == 0:
         issues.append(
@@ -121,7 +126,7 @@ def _read_table(table: RawTable, settings: ReadSettings) -> tuple[pd.DataFrame, 
         rows_read=canonical.rows_read,
         rows_rejected=int(result.rejected.sum()),
     )
-    return accepted[list(RECORD_COLUMNS)], tuple(issues), summary
+    return rows, tuple(issues), summary
 
 
 def _read_file(path: Path, settings: ReadSettings) -> tuple[list[pd.DataFrame], list[RecordIssue], list[TableSummary]]:
@@ -132,7 +137,8 @@ def _read_file(path: Path, settings: ReadSettings) -> tuple[list[pd.DataFrame], 
     frames, issues, summaries = [], [], []
     without_header: list[RawTable] = []
     structure_errors: list[str] = []
-    for table in tables:
+    while tables:
+        table = tables.pop(0)  # each table's cells are released once it is read
         if table.hidden is not None:
             issues.append(RecordIssue(table.source, 1, None, "info", f"{table.hidden} sheet skipped (not read as data)", rejects_row=False))
             continue
@@ -196,7 +202,17 @@ def read_records(
         summaries += file_summaries
     if unreadable:
         raise RecordError(*unreadable)
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RECORD_COLUMNS))
-    check = find_duplicates(frame)
-    frame = frame[check.keep].reset_index(drop=True)
+    if len(frames) > 1:
+        frame = pd.concat(frames, ignore_index=True)
+        for column in ("file", "sheet"):
+            frame[column] = frame[column].astype(object)
+    elif frames:
+        frame = frames[0].reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(columns=list(RECORD_COLUMNS))
+    del frames
+    accepted = frame[ACCEPTED].to_numpy(dtype=bool) if ACCEPTED in frame else np.ones(len(frame), dtype=bool)
+    check = find_duplicates(frame, accepted)
+    keep = accepted & check.keep
+    frame = frame.loc[keep, list(RECORD_COLUMNS)].reset_index(drop=True) if not keep.all() else frame[list(RECORD_COLUMNS)]
     return RecordSet(frame, tuple(issues) + check.issues, tuple(summaries), check.duplicates, check.conflicts)

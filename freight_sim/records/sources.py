@@ -7,6 +7,7 @@ the cell the user has to fix.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from freight_sim.errors import RecordError
-from freight_sim.records.decoding import read_text
+from freight_sim.records.decoding import detect_encoding, read_bytes
 from freight_sim.records.issues import SourceRef
 from freight_sim.records.workbook import open_package, sheet_extent, sheet_part, stream_xlsx_sheet
 
@@ -72,21 +73,45 @@ def _record_start_lines(text: str, delimiter: str) -> np.ndarray:
     return np.asarray(starts, dtype=np.int64)
 
 
+def release_freed_memory() -> None:
+    """Hand memory freed by the C heap back to the system (glibc ``malloc_trim``; nothing elsewhere).
+
+    The CSV parser builds every cell as a Python string before the columns become Arrow strings; the freed
+    strings stay in the C heap, which Arrow's own allocator does not reuse, so without this the process
+    would carry them through the rest of the audit."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     """A CSV/TXT record file as text cells, decoded strictly (see :mod:`freight_sim.records.decoding`)."""
-    decoded = read_text(path, encoding)
-    text = decoded.text
     name = str(path)
-    if not text.strip():
+    data = read_bytes(path)
+    chosen = detect_encoding(data, name, encoding)
+    if not data or data.isspace():
         raise RecordError(f"{name}:1:1: the file is empty: no header and no rows")
-    head = text.split("\n", SNIFF_LINES)[:SNIFF_LINES]
+    # "\n" is never part of a multi-byte character in the accepted encodings: lines are counted on the bytes
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    head = codecs.getincrementaldecoder(chosen)().decode(data[: 1 << 20], final=False).split("\n", SNIFF_LINES)[:SNIFF_LINES]
+    del data  # the parser reads the file itself, decoding as it goes: no second copy of the whole text
+    head[0] = head[0].removeprefix("\ufeff")
     delimiter = sniff_delimiter(head)
     head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
     names = list(range(head_width + EXTRA_FIELDS))
     try:
         cells = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),  # the C parser reads UTF-8 bytes far faster than a text stream
-            encoding="utf-8",
+            path,
+            encoding=chosen,
+            encoding_errors="strict",
             sep=delimiter,
             header=None,
             names=names,
@@ -106,16 +131,16 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
             f"{name}:{line}:1: cannot split the line into columns ({detail}, far more than the header): an unquoted"
             " thousands separator or a stray delimiter; check delimiters and quotes"
         ) from None
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    release_freed_memory()
     if len(cells) == physical_lines:
         lines = np.arange(1, len(cells) + 1, dtype=np.int64)
     else:
-        lines = _record_start_lines(text, delimiter)
+        lines = _record_start_lines(read_bytes(path).decode(chosen).removeprefix("\ufeff"), delimiter)
         if len(lines) != len(cells):
             raise RecordError(f"{name}:1:1: cannot match CSV records to lines ({len(cells)} records, {len(lines)} found); check quotes")
     used = [c for c in cells.columns if c < head_width or (cells[c].to_numpy() != "").any()]
     text_cells = pd.DataFrame({c: cells[c] if c < head_width else cells[c].astype("str") for c in used}, index=cells.index)
-    return RawTable(SourceRef(name), text_cells, lines, decoded.encoding, delimiter)
+    return RawTable(SourceRef(name), text_cells, lines, chosen, delimiter)
 
 
 def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -91,7 +91,7 @@ def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable, 
 
 def _frame(table: CanonicalTable, text_columns: list[str]) -> pd.DataFrame:
     parsed = table.parsed
-    frame = parsed[["date", "net_weight_t", "mode", "fuel", "standard", "direction"]].copy()
+    frame = parsed[["date", "net_weight_t", "mode", "fuel", "standard", "direction"]]  # copy on write: no copy
     frame["future_days"] = (parsed["date"] - table.latest_date) / pd.Timedelta(days=1)
     frame["excess_t"] = parsed["net_weight_t"] - parsed["max_t"]
     for name in text_columns:
