@@ -183,12 +183,18 @@ def _refuse_undecodable(data: bytes, name: str) -> RecordError:
 
 
 def _choose_legacy(data: bytes, name: str) -> str:
-    valid = [encoding for encoding in LEGACY_CANDIDATES if _decodes(data, encoding)]
+    samples = {}
+    for encoding in LEGACY_CANDIDATES:
+        try:
+            samples[encoding] = _sample_text(data, encoding)
+        except UnicodeDecodeError:
+            continue
+    shares = {encoding: common_share(sample, encoding) for encoding, sample in samples.items()}
+    # the whole file is checked only for candidates whose start reads plausibly (a full pass each)
+    plausible = [e for e in samples if shares[e] >= PLAUSIBLE_SHARE and _decodes(data, e)]
+    valid = plausible or [e for e in samples if _decodes(data, e)]
     if not valid:
         raise _refuse_undecodable(data, name)
-    samples = {encoding: _sample_text(data, encoding) for encoding in valid}
-    shares = {encoding: common_share(samples[encoding], encoding) for encoding in valid}
-    plausible = [encoding for encoding in valid if shares[encoding] >= PLAUSIBLE_SHARE]
     tried = ", ".join(f"{encoding} {shares[encoding]:.0%}" for encoding in valid)
     if not plausible:
         raise RecordError(

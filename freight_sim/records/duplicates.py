@@ -41,6 +41,20 @@ def _issue(frame: pd.DataFrame, row: int, severity: str, message: str) -> Record
     return RecordIssue(source, int(frame["line"].iat[row]), None, severity, message, rejects_row=severity == "error")  # type: ignore[arg-type]
 
 
+def _numeric_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns that identify a weighing as numbers (text factorised once), so comparing rows is cheap."""
+    return pd.DataFrame(
+        {
+            "plate": pd.factorize(frame["plate"])[0],
+            "waybill": pd.factorize(frame["waybill"])[0],
+            "mode": pd.factorize(frame["mode"])[0],
+            "date": frame["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
+            "net_weight_t": frame["net_weight_t"].to_numpy(dtype=float),
+        },
+        index=frame.index,
+    )
+
+
 def _first_of_group(sub: pd.DataFrame, columns: list[str], positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(repeated rows, the first row of their group), as positions in the whole frame; only rows that have a
     twin are grouped, so this stays cheap when repeats are rare."""
@@ -66,10 +80,11 @@ def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> 
     timed = (frame["plate"].notna() & frame["has_time"]).to_numpy(dtype=bool) & eligible
     ticketed = frame["waybill"].notna().to_numpy(dtype=bool) & eligible
     position = np.arange(n)
+    keys = _numeric_keys(frame)
 
     conflicts = np.zeros(n, dtype=bool)
     if timed.any():
-        sub = frame.loc[timed, ["plate", "date", "net_weight_t"]]
+        sub = keys.loc[timed, ["plate", "date", "net_weight_t"]]
         twins = sub.duplicated(["plate", "date"], keep=False).to_numpy()
         if twins.any():
             weights = sub[twins].groupby(["plate", "date"], sort=False)["net_weight_t"].transform("nunique").to_numpy()
@@ -88,7 +103,7 @@ def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> 
     ):
         if not mask.any():
             continue
-        rows, originals = _first_of_group(frame.loc[mask, columns], columns, position[mask])
+        rows, originals = _first_of_group(keys.loc[mask, columns], columns, position[mask])
         for row, original in zip(rows, originals, strict=True):
             if duplicate_of[row] < 0:
                 duplicate_of[row] = original

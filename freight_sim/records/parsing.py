@@ -42,10 +42,21 @@ def _from_parts(parts: pd.DataFrame) -> pd.Series:
     return dates.where(possible)
 
 
+def non_ascii(text: pd.Series) -> np.ndarray:
+    """Whether each cell holds a character outside ASCII (one fast pass, no regular expression)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(text.astype("str"), type=pa.large_string(), from_pandas=True)
+    return ~np.array(pc.fill_null(pc.string_is_ascii(array), True), dtype=bool)
+
+
 def full_width_to_ascii(text: pd.Series) -> pd.Series:
     """Full-width digits and punctuation as ASCII (only the cells that hold any are translated)."""
     text = text.astype("str")
-    wide = text.str.contains(_FULL_WIDTH_PATTERN, regex=True, na=False).to_numpy()
+    wide = non_ascii(text)
+    if wide.any():
+        wide[wide] = text[wide].str.contains(_FULL_WIDTH_PATTERN, regex=True, na=False).to_numpy(dtype=bool)
     if not wide.any():
         return text
     text = text.copy()
@@ -70,14 +81,26 @@ def parse_dates(text: pd.Series) -> pd.Series:
     The common formats go through ``pd.to_datetime`` with an explicit format (vectorised); only cells none
     of them reads are tried with the general pattern, then as Excel serial day numbers.
     """
-    text = full_width_to_ascii(text)
+    original_index = text.index
+    text = full_width_to_ascii(text).reset_index(drop=True)  # positions and labels agree below
+    result = _parse_dates_positional(text)
+    result.index = original_index
+    return result
+
+
+def _parse_dates_positional(text: pd.Series) -> pd.Series:
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = np.array(text.str.strip() != "", dtype=bool)
-    normalised = _normalised_date_text(text)
+    todo = np.array(text != "", dtype=bool)
+    # ISO text as most systems write it is read as it is; only the rest is normalised (2025/1/6, 2025年1月6日)
+    iso = pd.to_datetime(text[todo], format=_FAST_FORMATS[0], errors="coerce")
+    hit = iso.notna()
+    result[hit[hit].index] = iso[hit].astype("datetime64[ns]")
+    todo &= result.isna().to_numpy()
+    normalised = _normalised_date_text(text[todo]) if todo.any() else text[todo]
     for fmt in _FAST_FORMATS:
         if not todo.any():
             return result
-        parsed = pd.to_datetime(normalised[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(normalised[todo[normalised.index]], format=fmt, errors="coerce")
         hit = parsed.notna()
         result[hit[hit].index] = parsed[hit].astype("datetime64[ns]")
         todo &= result.isna().to_numpy()
@@ -97,8 +120,11 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 def has_time(text: pd.Series, dates: pd.Series) -> np.ndarray:
     """Whether each date cell gives a time of day (so that two weighings of one plate can be told apart)."""
-    written = full_width_to_ascii(text).str.contains("[:时T]", regex=True, na=False).to_numpy()
-    return written | (dates != dates.dt.normalize()).to_numpy()
+    timed = ((dates != dates.dt.normalize()) & dates.notna()).to_numpy(dtype=bool, copy=True)
+    midnight = ~timed & dates.notna().to_numpy()  # 00:00 written out is a time of day too
+    if midnight.any():
+        timed[midnight] = full_width_to_ascii(text[midnight]).str.contains("[:时T]", regex=True, na=False).to_numpy(dtype=bool)
+    return timed
 
 
 def parse_numbers(text: pd.Series) -> pd.Series:

@@ -20,7 +20,6 @@ from freight_sim.records.issues import RecordIssue
 from freight_sim.records.plausibility import Plausibility
 
 EARLIEST_DATE = pd.Timestamp("2000-01-01")
-DAMAGE_PATTERN = "[?\ufffd]"
 MAX_WARNINGS_PER_TABLE = 1000
 
 
@@ -44,7 +43,7 @@ def _schema(aliases: AliasTable, text_columns: list[str]) -> pa.DataFrameSchema:
         "standard": pa.Column(nullable=True, checks=known("standard")),
         "direction": pa.Column(nullable=True, checks=known("direction")),
     }
-    damage = pa.Check(lambda s: ~s.str.contains(DAMAGE_PATTERN, regex=True, na=False), error="damaged")
+    damage = pa.Check.eq(False, error="damaged")
     for name in text_columns:
         columns[f"text:{name}"] = pa.Column(nullable=True, checks=damage)
     return pa.DataFrameSchema(columns)
@@ -95,8 +94,21 @@ def _frame(table: CanonicalTable, text_columns: list[str]) -> pd.DataFrame:
     frame["future_days"] = (parsed["date"] - table.latest_date) / pd.Timedelta(days=1)
     frame["excess_t"] = parsed["net_weight_t"] - parsed["max_t"]
     for name in text_columns:
-        frame[f"text:{name}"] = table.raw[name]
+        frame[f"text:{name}"] = damaged(table.raw[name])
     return frame
+
+
+def damaged(text: pd.Series) -> pd.Series:
+    """Whether each cell holds '?' or U+FFFD (characters lost in an earlier conversion): U+FFFD only in cells
+    with non-ASCII characters, '?' by a literal search."""
+    from freight_sim.records.parsing import non_ascii
+
+    text = text.astype("str")
+    hit = text.str.contains("?", regex=False, na=False).to_numpy(dtype=bool, copy=True)
+    wide = non_ascii(text)
+    if wide.any():
+        hit[wide] |= text[wide].str.contains("\ufffd", regex=False, na=False).to_numpy(dtype=bool)
+    return pd.Series(hit, index=text.index)
 
 
 def max_net_weight(parsed: pd.DataFrame, plausibility: Plausibility) -> np.ndarray:
