@@ -246,6 +246,15 @@ def _nev_standard(parsed: pd.DataFrame, raw: pd.DataFrame, aliases: AliasTable, 
     ]  # fmt: skip
 
 
+def _stripped_or_missing(text: pd.Series) -> pd.Series:
+    """Stripped text, empty cells missing; kept as a string column (pyarrow), copied only when needed."""
+    text = text.astype("str")
+    if text.str.contains("^\\s|\\s$", regex=True, na=False).any():
+        text = text.str.strip()
+    empty = text == ""
+    return text.where(~empty) if empty.any() else text
+
+
 def _as_categories(text: pd.Series) -> pd.Series:
     """Stripped text of a column with few distinct values as a categorical (empty cells missing): a code per
     row instead of a string per row."""
@@ -273,8 +282,7 @@ def _parse(raw: pd.DataFrame, layout: HeaderLayout, aliases: AliasTable) -> pd.D
         elif name in FEW_VALUE_COLUMNS:
             parsed[name] = _as_categories(raw[name])
         else:
-            text = raw[name].astype("str").str.strip()
-            parsed[name] = text.where(text != "")  # stays a string column (pyarrow), empty cells <NA>
+            parsed[name] = _stripped_or_missing(raw[name])
     swap = pd.Series(False, index=index)
     for name in ("fuel", "vehicle_type"):
         if name in raw:

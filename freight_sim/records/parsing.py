@@ -92,7 +92,7 @@ def _parse_dates_positional(text: pd.Series) -> pd.Series:
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = np.array(text != "", dtype=bool)
     # ISO text as most systems write it is read as it is; only the rest is normalised (2025/1/6, 2025年1月6日)
-    iso = pd.to_datetime(text[todo], format=_FAST_FORMATS[0], errors="coerce")
+    iso = pd.to_datetime(text if todo.all() else text[todo], format=_FAST_FORMATS[0], errors="coerce")
     hit = iso.notna()
     result[hit[hit].index] = iso[hit].astype("datetime64[ns]")
     todo &= result.isna().to_numpy()

@@ -21,7 +21,7 @@ from freight_sim.records.duplicates import find_duplicates
 from freight_sim.records.header import HEADER_SEARCH_ROWS, detect_header
 from freight_sim.records.issues import RecordIssue
 from freight_sim.records.plausibility import Plausibility, load_plausibility
-from freight_sim.records.sources import RawTable, read_tables
+from freight_sim.records.sources import RawTable, read_tables, release_freed_memory
 from freight_sim.records.validation import validate_table
 
 RECORD_COLUMNS = (
@@ -103,6 +103,7 @@ def _read_table(table: RawTable, settings: ReadSettings) -> tuple[pd.DataFrame, 
     if layout is None:
         return None
     canonical = to_canonical(table, layout, aliases, settings.plausibility, settings.run_date)
+    release_freed_memory()  # parsing intermediates, before validation builds its own
     result = validate_table(canonical, aliases, settings.plausibility)
     columns = [c for c in RECORD_COLUMNS if c not in ("file", "sheet")]
     rows = canonical.parsed[columns]  # every row, rejected ones too: filtered once, after duplicates (one copy, not two)

@@ -74,7 +74,7 @@ def _record_start_lines(text: str, delimiter: str) -> np.ndarray:
 
 
 def release_freed_memory() -> None:
-    """Hand memory freed by the C heap back to the system (glibc ``malloc_trim``; nothing elsewhere).
+    """Hand freed memory back to the system: Arrow's pool, and the C heap (glibc ``malloc_trim``).
 
     The CSV parser builds every cell as a Python string before the columns become Arrow strings; the freed
     strings stay in the C heap, which Arrow's own allocator does not reuse, so without this the process
@@ -82,6 +82,9 @@ def release_freed_memory() -> None:
     import ctypes
     import ctypes.util
 
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed blocks for a while otherwise
     name = ctypes.util.find_library("c")
     if name is None:
         return
