@@ -1,15 +1,17 @@
 """Benchmark: read + validate + ratio on a 1,000,000-row CSV and a 200,000-row xlsx (not a test).
 
 Run: ``.venv/bin/python benchmarks/records_bench.py [--csv-rows N] [--xlsx-rows N]``. Files are generated
-in a temporary folder; the script prints generation time, then seconds and peak memory of the audit
-(peak RSS of the process from ``resource.getrusage``, and the peak of Python allocations from tracemalloc
-when ``--tracemalloc`` is given, which slows the run down).
+in a temporary folder; each audit then runs in a fresh child process, so its peak RSS (``resource.getrusage``)
+is the audit's own and not the generator's. The script prints generation time, then seconds and peak memory
+of each audit (and the peak of Python allocations from tracemalloc when ``--tracemalloc`` is given, which
+slows the run down). ``--measure FILE`` audits one file in this process.
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,24 +80,34 @@ def _measure(label: str, path: Path, trace: bool) -> None:
     )
 
 
+def _measure_in_child(label: str, path: Path, trace: bool) -> None:
+    command = [sys.executable, __file__, "--measure", str(path), "--label", label] + (["--tracemalloc"] if trace else [])
+    subprocess.run(command, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--tracemalloc", action="store_true", help="also report the peak of Python allocations")
+    parser.add_argument("--measure", type=Path, help="audit this file in this process and print the figures")
+    parser.add_argument("--label", default="file")
     args = parser.parse_args()
+    if args.measure is not None:
+        _measure(args.label, args.measure, args.tracemalloc)
+        return
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         csv_path = Path(folder) / "records.csv"
         synthetic_records(args.csv_rows).to_csv(csv_path, index=False, encoding="gb18030")
         print(f"generated {args.csv_rows:,}-row GB18030 CSV in {time.perf_counter() - start:.1f} s")
-        _measure("csv", csv_path, args.tracemalloc)
+        _measure_in_child("csv", csv_path, args.tracemalloc)
         if args.xlsx_rows:
             start = time.perf_counter()
             xlsx_path = Path(folder) / "records.xlsx"
             synthetic_records(args.xlsx_rows, seed=7).to_excel(xlsx_path, index=False, sheet_name="过磅记录", engine="openpyxl")
             print(f"generated {args.xlsx_rows:,}-row xlsx in {time.perf_counter() - start:.1f} s")
-            _measure("xlsx", xlsx_path, args.tracemalloc)
+            _measure_in_child("xlsx", xlsx_path, args.tracemalloc)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ class HeaderLayout:
     ignored: tuple[tuple[int, str], ...] = ()  # (position, text) of header cells that name no known column
     # several date columns under different names (日期 and 出厂日期, 进厂日期 and 出厂日期): the one used, the others
     date_choice: tuple[HeaderColumn, tuple[HeaderColumn, ...]] | None = None
+    texts: tuple[tuple[int, str], ...] = ()  # (position, text) of every header cell
 
     @property
     def data_start(self) -> int:
@@ -111,4 +112,5 @@ def _layout(header_rows: tuple[int, ...], texts: list[str], units: list[tuple[fl
         duplicates={name: tuple(cols) for name, cols in found.items() if len(cols) > 1},
         ignored=tuple(ignored),
         date_choice=date_choice,
+        texts=tuple(enumerate(texts)),
     )

@@ -37,6 +37,7 @@ def build_summary(records: RecordSet, result: AuditResult, snippet_note: str | N
         "rows_read": records.rows_read,
         "rows_rejected": records.rows_rejected,
         "rows_accepted": len(records.frame),
+        "rows_duplicate": records.rows_duplicate,
         "warnings": sum(1 for i in records.issues if i.severity == "warning"),
         "compliant": result.compliance.compliant if result.compliance else False,
         "target": target,

@@ -11,20 +11,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from freight_sim.errors import RecordError
 from freight_sim.records.aliases import AliasTable, load_aliases
 from freight_sim.records.canonical import to_canonical
+from freight_sim.records.duplicates import find_duplicates
 from freight_sim.records.header import HEADER_SEARCH_ROWS, detect_header
 from freight_sim.records.issues import RecordIssue
-from freight_sim.records.sources import RawTable, read_tables
+from freight_sim.records.plausibility import Plausibility, load_plausibility
+from freight_sim.records.sources import RawTable, read_tables, release_freed_memory
 from freight_sim.records.validation import validate_table
 
 RECORD_COLUMNS = (
     "file", "sheet", "line", "date", "net_weight_t", "mode", "fuel", "standard", "direction",
-    "plate", "vehicle_type", "material", "counterpart", "waybill", "battery_swap",
+    "plate", "vehicle_type", "material", "counterpart", "waybill", "battery_swap", "has_time",
 )  # fmt: skip
+ACCEPTED = "_accepted"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class RecordSet:
     frame: pd.DataFrame
     issues: tuple[RecordIssue, ...]
     tables: tuple[TableSummary, ...] = field(default=())
+    rows_duplicate: int = 0  # repeated weighings left out (each counted once)
+    rows_conflicting: int = 0  # accepted by their table but rejected as conflicting weighings
 
     @property
     def rows_read(self) -> int:
@@ -67,7 +73,7 @@ class RecordSet:
 
     @property
     def rows_rejected(self) -> int:
-        return sum(t.rows_rejected for t in self.tables)
+        return sum(t.rows_rejected for t in self.tables) + self.rows_conflicting
 
     def errors(self) -> list[RecordIssue]:
         return [i for i in self.issues if i.severity == "error"]
@@ -80,16 +86,30 @@ def _no_header(table: RawTable) -> str:
     )
 
 
-def _read_table(table: RawTable, aliases: AliasTable) -> tuple[pd.DataFrame, tuple[RecordIssue, ...], TableSummary] | None:
-    """The accepted rows, issues and summary of one table; None when it has no recognisable header."""
+@dataclass(frozen=True, kw_only=True)
+class ReadSettings:
+    aliases: AliasTable
+    plausibility: Plausibility
+    run_date: pd.Timestamp
+    sheet: str | None = None
+    encoding: str | None = None
+
+
+def _read_table(table: RawTable, settings: ReadSettings) -> tuple[pd.DataFrame, tuple[RecordIssue, ...], TableSummary] | None:
+    """The rows (column ``ACCEPTED`` marks those without errors), issues and summary of one table; None when
+    it has no recognisable header."""
+    aliases = settings.aliases
     layout = detect_header(table.cells, aliases)
     if layout is None:
         return None
-    canonical = to_canonical(table, layout, aliases)
-    result = validate_table(canonical, aliases)
-    accepted = canonical.parsed[~result.rejected].copy()
-    accepted["file"] = table.source.file
-    accepted["sheet"] = table.source.sheet
+    canonical = to_canonical(table, layout, aliases, settings.plausibility, settings.run_date)
+    release_freed_memory()  # parsing intermediates, before validation builds its own
+    result = validate_table(canonical, aliases, settings.plausibility)
+    columns = [c for c in RECORD_COLUMNS if c not in ("file", "sheet")]
+    rows = canonical.parsed[columns]  # every row, rejected ones too: filtered once, after duplicates (one copy, not two)
+    rows.insert(0, "sheet", pd.Categorical([table.source.sheet] * len(rows)) if table.source.sheet else None)
+    rows.insert(0, "file", pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [table.source.file]))
+    rows.insert(len(rows.columns), ACCEPTED, ~result.rejected)
     issues = list(result.issues)
     if canonical.rows_read == 0:
         issues.append(
@@ -107,24 +127,29 @@ def _read_table(table: RawTable, aliases: AliasTable) -> tuple[pd.DataFrame, tup
         rows_read=canonical.rows_read,
         rows_rejected=int(result.rejected.sum()),
     )
-    return accepted[list(RECORD_COLUMNS)], tuple(issues), summary
+    return rows, tuple(issues), summary
 
 
-def _read_file(path: Path, sheet: str | None, aliases: AliasTable) -> tuple[list[pd.DataFrame], list[RecordIssue], list[TableSummary]]:
+def _read_file(path: Path, settings: ReadSettings) -> tuple[list[pd.DataFrame], list[RecordIssue], list[TableSummary]]:
     """Every table of one file. A workbook sheet without a header is skipped with a warning when other
     sheets were read; a CSV file, a chosen sheet or a workbook with no readable sheet is refused."""
-    tables = read_tables(path, sheet)
+    sheet = settings.sheet
+    tables = read_tables(path, sheet, settings.encoding)
     frames, issues, summaries = [], [], []
     without_header: list[RawTable] = []
     structure_errors: list[str] = []
-    for table in tables:
+    while tables:
+        table = tables.pop(0)  # each table's cells are released once it is read
+        if table.hidden is not None:
+            issues.append(RecordIssue(table.source, 1, None, "info", f"{table.hidden} sheet skipped (not read as data)", rejects_row=False))
+            continue
         if not any((table.cells[column] != "").any() for column in table.cells.columns):
             if table.source.sheet is None:
                 raise RecordError(f"{table.source.label}:1:0: the file has no cells: no header and no rows")
             issues.append(RecordIssue(table.source, 1, None, "info", "empty sheet skipped", rejects_row=False))
             continue
         try:
-            read = _read_table(table, aliases)
+            read = _read_table(table, settings)
         except RecordError as exc:
             structure_errors += exc.lines
             continue
@@ -145,16 +170,31 @@ def _read_file(path: Path, sheet: str | None, aliases: AliasTable) -> tuple[list
     return frames, issues, summaries
 
 
-def read_records(paths: Iterable[Path | str], sheet: str | None = None, aliases: AliasTable | None = None) -> RecordSet:
-    """Read, map and validate record files (CSV or Excel); raise RecordError if any file is unreadable."""
-    aliases = aliases or load_aliases()
+def read_records(
+    paths: Iterable[Path | str],
+    sheet: str | None = None,
+    aliases: AliasTable | None = None,
+    encoding: str | None = None,
+    run_date: pd.Timestamp | None = None,
+) -> RecordSet:
+    """Read, map and validate record files (CSV or Excel); raise RecordError if any file is unreadable.
+
+    ``encoding`` forces the encoding of CSV files; ``run_date`` (default today) bounds the dates of rows
+    together with an export date found in a title row. Repeated weighings across all files count once."""
+    settings = ReadSettings(
+        aliases=aliases or load_aliases(),
+        plausibility=load_plausibility(),
+        run_date=pd.Timestamp(run_date) if run_date is not None else pd.Timestamp.now(),
+        sheet=sheet,
+        encoding=encoding,
+    )
     frames: list[pd.DataFrame] = []
     issues: list[RecordIssue] = []
     summaries: list[TableSummary] = []
     unreadable: list[str] = []
     for path in paths:
         try:
-            file_frames, file_issues, file_summaries = _read_file(Path(path), sheet, aliases)
+            file_frames, file_issues, file_summaries = _read_file(Path(path), settings)
         except RecordError as exc:
             unreadable += exc.lines
             continue
@@ -163,5 +203,17 @@ def read_records(paths: Iterable[Path | str], sheet: str | None = None, aliases:
         summaries += file_summaries
     if unreadable:
         raise RecordError(*unreadable)
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RECORD_COLUMNS))
-    return RecordSet(frame, tuple(issues), tuple(summaries))
+    if len(frames) > 1:
+        frame = pd.concat(frames, ignore_index=True)
+        for column in ("file", "sheet"):
+            frame[column] = frame[column].astype(object)
+    elif frames:
+        frame = frames[0].reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(columns=list(RECORD_COLUMNS))
+    del frames
+    accepted = frame[ACCEPTED].to_numpy(dtype=bool) if ACCEPTED in frame else np.ones(len(frame), dtype=bool)
+    check = find_duplicates(frame, accepted)
+    keep = accepted & check.keep
+    frame = frame.loc[keep, list(RECORD_COLUMNS)].reset_index(drop=True) if not keep.all() else frame[list(RECORD_COLUMNS)]
+    return RecordSet(frame, tuple(issues) + check.issues, tuple(summaries), check.duplicates, check.conflicts)

@@ -7,6 +7,7 @@ the cell the user has to fix.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -18,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from freight_sim.errors import RecordError
-from freight_sim.records.decoding import read_text
+from freight_sim.records.decoding import detect_encoding, read_bytes
 from freight_sim.records.issues import SourceRef
+from freight_sim.records.workbook import open_package, sheet_extent, sheet_part, stream_xlsx_sheet
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 DELIMITERS = (",", "\t", ";")
@@ -38,6 +40,7 @@ class RawTable:
     lines: np.ndarray  # 1-based line/row number in the file of each row of ``cells``
     encoding: str | None = None
     delimiter: str | None = None
+    hidden: str | None = None  # "hidden" or "very hidden" for an Excel sheet that is skipped (cells left empty)
 
 
 def is_excel(path: Path) -> bool:
@@ -70,14 +73,40 @@ def _record_start_lines(text: str, delimiter: str) -> np.ndarray:
     return np.asarray(starts, dtype=np.int64)
 
 
-def read_csv_table(path: Path) -> RawTable:
+def release_freed_memory() -> None:
+    """Hand freed memory back to the system: Arrow's pool, and the C heap (glibc ``malloc_trim``).
+
+    The CSV parser builds every cell as a Python string before the columns become Arrow strings; the freed
+    strings stay in the C heap, which Arrow's own allocator does not reuse, so without this the process
+    would carry them through the rest of the audit."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed blocks for a while otherwise
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     """A CSV/TXT record file as text cells, decoded strictly (see :mod:`freight_sim.records.decoding`)."""
-    decoded = read_text(path)
-    text = decoded.text
     name = str(path)
-    if not text.strip():
+    data = read_bytes(path)
+    chosen = detect_encoding(data, name, encoding)
+    if not data or data.isspace():
         raise RecordError(f"{name}:1:1: the file is empty: no header and no rows")
-    head = text.split("\n", SNIFF_LINES)[:SNIFF_LINES]
+    # "\n" is never part of a multi-byte character in the accepted encodings: lines are counted on the bytes
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    head = codecs.getincrementaldecoder(chosen)().decode(data[: 1 << 20], final=False).split("\n", SNIFF_LINES)[:SNIFF_LINES]
+    del data  # the parser reads the file itself, decoding as it goes: no second copy of the whole text
+    head[0] = head[0].removeprefix("\ufeff")
     try:
         delimiter = sniff_delimiter(head)
         head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
@@ -86,8 +115,9 @@ def read_csv_table(path: Path) -> RawTable:
     names = list(range(head_width + EXTRA_FIELDS))
     try:
         cells = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),  # the C parser reads UTF-8 bytes far faster than a text stream
-            encoding="utf-8",
+            path,
+            encoding=chosen,
+            encoding_errors="strict",
             sep=delimiter,
             header=None,
             names=names,
@@ -107,16 +137,16 @@ def read_csv_table(path: Path) -> RawTable:
             f"{name}:{line}:1: cannot split the line into columns ({detail}, far more than the header): an unquoted"
             " thousands separator or a stray delimiter; check delimiters and quotes"
         ) from None
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    release_freed_memory()
     if len(cells) == physical_lines:
         lines = np.arange(1, len(cells) + 1, dtype=np.int64)
     else:
-        lines = _record_start_lines(text, delimiter)
+        lines = _record_start_lines(read_bytes(path).decode(chosen).removeprefix("\ufeff"), delimiter)
         if len(lines) != len(cells):
             raise RecordError(f"{name}:1:1: cannot match CSV records to lines ({len(cells)} records, {len(lines)} found); check quotes")
     used = [c for c in cells.columns if c < head_width or (cells[c].to_numpy() != "").any()]
     text_cells = pd.DataFrame({c: cells[c] if c < head_width else cells[c].astype("str") for c in used}, index=cells.index)
-    return RawTable(SourceRef(name), text_cells, lines, decoded.encoding, delimiter)
+    return RawTable(SourceRef(name), text_cells, lines, chosen, delimiter)
 
 
 def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,33 +163,83 @@ def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(text, index=frame.index, dtype="str")
 
 
+MAX_STREAMED_COLUMNS = 256
+
+
+def _calamine_rows(book: object, name: str) -> pd.DataFrame:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+    frame = pd.DataFrame(rows, dtype=object)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def _streamed_rows(package: object, part: str) -> pd.DataFrame:
+    numbers, rows = [], []
+    for number, values in stream_xlsx_sheet(package, part, MAX_STREAMED_COLUMNS):  # type: ignore[arg-type]
+        numbers.append(number)
+        rows.append(values)
+    frame = pd.DataFrame(rows, dtype=object)
+    frame.index = pd.Index(numbers, dtype="int64")
+    return frame
+
+
+def _visible_sheets(book: object) -> list[tuple[str, str | None]]:
+    """(name, None) for visible worksheets, (name, "hidden" | "very hidden") for hidden ones."""
+    result = []
+    for meta in book.sheets_metadata:  # type: ignore[attr-defined]
+        state = str(meta.visible).rsplit(".", 1)[-1].lower()
+        result.append((meta.name, None if state == "visible" else ("very hidden" if "very" in state else "hidden")))
+    return result
+
+
 def read_excel_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
-    """Every sheet of a workbook (or only ``sheet``) as text cells; row numbers are Excel's."""
+    """Every visible sheet of a workbook (or only ``sheet``) as text cells; row numbers are Excel's.
+
+    Hidden sheets come back with ``hidden`` set and no cells. An xlsx sheet whose used range is far larger
+    than its cells is read cell by cell (see :mod:`freight_sim.records.workbook`)."""
+    from python_calamine import CalamineWorkbook
+
     name = str(path)
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
-    except FileNotFoundError:
-        raise RecordError(f"{name}:1:1: file not found") from None
+        book = CalamineWorkbook.from_path(name)
+        sheets = _visible_sheets(book)
     except Exception as exc:  # calamine raises its own types for broken workbooks
         raise RecordError(f"{name}:1:1: cannot open the workbook: {exc}") from None
     if sheet is not None:
-        if sheet not in sheets:
-            raise RecordError(f"{name}:1:1: no sheet named {sheet!r}; sheets: {', '.join(map(str, sheets))}")
-        sheets = {sheet: sheets[sheet]}
+        if sheet not in dict(sheets):
+            raise RecordError(f"{name}:1:1: no sheet named {sheet!r}; sheets: {', '.join(n for n, _ in sheets)}")
+        sheets = [(sheet, None)]  # a sheet asked for by name is read even when hidden
+    package = open_package(name)
     tables = []
-    for sheet_name, frame in sheets.items():
-        frame = frame.reset_index(drop=True)
-        frame.columns = range(frame.shape[1])
-        lines = np.arange(1, len(frame) + 1, dtype=np.int64)
-        tables.append(RawTable(SourceRef(name, str(sheet_name)), _excel_text(frame), lines))
+    try:
+        for sheet_name, hidden in sheets:
+            source = SourceRef(name, str(sheet_name))
+            if hidden is not None:
+                tables.append(RawTable(source, pd.DataFrame({0: pd.Series([], dtype="str")}), np.zeros(0, dtype=np.int64), hidden=hidden))
+                continue
+            part = sheet_part(package, sheet_name) if package is not None else None
+            try:
+                if part is not None and not sheet_extent(package, part).dense:
+                    frame = _streamed_rows(package, part)
+                else:
+                    frame = _calamine_rows(book, sheet_name)
+            except Exception as exc:  # broken sheet XML or a calamine error
+                raise RecordError(f"{source.label}:1:1: cannot read the sheet: {exc}") from None
+            lines = frame.index.to_numpy(dtype=np.int64)
+            frame = frame.reset_index(drop=True)
+            frame.columns = range(frame.shape[1])
+            tables.append(RawTable(source, _excel_text(frame), lines))
+    finally:
+        if package is not None:
+            package.close()
     return tables
 
 
-def read_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
+def read_tables(path: Path, sheet: str | None = None, encoding: str | None = None) -> list[RawTable]:
     """The raw tables of one record file, CSV or Excel by its suffix."""
     path = Path(path)
     if not path.is_file():
         raise RecordError(f"{path}:1:1: file not found")
     if is_excel(path):
         return read_excel_tables(path, sheet)
-    return [read_csv_table(path)]
+    return [read_csv_table(path, encoding)]

@@ -17,13 +17,9 @@ from pandera.errors import SchemaErrors
 from freight_sim.records.aliases import AliasTable
 from freight_sim.records.canonical import LABEL_COLUMNS, TEXT_COLUMNS, CanonicalTable
 from freight_sim.records.issues import RecordIssue
+from freight_sim.records.plausibility import Plausibility
 
-# GB 1589-2016: 49 t gross vehicle weight for a 6-axle tractor-semitrailer (FACTS.md section 3), so no
-# single truck can carry 49 t net. A larger road value usually means the column is in kg.
-ROAD_NET_WEIGHT_LIMIT_T = 49.0
 EARLIEST_DATE = pd.Timestamp("2000-01-01")
-LATEST_DATE = pd.Timestamp("2100-12-31")
-DAMAGE_PATTERN = "[?\ufffd]"
 MAX_WARNINGS_PER_TABLE = 1000
 
 
@@ -38,40 +34,53 @@ def _schema(aliases: AliasTable, text_columns: list[str]) -> pa.DataFrameSchema:
         return pa.Check.isin(list(aliases.canonical_values(kind)), error="known_label")
 
     columns = {
-        "date": pa.Column(nullable=False, checks=pa.Check.in_range(EARLIEST_DATE, LATEST_DATE, error="date_range")),
-        "net_weight_t": pa.Column(
-            float, nullable=False, checks=[pa.Check.gt(0, error="positive"), pa.Check(lambda s: np.isfinite(s), error="finite")]
-        ),
-        "road_net_weight_t": pa.Column(float, nullable=True, checks=pa.Check.le(ROAD_NET_WEIGHT_LIMIT_T, error="road_limit")),
+        "date": pa.Column(nullable=False, checks=pa.Check.ge(EARLIEST_DATE, error="date_range")),
+        "future_days": pa.Column(float, nullable=True, checks=pa.Check.lt(0, error="future")),
+        "net_weight_t": pa.Column(float, nullable=False, checks=pa.Check.gt(0, error="positive")),
+        "excess_t": pa.Column(float, nullable=True, checks=pa.Check.le(0, error="implausible")),
         "mode": pa.Column(nullable=False, checks=known("mode")),
         "fuel": pa.Column(nullable=True, checks=known("fuel")),
         "standard": pa.Column(nullable=True, checks=known("standard")),
         "direction": pa.Column(nullable=True, checks=known("direction")),
     }
-    damage = pa.Check(lambda s: ~s.str.contains(DAMAGE_PATTERN, regex=True, na=False), error="damaged")
+    damage = pa.Check.eq(False, error="damaged")
     for name in text_columns:
         columns[f"text:{name}"] = pa.Column(nullable=True, checks=damage)
     return pa.DataFrameSchema(columns)
 
 
-def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable) -> str:
+MODE_WORDS = {"road": "truck", "rail_wagon": "rail wagon", "rail_train": "train", "conveyor": "conveyor row (a day of belt)",
+              "waterway": "ship", "pipeline": "pipeline row (a day)"}  # fmt: skip
+
+
+def _implausible(raw: str, header: str, table: CanonicalTable, row: int) -> str:
+    mode = str(table.parsed["mode"].iat[row])
+    kind = "rail_wagon" if mode == "rail" and bool(table.parsed["wagon"].iat[row]) else ("rail_train" if mode == "rail" else mode)
+    limit = float(table.parsed["max_t"].iat[row])
+    text = f"{raw!r} t is more than one {MODE_WORDS.get(kind, kind)} can carry ({limit:g} t, plausibility.yaml)"
+    if kind == "road" and "kg" not in header.lower():
+        text += f"; if the column is in kg, name it {header}(kg)"
+    return text
+
+
+def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable, table: CanonicalTable, row: int) -> str:
     if check == "not_nullable":
         if not raw.strip():
             return f"{header}: missing {name.replace('_t', '')}"
         if name == "date":
-            return f"{header}: cannot read date {raw!r} (expected e.g. 2025-01-06, 2025/1/6, 2025年1月6日, 2025.1.6 or an Excel serial)"
+            return (
+                f"{header}: cannot read date {raw!r}: not a date, or an impossible date or time of day (expected e.g. 2025-01-06,"
+                " 2025/1/6 08:30, 2025年1月6日, 2025.1.6 or an Excel serial)"
+            )
         if name == "net_weight_t":
             return f"{header}: not a number: {raw!r}"
         return f"{header}: cannot read {raw!r}"
     messages: dict[str, Callable[[], str]] = {
         "damaged": lambda: f"'?' or U+FFFD in {raw!r}: characters were lost in an earlier encoding conversion; re-export the file",
         "positive": lambda: f"weight must be positive, got {raw!r}",
-        "finite": lambda: f"weight must be a finite number, got {raw!r}",
-        "road_limit": lambda: (
-            f"{raw!r} is above the {ROAD_NET_WEIGHT_LIMIT_T:g} t a truck can carry (GB 1589-2016);"
-            f" if the column is in kg, name it {header}(kg)"
-        ),
-        "date_range": lambda: f"date {raw!r} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}",
+        "implausible": lambda: _implausible(raw, header, table, row),
+        "date_range": lambda: f"date {raw!r} is before {EARLIEST_DATE.year}",
+        "future": lambda: f"date {raw!r} is after {table.latest_reason}: a record cannot come from the future",
         "known_label": lambda: (
             f"unknown {name} label {raw!r}; known: {', '.join(aliases.canonical_values(name))} (add the label to the alias table)"
         ),
@@ -81,15 +90,41 @@ def _message(name: str, check: str, raw: str, header: str, aliases: AliasTable) 
 
 def _frame(table: CanonicalTable, text_columns: list[str]) -> pd.DataFrame:
     parsed = table.parsed
-    frame = parsed[["date", "net_weight_t", "mode", "fuel", "standard", "direction"]].copy()
-    frame["road_net_weight_t"] = parsed["net_weight_t"].where(parsed["mode"] == "road")
+    frame = parsed[["date", "net_weight_t", "mode", "fuel", "standard", "direction"]]  # copy on write: no copy
+    frame["future_days"] = (parsed["date"] - table.latest_date) / pd.Timedelta(days=1)
+    frame["excess_t"] = parsed["net_weight_t"] - parsed["max_t"]
     for name in text_columns:
-        frame[f"text:{name}"] = table.raw[name]
+        frame[f"text:{name}"] = damaged(table.raw[name])
     return frame
 
 
-def validate_table(table: CanonicalTable, aliases: AliasTable) -> ValidationResult:
+def damaged(text: pd.Series) -> pd.Series:
+    """Whether each cell holds '?' or U+FFFD (characters lost in an earlier conversion): U+FFFD only in cells
+    with non-ASCII characters, '?' by a literal search."""
+    from freight_sim.records.parsing import non_ascii
+
+    text = text.astype("str")
+    hit = text.str.contains("?", regex=False, na=False).to_numpy(dtype=bool, copy=True)
+    wide = non_ascii(text)
+    if wide.any():
+        hit[wide] |= text[wide].str.contains("\ufffd", regex=False, na=False).to_numpy(dtype=bool)
+    return pd.Series(hit, index=text.index)
+
+
+def max_net_weight(parsed: pd.DataFrame, plausibility: Plausibility) -> np.ndarray:
+    """The largest net weight one row can carry, by its mode (and for rail, wagon or train); NaN when unknown."""
+    limits = np.full(len(parsed), np.nan)
+    modes = parsed["mode"].to_numpy(dtype=object)
+    for mode in ("road", "rail", "conveyor", "waterway", "pipeline"):
+        limits[modes == mode] = plausibility.max_net_weight_t(mode)
+    wagons = (modes == "rail") & parsed["wagon"].to_numpy(dtype=bool)
+    limits[wagons] = plausibility.max_net_weight_t("rail", wagon=True)
+    return limits
+
+
+def validate_table(table: CanonicalTable, aliases: AliasTable, plausibility: Plausibility) -> ValidationResult:
     """Check every row at once; rows with errors are rejected, structure issues are kept."""
+    table.parsed["max_t"] = max_net_weight(table.parsed, plausibility)
     text_columns = [name for name in (*TEXT_COLUMNS, *LABEL_COLUMNS) if name in table.raw]
     frame = _frame(table, text_columns)
     lines = table.parsed["line"].to_numpy()
@@ -110,8 +145,10 @@ def _canonical_name(column: str) -> tuple[str, str]:
     if column.startswith("text:"):
         name = column.removeprefix("text:")
         return name, name
-    if column in ("net_weight_t", "road_net_weight_t"):
+    if column in ("net_weight_t", "excess_t"):
         return "net_weight_t", "net_weight"
+    if column == "future_days":
+        return "date", "date"
     return column, column
 
 
@@ -130,7 +167,7 @@ def _failure_issues(cases: pd.DataFrame, table: CanonicalTable, aliases: AliasTa
             continue
         seen.add((row, canonical))
         raw = str(table.raw.at[row, canonical])
-        message = _message(name, str(check), raw, table.headers[canonical], aliases)
+        message = _message(name, str(check), raw, table.headers[canonical], aliases, table, row)
         issues.append(RecordIssue(table.source, int(lines[row]), table.positions[canonical], "error", message, raw))
         rejected[row] = True
     return issues

@@ -6,13 +6,13 @@ import json
 
 import pandas as pd
 import yaml
-from record_generators import HEADER, TEN_ROWS, latin1_file, write_csv, write_xlsx
+from record_generators import HEADER, TEN_ROWS, undecodable_file, write_csv, write_xlsx
 from typer.testing import CliRunner
 
 from freight_sim.cli import app
 from freight_sim.config.scenario import Enterprise
 
-OUTPUTS = {"ratio.csv", "rejected_rows.csv", "warnings.csv", "summary.json", "scenario_snippet.yaml"}
+OUTPUTS = {"ratio.csv", "rejected_rows.csv", "warnings.csv", "summary.json", "scenario_snippet.yaml", "report.html", "ratio.xlsx"}
 
 
 def _run(*args: str):
@@ -24,7 +24,7 @@ def test_ratio_writes_every_output(tmp_path):
     records = write_csv(tmp_path / "磅单.csv", rows, "gbk")
     out = tmp_path / "out"
     result = _run(str(records), "--out", str(out), "--profile", "nev-counts", "--by", "mode")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 4, result.output  # computed, with a rejected row
     assert {p.name for p in out.iterdir()} == OUTPUTS | {"manifest.json"}  # no temp files left behind
     assert "60.0%" in result.stdout and "not compliant" in result.stdout
     assert f"{records}:12:6: 净重(吨): weight must be positive, got '-2'" in result.stderr
@@ -66,7 +66,7 @@ def test_excel_with_sheet_option(tmp_path):
 
 
 def test_unreadable_file_exits_1_with_file_line_column(tmp_path):
-    bad = latin1_file(tmp_path / "bad.csv")
+    bad = undecodable_file(tmp_path / "bad.csv")
     result = _run(str(bad), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{bad}:2:15: cannot decode")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from record_generators import HEADER, TEN_ROWS, damaged_gbk, latin1_file, standard_file, write_csv
+from record_generators import HEADER, TEN_ROWS, damaged_gbk, latin1_file, standard_file, undecodable_file, write_csv
 
 from freight_sim.errors import RecordError
 from freight_sim.records import read_records
@@ -67,12 +67,19 @@ def test_utf16_without_bom_is_refused(tmp_path):
         read_records([path])
 
 
-def test_latin1_bytes_are_refused_never_guessed(tmp_path):
+def test_latin1_bytes_are_read_as_cp1252_by_evidence(tmp_path):
     path = latin1_file(tmp_path / "latin1.csv")
+    records = read_records([path])
+    assert records.tables[0].encoding == "cp1252"
+    assert records.frame["plate"].tolist() == ["café"]
+
+
+def test_bytes_no_candidate_decodes_are_refused_never_guessed(tmp_path):
+    path = undecodable_file(tmp_path / "bad.csv")
     with pytest.raises(RecordError) as caught:
         read_records([path])
     (line,) = caught.value.lines
-    assert line.startswith(f"{path}:2:15: cannot decode the file as UTF-8 or GB18030/GBK (byte 0xe9")
+    assert line.startswith(f"{path}:2:15: cannot decode the file as UTF-8, GB18030/GBK, Big5, Shift-JIS or cp1252 (byte 0x81")
 
 
 def test_decoding_order_prefers_utf8():
@@ -83,7 +90,7 @@ def test_decoding_order_prefers_utf8():
 
 
 def test_every_unreadable_file_is_reported_together(tmp_path):
-    bad = latin1_file(tmp_path / "a.csv")
+    bad = undecodable_file(tmp_path / "a.csv")
     utf16 = standard_file(tmp_path / "b.csv", encoding="utf-16")
     good = standard_file(tmp_path / "c.csv")
     with pytest.raises(RecordError) as caught:

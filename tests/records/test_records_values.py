@@ -67,7 +67,7 @@ def test_value_faults_are_reported_with_exact_line_column_and_raw_text(tmp_path)
 def test_kg_header_converts_to_tonnes_and_road_weight_above_limit_is_flagged(tmp_path):
     kg = write_lines(tmp_path / "kg.csv", ["日期,净重（公斤）,运输方式", "2025-01-06,33000,公路"])
     assert list(read_records([kg]).frame["net_weight_t"]) == [33.0]
-    tonnes = write_lines(tmp_path / "t.csv", ["日期,净重,运输方式", "2025-01-06,33000,公路", "2025-01-06,33000,铁路"])
+    tonnes = write_lines(tmp_path / "t.csv", ["日期,净重,运输方式", "2025-01-06,33000,公路", "2025-01-06,3300,铁路"])
     records = read_records([tonnes])
     (error,) = records.errors()
     assert (error.line, error.column) == (2, 2)
@@ -179,6 +179,6 @@ def test_alias_table_refuses_an_alias_with_two_meanings(tmp_path):
 
     text = (Path(__file__).parents[2] / "freight_sim/records/aliases.yaml").read_text(encoding="utf-8")
     clash = tmp_path / "aliases.yaml"
-    clash.write_text(text.replace("mode: [运输方式,", "mode: [净重, 运输方式,"), encoding="utf-8")
+    clash.write_text(text.replace("  mode: [", "  mode: [净重, ", 1), encoding="utf-8")
     with pytest.raises(ConfigError, match="alias '净重' names both 'net_weight' and 'mode'"):
         load_aliases(clash)
