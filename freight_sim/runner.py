@@ -21,6 +21,23 @@ from freight_sim.config.scenario import Scenario
 DAYS_PER_YEAR = 365.0
 
 
+def run_metrics():
+    """Declarations of every number in a run's summary: the key figures plus the run's own facts."""
+    from freight_sim.kpis import KPI_METRICS
+    from freight_sim.metric import Better, Metric
+
+    neither = Better.NEITHER
+    return KPI_METRICS.extended(
+        [
+            Metric(name="grid_kg_co2_per_kwh", unit="kg CO2/kWh", better=neither, label="grid CO2 factor"),
+            Metric(name="simulated_days", unit="d", better=neither, label="simulated days"),
+            Metric(name="warmup_days", unit="d", better=neither, label="warm-up days"),
+            Metric(name="events", unit="count", better=neither, label="simulation events"),
+            Metric(name="model.*", unit="count", better=neither, label="model size"),
+        ]
+    )
+
+
 @dataclass(frozen=True)
 class RunOutput:
     """What one run produced: ``summary`` (JSON-ready), KPI ``tables`` and the leg table."""

@@ -11,7 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from freight_sim.errors import FreightSimError
-from freight_sim.experiments import executors, store, summary
+from freight_sim.experiments import executors, siding_table, store, summary
 from freight_sim.experiments.design import Design, RunSpec, expand_design
 from freight_sim.experiments.run_one import RunFn
 from freight_sim.experiments.spec import Experiment, load_experiment
@@ -45,7 +45,18 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[str]) -> dict[str, pd.DataFrame]:
+def candidate_siding_facts(experiment: Experiment, overrides: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """Names, station, capacity and capex of the base scenario's candidate sidings (for the siding table)."""
+    from freight_sim.config import load_scenario
+    from freight_sim.network import load_network
+
+    loaded = load_scenario(experiment.base_path, list(overrides))
+    return siding_table.siding_facts(loaded.model, load_network(loaded).nodes)
+
+
+def summary_tables(
+    metrics: pd.DataFrame, design: Design, ranking_metrics: list[str], siding_facts: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Every summary table of the batch, by file stem."""
     tables = {"summary_by_variant": summary.variant_summary(metrics)}
     differences = summary.paired_differences(metrics, design.variants)
@@ -55,6 +66,10 @@ def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[
         tables[f"{design.sample.method}_indices"] = summary.sensitivity_indices(metrics, design.sample)
     if any(v.siding_enterprise for v in design.variants):
         tables["siding_ranking"] = summary.siding_ranking(differences, design.variants, ranking_metrics)
+        facts = siding_facts if siding_facts is not None else pd.DataFrame(columns=siding_table.FACT_COLUMNS)
+        stems = {metric: stem for stem, metric in siding_table.CRITERIA}
+        order_by = next((stems[m] for m in ranking_metrics if m in stems), "nox_kg")
+        tables["siding_table"] = siding_table.siding_table(differences, tables["abatement_costs"], design.variants, facts, order_by)
     return tables
 
 
@@ -130,7 +145,8 @@ def run_batch(
     records.sort(key=lambda r: r.run_id)
     metrics = store.metrics_table(records)
     store.write_table(out_dir, "metrics", metrics)
-    tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics)
+    facts = candidate_siding_facts(experiment, overrides) if any(v.siding_enterprise for v in design.variants) else None
+    tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics, facts)
     for name, frame in tables.items():
         store.write_table(out_dir, name, frame)
     failures = [r for r in records if r.failed]
