@@ -120,6 +120,21 @@ def siding_capex_table(scenario: Scenario, rate: float, life_years: float, days:
     )
 
 
+def siding_sites_table(scenario: Scenario) -> pd.DataFrame:
+    """Every siding of the scenario with where it is and what it is: existing, candidate built, candidate."""
+    rows = []
+    for eid, enterprise in scenario.enterprises.items():
+        siding = enterprise.siding
+        if siding is None:
+            continue
+        if siding.status == SidingStatus.candidate:
+            status = "built" if siding.enabled else "candidate"
+        else:
+            status = "existing" if siding.enabled else "existing_disabled"
+        rows.append((eid, enterprise.node, status, siding.station, siding.capacity_t_per_year, siding.capex_million_cny))
+    return pd.DataFrame(rows, columns=["enterprise", "node", "status", "station", "capacity_t_per_year", "capex_million_cny"])
+
+
 def _mean_wait(resources: pd.DataFrame, kind: str) -> float:
     rows = resources[resources["kind"] == kind] if "kind" in resources.columns else resources.iloc[0:0]
     requests = float(rows["requests"].sum()) if len(rows) else 0.0
@@ -195,5 +210,6 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "inventory": inventory(accounted),
         "cost_by_chain": cost_per_tonne_by_chain(accounted),
         "sidings_built": sidings,
+        "siding_sites": siding_sites_table(scenario),
     }
     return Kpis(summary, tables)

@@ -19,6 +19,7 @@ from freight_sim.config.digests import config_sha256, inputs_sha256
 from freight_sim.config.scenario import Scenario
 
 DAYS_PER_YEAR = 365.0
+XLSX_SKIPPED = ("daily",)  # day-by-lane series: in daily.csv / daily.parquet, too long for a summary workbook
 
 
 def run_metrics():
@@ -129,8 +130,8 @@ def manifest(summary: dict[str, Any], status: str, seconds: float, error: str | 
     }
 
 
-def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report: bool = True) -> list[Path]:
-    """Write summary, KPI tables (Parquet + utf-8-sig CSV), legs and report into ``out_dir``; manifest last.
+def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report: bool = True, lang: str = "en") -> list[Path]:
+    """Write summary, KPI tables (Parquet + utf-8-sig CSV + summary.xlsx), legs and report into ``out_dir``; manifest last.
 
     Any manifest already in ``out_dir`` is removed first, so an interrupted write never looks finished.
     """
@@ -150,13 +151,17 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
         write_parquet(out / f"{name}.parquet", frame)
         write_csv(out / f"{name}.csv", frame)
         written += [out / f"{name}.parquet", out / f"{name}.csv"]
+    from freight_sim.report.excel import run_key_figures, write_workbook
+
+    sheets = {"key_figures": run_key_figures(output.summary, run_metrics()), **{k: v for k, v in output.tables.items() if k not in XLSX_SKIPPED}}
+    written.append(write_workbook(out / "summary.xlsx", sheets))
     if legs:
         write_parquet(out / "legs.parquet", output.legs)
         written.append(out / "legs.parquet")
     if report:
         from freight_sim.report.run_report import write_run_report
 
-        written.append(write_run_report(output, out / "report.html"))
+        written.append(write_run_report(output, out / "report.html", lang=lang))
     seconds = output.summary.get("wall_s", 0.0) + time.perf_counter() - started
     write_json(out / "manifest.json", manifest(output.summary, "finished", seconds))
     written.append(out / "manifest.json")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import math
 import os
 import sys
 from pathlib import Path
@@ -27,39 +26,6 @@ def import_run_fn(text: str):
         raise ConfigError(f"--model:1: model: cannot import {text!r}: {exc}") from None
 
 
-def _format_cell(mean: float, low: float, high: float) -> str:
-    if math.isnan(mean):
-        return "-"
-    if math.isnan(low):
-        return f"{mean:.4g}"
-    return f"{mean:.4g} ± {(high - low) / 2:.2g}"
-
-
-def _print_summary(result, metrics_of_interest: list[str]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table_frame = result.tables.get("summary_by_variant")
-    if table_frame is None or table_frame.empty:
-        return
-    shown = [m for m in metrics_of_interest if m in set(table_frame["metric"])]
-    if not shown:
-        shown = sorted(table_frame["metric"].unique())[:5]
-    table = Table(title="mean ± 95% CI half-width by variant")
-    table.add_column("variant")
-    table.add_column("n", justify="right")
-    for metric in shown:
-        unit = table_frame.loc[table_frame["metric"] == metric, "unit"].iloc[0]
-        table.add_column(escape(f"{metric} [{unit}]" if unit else metric), justify="right")
-    for variant, group in table_frame.groupby("variant", sort=True):
-        by_metric = group.set_index("metric")
-        n = int(group["n"].max())
-        cells = [_format_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown]
-        table.add_row(escape(str(variant)), str(n), *cells)
-    Console(width=160).print(table)
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def batch(
@@ -73,12 +39,15 @@ def register(app: typer.Typer) -> None:
         set_: list[str] = typer.Option([], "--set", help="override a scenario field in every run: dotted.path=value"),
         model: str = typer.Option(DEFAULT_RUN_FN, "--model", help="run function module:function (signature fn(loaded, seed))"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html (charts and tables) at the end"),
+        lang: str | None = typer.Option(None, "--lang", help="language of report.html and the table: en or zh (default: report.lang of the file)"),
     ) -> None:
         """Run every variant x sweep point x sample x replication of an experiment; write tidy tables."""
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+        from freight_sim.cli.summary_table import print_batch_summary
         from freight_sim.experiments.batch import run_batch
+        from freight_sim.report.i18n import check_language
         from freight_sim.experiments.spec import load_experiment
 
         if dask is not None:
@@ -89,6 +58,7 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             run_fn = None if model == DEFAULT_RUN_FN else import_run_fn(model)
             loaded_experiment = load_experiment(experiment)
+            lang = check_language(lang or loaded_experiment.spec.report.lang)
             console = Console(stderr=True)
             progress = Progress(
                 TextColumn("[bold]{task.description}"),
@@ -114,14 +84,15 @@ def register(app: typer.Typer) -> None:
                     loaded_experiment, out, executor=executor, workers=workers, dask_address=dask, resume=resume,
                     replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
                 )  # fmt: skip
-        _print_summary(result, loaded_experiment.spec.report.metrics)
+        order = [v.name for v in result.design.variants]
+        print_batch_summary(result.tables.get("summary_by_variant"), loaded_experiment.spec.report.metrics, order, lang)
         finished = len(result.records) - len(result.failures)
         typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
         if report:
             from freight_sim.report.batch_report import write_batch_report
 
             with user_errors():
-                typer.echo(f"report: {write_batch_report(out)}")
+                typer.echo(f"report: {write_batch_report(out, lang=lang)}")
         if result.failures:
             for record in result.failures:
                 last = (record.error or "").strip().splitlines()

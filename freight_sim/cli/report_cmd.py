@@ -14,10 +14,11 @@ def register(app: typer.Typer) -> None:
     def report(
         batch_dir: Path = typer.Argument(..., help="batch folder written by `freight-sim batch` (batch.json, tables)"),
         out: Path | None = typer.Option(None, "--out", "-o", help="report file (default: BATCH_DIR/report.html)"),
+        lang: str | None = typer.Option(None, "--lang", help="en or zh (default: report.lang of the experiment file)"),
     ) -> None:
         """Write a self-contained HTML report (charts and tables) of a batch folder; runs nothing."""
         from freight_sim.report.batch_report import write_batch_report
 
         with user_errors():
-            path = write_batch_report(batch_dir, out)
+            path = write_batch_report(batch_dir, out, lang=lang)
         typer.echo(f"report: {path}")

@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
         legs: bool = typer.Option(True, "--legs/--no-legs", help="write the leg table (legs.parquet)"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html"),
         as_json: bool = typer.Option(False, "--json", help="print summary.json instead of the table"),
+        lang: str = typer.Option("en", "--lang", help="language of report.html and the table: en or zh"),
     ) -> None:
         """Simulate one scenario and write summary.json, KPI tables, legs, report.html and manifest.json."""
         from freight_sim.cli.progress import sim_progress
@@ -28,13 +29,16 @@ def register(app: typer.Typer) -> None:
         from freight_sim.paths import default_scenario_path
         from freight_sim.runner import run_scenario, write_run
 
+        from freight_sim.report.i18n import check_language
+
         with user_errors():
+            check_language(lang)
             loaded = load_scenario(scenario or default_scenario_path(), set_)
             out_dir = out or Path("out") / loaded.model.name
             with sim_progress(enabled=not as_json, days=loaded.model.simulation.days) as progress:
                 output = run_scenario(loaded, seed=seed, progress=progress)
-            write_run(output, out_dir, legs=legs, report=report)
+            write_run(output, out_dir, legs=legs, report=report, lang=lang)
         if as_json:
             typer.echo(json.dumps(output.summary, indent=2, ensure_ascii=False, default=str))
         else:
-            print_run_summary(output.summary, out_dir)
+            print_run_summary(output.summary, out_dir, lang)

@@ -73,6 +73,14 @@ def summary_tables(
     return tables
 
 
+def write_summary_workbook(out_dir: Path, metrics: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> Path:
+    """``summary.xlsx``: the summary tables as sheets (the metrics table too while it fits a sheet)."""
+    from freight_sim.report.excel import EXCEL_MAX_ROWS, write_workbook
+
+    sheets = {**tables, **({"metrics": metrics} if len(metrics) <= EXCEL_MAX_ROWS else {})}
+    return write_workbook(Path(out_dir) / "summary.xlsx", sheets)
+
+
 def _execute(
     specs: list[RunSpec],
     out_dir: Path,
@@ -149,6 +157,7 @@ def run_batch(
     tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics, facts)
     for name, frame in tables.items():
         store.write_table(out_dir, name, frame)
+    write_summary_workbook(out_dir, metrics, tables)
     failures = [r for r in records if r.failed]
     store.write_batch_json(
         out_dir,

@@ -46,6 +46,8 @@ def siding_facts(scenario, nodes: pd.DataFrame) -> pd.DataFrame:
         if siding is None or siding.status.value != "candidate":
             continue
         node_name, node_name_zh = names(enterprise.node)
+        if enterprise.name and enterprise.name != node_name:
+            node_name_zh = ""  # renamed in the scenario: the network's Chinese name would be another place's
         station_name, station_name_zh = names(siding.station)
         rows.append(
             [

@@ -8,8 +8,11 @@ in proportion to their length. Sums over edges therefore give back the legs' tot
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from freight_sim.network.geo import great_circle_km
 from freight_sim.network.legs import LEG_MODES, ModeRouter
 from freight_sim.network.model import MultimodalNetwork
 
@@ -26,12 +29,28 @@ def _edge_km(net: MultimodalNetwork, modes: tuple[str, ...]) -> dict[tuple[str, 
     return lengths
 
 
-def edge_flows(net: MultimodalNetwork, legs: pd.DataFrame) -> pd.DataFrame:
+def _rail_path(router: ModeRouter, net: MultimodalNetwork, origin: str, destination: str, sidings: Mapping[str, str]) -> list[str]:
+    """Rail route; an enterprise whose built siding has no spur edge in the network joins at its station
+    (the engine adds the spur's km to the leg; the map draws the spur as a straight line)."""
+    start = sidings.get(origin, origin) if origin in sidings and not _has_rail_edge(net, origin) else origin
+    end = sidings.get(destination, destination) if destination in sidings and not _has_rail_edge(net, destination) else destination
+    path = list(router.leg(start, end).path) if start != end else [start]
+    return ([origin] if start != origin else []) + path + ([destination] if end != destination else [])
+
+
+def _has_rail_edge(net: MultimodalNetwork, node: str) -> bool:
+    edges = net.edges_of_mode(*LEG_MODES["rail"])
+    return bool(((edges["u"] == node) | (edges["v"] == node)).any())
+
+
+def edge_flows(net: MultimodalNetwork, legs: pd.DataFrame, sidings: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per (mode, u, v) edge used by ``legs``: cargo tonnes, trips and tailpipe NOx in kg.
 
     ``legs`` needs ``origin, destination, mode, tonnes, trips``; ``nox_g`` is used when present. Edge
-    ends are ordered (``u < v``), so both directions of a road add up on one row.
+    ends are ordered (``u < v``), so both directions of a road add up on one row. ``sidings`` maps an
+    enterprise node with a built siding to its station, for sidings that are not edges of the network.
     """
+    sidings = dict(sidings or {})
     if legs.empty:
         return pd.DataFrame(columns=FLOW_COLUMNS)
     columns = ["tonnes", "trips"] + (["nox_g"] if "nox_g" in legs.columns else [])
@@ -42,11 +61,16 @@ def edge_flows(net: MultimodalNetwork, legs: pd.DataFrame) -> pd.DataFrame:
             continue
         router = ModeRouter(net, mode)
         lengths = _edge_km(net, LEG_MODES[mode])
+        for node, station in sidings.items():
+            if mode == "rail" and node in net.nodes.index and station in net.nodes.index:
+                a, b = net.nodes.loc[node], net.nodes.loc[station]
+                lengths.setdefault((min(node, station), max(node, station)), float(great_circle_km(a["lon"], a["lat"], b["lon"], b["lat"])))
         part = by_od[by_od["mode"].astype(str) == mode]
         for row in part.itertuples(index=False):
             if row.origin == row.destination:
                 continue
-            path = router.leg(str(row.origin), str(row.destination)).path
+            origin, destination = str(row.origin), str(row.destination)
+            path = _rail_path(router, net, origin, destination, sidings) if mode == "rail" else router.leg(origin, destination).path
             pairs = [(min(a, b), max(a, b)) for a, b in zip(path, path[1:], strict=False)]
             route_km = sum(lengths[p] for p in pairs) or 1.0
             nox_kg = float(getattr(row, "nox_g", 0.0)) / 1e3

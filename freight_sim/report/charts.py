@@ -86,9 +86,9 @@ def readable_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(readable_number))
 
 
-def to_svg(fig) -> str:
+def to_svg(fig, tight: bool = False) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight" if tight else None)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
@@ -151,6 +151,7 @@ def time_series(frame: pd.DataFrame, x: str, columns: dict[str, str], xlabel: st
 
 BASELINE_COLOUR = "#34495e"
 SIGNIFICANT_COLOUR = "#c0392b"
+BETTER_COLOUR = "#1e8449"
 OUTLIER_FACTOR = 4.0  # a whisker reaching further than this many times the typical extent is clipped
 
 
@@ -192,12 +193,13 @@ def dots_with_ci(
     title: str,
     highlight: Sequence[str] = (),
     zero_line: bool = False,
+    improvement: bool = False,
     clipped_note: str = "whiskers beyond the axis are clipped (arrows); the tables give every interval",
 ) -> str:
     """Dot-and-whisker chart, one row per ``label`` in the frame's order (first at the top).
 
     ``highlight`` labels are drawn darker (the baseline); with ``zero_line`` a vertical line marks 0 and
-    rows whose interval excludes 0 are drawn in red. A whisker far longer than the others is clipped at
+    rows whose interval excludes 0 are drawn in red (with ``improvement``: green above 0, red below). A whisker far longer than the others is clipped at
     the axis edge with an arrow and a note, so one wide interval does not squash every other point.
     """
     frame = frame.iloc[::-1].reset_index(drop=True)
@@ -208,6 +210,8 @@ def dots_with_ci(
     for i, row in frame.iterrows():
         excludes_zero = zero_line and (row[low] > 0 or row[high] < 0)
         colour = SIGNIFICANT_COLOUR if excludes_zero else BASELINE_COLOUR if row[label] in highlight else CLEAN_COLOUR
+        if improvement and excludes_zero and row[low] > 0:
+            colour = BETTER_COLOUR
         ax.errorbar(row[value], i, xerr=[[errors[0][i]], [errors[1][i]]], fmt="o", color=colour, ecolor=colour, capsize=3, markersize=5)
     if zero_line:
         ax.axvline(0, color="black", linewidth=0.8, linestyle="--")
