@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -14,7 +14,7 @@ from freight_sim.errors import FreightSimError
 from freight_sim.experiments import executors, siding_table, store, summary
 from freight_sim.experiments.design import Design, RunSpec, expand_design
 from freight_sim.experiments.run_one import RunFn
-from freight_sim.experiments.spec import Experiment, load_experiment
+from freight_sim.experiments.spec import BASELINE, Experiment, load_experiment
 from freight_sim.experiments.store import Provenance, RunRecord
 
 ExecutorName = Literal["inprocess", "pool", "dask"]
@@ -73,6 +73,17 @@ def summary_tables(
     return tables
 
 
+def only_variants(design: Design, names: list[str]) -> Design:
+    """The design restricted to the variants ``names`` plus the baselines they are compared with."""
+    unknown = sorted(set(names) - {v.name for v in design.variants})
+    if unknown:
+        raise FreightSimError(f"unknown variant(s) {', '.join(unknown)} (known: {', '.join(v.name for v in design.variants)})")
+    keep = {v.name for v in design.variants if v.name in names or v.base_variant == BASELINE}
+    return replace(
+        design, runs=tuple(r for r in design.runs if r.variant in keep), variants=tuple(v for v in design.variants if v.name in keep)
+    )
+
+
 def write_summary_workbook(out_dir: Path, metrics: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> Path:
     """``summary.xlsx``: the summary tables as sheets (the metrics table too while it fits a sheet)."""
     from freight_sim.report.excel import EXCEL_MAX_ROWS, write_workbook
@@ -114,15 +125,19 @@ def run_batch(
     run_fn: RunFn | None = None,
     on_design: Callable[[Design, int], None] | None = None,
     on_record: Callable[[RunRecord], None] | None = None,
+    variants: list[str] | None = None,
 ) -> BatchResult:
     """Run every run of the experiment not already finished (with ``resume``) and write the batch tables.
 
     ``on_design(design, n_to_run)`` is called once before execution, ``on_record`` after each run.
+    ``variants`` keeps only the named variants (and every baseline) of the design, for a quick look.
     """
     if not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
     out_dir = Path(out_dir)
     design = expand_design(experiment, replications, overrides)
+    if variants is not None:
+        design = only_variants(design, variants)
     provenance = Provenance.detect()
     done: list[RunRecord] = []
     todo: list[RunSpec] = []

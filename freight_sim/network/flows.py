@@ -81,3 +81,20 @@ def edge_flows(net: MultimodalNetwork, legs: pd.DataFrame, sidings: Mapping[str,
                 entry[3] += nox_kg * lengths[pair] / route_km
     rows = [(mode, u, v, *values) for (mode, u, v), values in sorted(totals.items())]
     return pd.DataFrame(rows, columns=FLOW_COLUMNS)
+
+
+def read_run_flows(net: MultimodalNetwork, run_dir) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Edge flows of the run written in ``run_dir`` (its ``legs.parquet`` and ``siding_sites.parquet``)."""
+    from pathlib import Path
+
+    from freight_sim.errors import ConfigError
+
+    folder = Path(run_dir)
+    legs_path = folder / "legs.parquet"
+    if not legs_path.is_file():
+        raise ConfigError(f"--flows:1: flows: {legs_path} not found (a run folder written without --no-legs)")
+    legs = pd.read_parquet(legs_path, columns=["origin", "destination", "mode", "tonnes", "trips", "nox_g"])
+    sites_path = folder / "siding_sites.parquet"
+    sidings = pd.read_parquet(sites_path) if sites_path.is_file() else None
+    built = {} if sidings is None else dict(zip(sidings["node"], sidings["station"], strict=True))
+    return edge_flows(net, legs, built), sidings

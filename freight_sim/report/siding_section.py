@@ -47,7 +47,8 @@ def _interval_cell(row: pd.Series, stem: str, percentage_points: bool) -> str:
     text = escape(format_signed(mean))
     interval = f"<br><small>{escape(format_number(low))} … {escape(format_number(high))}</small>" if low == low else ""
     css = ' class="sure"' if excludes_zero and mean > 0 else ' class="worse"' if excludes_zero else ""
-    return f"<td{css}>{text} <sup>#{int(row[f'rank_{stem}'])}</sup>{interval}</td>"
+    rank = f" <sup>#{int(row[f'rank_{stem}'])}</sup>" if mean == mean else ""
+    return f"<td{css}>{text}{rank}{interval}</td>"
 
 
 def _header(text: str, unit: str) -> str:
@@ -95,6 +96,8 @@ def _names(rows: pd.DataFrame, t: Translator) -> str:
 def answer(table: pd.DataFrame, summary: pd.DataFrame | None, t: Translator) -> list[str]:
     """Plain-language sentences: the best three sidings per million CNY for NOx, CO2 and the city's ratio,
     and what the best siding does to the ratio against its target."""
+    if table[[f"{stem}_improvement" for stem in ANSWER_CRITERIA if f"{stem}_improvement" in table.columns]].isna().all().all():
+        return [t("No siding has results to compare with the baseline (see the failed runs).")]
     sentences = []
     for stem in ANSWER_CRITERIA:
         column = f"{stem}_per_million_cny"
