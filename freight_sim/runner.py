@@ -153,7 +153,10 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
         written += [out / f"{name}.parquet", out / f"{name}.csv"]
     from freight_sim.report.excel import run_key_figures, write_workbook
 
-    sheets = {"key_figures": run_key_figures(output.summary, run_metrics()), **{k: v for k, v in output.tables.items() if k not in XLSX_SKIPPED}}
+    sheets = {
+        "key_figures": run_key_figures(output.summary, run_metrics()),
+        **{k: v for k, v in output.tables.items() if k not in XLSX_SKIPPED},
+    }
     written.append(write_workbook(out / "summary.xlsx", sheets))
     if legs:
         write_parquet(out / "legs.parquet", output.legs)

@@ -39,7 +39,9 @@ def register(app: typer.Typer) -> None:
         set_: list[str] = typer.Option([], "--set", help="override a scenario field in every run: dotted.path=value"),
         model: str = typer.Option(DEFAULT_RUN_FN, "--model", help="run function module:function (signature fn(loaded, seed))"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html (charts and tables) at the end"),
-        lang: str | None = typer.Option(None, "--lang", help="language of report.html and the table: en or zh (default: report.lang of the file)"),
+        lang: str | None = typer.Option(
+            None, "--lang", help="language of report.html and the table: en or zh (default: report.lang of the file)"
+        ),
     ) -> None:
         """Run every variant x sweep point x sample x replication of an experiment; write tidy tables."""
         from rich.console import Console
@@ -47,8 +49,8 @@ def register(app: typer.Typer) -> None:
 
         from freight_sim.cli.summary_table import print_batch_summary
         from freight_sim.experiments.batch import run_batch
-        from freight_sim.report.i18n import check_language
         from freight_sim.experiments.spec import load_experiment
+        from freight_sim.report.i18n import check_language
 
         if dask is not None:
             executor = "dask"

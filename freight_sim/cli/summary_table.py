@@ -19,7 +19,12 @@ from freight_sim.report.i18n import Translator
 def print_run_summary(summary: dict[str, Any], out_dir: Path, lang: str = "en") -> None:
     t = Translator(lang)
     console = Console()
-    title = t("{scenario}: {days} simulated days, seed {seed}", scenario=summary["scenario"], days=f"{summary['simulated_days']:g}", seed=summary["seed"])
+    title = t(
+        "{scenario}: {days} simulated days, seed {seed}",
+        scenario=summary["scenario"],
+        days=f"{summary['simulated_days']:g}",
+        seed=summary["seed"],
+    )
     table = Table(title=title, show_header=False)
     table.add_column("figure")
     table.add_column("value", justify="right")

@@ -61,7 +61,7 @@ def siding_facts(scenario, nodes: pd.DataFrame) -> pd.DataFrame:
                 siding.spur_km,
                 siding.capex_million_cny,
                 bool(siding.capex_estimate),
-            ]  # fmt: skip
+            ]
         )
     return pd.DataFrame(rows, columns=FACT_COLUMNS)
 

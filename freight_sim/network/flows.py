@@ -9,6 +9,7 @@ in proportion to their length. Sums over edges therefore give back the legs' tot
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 
 import pandas as pd
 
@@ -71,7 +72,7 @@ def edge_flows(net: MultimodalNetwork, legs: pd.DataFrame, sidings: Mapping[str,
                 continue
             origin, destination = str(row.origin), str(row.destination)
             path = _rail_path(router, net, origin, destination, sidings) if mode == "rail" else router.leg(origin, destination).path
-            pairs = [(min(a, b), max(a, b)) for a, b in zip(path, path[1:], strict=False)]
+            pairs = [(min(a, b), max(a, b)) for a, b in pairwise(path)]
             route_km = sum(lengths[p] for p in pairs) or 1.0
             nox_kg = float(getattr(row, "nox_g", 0.0)) / 1e3
             for pair in pairs:

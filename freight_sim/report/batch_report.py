@@ -10,7 +10,6 @@ page; the per-metric sections, rankings and tables follow collapsed.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,7 +151,13 @@ def _chart(title: str, svg: str) -> dict[str, str]:
 
 def _means_table(rows: pd.DataFrame, unit: Any, t: Translator) -> str:
     u = unit_suffix(unit)
-    headers = {"variant": t("variant"), "n": t("runs"), "mean": f"{t('mean')}{u}", "ci_low": f"{t('95% CI low')}{u}", "ci_high": f"{t('95% CI high')}{u}"}
+    headers = {
+        "variant": t("variant"),
+        "n": t("runs"),
+        "mean": f"{t('mean')}{u}",
+        "ci_low": f"{t('95% CI low')}{u}",
+        "ci_high": f"{t('95% CI high')}{u}",
+    }
     return html_table(rows[list(headers)], headers, integer_columns=["n"])
 
 
@@ -234,10 +239,16 @@ def metric_section(folder: BatchFolder, metric: str, t: Translator | None = None
                 _chart(
                     title,
                     charts.dots_with_ci(
-                        diff_rows, "variant", "mean_difference", "ci_low", "ci_high", t("variant − baseline, {label}", label=label),
-                        t("{metric}: paired difference vs baseline (red: CI excludes 0)", metric=name), zero_line=True,
+                        diff_rows,
+                        "variant",
+                        "mean_difference",
+                        "ci_low",
+                        "ci_high",
+                        t("variant − baseline, {label}", label=label),
+                        t("{metric}: paired difference vs baseline (red: CI excludes 0)", metric=name),
+                        zero_line=True,
                     ),
-                )  # fmt: skip
+                )
             )
         if len(diff_rows):
             section["tables"].append({"title": t("Paired differences vs baseline"), "html": _differences_table(diff_rows, unit, t)})
@@ -245,7 +256,9 @@ def metric_section(folder: BatchFolder, metric: str, t: Translator | None = None
     if sweep is not None and section["note"] is None:
         swept, series = sweep
         title = t("{metric} vs {swept}", metric=name, swept=swept)
-        section["charts"].append(_chart(title, charts.lines_with_band(series, swept, swept, label, t("{title} (band: 95% CI)", title=title))))
+        section["charts"].append(
+            _chart(title, charts.lines_with_band(series, swept, swept, label, t("{title} (band: 95% CI)", title=title)))
+        )
     return section
 
 
@@ -311,7 +324,12 @@ def sensitivity_section(folder: BatchFolder, name: str, metrics: Sequence[str], 
         if metric not in metrics:
             continue
         rows = rows[rows["index"].isin(shown)]
-        title = t("{variant}: {metric}, {indices} per parameter (whiskers: ± conf)", variant=variant, metric=metric_label(metric, t), indices=" / ".join(shown))
+        title = t(
+            "{variant}: {metric}, {indices} per parameter (whiskers: ± conf)",
+            variant=variant,
+            metric=metric_label(metric, t),
+            indices=" / ".join(shown),
+        )
         chart_list.append(_chart(title, charts.grouped_bars_with_ci(rows, "parameter", "index", "value", "conf", "index", title)))
     method = name.removesuffix("_indices")
     return {"method": method, "charts": chart_list, "html": html_table(table)}
@@ -355,9 +373,13 @@ def _general_answer(folder: BatchFolder, metrics: Sequence[str], t: Translator) 
         sentences.append(
             t(
                 "{metric}: {variant} improves it most ({value} against {reference}, 95% CI {low} … {high}).",
-                metric=metric_label(metric, t), variant=best["variant"], reference=best["reference"],
-                value=format_number(best["improvement"]), low=format_number(best["improvement_ci_low"]), high=format_number(best["improvement_ci_high"]),
-            )  # fmt: skip
+                metric=metric_label(metric, t),
+                variant=best["variant"],
+                reference=best["reference"],
+                value=format_number(best["improvement"]),
+                low=format_number(best["improvement_ci_low"]),
+                high=format_number(best["improvement_ci_high"]),
+            )
         )
     return sentences or [t("No variant improves a key metric with 95% confidence.")]
 
@@ -388,7 +410,12 @@ def render_batch_report(batch_dir: Path | str, lang: str | None = None) -> str:
     if summary is not None:
         full_tables.append({"title": t("Summary by variant (all metrics)"), "html": html_table(summary, integer_columns=["n"])})
     if "paired_differences" in folder.tables:
-        full_tables.append({"title": t("Paired differences vs baseline (all metrics)"), "html": html_table(folder.tables["paired_differences"], integer_columns=["n"])})
+        full_tables.append(
+            {
+                "title": t("Paired differences vs baseline (all metrics)"),
+                "html": html_table(folder.tables["paired_differences"], integer_columns=["n"]),
+            }
+        )
     has = {name: name in folder.tables and len(folder.tables[name]) > 0 for name in TABLE_NAMES}
     env = Environment(loader=PackageLoader("freight_sim.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("batch.html.j2").render(

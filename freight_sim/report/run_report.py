@@ -81,9 +81,15 @@ def _map_svgs(output, t: Translator, names: Names) -> list[dict[str, str]]:
         _chart(
             t("Map of flows"),
             draw(flow_figure, network, flows, sidings, label, names),
-            t("Drawn from the network's own coordinates (schematic; no map tiles). Labels: enterprise ids, see the table of enterprises for names."),
+            t(
+                "Drawn from the network's own coordinates (schematic; no map tiles). Labels: enterprise ids, see the table of enterprises for names."
+            ),
         ),
-        _chart(t("Map of tailpipe NOx along roads"), draw(nox_figure, network, flows, label, names), t("NOx of each truck trip shared along its route by length.")),
+        _chart(
+            t("Map of tailpipe NOx along roads"),
+            draw(nox_figure, network, flows, label, names),
+            t("NOx of each truck trip shared along its route by length."),
+        ),
     ]
 
 
@@ -113,7 +119,11 @@ def _charts(output, t: Translator, names: Names) -> list[dict[str, str]]:
             _chart(
                 t("CO2 well-to-wheel by vehicle type"),
                 charts.bars(co2, t("CO2 well-to-wheel, t"), t("Well-to-wheel CO2 by vehicle type")),
-                t("Electricity at {factor} kg CO2/kWh ({label}).", factor=f"{summary['grid_kg_co2_per_kwh']:.3f}", label=summary["grid_factor_label"]),
+                t(
+                    "Electricity at {factor} kg CO2/kWh ({label}).",
+                    factor=f"{summary['grid_kg_co2_per_kwh']:.3f}",
+                    label=summary["grid_factor_label"],
+                ),
             )
         )
     daily = tables["daily"]
@@ -200,7 +210,9 @@ def resource_groups(resources: pd.DataFrame, t: Translator, names: Names) -> lis
         )
         busiest = rows.head(TOP_RESOURCES)
         minutes = {"mean_wait_min": _one_decimal, "max_wait_min": _one_decimal, "capacity": format_number}
-        html = html_table(busiest[list(headers)], headers, integer_columns=["requests"], formatters={"utilisation": format_percent, **minutes})
+        html = html_table(
+            busiest[list(headers)], headers, integer_columns=["requests"], formatters={"utilisation": format_percent, **minutes}
+        )
         more = len(rows) - len(busiest)
         groups.append(
             {
@@ -223,7 +235,12 @@ def _tables(output, t: Translator, names: Names) -> list[dict[str, str]]:
     built = tables.get("sidings_built")
     if built is not None and len(built):
         frame = built.assign(name=[names.with_id(e) for e in built["enterprise"]], station=[names(s) for s in built["station"]])
-        headers = {"name": t("enterprise"), "station": t("station"), "capex_million_cny": t("capex [M CNY]"), "period_cost_cny": t("capital cost in the period [CNY]")}
+        headers = {
+            "name": t("enterprise"),
+            "station": t("station"),
+            "capex_million_cny": t("capex [M CNY]"),
+            "period_cost_cny": t("capital cost in the period [CNY]"),
+        }
         table_list.append({"title": t("Candidate sidings built in this scenario"), "html": html_table(frame[list(headers)], headers)})
     return table_list
 

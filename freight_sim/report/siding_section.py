@@ -22,7 +22,11 @@ CRITERION_HEADERS = {
 }
 COST_HEADERS = {"cny_per_t_co2": "CNY per t CO2 avoided", "cny_per_kg_nox": "CNY per kg NOx avoided"}
 ANSWER_CRITERIA = ("nox_kg", "co2_wtw_t", "ratio_city")
-ANSWER_WORDS = {"nox_kg": "cut NOx (tailpipe)", "co2_wtw_t": "cut CO2 well-to-wheel", "ratio_city": "raise the city's clean-transport ratio"}
+ANSWER_WORDS = {
+    "nox_kg": "cut NOx (tailpipe)",
+    "co2_wtw_t": "cut CO2 well-to-wheel",
+    "ratio_city": "raise the city's clean-transport ratio",
+}
 
 
 def siding_label(row: pd.Series, t: Translator) -> str:

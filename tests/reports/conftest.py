@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from report_batches import REDUCED, SIDINGS_CHOSEN
 
 from freight_sim.paths import experiments_dir

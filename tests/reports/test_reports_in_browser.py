@@ -90,7 +90,9 @@ def draws_real_glyphs(page, selector: str) -> tuple[bool, str]:
     handle.scroll_into_view_if_needed()
     text = handle.text_content()
     real = _image(handle.screenshot())
-    handle.evaluate("(e) => { e.dataset.original = e.textContent; e.textContent = e.textContent.replace(/[\\u4e00-\\u9fff]/g, '\\ue000'); }")
+    handle.evaluate(
+        "(e) => { e.dataset.original = e.textContent; e.textContent = e.textContent.replace(/[\\u4e00-\\u9fff]/g, '\\ue000'); }"
+    )
     boxes = _image(handle.screenshot())
     handle.evaluate("(e) => { e.textContent = e.dataset.original; }")
     if real.size != boxes.size:
@@ -167,7 +169,9 @@ def test_chinese_batch_report_draws_chinese_glyphs(browser, sidings_batch):
 def test_missing_glyphs_are_detected(browser, tmp_path):
     """The glyph check itself: characters no installed font has (private use) are reported as boxes."""
     page_file = tmp_path / "boxes.html"
-    page_file.write_text('<!DOCTYPE html><meta charset="utf-8"><p id="x" style="font-size:40px">\ue001\ue002\ue003 \u4e00</p>', encoding="utf-8")
+    page_file.write_text(
+        '<!DOCTYPE html><meta charset="utf-8"><p id="x" style="font-size:40px">\ue001\ue002\ue003 \u4e00</p>', encoding="utf-8"
+    )
     opened = Opened(browser, page_file)
     try:
         page = opened.page

@@ -6,10 +6,9 @@ import re
 
 import pandas as pd
 import pytest
+from report_batches import SIDINGS_CHOSEN
 
 from freight_sim.report.i18n import Translator
-
-from report_batches import SIDINGS_CHOSEN
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +60,9 @@ def test_own_ratio_of_the_siding_enterprise_rises(sidings_batch):
 def test_chinese_report_has_no_english_headings_and_chinese_names(sidings_batch):
     zh = (sidings_batch / "report_zh.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", zh) + re.findall(r"<summary>(.*?)</summary>", zh)
-    english = [h for h in headings if re.search(r"[A-Za-z]{3,}", re.sub(r"(mini-|sidings|siding-E\d+|CO2|NOx|S1|ST|mu_star|sobol|morris)", "", h))]
+    english = [
+        h for h in headings if re.search(r"[A-Za-z]{3,}", re.sub(r"(mini-|sidings|siding-E\d+|CO2|NOx|S1|ST|mu_star|sobol|morris)", "", h))
+    ]
     assert not english, english
     table = pd.read_parquet(sidings_batch / "siding_table.parquet")
     for _, siding in table.iterrows():
