@@ -105,7 +105,8 @@ def siding_table(
             row[stem] = float(c["value"]) if c is not None else float("nan")
             row[f"{stem}_ci_low"] = float(c["ci_low"]) if c is not None else float("nan")
             row[f"{stem}_ci_high"] = float(c["ci_high"]) if c is not None else float("nan")
-        row["n"] = int(differences.loc[differences["variant"] == info.name, "n"].max()) if len(differences) else 0
+        runs = differences.loc[differences["variant"] == info.name, "n"] if len(differences) else pd.Series(dtype=float)
+        row["n"] = int(runs.max()) if len(runs.dropna()) else 0  # 0: no finished pair of runs
         rows.append(row)
     table = pd.DataFrame(rows)
     if table.empty:

@@ -151,3 +151,14 @@ def test_morris_elementary_effects_of_a_linear_model_are_its_slopes():
     assert got["x1", "mu_star"] == pytest.approx(2.0)
     assert got["x2", "mu"] == pytest.approx(-3.0)
     assert got["x1", "sigma"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_siding_table_keeps_sidings_without_results():
+    """A siding whose runs all failed stays in the table with no values and no rank above those with values."""
+    from freight_sim.experiments.siding_table import FACT_COLUMNS, siding_table
+
+    diffs, infos = _differences("nox_kg", "kg", {"siding-A": -40.0, "siding-B": -30.0})
+    infos.append(VariantInfo("siding-C", "siding-C", {}, "C", 10.0))
+    table = siding_table(diffs, pd.DataFrame(), infos, pd.DataFrame(columns=FACT_COLUMNS)).set_index("variant")
+    assert table.loc["siding-C", "n"] == 0 and np.isnan(table.loc["siding-C", "nox_kg_improvement"])
+    assert list(table.sort_values("rank_nox_kg").index) == ["siding-B", "siding-A", "siding-C"]  # 1.5 and 0.5 kg per M CNY, then none
