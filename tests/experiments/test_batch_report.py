@@ -283,3 +283,12 @@ def test_abatement_costs_section_from_a_table_alone(tmp_path):
     assert "<td>2,500</td>" in section and "<td>62,500</td>" in section and "<td>2,500,000</td>" in section
     assert "extra cost [CNY]" in section and "<td>short</td>" in section
     assert 'id="metric-' not in html  # no summary table, no metric sections
+
+
+def test_report_command_writes_chinese_with_lang_zh(sidings_batch, tmp_path):
+    result = CliRunner().invoke(app, ["report", str(sidings_batch), "--out", str(tmp_path / "zh.html"), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "zh.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and '<h2 id="answer">结论</h2>' in html and "Answer" not in html
+    bad = CliRunner().invoke(app, ["report", str(sidings_batch), "--lang", "de"])
+    assert bad.exit_code == 1 and "unknown language 'de'" in bad.output

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import openpyxl
-import pytest
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from freight_sim.cli import app
@@ -16,7 +16,11 @@ ALLOWED_LATIN = re.compile(r"(changzhi-baseline|CO2|NOx|SHA-256|freight_sim|nev-
 
 
 def _headings(html: str) -> list[str]:
-    return re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html) + re.findall(r"<summary>(.*?)</summary>", html) + re.findall(r"<th>(.*?)</th>", html)
+    return (
+        re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html)
+        + re.findall(r"<summary>(.*?)</summary>", html)
+        + re.findall(r"<th>(.*?)</th>", html)
+    )
 
 
 def test_run_report_shows_the_flow_map_names_and_one_unit_per_quantity(run_folder):
