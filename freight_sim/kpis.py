@@ -17,8 +17,57 @@ from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import cost_per_tonne_by_chain, siding_annual_cost
 from freight_sim.emissions import aggregate, inventory
 from freight_sim.policy.compliance import meets_target
+from freight_sim.metric import Better, Metric, MetricCatalog
 from freight_sim.policy.ratio import clean_ratio_from_legs
 from freight_sim.policy.scope import DAYS_PER_YEAR, in_scope
+
+_L, _H, _N = Better.LOWER, Better.HIGHER, Better.NEITHER
+
+
+def _m(name: str, unit: str, better: Better, label: str, description: str = "") -> Metric:
+    return Metric(name=name, unit=unit, better=better, label=label, description=description)
+
+
+# Every number of the summary that ``build_kpis`` makes, with its unit and which direction is better.
+KPI_METRICS = MetricCatalog(
+    [
+        _m("clean_transport_ratio", "1", _H, "clean-transport ratio (city)", "clean tonnes / all tonnes of the 40 enterprises"),
+        _m("enterprise_ratio.*", "1", _H, "clean-transport ratio", "per enterprise id; enterprises without tonnes are left out"),
+        _m("target_ratio", "1", _N, "target ratio"),
+        _m("scope_threshold_t_per_year", "t/yr", _N, "scope threshold"),
+        _m("enterprises_compliant", "count", _H, "key enterprises at target"),
+        _m("enterprises_in_scope", "count", _N, "enterprises in scope"),
+        _m("tonnes_by_chain.*", "t", _N, "tonnes delivered by chain"),
+        _m("tonnes_produced", "t", _N, "tonnes produced"),
+        _m("tonnes_delivered", "t", _H, "tonnes delivered"),
+        _m("tonnes_in_stock", "t", _N, "tonnes in stock at end"),
+        _m("tonnes_in_transit", "t", _N, "tonnes in transit at end"),
+        _m("backlog_t", "t", _L, "backlog at end"),
+        _m("truck_trips", "count", _L, "truck trips", "every truck trip on the region's roads, far-end drayage included"),
+        _m("trips_by_segment.*", "count", _L, "truck trips by segment"),
+        _m("battery_truck_detour_share", "1", _L, "battery trucks' swap-detour share", "swap-detour km / all km of battery trucks"),
+        _m("battery_truck_co2_wtw_g_per_tkm", "g/tkm", _L, "battery-truck CO2 well-to-wheel per tonne-km"),
+        _m("train_departures", "count", _N, "train departures"),
+        _m("train_slots_missed", "count", _L, "timetable slots missed"),
+        _m("nox_kg", "kg", _L, "NOx (tailpipe)"),
+        _m("pm_kg", "kg", _L, "PM (tailpipe)"),
+        _m("so2_kg", "kg", _L, "SO2 (tailpipe)"),
+        _m("nox_upstream_kg", "kg", _L, "NOx (power plants)"),
+        _m("pm_upstream_kg", "kg", _L, "PM (power plants)"),
+        _m("so2_upstream_kg", "kg", _L, "SO2 (power plants)"),
+        _m("co2_ttw_t", "t", _L, "CO2 tank-to-wheel"),
+        _m("co2_wtw_t", "t", _L, "CO2 well-to-wheel"),
+        _m("energy_kwh", "kWh", _L, "energy used"),
+        _m("diesel_l", "L", _L, "diesel used"),
+        _m("transport_cost_cny", "CNY", _L, "transport cost"),
+        _m("siding_capital_cost_cny", "CNY", _L, "siding capital cost (annuity share)"),
+        _m("cost_cny", "CNY", _L, "total cost", "transport cost plus the period's share of siding annuities"),
+        _m("cost_cny_per_t", "CNY/t", _L, "cost per tonne"),
+        _m("loading_bay_wait_mean_h", "h", _L, "mean wait at loading bays"),
+        _m("swap_wait_mean_h", "h", _L, "mean wait at swap stations"),
+        _m("station_pile_wait_mean_h", "h", _L, "mean wait at full station piles"),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +157,21 @@ def battery_truck_figures(lanes: pd.DataFrame, accounted: pd.DataFrame) -> dict[
     }
 
 
+def siding_sites_table(scenario: Scenario) -> pd.DataFrame:
+    """Every siding of the scenario with where it is and what it is: existing, candidate built, candidate."""
+    rows = []
+    for eid, enterprise in scenario.enterprises.items():
+        siding = enterprise.siding
+        if siding is None:
+            continue
+        if siding.status == SidingStatus.candidate:
+            status = "built" if siding.enabled else "candidate"
+        else:
+            status = "existing" if siding.enabled else "existing_disabled"
+        rows.append((eid, enterprise.node, status, siding.station, siding.capacity_t_per_year, siding.capex_million_cny))
+    return pd.DataFrame(rows, columns=["enterprise", "node", "status", "station", "capacity_t_per_year", "capex_million_cny"])
+
+
 def _mean_wait(resources: pd.DataFrame, kind: str) -> float:
     rows = resources[resources["kind"] == kind] if "kind" in resources.columns else resources.iloc[0:0]
     requests = float(rows["requests"].sum()) if len(rows) else 0.0
@@ -151,6 +215,7 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
             }
             for row in enterprises.itertuples(index=False)
         ],
+        "enterprise_ratio": {row.enterprise: float(row.ratio) for row in enterprises.itertuples(index=False) if not math.isnan(row.ratio)},
         "tonnes_by_chain": {str(k): float(v) for k, v in by_chain.items()},
         "tonnes_produced": _sum(tonnage, "produced_t"),
         "tonnes_delivered": _sum(tonnage, "delivered_t"),
@@ -190,5 +255,6 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "inventory": inventory(accounted),
         "cost_by_chain": cost_per_tonne_by_chain(accounted),
         "sidings_built": sidings,
+        "siding_sites": siding_sites_table(scenario),
     }
     return Kpis(summary, tables)

@@ -21,6 +21,24 @@ from freight_sim.manifest import FINISHED, MANIFEST_NAME, WRITING, now_iso, writ
 from freight_sim.provenance import Provenance
 
 DAYS_PER_YEAR = 365.0
+XLSX_SKIPPED = ("daily",)  # day-by-lane series: in daily.csv / daily.parquet, too long for a summary workbook
+
+
+def run_metrics():
+    """Declarations of every number in a run's summary: the key figures plus the run's own facts."""
+    from freight_sim.kpis import KPI_METRICS
+    from freight_sim.metric import Better, Metric
+
+    neither = Better.NEITHER
+    return KPI_METRICS.extended(
+        [
+            Metric(name="grid_kg_co2_per_kwh", unit="kg CO2/kWh", better=neither, label="grid CO2 factor"),
+            Metric(name="simulated_days", unit="d", better=neither, label="simulated days"),
+            Metric(name="warmup_days", unit="d", better=neither, label="warm-up days"),
+            Metric(name="events", unit="count", better=neither, label="simulation events"),
+            Metric(name="model.*", unit="count", better=neither, label="model size"),
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -126,8 +144,8 @@ def run_manifest_fields(summary: dict[str, Any], started: str, seconds: float) -
     }
 
 
-def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report: bool = True) -> list[Path]:
-    """Write summary, KPI tables (Parquet + utf-8-sig CSV), legs and report into ``out_dir``; manifest last.
+def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report: bool = True, lang: str = "en") -> list[Path]:
+    """Write summary, KPI tables (Parquet + utf-8-sig CSV + summary.xlsx), legs and report into ``out_dir``; manifest last.
 
     The manifest says ``writing`` (with the files about to be written) until every file is in place, then
     ``finished`` with each file's SHA-256; an interrupted write never looks finished.
@@ -154,6 +172,13 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
         write_parquet(out / f"{name}.parquet", frame)
         write_csv(out / f"{name}.csv", frame)
         written += [out / f"{name}.parquet", out / f"{name}.csv"]
+    from freight_sim.report.excel import run_key_figures, write_workbook
+
+    sheets = {
+        "key_figures": run_key_figures(output.summary, run_metrics()),
+        **{k: v for k, v in output.tables.items() if k not in XLSX_SKIPPED},
+    }
+    written.append(write_workbook(out / "summary.xlsx", sheets))
     if legs:
         write_parquet(out / "legs.parquet", output.legs)
         written.append(out / "legs.parquet")
@@ -164,7 +189,7 @@ def write_run(output: RunOutput, out_dir: Path | str, legs: bool = True, report:
     if report:
         from freight_sim.report.run_report import write_run_report
 
-        written.append(write_run_report(output, out / "report.html"))
+        written.append(write_run_report(output, out / "report.html", lang=lang))
     seconds = output.summary.get("wall_s", 0.0) + time.perf_counter() - clock
     fields = run_manifest_fields(output.summary, started, seconds)
     write_manifest(out, kind="run", status=FINISHED, files=written, provenance=provenance, fields=fields)

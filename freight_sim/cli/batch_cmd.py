@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import math
 import os
 import shlex
 import sys
@@ -28,39 +27,6 @@ def import_run_fn(text: str):
         raise ConfigError(f"--model:1: model: cannot import {text!r}: {exc}") from None
 
 
-def _format_cell(mean: float, low: float, high: float) -> str:
-    if math.isnan(mean):
-        return "-"
-    if math.isnan(low):
-        return f"{mean:.4g}"
-    return f"{mean:.4g} ± {(high - low) / 2:.2g}"
-
-
-def _print_summary(result, metrics_of_interest: list[str]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table_frame = result.tables.get("summary_by_variant")
-    if table_frame is None or table_frame.empty:
-        return
-    shown = [m for m in metrics_of_interest if m in set(table_frame["metric"])]
-    if not shown:
-        shown = sorted(table_frame["metric"].unique())[:5]
-    table = Table(title="mean ± 95% CI half-width by variant")
-    table.add_column("variant")
-    table.add_column("n", justify="right")
-    for metric in shown:
-        unit = table_frame.loc[table_frame["metric"] == metric, "unit"].iloc[0]
-        table.add_column(escape(f"{metric} [{unit}]" if unit else metric), justify="right")
-    for variant, group in table_frame.groupby("variant", sort=True):
-        by_metric = group.set_index("metric")
-        n = int(group["n"].max())
-        cells = [_format_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown]
-        table.add_row(escape(str(variant)), str(n), *cells)
-    Console(width=160).print(table)
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def batch(
@@ -75,6 +41,9 @@ def register(app: typer.Typer) -> None:
         model: str = typer.Option(DEFAULT_RUN_FN, "--model", help="run function module:function (signature fn(loaded, seed))"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html (charts and tables) at the end"),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
+        lang: str | None = typer.Option(
+            None, "--lang", help="language of report.html and the table: en or zh (default: report.lang of the file)"
+        ),
     ) -> None:
         """Run every variant x sweep point x sample x replication of an experiment; write tidy tables.
 
@@ -83,8 +52,10 @@ def register(app: typer.Typer) -> None:
         """
         from freight_sim.config.file_kind import EXPERIMENT, require_kind
         from freight_sim.config.loader import parse_overrides
+        from freight_sim.cli.summary_table import print_batch_summary
         from freight_sim.experiments.batch import run_batch
         from freight_sim.experiments.spec import load_experiment
+        from freight_sim.report.i18n import check_language
 
         if dask is not None:
             executor = "dask"
@@ -96,18 +67,20 @@ def register(app: typer.Typer) -> None:
             require_kind(experiment, EXPERIMENT)
             run_fn = None if model == DEFAULT_RUN_FN else import_run_fn(model)
             loaded_experiment = load_experiment(experiment)
+            lang = check_language(lang or loaded_experiment.spec.report.lang)
             progress, on_design, on_record = _progress_callbacks()
             try:
                 with progress:
                     result = run_batch(
                         loaded_experiment, out, executor=executor, workers=workers, dask_address=dask, resume=resume,
                         replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
-                        overwrite=overwrite, write_report=report,
+                        overwrite=overwrite, write_report=report, lang=lang,
                     )  # fmt: skip
             except KeyboardInterrupt:
                 print(_resume_hint(experiment, out, set_, replications), file=sys.stderr)
                 raise typer.Exit(EXIT_INTERRUPTED) from None
-        _print_summary(result, loaded_experiment.spec.report.metrics)
+        order = [v.name for v in result.design.variants]
+        print_batch_summary(result.tables.get("summary_by_variant"), loaded_experiment.spec.report.metrics, order, lang)
         finished = len(result.records) - len(result.failures)
         typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
         if result.report is not None:

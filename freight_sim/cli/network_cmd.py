@@ -31,8 +31,9 @@ def register(app: typer.Typer) -> None:
         file: Path | None = typer.Argument(None, help="scenario file (default: the bundled Changzhi scenario)"),
         bundled: str | None = typer.Option(None, "--bundled", help="show a bundled network by name instead of a scenario's"),
         png: Path | None = typer.Option(None, "--png", help="also draw the network to this PNG or SVG file"),
+        flows: Path | None = typer.Option(None, "--flows", help="with --png: draw the tonnes moved in this run folder (its legs.parquet)"),
     ) -> None:
-        """Print node counts by kind and edge counts and km by mode; optionally draw a map."""
+        """Print node counts by kind and edge counts and km by mode; optionally draw a map (sidings, or a run's flows)."""
         from rich.console import Console
 
         from freight_sim.cli.common import user_errors
@@ -47,12 +48,24 @@ def register(app: typer.Typer) -> None:
                 raise ConfigError("--bundled:1: network: give a scenario file or --bundled, not both")
             if file is None and bundled is None and default_scenario_path().is_file():
                 file = default_scenario_path()
+            sidings = None
             if file is not None:
-                net = load_network(load_scenario(file))
+                loaded = load_scenario(file)
+                net = load_network(loaded)
+                from freight_sim.kpis import siding_sites_table
+
+                sidings = siding_sites_table(loaded.model)
             else:
                 net = load_network_source(NetworkSource(bundled=bundled or "changzhi"))
             Console().print(summary_table(net.summary(), f"Network {net.source}"))
+            if flows is not None and png is None:
+                raise ConfigError("--flows:1: flows: give --png FILE to draw the flows to")
             if png is not None:
                 from freight_sim.network.draw import draw_network
 
-                typer.echo(f"wrote {draw_network(net, png)}")
+                edge_tonnes = None
+                if flows is not None:
+                    from freight_sim.network.flows import read_run_flows
+
+                    edge_tonnes, sidings = read_run_flows(net, flows)
+                typer.echo(f"wrote {draw_network(net, png, sidings=sidings, flows=edge_tonnes)}")

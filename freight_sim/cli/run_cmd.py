@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print summary.json instead of the table"),
         spatial: bool = typer.Option(False, "--spatial", help="also write emissions per edge, hour and grid cell (extra 'spatial')"),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
+        lang: str = typer.Option("en", "--lang", help="language of report.html and the table: en or zh"),
     ) -> None:
         """Simulate one scenario and write summary.json, KPI tables, legs, report.html and manifest.json.
 
@@ -36,7 +37,10 @@ def register(app: typer.Typer) -> None:
         from freight_sim.paths import default_scenario_path
         from freight_sim.runner import run_scenario, write_run
 
+        from freight_sim.report.i18n import check_language
+
         with user_errors():
+            check_language(lang)
             parse_overrides(set_)
             path = scenario or default_scenario_path()
             require_kind(path, SCENARIO)
@@ -45,8 +49,8 @@ def register(app: typer.Typer) -> None:
             with claim_out_dir(out_dir, kind="run", overwrite=overwrite):
                 with sim_progress(enabled=not as_json, days=loaded.model.simulation.days) as progress:
                     output = run_scenario(loaded, seed=seed, progress=progress)
-                write_run(output, out_dir, legs=legs, report=report)
+                write_run(output, out_dir, legs=legs, report=report, lang=lang)
         if as_json:
             typer.echo(json.dumps(output.summary, indent=2, ensure_ascii=False, default=str))
         else:
-            print_run_summary(output.summary, out_dir)
+            print_run_summary(output.summary, out_dir, lang)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from freight_sim.errors import FreightSimError
-from freight_sim.experiments import executors, store, summary
+from freight_sim.experiments import executors, siding_table, store, summary
 from freight_sim.experiments.design import Design, RunSpec, expand_design
 from freight_sim.experiments.run_one import RunFn
-from freight_sim.experiments.spec import Experiment, load_experiment
+from freight_sim.experiments.spec import BASELINE, Experiment, load_experiment
 from freight_sim.experiments.store import RunRecord
 from freight_sim.manifest import FINISHED, WRITING
 from freight_sim.outdir import claim_out_dir
@@ -55,12 +55,23 @@ def summary_table_names(design: Design) -> list[str]:
     if design.sample is not None and design.sample.method in ("sobol", "morris"):
         names.append(f"{design.sample.method}_indices")
     if any(v.siding_enterprise for v in design.variants):
-        names.append("siding_ranking")
+        names += ["siding_ranking", "siding_table"]
     return names
 
 
-def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[str]) -> dict[str, pd.DataFrame]:
-    """Every summary table of the batch, by file stem (the names ``summary_table_names`` gives)."""
+def candidate_siding_facts(experiment: Experiment, overrides: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """Names, station, capacity and capex of the base scenario's candidate sidings (for the siding table)."""
+    from freight_sim.config import load_scenario
+    from freight_sim.network import load_network
+
+    loaded = load_scenario(experiment.base_path, list(overrides))
+    return siding_table.siding_facts(loaded.model, load_network(loaded).nodes)
+
+
+def summary_tables(
+    metrics: pd.DataFrame, design: Design, ranking_metrics: list[str], siding_facts: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every summary table of the batch, by file stem."""
     tables = {"summary_by_variant": summary.variant_summary(metrics)}
     differences = summary.paired_differences(metrics, design.variants)
     tables["paired_differences"] = differences
@@ -69,7 +80,30 @@ def summary_tables(metrics: pd.DataFrame, design: Design, ranking_metrics: list[
         tables[f"{design.sample.method}_indices"] = summary.sensitivity_indices(metrics, design.sample)
     if any(v.siding_enterprise for v in design.variants):
         tables["siding_ranking"] = summary.siding_ranking(differences, design.variants, ranking_metrics)
+        facts = siding_facts if siding_facts is not None else pd.DataFrame(columns=siding_table.FACT_COLUMNS)
+        stems = {metric: stem for stem, metric in siding_table.CRITERIA}
+        order_by = next((stems[m] for m in ranking_metrics if m in stems), "nox_kg")
+        tables["siding_table"] = siding_table.siding_table(differences, tables["abatement_costs"], design.variants, facts, order_by)
     return tables
+
+
+def only_variants(design: Design, names: list[str]) -> Design:
+    """The design restricted to the variants ``names`` plus the baselines they are compared with."""
+    unknown = sorted(set(names) - {v.name for v in design.variants})
+    if unknown:
+        raise FreightSimError(f"unknown variant(s) {', '.join(unknown)} (known: {', '.join(v.name for v in design.variants)})")
+    keep = {v.name for v in design.variants if v.name in names or v.base_variant == BASELINE}
+    return replace(
+        design, runs=tuple(r for r in design.runs if r.variant in keep), variants=tuple(v for v in design.variants if v.name in keep)
+    )
+
+
+def write_summary_workbook(out_dir: Path, metrics: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> Path:
+    """``summary.xlsx``: the summary tables as sheets (the metrics table too while it fits a sheet)."""
+    from freight_sim.report.excel import EXCEL_MAX_ROWS, write_workbook
+
+    sheets = {**tables, **({"metrics": metrics} if len(metrics) <= EXCEL_MAX_ROWS else {})}
+    return write_workbook(Path(out_dir) / "summary.xlsx", sheets)
 
 
 def _execute(
@@ -107,21 +141,26 @@ def run_batch(
     on_record: Callable[[RunRecord], None] | None = None,
     overwrite: bool = False,
     write_report: bool = False,
+    lang: str = "en",
+    variants: list[str] | None = None,
 ) -> BatchResult:
     """Run every run of the experiment not already finished (with ``resume``) and write the batch tables.
 
     The batch holds the lock of ``out_dir`` throughout (a second batch on it fails at once); a folder
     holding files the tool did not write is refused unless ``overwrite``. Without ``resume`` the files of
     an earlier batch in the folder are removed first. ``on_design(design, n_to_run)`` is called once
-    before execution, ``on_record`` after each run; ``write_report`` also writes ``report.html``.
+    before execution, ``on_record`` after each run; ``write_report`` also writes ``report.html`` (in
+    ``lang``). ``variants`` keeps only the named variants (and every baseline) of the design, for a quick look.
     """
     if not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
     out_dir = Path(out_dir)
     design = expand_design(experiment, replications, overrides)
+    if variants is not None:
+        design = only_variants(design, variants)
     with claim_out_dir(out_dir, kind=store.BATCH, overwrite=overwrite, clean=not resume):
         return _run_claimed(
-            experiment, design, out_dir, executor, workers, dask_address, resume, overrides, run_fn, on_design, on_record, write_report
+            experiment, design, out_dir, executor, workers, dask_address, resume, overrides, run_fn, on_design, on_record, write_report, lang
         )
 
 
@@ -138,6 +177,7 @@ def _run_claimed(
     on_design: Callable[[Design, int], None] | None,
     on_record: Callable[[RunRecord], None] | None,
     write_report: bool,
+    lang: str,
 ) -> BatchResult:
     provenance = Provenance.detect()
     done: list[RunRecord] = []
@@ -176,11 +216,15 @@ def _run_claimed(
     records.sort(key=lambda r: r.run_id)
     metrics = store.metrics_table(records)
     table_names = ["metrics", *summary_table_names(design)]
-    store.write_batch_manifest(out_dir, WRITING, ["batch.json", *store.table_files(table_names), "report.html"], provenance, started)
+    store.write_batch_manifest(
+        out_dir, WRITING, ["batch.json", *store.table_files(table_names), "summary.xlsx", "report.html"], provenance, started
+    )
     store.write_table(out_dir, "metrics", metrics)
-    tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics)
+    facts = candidate_siding_facts(experiment, overrides) if any(v.siding_enterprise for v in design.variants) else None
+    tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics, facts)
     for name, frame in tables.items():
         store.write_table(out_dir, name, frame)
+    workbook = write_summary_workbook(out_dir, metrics, tables)
     failures = [r for r in records if r.failed]
     store.write_batch_json(
         out_dir,
@@ -196,13 +240,13 @@ def _run_claimed(
             "tables": ["metrics", *tables],
         },
     )
-    files = ["batch.json", *store.table_files(["metrics", *tables])]
+    files = ["batch.json", *store.table_files(["metrics", *tables]), workbook.name]
     ended = {**started, "ended": _now(), "runs_total": len(design.runs), "runs_failed": len(failures)}
     store.write_batch_manifest(out_dir, FINISHED, files, provenance, ended)
     report_path = None
     if write_report:
         from freight_sim.report.batch_report import write_batch_report
 
-        report_path = write_batch_report(out_dir)
+        report_path = write_batch_report(out_dir, lang=lang)
         store.write_batch_manifest(out_dir, FINISHED, [*files, report_path], provenance, ended)
     return BatchResult(design, tuple(records), metrics, tables, report_path)

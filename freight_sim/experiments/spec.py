@@ -87,8 +87,10 @@ class ReportHint(_Strict):
         description="metrics shown in the end-of-batch table",
     )
     ranking_metrics: list[str] = Field(
-        default_factory=lambda: ["nox_kg", "co2_wtw_t"], description="metrics avoided per million CNY in the siding ranking"
+        default_factory=lambda: ["nox_kg", "co2_wtw_t"],
+        description="metrics ranked by their improvement per million CNY in the siding ranking (the first orders the siding table)",
     )
+    lang: Literal["en", "zh"] = Field("en", description="language of report.html and the terminal table (--lang overrides)")
 
 
 class ExperimentSpec(_Strict):

@@ -4,8 +4,12 @@
 - paired differences against the baseline (same sample and replication, so common random numbers
   cancel), with a t-based confidence interval;
 - Sobol indices (SALib) or Morris elementary effects (SALib) for sampled designs;
-- the siding ranking: NOx and CO2 avoided vs baseline per million CNY of capital cost;
+- the siding ranking: the improvement of each ranking metric vs baseline per million CNY of capital cost;
 - abatement cost of each variant: extra cost per tonne of CO2 and per kg of NOx avoided.
+
+Directions come from the metric declarations (``freight_sim.metric``): an improvement is baseline minus
+variant for a metric where lower is better (NOx) and variant minus baseline where higher is better (the
+clean-transport ratio), so every ranking puts the best variant first whatever the metric.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import pandas as pd
 from scipy import stats
 
 from freight_sim.experiments.design import VariantInfo
+from freight_sim.experiments.metrics import declared_metrics
 from freight_sim.experiments.sampling import SampleDesign
 from freight_sim.experiments.spec import BASELINE
+from freight_sim.metric import MetricCatalog
 
 CONFIDENCE = 0.95
 ANALYSIS_SEED = 12345  # bootstrap seed of SALib's confidence intervals, fixed so summaries are reproducible
@@ -58,9 +64,22 @@ def reference_of(variants: Sequence[VariantInfo]) -> dict[str, str]:
     return reference
 
 
-def paired_differences(metrics: pd.DataFrame, variants: Sequence[VariantInfo], confidence: float = CONFIDENCE) -> pd.DataFrame:
-    """Variant minus its baseline, paired by (sample, replication): n, mean, std and CI of the difference."""
-    columns = ["variant", "reference", "metric", "unit", "n", "reference_mean", "mean_difference", "std_difference", "ci_low", "ci_high"]
+DIFFERENCE_COLUMNS = [
+    "variant", "reference", "metric", "unit", "better", "n", "reference_mean", "mean_difference", "std_difference", "ci_low", "ci_high",
+    "improvement", "improvement_ci_low", "improvement_ci_high",
+]  # fmt: skip
+
+
+def paired_differences(
+    metrics: pd.DataFrame, variants: Sequence[VariantInfo], confidence: float = CONFIDENCE, catalog: MetricCatalog | None = None
+) -> pd.DataFrame:
+    """Variant minus its baseline, paired by (sample, replication): n, mean, std and CI of the difference.
+
+    ``improvement`` is the difference turned by the metric's declared direction (positive = better), with
+    its interval; NaN for metrics declared neither better high nor low, or not declared.
+    """
+    catalog = catalog or declared_metrics()
+    columns = DIFFERENCE_COLUMNS
     keyed = metrics.assign(sample=metrics["sample"].fillna(-1).astype("int64"))
     rows = []
     for variant, reference in sorted(reference_of(variants).items()):
@@ -71,7 +90,10 @@ def paired_differences(metrics: pd.DataFrame, variants: Sequence[VariantInfo], c
             group = group.dropna(subset=["value", "value_ref"])
             diff = (group["value"] - group["value_ref"]).to_numpy()
             n, mean, std, low, high = t_interval(diff, confidence)
-            rows.append((variant, reference, metric, unit, n, float(group["value_ref"].mean()), mean, std, low, high))
+            sign = catalog.get(metric).sign if metric in catalog else 0
+            improvement = (sign * mean, *sorted((sign * low, sign * high))) if sign else (float("nan"),) * 3
+            better = catalog.better(metric).value
+            rows.append((variant, reference, metric, unit, better, n, float(group["value_ref"].mean()), mean, std, low, high, *improvement))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -115,32 +137,36 @@ def sensitivity_indices(metrics: pd.DataFrame, sample: SampleDesign) -> pd.DataF
     return pd.DataFrame(rows, columns=columns)
 
 
-def siding_ranking(differences: pd.DataFrame, variants: Sequence[VariantInfo], metrics_of_interest: Sequence[str]) -> pd.DataFrame:
-    """Avoided emissions (baseline minus variant) per million CNY of siding capex, ranked per metric.
+RANKING_COLUMNS = [
+    "metric", "rank", "variant", "enterprise", "capex_million_cny", "unit", "better", "n",
+    "improvement", "improvement_ci_low", "improvement_ci_high",
+    "improvement_per_million_cny", "per_million_cny_ci_low", "per_million_cny_ci_high",
+]  # fmt: skip
 
-    ``rank`` 1 is the most avoided per yuan; sidings without a capex get NaN per-yuan values and rank last.
+
+def siding_ranking(differences: pd.DataFrame, variants: Sequence[VariantInfo], metrics_of_interest: Sequence[str]) -> pd.DataFrame:
+    """Improvement over the baseline per million CNY of siding capex, ranked per metric.
+
+    ``rank`` 1 improves the metric most per yuan, in the metric's declared direction (least NOx, highest
+    ratio); sidings without a capex get NaN per-yuan values and rank last. Metrics with no declared
+    direction cannot be ranked and are left out.
     """
-    columns = [
-        "metric", "rank", "variant", "enterprise", "capex_million_cny", "unit", "n",
-        "avoided", "avoided_ci_low", "avoided_ci_high",
-        "avoided_per_million_cny", "per_million_cny_ci_low", "per_million_cny_ci_high",
-    ]  # fmt: skip
     sidings = {v.name: v for v in variants if v.siding_enterprise is not None}
     rows = []
     for _, row in differences.iterrows():
         info = sidings.get(row["variant"])
-        if info is None or row["metric"] not in metrics_of_interest:
+        if info is None or row["metric"] not in metrics_of_interest or pd.isna(row["improvement"]):
             continue
         capex = info.capex_million_cny if info.capex_million_cny else float("nan")
-        avoided, low, high = -row["mean_difference"], -row["ci_high"], -row["ci_low"]
+        gain, low, high = row["improvement"], row["improvement_ci_low"], row["improvement_ci_high"]
         rows.append([
-            row["metric"], 0, info.name, info.siding_enterprise, capex, row["unit"], row["n"],
-            avoided, low, high, avoided / capex, low / capex, high / capex,
+            row["metric"], 0, info.name, info.siding_enterprise, capex, row["unit"], row["better"], row["n"],
+            gain, low, high, gain / capex, low / capex, high / capex,
         ])  # fmt: skip
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=RANKING_COLUMNS)
     if table.empty:
         return table
-    table = table.sort_values(["metric", "avoided_per_million_cny", "variant"], ascending=[True, False, True], na_position="last")
+    table = table.sort_values(["metric", "improvement_per_million_cny", "variant"], ascending=[True, False, True], na_position="last")
     table["rank"] = table.groupby("metric").cumcount() + 1
     return table.reset_index(drop=True)
 

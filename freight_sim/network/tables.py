@@ -19,7 +19,7 @@ Where = Callable[[int, str], str]
 
 REQUIRED_NODE_COLUMNS = ("id", "kind", "lon", "lat")
 REQUIRED_EDGE_COLUMNS = ("u", "v", "mode", "distance_km")
-_NODE_OUT = ("kind", "name", "lon", "lat", "subkind", "freight_station", "swap_bays", "charge_points", "district", "source")
+_NODE_OUT = ("kind", "name", "name_zh", "lon", "lat", "subkind", "freight_station", "swap_bays", "charge_points", "district", "source")
 _EDGE_OUT = (
     "u", "v", "mode", "distance_km", "speed_kph", "hours", "road_class", "rail_class",
     "electrified", "paths_per_day", "line", "source",
@@ -101,6 +101,7 @@ def parse_nodes(raw: pd.DataFrame, where: Where) -> pd.DataFrame:
                 "id": node_id,
                 "kind": kind,
                 "name": _cell(raw, row, "name") or node_id,
+                "name_zh": _cell(raw, row, "name_zh"),
                 "lon": _number(raw, row, "lon", problems, low=-180, high=180),
                 "lat": _number(raw, row, "lat", problems, low=-90, high=90),
                 "subkind": _cell(raw, row, "subkind"),

@@ -9,27 +9,30 @@ from freight_sim.spatial.places import OUTSIDE, TOWN
 from freight_sim.spatial.tables import edge_totals, profiles
 
 
-def spatial_charts(output) -> list[dict[str, str]]:
+def spatial_charts(output, t=None) -> list[dict[str, str]]:
     """Charts (title, svg, note) for ``freight_sim.report.run_report``; [] without ``output.spatial``."""
     result = getattr(output, "spatial", None)
     if result is None:
         return []
+    t = t if t is not None else (lambda text, **values: text.format(**values) if values else text)
     days = result.horizon_h / 24.0
     return [
         {
-            "title": "NOx and PM along the network",
+            "title": t("NOx and PM along the network"),
             "svg": density_map(result),
-            "note": (
-                f"Tailpipe kg per km of edge over the simulated {days:g} days (colour, log scale); grey edges carry none."
-                " Electricity's pollutants at the power plants are not on the map (emissions_upstream.csv)."
+            "note": t(
+                "Tailpipe kg per km of edge over the simulated {days} days (colour, log scale); grey edges carry none."
+                " Electricity's pollutants at the power plants are not on the map (emissions_upstream.csv).",
+                days=f"{days:g}",
             ),
         },
         {
-            "title": "Truck NOx by hour of day: in town and outside",
+            "title": t("Truck NOx by hour of day: in town and outside"),
             "svg": town_profile(result),
-            "note": (
-                f"Share of each zone's truck NOx per hour of the local day; in town = road classes {', '.join(_town_classes(result))}."
-                " Files: emissions_edges.parquet, emissions_grid.nc, emissions_cells.csv, emissions_profiles.csv."
+            "note": t(
+                "Share of each zone's truck NOx per hour of the local day; in town = road classes {classes}."
+                " Files: emissions_edges.parquet, emissions_grid.nc, emissions_cells.csv, emissions_profiles.csv.",
+                classes=", ".join(_town_classes(result)),
             ),
         },
     ]

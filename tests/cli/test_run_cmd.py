@@ -67,7 +67,7 @@ def test_run_writes_summary_tables_legs_report_and_manifest(bundled_run):
     legs = pd.read_parquet(out / "legs.parquet")
     assert {"enterprise", "chain", "segment", "vehicle_type", "tonnes", "nox_g", "co2_wtw_kg"} <= set(legs.columns)
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert report.count("<svg") >= 5 and "<h2>Network</h2>" in report  # charts and the network map
+    assert report.count("<svg") >= 5 and "<h2>Map of flows</h2>" in report  # charts and the flow map
     assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
 
 

@@ -18,7 +18,12 @@ def test_batch_runs_and_writes_tables(mini):
     result = CliRunner().invoke(app, ["batch", str(mini / "mini_experiment.yaml"), "--out", str(out), "--executor", "inprocess", *MODEL])
     assert result.exit_code == 0, result.output
     assert "15 runs finished (0 resumed), 0 failed" in result.output
-    assert "siding-E02" in result.output and "nox_kg [kg]" in result.output  # the end-of-batch table
+    assert "siding-E02" in result.output and "NOx (tailpipe)" in result.output  # the end-of-batch table, human headers
+    assert result.output.index("baseline") < result.output.index("siding-E02")  # design order, baseline first
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)
+    assert {"summary_by_variant", "paired_differences", "siding_ranking", "siding_table", "metrics"} <= set(workbook.sheetnames)
     for name in ("metrics", "summary_by_variant", "paired_differences", "siding_ranking"):
         assert (out / f"{name}.parquet").is_file() and (out / f"{name}.csv").is_file()
     assert (out / "metrics.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -23,9 +23,10 @@ KEY_METRICS_OF_QUEUE_MODEL = ["clean_transport_ratio", "nox_kg", "co2_wtw_t", "c
 
 
 def _section(html: str, anchor: str) -> str:
-    """The HTML from the heading with id ``anchor`` to the next level-2 heading."""
+    """The HTML of the element with id ``anchor``: a collapsed ``<details>`` block, or a level-2 heading up to the next."""
     start = html.index(f'id="{anchor}"')
-    end = html.find("<h2", start)
+    is_details = html.startswith("<details", html.rfind("<", 0, start))
+    end = html.find("</details>", start) if is_details else html.find("<h2", start)
     return html[start : end if end >= 0 else len(html)]
 
 
@@ -62,8 +63,8 @@ def test_difference_sentence_sorts_variants_by_whether_the_ci_excludes_zero():
         }
     )
     sentence = difference_sentence(frame, "kg")
-    assert "Higher than the baseline at 95% (CI above 0): up (+2 kg, 95% CI 1.00 to 3.00 kg)." in sentence
-    assert "Lower than the baseline at 95% (CI below 0): down (-2 kg, 95% CI -3.00 to -1.00 kg)." in sentence
+    assert "Higher than the baseline at 95% (CI above 0): up (+2 kg, 95% CI 1 … 3 kg)." in sentence
+    assert "Lower than the baseline at 95% (CI below 0): down (-2 kg, 95% CI -3 … -1 kg)." in sentence
     assert "Not distinguishable from the baseline (CI includes 0): same." in sentence
     assert "No interval (fewer than 2 paired runs): single." in sentence
     larger = pd.DataFrame({"variant": ["small", "large"], "mean_difference": [1.0, 9.0], "ci_low": [0.5, 8.0], "ci_high": [1.5, 10.0]})
@@ -82,15 +83,27 @@ def test_header_shows_design_and_provenance(sidings_html, sidings_batch):
     assert 'id="failures"' not in sidings_html
 
 
+LABELS = {
+    "clean_transport_ratio": "clean-transport ratio (city)",
+    "nox_kg": "NOx (tailpipe)",
+    "co2_wtw_t": "CO2 well-to-wheel",
+    "co2_ttw_t": "CO2 tank-to-wheel",
+    "truck_trips": "truck trips",
+}
+
+
 def test_every_key_metric_gets_means_and_differences_charts(sidings_html):
     for metric in KEY_METRICS_OF_QUEUE_MODEL:
         section = _section(sidings_html, f"metric-{metric}")
         assert section.count("<svg") == 2, metric
-        assert f"{metric}: paired difference vs baseline with 95% CI" in section
+        assert f"{LABELS[metric]}: paired difference vs baseline with 95% CI" in section
     assert 'id="metric-mean_wait_h"' not in sidings_html  # not a key metric, not hinted
     ranking = _section(sidings_html, "siding-ranking")
-    assert ranking.count("<svg") == 2  # nox_kg and co2_wtw_t
-    assert sidings_html.count("<svg") == 2 * len(KEY_METRICS_OF_QUEUE_MODEL) + 2
+    assert ranking.count("<table") == 2 and "<svg" not in ranking  # nox_kg and co2_wtw_t tables; charts are by the siding table
+    decision = sidings_html[sidings_html.index('id="siding-table"') : sidings_html.index('id="design"')]
+    charted = decision.count("<svg")
+    assert 1 <= charted <= 4  # improvement per million CNY: NOx, CO2, ratio, trips (those with values)
+    assert sidings_html.count("<svg") == 2 * len(KEY_METRICS_OF_QUEUE_MODEL) + charted
 
 
 def test_numbers_come_from_the_tables(sidings_html, sidings_batch):
@@ -121,13 +134,13 @@ def test_sentence_names_the_variants_whose_ci_excludes_zero(sidings_html, siding
 def test_siding_ranking_lists_sidings_in_rank_order(sidings_html, sidings_batch):
     ranking = pd.read_parquet(sidings_batch / "siding_ranking.parquet")
     section = _section(sidings_html, "siding-ranking")
-    assert "avoided per M CNY [kg/M CNY]" in section and "capex [M CNY]" in section
-    nox_table = section[section.index("Siding ranking by nox_kg") :]
+    assert "improvement per M CNY [kg/M CNY]" in section and "capex [M CNY]" in section
+    nox_table = section[section.index("Siding ranking by NOx (tailpipe)") :]
     ordered = ranking[ranking["metric"] == "nox_kg"].sort_values("rank")
     positions = [nox_table.index(f"<td>{variant}</td>") for variant in ordered["variant"]]
     assert positions == sorted(positions)
     best = ordered.iloc[0]
-    assert f"<td>{format_number(best['avoided_per_million_cny'])}</td>" in nox_table
+    assert f"<td>{format_number(best['improvement_per_million_cny'])}</td>" in nox_table
 
 
 def test_report_is_written_atomically_in_the_batch_folder(sidings_batch):
@@ -138,7 +151,15 @@ def test_report_is_written_atomically_in_the_batch_folder(sidings_batch):
 def test_works_with_a_subset_of_the_tables(sidings_batch, tmp_path):
     partial = tmp_path / "partial"
     shutil.copytree(sidings_batch, partial, ignore=shutil.ignore_patterns("runs"))
-    for name in ("batch.json", "paired_differences.parquet", "paired_differences.csv", "siding_ranking.parquet", "siding_ranking.csv"):
+    for name in (
+        "batch.json",
+        "paired_differences.parquet",
+        "paired_differences.csv",
+        "siding_ranking.parquet",
+        "siding_ranking.csv",
+        "siding_table.parquet",
+        "siding_table.csv",
+    ):
         (partial / name).unlink()
     (partial / "summary_by_variant.parquet").unlink()  # the CSV copy is read instead
     html = render_batch_report(partial)
@@ -191,11 +212,11 @@ report:
     path = write_experiment(tmp_path, text)
     run_batch(path, tmp_path / "out", executor="inprocess", run_fn=models.queue_model)
     html = render_batch_report(tmp_path / "out")
-    sections = re.findall(r'<h2 id="metric-([A-Za-z0-9_.]+)"', html)
+    sections = re.findall(r'<details class="metric" id="metric-([A-Za-z0-9_.]+)"', html)
     assert sections[0] == "mean_wait_h"  # the hinted metric comes first
     assert set(KEY_METRICS_OF_QUEUE_MODEL) <= set(sections)
     for metric in sections:
-        assert f"{metric} vs simulation.days" in _section(html, f"metric-{metric}")
+        assert " vs simulation.days" in _section(html, f"metric-{metric}")
     sobol = _section(html, "sensitivity-sobol")
     indices = pd.read_parquet(tmp_path / "out" / "sobol_indices.parquet")
     charted = indices[indices["metric"].isin(sections)][["variant", "metric"]].drop_duplicates()
@@ -262,3 +283,12 @@ def test_abatement_costs_section_from_a_table_alone(tmp_path):
     assert "<td>2,500</td>" in section and "<td>62,500</td>" in section and "<td>2,500,000</td>" in section
     assert "extra cost [CNY]" in section and "<td>short</td>" in section
     assert 'id="metric-' not in html  # no summary table, no metric sections
+
+
+def test_report_command_writes_chinese_with_lang_zh(sidings_batch, tmp_path):
+    result = CliRunner().invoke(app, ["report", str(sidings_batch), "--out", str(tmp_path / "zh.html"), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "zh.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and '<h2 id="answer">结论</h2>' in html and "Answer" not in html
+    bad = CliRunner().invoke(app, ["report", str(sidings_batch), "--lang", "de"])
+    assert bad.exit_code == 1 and "unknown language 'de'" in bad.output

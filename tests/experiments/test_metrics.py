@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from freight_sim.experiments.metrics import metric_rows, unit_of
+from freight_sim.experiments.metrics import declared_metrics, metric_rows, unit_of
+from freight_sim.metric import Better, Metric, MetricCatalog
 
 
 @pytest.mark.parametrize(
@@ -18,10 +19,9 @@ from freight_sim.experiments.metrics import metric_rows, unit_of
         ("cost_cny", "CNY"),
         ("cost_cny_per_t", "CNY/t"),
         ("clean_transport_ratio", "1"),
-        ("bev_share", "1"),
+        ("enterprise_ratio.E04", "1"),
         ("truck_trips", "count"),
         ("train_departures", "count"),
-        ("mean_queue_wait_h", "h"),
         ("energy_kwh", "kWh"),
         ("tonnes_by_chain.road", "t"),
         ("grid_kg_co2_per_kwh", "kg CO2/kWh"),
@@ -33,13 +33,56 @@ from freight_sim.experiments.metrics import metric_rows, unit_of
         ("train_slots_missed", "count"),
         ("scope_threshold_t_per_year", "t/yr"),
         ("model.lanes", "count"),
-        ("model.swap_stations", "count"),
-        ("model.enterprises", "count"),
-        ("mystery", ""),
+        ("mystery_kg", ""),  # not declared: no unit is guessed from the name
     ],
 )
 def test_unit_of(name, unit):
     assert unit_of(name) == unit
+
+
+@pytest.mark.parametrize(
+    ("name", "better"),
+    [
+        ("clean_transport_ratio", Better.HIGHER),
+        ("enterprise_ratio.E04", Better.HIGHER),
+        ("enterprises_compliant", Better.HIGHER),
+        ("nox_kg", Better.LOWER),
+        ("co2_wtw_t", Better.LOWER),
+        ("truck_trips", Better.LOWER),
+        ("cost_cny", Better.LOWER),
+        ("backlog_t", Better.LOWER),
+        ("tonnes_by_chain.road", Better.NEITHER),
+        ("events", Better.NEITHER),
+        ("mystery", Better.NEITHER),
+    ],
+)
+def test_declared_direction(name, better):
+    assert declared_metrics().better(name) == better
+
+
+def test_improvement_has_the_declared_sign():
+    catalog = declared_metrics()
+    assert catalog.get("nox_kg").improvement(-3.0) == 3.0  # 3 kg less NOx is an improvement of 3
+    assert catalog.get("clean_transport_ratio").improvement(0.05) == 0.05
+    assert math.isnan(catalog.get("tonnes_in_stock").improvement(1.0))
+
+
+def test_every_number_of_a_run_summary_is_declared(tmp_path):
+    """A short real run: each metric row has a declaration (unit and direction), none is left to guessing."""
+    from freight_sim.config import load_scenario
+    from freight_sim.paths import default_scenario_path
+    from freight_sim.runner import run_scenario
+
+    loaded = load_scenario(default_scenario_path(), ["simulation.days=2"])
+    summary = run_scenario(loaded).summary
+    undeclared = [name for name, _, _ in metric_rows(summary) if name not in declared_metrics()]
+    assert not undeclared, f"declare these metrics where they are made: {undeclared}"
+    assert any(name.startswith("enterprise_ratio.") for name, _, _ in metric_rows(summary))
+
+
+def test_a_metric_is_declared_once():
+    with pytest.raises(ValueError, match="declared twice"):
+        MetricCatalog([Metric(name="x", unit="t", better=Better.LOWER, label="x")] * 2)
 
 
 def test_metric_rows_keep_numbers_flatten_one_level_and_skip_the_rest():

@@ -62,8 +62,8 @@ def test_paired_differences_use_the_same_replication():
 
     ranking = siding_ranking(diffs, infos, ["nox_kg"])
     top = ranking.iloc[0]
-    assert top["avoided"] == pytest.approx(3.0)
-    assert top["avoided_per_million_cny"] == pytest.approx(3.0 / 50.0)
+    assert top["improvement"] == pytest.approx(3.0)  # NOx: lower is better, so 3 kg less is +3
+    assert top["improvement_per_million_cny"] == pytest.approx(3.0 / 50.0)
     assert (top["per_million_cny_ci_low"], top["per_million_cny_ci_high"]) == pytest.approx(((3 - half) / 50, (3 + half) / 50))
 
 
@@ -86,24 +86,45 @@ def test_paired_differences_compare_at_the_same_sweep_point():
     assert diffs.loc["x@d=2", "reference"] == "baseline@d=2"
 
 
+def _differences(metric: str, unit: str, means: dict[str, float]) -> pd.DataFrame:
+    """Paired differences of three replications (sd 1) per variant, through ``paired_differences``."""
+    rows, infos = [], [VariantInfo("baseline", "baseline")]
+    capex = {"siding-A": 80.0, "siding-B": 20.0, "siding-C": None}
+    for i, offset in enumerate([-1.0, 0.0, 1.0]):
+        rows.append((f"b{i}", "baseline", None, i, metric, 100.0, unit))
+        for variant, mean in means.items():
+            rows.append((f"{variant}{i}", variant, None, i, metric, 100.0 + mean + offset, unit))
+    for variant in means:
+        infos.append(VariantInfo(variant, variant, {}, variant[-1], capex[variant]))
+    return paired_differences(_metrics(rows), infos), infos
+
+
 def test_siding_ranking_orders_by_avoided_per_yuan():
-    diffs = pd.DataFrame(
-        [
-            ("siding-A", "baseline", "nox_kg", "kg", 3, 100.0, -40.0, 1.0, -42.0, -38.0),
-            ("siding-B", "baseline", "nox_kg", "kg", 3, 100.0, -30.0, 1.0, -32.0, -28.0),
-            ("siding-C", "baseline", "nox_kg", "kg", 3, 100.0, -90.0, 1.0, -92.0, -88.0),
-        ],
-        columns=["variant", "reference", "metric", "unit", "n", "reference_mean", "mean_difference", "std_difference", "ci_low", "ci_high"],
-    )
-    infos = [
-        VariantInfo("siding-A", "siding-A", {}, "A", 80.0),  # 0.5 kg per MCNY
-        VariantInfo("siding-B", "siding-B", {}, "B", 20.0),  # 1.5
-        VariantInfo("siding-C", "siding-C", {}, "C", None),  # no capex: last
-    ]
+    diffs, infos = _differences("nox_kg", "kg", {"siding-A": -40.0, "siding-B": -30.0, "siding-C": -90.0})
     ranking = siding_ranking(diffs, infos, ["nox_kg"])
-    assert list(ranking["enterprise"]) == ["B", "A", "C"]
+    assert list(ranking["enterprise"]) == ["B", "A", "C"]  # 1.5 and 0.5 kg per M CNY; C has no capex: last
     assert list(ranking["rank"]) == [1, 2, 3]
-    assert ranking["avoided_per_million_cny"].iloc[0] == pytest.approx(1.5)
+    assert ranking["improvement_per_million_cny"].iloc[0] == pytest.approx(1.5)
+
+
+def test_a_ratio_ranks_the_siding_that_raises_it_first():
+    """Higher is better for the clean-transport ratio: the siding that raises it most per yuan is rank 1."""
+    diffs, infos = _differences("clean_transport_ratio", "1", {"siding-A": 0.08, "siding-B": -0.02, "siding-C": 0.01})
+    ratio = diffs.set_index("variant")
+    assert ratio.loc["siding-A", "better"] == "higher"
+    assert ratio.loc["siding-A", "improvement"] == pytest.approx(0.08)
+    assert ratio.loc["siding-B", "improvement"] == pytest.approx(-0.02)
+    assert ratio.loc["siding-A", "improvement_ci_low"] < 0.08 < ratio.loc["siding-A", "improvement_ci_high"]
+    ranking = siding_ranking(diffs, infos, ["clean_transport_ratio"])
+    assert list(ranking["variant"]) == ["siding-A", "siding-B", "siding-C"]  # +0.001, -0.001 per M CNY; C no capex
+    nox, _ = _differences("nox_kg", "kg", {"siding-A": 5.0, "siding-B": -5.0, "siding-C": 0.0})
+    assert list(siding_ranking(nox, infos, ["nox_kg"])["variant"][:2]) == ["siding-B", "siding-A"]  # the mirror image
+
+
+def test_metrics_without_a_direction_are_not_ranked():
+    diffs, infos = _differences("tonnes_in_stock", "t", {"siding-A": 10.0, "siding-B": 5.0, "siding-C": 1.0})
+    assert diffs["improvement"].isna().all() and (diffs["better"] == "neither").all()
+    assert siding_ranking(diffs, infos, ["tonnes_in_stock"]).empty
 
 
 def _analytic_metrics(sample: SampleDesign, fn) -> pd.DataFrame:
@@ -130,3 +151,14 @@ def test_morris_elementary_effects_of_a_linear_model_are_its_slopes():
     assert got["x1", "mu_star"] == pytest.approx(2.0)
     assert got["x2", "mu"] == pytest.approx(-3.0)
     assert got["x1", "sigma"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_siding_table_keeps_sidings_without_results():
+    """A siding whose runs all failed stays in the table with no values and no rank above those with values."""
+    from freight_sim.experiments.siding_table import FACT_COLUMNS, siding_table
+
+    diffs, infos = _differences("nox_kg", "kg", {"siding-A": -40.0, "siding-B": -30.0})
+    infos.append(VariantInfo("siding-C", "siding-C", {}, "C", 10.0))
+    table = siding_table(diffs, pd.DataFrame(), infos, pd.DataFrame(columns=FACT_COLUMNS)).set_index("variant")
+    assert table.loc["siding-C", "n"] == 0 and np.isnan(table.loc["siding-C", "nox_kg_improvement"])
+    assert list(table.sort_values("rank_nox_kg").index) == ["siding-B", "siding-A", "siding-C"]  # 1.5 and 0.5 kg per M CNY, then none

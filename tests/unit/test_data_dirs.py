@@ -53,7 +53,8 @@ def _load(path: Path) -> None:
         assert path.with_name("nodes.csv").is_file()  # loaded together with nodes.csv
     elif name == "enterprise_sites.csv":
         sites = pd.read_csv(path)
-        assert list(sites.columns[:6]) == ["id", "name", "kind", "district", "lon", "lat"]
+        assert list(sites.columns[:7]) == ["id", "name", "name_zh", "kind", "district", "lon", "lat"]
+        assert sites["name_zh"].str.len().gt(0).all()
         assert sites["id"].is_unique
     else:
         raise AssertionError(f"no loader for shipped data file {relative}: add one to this test")

@@ -1,0 +1,43 @@
+"""Reports of real (short) runs and a reduced siding batch, shared by the report and browser tests.
+
+The siding batch is ``experiments/sidings.yaml`` at reduced size: the baseline and three candidate
+sidings, 2 replications of 5 simulated days (the shipped file runs 15 variants x 5 replications of a year).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from report_batches import REDUCED, SIDINGS_CHOSEN
+
+from freight_sim.paths import experiments_dir
+
+
+@pytest.fixture(scope="session")
+def sidings_batch(tmp_path_factory) -> Path:
+    """The reduced siding batch with its English report, and a Chinese copy in report_zh.html."""
+    from freight_sim.experiments.batch import run_batch
+    from freight_sim.report.batch_report import write_batch_report
+
+    out = tmp_path_factory.mktemp("sidings") / "out"
+    run_batch(experiments_dir() / "sidings.yaml", out, executor="inprocess", replications=2, overrides=REDUCED, variants=SIDINGS_CHOSEN)
+    write_batch_report(out)
+    write_batch_report(out, out / "report_zh.html", lang="zh")
+    return out
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory) -> Path:
+    """A 5-day run of the bundled scenario with the candidate siding of E04 built; reports in en and zh."""
+    from freight_sim.config import load_scenario
+    from freight_sim.paths import default_scenario_path
+    from freight_sim.report.run_report import write_run_report
+    from freight_sim.runner import run_scenario, write_run
+
+    loaded = load_scenario(default_scenario_path(), [*REDUCED, "enterprises.E04.siding.enabled=true"])
+    output = run_scenario(loaded)
+    out = tmp_path_factory.mktemp("run") / "out"
+    write_run(output, out)
+    write_run_report(output, out / "report_zh.html", lang="zh")
+    return out
