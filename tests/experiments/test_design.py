@@ -61,10 +61,10 @@ def test_config_hash_differs_by_variant_and_not_by_replication(mini):
 
 
 def test_variant_set_beats_experiment_simulation_block(mini):
-    design = design_from_file(mini / "mini_experiment.yaml", overrides=["simulation.warmup_days=1"])
+    design = design_from_file(mini / "mini_experiment.yaml", overrides=["simulation.warmup_days=0.5"])
     short = next(r for r in design.runs if r.variant == "short")
     model = load_scenario(short.scenario_path, overrides=list(short.overrides), patches=list(short.patches)).model
-    assert model.simulation.days == 1 and model.simulation.warmup_days == 1
+    assert model.simulation.days == 1 and model.simulation.warmup_days == 0.5
     base = next(r for r in design.runs if r.variant == "baseline")
     assert load_scenario(base.scenario_path, patches=list(base.patches)).model.simulation.days == 2
 
