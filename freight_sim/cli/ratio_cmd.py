@@ -168,6 +168,8 @@ def register(app: typer.Typer) -> None:
                 )  # fmt: skip
                 summary["scenario"] = write_scenario(out, records_read.frame, rule, aliases, request)
                 write_outputs(out, records_read, result, summary, snippet)
+                if not summary["scenario"]["written"]:
+                    print(f"warning: scenario.yaml not written: {summary['scenario']['reason']}", file=sys.stderr)
         _print_issues(records_read)
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
