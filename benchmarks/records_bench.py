@@ -57,6 +57,14 @@ def synthetic_records(rows: int, seed: int = 20261124) -> pd.DataFrame:
 
 
 def _peak_rss_mb() -> float:
+    """Peak resident memory of this process: VmHWM on Linux (reset by exec, unlike ``ru_maxrss``, which a child
+    inherits from the parent that forked it), else ``ru_maxrss``."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
 

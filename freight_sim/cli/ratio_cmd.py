@@ -163,8 +163,9 @@ def register(app: typer.Typer) -> None:
                         counterpart_map=counterpart_map, rule_profile=rule.name, target=target,
                     )  # fmt: skip
                     summary["scenario"] = write_scenario(folder, records_read.frame, rule, aliases, request)
-                    if summary["scenario"].get("written"):
-                        written += [folder / "scenario.yaml", folder / "counterpart_map.csv"]
+                    written += [folder / name for name in ("scenario.yaml", "counterpart_map.csv") if (folder / name).is_file()]
+                    if not summary["scenario"]["written"]:
+                        print(f"warning: scenario.yaml not written: {summary['scenario']['reason']}", file=sys.stderr)
                 written += write_outputs(folder, records_read, result, summary, snippet)
                 if not no_report and result.ratio is not None:
                     from freight_sim.records import clean_mask

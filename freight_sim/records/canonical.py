@@ -26,6 +26,7 @@ WEIGHT_NAMES = ("net_weight", "gross_weight", "tare_weight")
 COMBUSTION_FUELS = ("diesel", "lng", "cng", "methanol")
 TEXT_COLUMNS = ("plate", "vehicle_type", "material", "counterpart", "waybill")
 FEW_VALUE_COLUMNS = ("vehicle_type", "material", "counterpart")  # held as categoricals
+EDGE_SPACE = "^[ \t\r\n\u3000]|[ \t\r\n\u3000]$"  # no \s: pandas then runs the pattern in Arrow (RE2), not per cell
 LABEL_COLUMNS = ("fuel", "standard", "mode", "direction")
 HEADER_TEXT = {"date": "日期", "net_weight": "净重", "mode": "运输方式"}
 
@@ -249,7 +250,7 @@ def _nev_standard(parsed: pd.DataFrame, raw: pd.DataFrame, aliases: AliasTable, 
 def _stripped_or_missing(text: pd.Series) -> pd.Series:
     """Stripped text, empty cells missing; kept as a string column (pyarrow), copied only when needed."""
     text = text.astype("str")
-    if text.str.contains("^\\s|\\s$", regex=True, na=False).any():
+    if text.str.contains(EDGE_SPACE, regex=True, na=False).any():
         text = text.str.strip()
     empty = text == ""
     return text.where(~empty) if empty.any() else text

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from freight_sim.atomic import write_csv, write_text
-from freight_sim.errors import ConfigError, NetworkError, RecordError
+from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.records.aliases import AliasTable
 from freight_sim.records.audit import clean_mask
 from freight_sim.records.scenario_builder import ScenarioRequest, build_scenario
@@ -18,7 +18,9 @@ __all__ = ["ScenarioRequest", "write_scenario"]
 
 
 def write_scenario(out_dir: Path, frame: pd.DataFrame, profile, aliases: AliasTable, request: ScenarioRequest) -> dict[str, Any]:
-    """Write the files and return what summary.json says about them (``written`` false with the reason)."""
+    """Write the files and return what summary.json says about them: ``written`` false with the reason when
+    the records cannot make a scenario, or the scenario would not validate or assemble (then only
+    counterpart_map.csv is left, to edit)."""
     from freight_sim.config.loader import load_model
     from freight_sim.config.scenario import NetworkSource, Scenario
     from freight_sim.network import load_network
@@ -44,9 +46,9 @@ def write_scenario(out_dir: Path, frame: pd.DataFrame, profile, aliases: AliasTa
             build_spec(loaded, network=network)  # routes, fleets, battery ranges: what a run checks before it starts
     except (ConfigError, NetworkError) as exc:
         problems = getattr(exc, "lines", [str(exc)])
-    if problems:
+    if problems:  # e.g. battery trucks whose haul to a placed counterpart exceeds their range
         path.unlink()
-        raise RecordError(*[f"scenario from records does not validate: {line}" for line in problems])
+        return {"written": False, "reason": "; ".join(problems), "counterpart_map": "counterpart_map.csv"}
     return {
         "written": True,
         "file": "scenario.yaml",

@@ -102,3 +102,20 @@ def test_conveyor_tonnes_without_a_belt_in_the_network_leave_the_scenario_unwrit
     note = json.loads(result.stdout)["scenario"]
     assert note["written"] is False and "no belt between E04" in note["reason"]
     assert not (tmp_path / "o" / "scenario.yaml").exists()
+
+
+def test_a_scenario_the_model_cannot_assemble_is_not_written_and_says_why(tmp_path, monkeypatch):
+    import freight_sim.sim.api
+    from freight_sim.errors import ConfigError
+
+    def refuse(loaded, network=None, seed=None):
+        raise ConfigError("scenario.yaml:9: enterprises.E04.fleet_mix: bev-plug: no charge station reachable")
+
+    monkeypatch.setattr(freight_sim.sim.api, "build_spec", refuse)
+    records = write_csv(tmp_path / "r.csv", [HEADER, *TEN_ROWS[:4], *TEN_ROWS[8:9]])
+    result = _invoke("ratio", str(records), "--out", str(tmp_path / "o"), "--scenario", "--node", "E04", "--json")
+    assert result.exit_code == 0, result.output
+    note = json.loads(result.stdout)["scenario"]
+    assert note["written"] is False and "no charge station reachable" in note["reason"]
+    assert "warning: scenario.yaml not written" in result.stderr
+    assert not (tmp_path / "o" / "scenario.yaml").exists() and (tmp_path / "o" / "counterpart_map.csv").exists()
