@@ -160,11 +160,13 @@ def run_batch(
         design = only_variants(design, variants)
     with claim_out_dir(out_dir, kind=store.BATCH, overwrite=overwrite, clean=not resume):
         return _run_claimed(
-            experiment, design, out_dir, executor, workers, dask_address, resume, overrides, run_fn, on_design, on_record, write_report, lang
-        )
+            experiment=experiment, design=design, out_dir=out_dir, executor=executor, workers=workers, dask_address=dask_address,
+            resume=resume, overrides=overrides, run_fn=run_fn, on_design=on_design, on_record=on_record, write_report=write_report, lang=lang,
+        )  # fmt: skip
 
 
 def _run_claimed(
+    *,
     experiment: Experiment,
     design: Design,
     out_dir: Path,

@@ -3,7 +3,9 @@
 Whatever the input, a command ends with exit code 0 (done), 1 (invalid input, one located line per
 problem) or 2 (command-line usage), prints no traceback, and returns within ``HANG_BOUND_S``. Exit code 3
 (an error the tool did not anticipate) fails the test: every input it can be given must get a message.
-The budget is ``SCENARIO_EXAMPLES`` + ``RECORD_EXAMPLES`` examples (about 30-60 s on one core).
+The budget is ``SCENARIO_EXAMPLES`` files for ``validate``, ``RUN_EXAMPLES`` for ``run`` (numbers changed,
+so many are valid and simulated for two days) and ``RECORD_EXAMPLES`` record files for ``ratio``: about
+30-60 s on one core.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ ALLOWED_EXIT_CODES = {0, 1, 2}
 RATIO_WITH_REJECTED_ROWS = 4  # `ratio` computed the ratio but rejected some rows
 HANG_BOUND_S = 60
 # FREIGHT_SIM_FUZZ_EXAMPLES=500 for a longer hunt outside CI
-SCENARIO_EXAMPLES = int(os.environ.get("FREIGHT_SIM_FUZZ_EXAMPLES", "40"))
-RECORD_EXAMPLES = int(os.environ.get("FREIGHT_SIM_FUZZ_EXAMPLES", "40"))
+SCENARIO_EXAMPLES = int(os.environ.get("FREIGHT_SIM_FUZZ_EXAMPLES", "80"))
+RUN_EXAMPLES = int(os.environ.get("FREIGHT_SIM_FUZZ_EXAMPLES", "15"))
+RECORD_EXAMPLES = int(os.environ.get("FREIGHT_SIM_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=SCENARIO_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -56,6 +59,8 @@ def time_bound(seconds: int) -> Iterator[None]:
 def check_cli(args: list[str]) -> None:
     with time_bound(HANG_BOUND_S):
         result = CliRunner().invoke(app, args)
+    if os.environ.get("FREIGHT_SIM_FUZZ_SHOW"):
+        print("fuzz:", args[0], result.exit_code, (result.output.strip().splitlines() or [""])[-1][:120])
     assert "Traceback" not in result.output, result.output
     allowed = ALLOWED_EXIT_CODES | ({RATIO_WITH_REJECTED_ROWS} if args[0] == "ratio" else set())
     assert result.exit_code in allowed, f"exit {result.exit_code}: {result.output[-2000:]}"
@@ -98,32 +103,57 @@ def _set(data: Any, path: tuple, value: Any) -> Any:
     return _set({}, path, value)
 
 
-mutations = st.lists(st.tuples(st.sampled_from(PATHS), values), min_size=1, max_size=3)
-text_edits = st.lists(
-    st.tuples(st.integers(min_value=0, max_value=2000), st.sampled_from([":", "- ", "&a", "*a", "{", "]", "\t", "\n  ", "'", "!!", "#"])),
-    max_size=3,
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+# numbers changed but kept numbers: many such scenarios are valid and reach the simulation
+NUMBER_PATHS = [p for p in PATHS if isinstance(_get(BASE, p), (int, float)) and not isinstance(_get(BASE, p), bool)]
+number_changes = st.sampled_from(NUMBER_PATHS).flatmap(
+    lambda path: st.tuples(
+        st.just(path), st.sampled_from([0, 1, 0.5, -1, _get(BASE, path) * 3, _get(BASE, path) / 7, _get(BASE, path) * 1000])
+    )
 )
+mutations = st.one_of(
+    st.lists(number_changes, min_size=1, max_size=3),
+    st.lists(st.tuples(st.sampled_from(PATHS), values), min_size=1, max_size=3),
+)
+edit = st.tuples(st.integers(min_value=0, max_value=2000), st.sampled_from([":", "- ", "&a", "*a", "{", "]", "\t", "\n  ", "'", "!!", "#"]))
+text_edits = st.one_of(st.just([]), st.lists(edit, min_size=1, max_size=3))
 
 
-@FUZZ
-@given(mutations=mutations, edits=text_edits, command=st.sampled_from(["validate", "run"]))
-def test_random_scenario_mutations_never_crash_the_cli(mutations, edits, command):
+def _scenario_text(changes: list[tuple[tuple, Any]], edits: list[tuple[int, str]]) -> str:
     data = BASE
-    for path, value in mutations:
+    for path, value in changes:
         data = _set(data, path, value)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     for position, fragment in edits:
         at = position % (len(text) + 1)
         text = text[:at] + fragment + text[at:]
+    return text
+
+
+@FUZZ
+@given(changes=mutations, edits=text_edits)
+def test_random_scenario_mutations_never_crash_validate(changes, edits):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scenario.yaml"
-        path.write_text(text, encoding="utf-8")
-        args = [command, str(path)]
-        if command == "run":
-            # a few simulated days keep the run short; the mutated file is still read and validated whole
-            args += ["--out", str(Path(folder) / "out"), "--no-legs", "--no-report", "--set", "simulation.days=2"]
-            args += ["--set", "simulation.warmup_days=0"]
-        check_cli(args)
+        path.write_text(_scenario_text(changes, edits), encoding="utf-8")
+        check_cli(["validate", str(path)])
+
+
+@settings(max_examples=RUN_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(number_changes, min_size=1, max_size=3))
+def test_random_numbers_in_a_scenario_never_crash_run(changes):
+    """Numbers kept numbers: many of these scenarios are valid, so the simulation and accounting run on them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scenario.yaml"
+        path.write_text(_scenario_text(changes, []), encoding="utf-8")
+        # a few simulated days keep a run short; the file is still read and validated whole
+        days = ["--set", "simulation.days=2", "--set", "simulation.warmup_days=0"]
+        check_cli(["run", str(path), "--out", str(Path(folder) / "out"), "--no-legs", "--no-report", *days])
 
 
 HEADERS = [
@@ -147,15 +177,36 @@ cells = st.one_of(
                      "焦炭", "出厂", "进厂", "公路", "铁路", "晋D10001", "?", "\ufffd"]),
     st.text(max_size=8),
 )  # fmt: skip
-record_rows = st.lists(st.lists(cells, min_size=0, max_size=12), max_size=12)
+# a usual weighbridge export: cells of each column, so that many generated files are readable and audited
+EXPORT_HEADER = ["日期", "车牌号", "燃料类型", "排放标准", "净重(吨)", "物料", "进出厂", "运输方式"]
+EXPORT_CELLS = [
+    ["2025-01-06", "2025/1/7", "2025年1月8日", "45658", "2025-02-30"],
+    ["晋D10001", "晋D10002", ""],
+    ["柴油", "纯电", "换电", "LNG", ""],
+    ["国五", "国六", ""],
+    ["30", "31.5", "100", "-2", "0", "Infinity", "1e308", "1,234"],
+    ["焦炭", "原煤", "铁矿石"],
+    ["出厂", "进厂"],
+    ["公路", "铁路", "皮带廊道", "汽运"],
+]
+# mostly cells of the column (so rows are accepted), now and then anything
+export_row = st.tuples(
+    *(st.sampled_from(column) | st.sampled_from(column) | st.sampled_from(column) | cells for column in EXPORT_CELLS)
+).map(list)
+plausible_row = st.tuples(*(st.sampled_from(column[:2]) for column in EXPORT_CELLS)).map(list)
+record_rows = (
+    st.lists(plausible_row | export_row, min_size=1, max_size=12)
+    | st.lists(export_row, min_size=1, max_size=12)
+    | st.lists(st.lists(cells, min_size=0, max_size=12), max_size=12)
+)
 
 
 @settings(max_examples=RECORD_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
-    header=st.lists(st.sampled_from(HEADERS), min_size=0, max_size=12),
+    header=st.just(EXPORT_HEADER) | st.lists(st.sampled_from(HEADERS), min_size=0, max_size=12),
     rows=record_rows,
-    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
-    suffix=st.sampled_from([".csv", ".xlsx", ".txt"]),
+    encoding=st.sampled_from(["utf-8", "gb18030", "utf-8-sig", "gb18030", "utf-16"]),
+    suffix=st.sampled_from([".csv", ".csv", ".csv", ".txt", ".xlsx"]),
 )
 def test_random_record_files_never_crash_the_cli(header, rows, encoding, suffix):
     buffer = io.StringIO()
