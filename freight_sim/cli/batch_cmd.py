@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
                     replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
                 )  # fmt: skip
         order = [v.name for v in result.design.variants]
-        print_batch_summary(result.tables.get("summary_by_variant"), loaded_experiment.spec.report.metrics, order, lang)
+        print_batch_summary(result.tables, loaded_experiment.spec.report.metrics, order, lang)
         finished = len(result.records) - len(result.failures)
         typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
         if report:
