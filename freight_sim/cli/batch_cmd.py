@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                 print(_resume_hint(experiment, out, set_, replications), file=sys.stderr)
                 raise typer.Exit(EXIT_INTERRUPTED) from None
         order = [v.name for v in result.design.variants]
-        print_batch_summary(result.tables.get("summary_by_variant"), loaded_experiment.spec.report.metrics, order, lang)
+        print_batch_summary(result.tables, loaded_experiment.spec.report.metrics, order, lang)
         finished = len(result.records) - len(result.failures)
         typer.echo(f"{finished} runs finished ({result.skipped} resumed), {len(result.failures)} failed; tables in {out}")
         if result.report is not None:

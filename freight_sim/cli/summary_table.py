@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +72,24 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{format_number(mean)} ± {format_number((high - low) / 2)}"
 
 
-def batch_table(summary: pd.DataFrame, metrics: Sequence[str], order: Sequence[str] = (), lang: str = "en") -> Table | None:
-    """Mean ± 95% CI half-width per variant (rows in ``order``: design order, baseline first) and metric."""
+def siding_labels(siding_table: pd.DataFrame | None, lang: str = "en") -> dict[str, str]:
+    """``siding-E04`` -> ``siding-E04 Illustrative coking plant A (Lucheng)`` (Chinese name in ``zh``)."""
+    if siding_table is None or siding_table.empty:
+        return {}
+    t = Translator(lang)
+    return {
+        row[
+            "variant"
+        ]: f"{row['variant']} {t.name({'name': row.get('enterprise_name'), 'name_zh': row.get('enterprise_name_zh')}, '')}".strip()
+        for _, row in siding_table.iterrows()
+    }
+
+
+def batch_table(
+    summary: pd.DataFrame, metrics: Sequence[str], order: Sequence[str] = (), lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Table | None:
+    """Mean ± 95% CI half-width per variant (rows in ``order``: design order, baseline first) and metric;
+    ``labels`` name variants (e.g. a siding's enterprise beside its variant id)."""
     from freight_sim.experiments.metrics import declared_metrics
 
     if summary is None or summary.empty:
@@ -94,11 +110,13 @@ def batch_table(summary: pd.DataFrame, metrics: Sequence[str], order: Sequence[s
         group = summary[summary["variant"] == variant]
         by_metric = group.set_index("metric")
         cells = [_cell(*by_metric.loc[m, ["mean", "ci_low", "ci_high"]]) if m in by_metric.index else "-" for m in shown]
-        table.add_row(escape(str(variant)), str(int(group["n"].max())), *cells)
+        table.add_row(escape((labels or {}).get(variant, str(variant))), str(int(group["n"].max())), *cells)
     return table
 
 
-def print_batch_summary(summary: pd.DataFrame, metrics: Sequence[str], order: Sequence[str] = (), lang: str = "en") -> None:
-    table = batch_table(summary, metrics, order, lang)
+def print_batch_summary(tables: Mapping[str, pd.DataFrame], metrics: Sequence[str], order: Sequence[str] = (), lang: str = "en") -> None:
+    """The end-of-batch table from the batch's summary tables."""
+    labels = siding_labels(tables.get("siding_table"), lang)
+    table = batch_table(tables.get("summary_by_variant"), metrics, order, lang, labels)
     if table is not None:
         Console(width=160).print(table)

@@ -47,11 +47,11 @@ def test_run_report_in_chinese_has_no_english_headings(run_folder):
 def test_summary_workbook_holds_the_kpi_tables(run_folder):
     workbook = openpyxl.load_workbook(run_folder / "summary.xlsx", read_only=True)
     assert {"key_figures", "enterprises", "emissions_by_vehicle", "cost_by_chain", "resources", "siding_sites"} <= set(workbook.sheetnames)
-    figures = pd.read_excel(run_folder / "summary.xlsx", sheet_name="key_figures").set_index("metric")
+    figures = pd.read_excel(run_folder / "summary.xlsx", sheet_name="key_figures", engine="calamine").set_index("metric")
     summary = pd.read_json(run_folder / "summary.json", typ="series")
     assert figures.loc["nox_kg", "value"] == pytest.approx(summary["nox_kg"], rel=1e-12) and figures.loc["nox_kg", "unit"] == "kg"
     assert figures.loc["clean_transport_ratio", "better"] == "higher" and figures.loc["nox_kg", "better"] == "lower"
-    enterprises = pd.read_excel(run_folder / "summary.xlsx", sheet_name="enterprises")
+    enterprises = pd.read_excel(run_folder / "summary.xlsx", sheet_name="enterprises", engine="calamine")
     assert len(enterprises) == 40 and enterprises["name"].iloc[0] == "Illustrative steel works (Luzhou)"
 
 
