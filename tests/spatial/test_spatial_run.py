@@ -131,3 +131,27 @@ def test_aggregated_leg_rows_keep_the_totals_too():
     for i, pollutant in enumerate(output.spatial.hours.pollutants):
         assert by_hour[i].sum() == pytest.approx(totals[pollutant.name], rel=RTOL)
     assert output.spatial.cell_totals()[0].sum() == pytest.approx(totals["nox"], rel=RTOL)
+
+
+def test_an_hourly_time_step_gives_clock_hours_in_the_edge_table_and_the_netcdf(tmp_path, monkeypatch):
+    xr = pytest.importorskip("xarray")
+    loaded = load_scenario(default_scenario_path(), ["simulation.days=2", "spatial.enabled=true", "spatial.time_step=hour"])
+    output = run_scenario(loaded)
+    write_run(output, tmp_path, legs=False, report=False)
+    edges = pd.read_parquet(tmp_path / "emissions_edges.parquet")
+    assert list(edges.columns) == ["edge_id", "mode", "hour", "time", "pollutant", "kg"]
+    assert edges.loc[edges["pollutant"] == "nox", "kg"].sum() == pytest.approx(output.summary["nox_kg"], rel=RTOL)
+    first = edges.sort_values("hour").iloc[0]
+    assert pd.Timestamp(first["time"]) == pd.Timestamp("2025-01-01") + pd.Timedelta(hours=int(first["hour"]))
+    with xr.open_dataset(tmp_path / "emissions_grid.nc", decode_times=False) as ds:
+        assert ds.sizes["time"] == output.spatial.hours.n_hours
+        assert np.diff(ds["time"].values) == pytest.approx(1.0)
+        assert float(ds["nox"].sum()) == pytest.approx(output.summary["nox_kg"], rel=RTOL)
+        by_hour = ds["nox"].sum(dim=("lat", "lon")).values
+        assert by_hour == pytest.approx(output.spatial.hours.kg[0].sum(axis=0), rel=1e-9, abs=1e-12)
+    from freight_sim.errors import FreightSimError
+    from freight_sim.spatial import netcdf
+
+    monkeypatch.setattr(netcdf, "MAX_VALUES_PER_POLLUTANT", 1000)
+    with pytest.raises(FreightSimError, match=r"choose spatial\.time_step day or month, or a larger spatial\.grid_deg"):
+        netcdf.grid_dataset(output.spatial)
