@@ -68,19 +68,19 @@ class Places:
         """Place rows of the edges a node path of ``leg_mode`` runs on, in order."""
         return [self._pairs[_pair(leg_mode, a, b)] for a, b in itertools.pairwise(path)]
 
-    def spur(self, enterprise: str, plant: str, station: str, spur_km: float, spur_kph: float) -> int:
+    def spur(self, enterprise: str, plant: str, station: str, spur_km: float, spur_kph: float, electrified: bool = False) -> int:
         """The place of an enterprise's siding spur: the network's spur edge between the plant and the
-        station if there is one, else an added row ``siding:<enterprise>``."""
+        station if there is one, else an added row ``siding:<enterprise>`` (``electrified`` as the siding says)."""
         existing = self._pairs.get(_pair("rail", plant, station))
         if existing is not None and self._rows[existing]["mode"] == "spur":
             return existing
-        return self._add(f"siding:{enterprise}", plant, station, "spur", spur_km, spur_km / spur_kph)
+        return self._add(f"siding:{enterprise}", plant, station, "spur", spur_km, spur_km / spur_kph, electrified)
 
     def point(self, node: str, mode: str) -> int:
         """A place of no length at ``node`` (for a route from a node to itself)."""
         return self._add(f"node:{node}:{mode}", node, node, mode, 0.0, 0.0)
 
-    def _add(self, edge_id: str, u: str, v: str, mode: str, km: float, hours: float) -> int:
+    def _add(self, edge_id: str, u: str, v: str, mode: str, km: float, hours: float, electrified: bool = False) -> int:
         if edge_id not in self._added:
             self._added[edge_id] = len(self._rows)
             self._rows.append(
@@ -92,7 +92,7 @@ class Places:
                     "distance_km": km,
                     "hours": hours,
                     "road_class": None,
-                    "electrified": False,
+                    "electrified": electrified,
                 }
             )
         return self._added[edge_id]

@@ -4,9 +4,9 @@ Reuses the run's own routing read-only: ``lane_routes`` gives each lane's segmen
 (origin, destination, mode) their legs are routed by, ``build_leg_table`` the node path of each such
 leg, and the assembled ``ModelSpec`` the hours of each phase (loading, loaded run, unloading, empty
 return). A siding's rail leg is routed from its station; its spur is added at the plant end, as the
-engine adds the spur's km and hours. Electric traction hauls the electrified share of the routed leg (the
-spur counts as the rest of the route, as in the accounting): its tailpipe part, by diesel, is placed on
-the route's non-electrified edges.
+engine adds the spur's km and hours. Electric traction hauls the electrified km; its tailpipe part (shunting
+or main-line diesel, as in the accounting) is placed on the route's non-electrified edges and the siding's
+own spur unless that is electrified.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def segment_places(loaded, network, places: Places) -> dict[SegmentKey, SegmentP
             routed = list(rows)
             if route.chain == "rail_siding" and seg.kind == "long_haul":
                 ent = scenario.enterprises[route.enterprise]
-                spur = places.spur(route.enterprise, ent.node, ent.siding.station, ent.siding.spur_km, spur_kph)
+                spur = places.spur(route.enterprise, ent.node, ent.siding.station, ent.siding.spur_km, spur_kph, ent.siding.electrified)
                 rows = [spur, *rows] if seg.origin == ent.node else [*rows, spur]
             if not rows:
                 rows = routed = [places.point(seg.origin, seg.mode)]
@@ -71,12 +71,12 @@ def segment_places(loaded, network, places: Places) -> dict[SegmentKey, SegmentP
 
 
 def place_segment(seg, rows: list[int], places: Places, routed: list[int] | None = None) -> SegmentPlace:
-    """The SegmentPlace of a ModelSpec segment running on the place rows ``rows`` (in loaded order), of
-    which ``routed`` (default: all) are the routed leg's."""
+    """The SegmentPlace of a ModelSpec segment running on the place rows ``rows`` (in loaded order); the
+    diesel part of electric traction lies on the rows without electrification (a siding's own spur included,
+    as the accounting charges its km to shunting or main-line diesel). ``routed`` is kept for callers."""
     km, hours, electrified = places.lengths(rows)
     km_share = _shares(km)
-    routed_set = set(rows if routed is None else routed)
-    diesel = np.array([r in routed_set for r in rows]) & ~electrified
+    diesel = ~electrified
     diesel_share = _shares(np.where(diesel, km, 0.0)) if diesel.any() else km_share
     time_share = hours / hours.sum() if hours.sum() > 0 else km_share
     bounds = np.concatenate([[0.0], np.cumsum(time_share)])

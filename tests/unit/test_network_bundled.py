@@ -51,7 +51,7 @@ def test_required_stations_gateways_and_swap_stations(net):
     assert sum(bool(net.nodes.at[s, "freight_station"]) for s in STATIONS) >= len(STATIONS) - 2
     assert net.nodes_of_kind("gateway") == sorted(GATEWAY_MODES)
     swaps = net.nodes_of_kind("swap_station")
-    assert 6 <= len(swaps) <= 10 and all(s.startswith("SW_") for s in swaps)
+    assert 6 <= len(swaps) <= 16 and all(s.startswith("SW_") for s in swaps)
     assert net.nodes.loc[swaps, "swap_bays"].between(1, 4).all()
     assert (net.nodes.loc[swaps, "charge_points"] > 0).all()
 
