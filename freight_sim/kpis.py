@@ -11,13 +11,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import cost_per_tonne_by_chain, siding_annual_cost
 from freight_sim.emissions import aggregate, inventory
-from freight_sim.policy.compliance import meets_target
 from freight_sim.metric import Better, Metric, MetricCatalog
+from freight_sim.policy.compliance import meets_target
 from freight_sim.policy.ratio import clean_ratio_from_legs
 from freight_sim.policy.scope import DAYS_PER_YEAR, in_scope
 
@@ -136,7 +137,8 @@ def truck_lane_table(accounted: pd.DataFrame, catalog) -> pd.DataFrame:
     for column in columns:
         if column not in table.columns:
             table[column] = 0.0
-    table.insert(len(TRUCK_LANE_KEYS), "battery", [catalog.vehicle(str(v)).refuel is not None for v in table["vehicle_type"]])
+    battery = np.array([catalog.vehicle(str(v)).refuel is not None for v in table["vehicle_type"]], dtype=bool)
+    table.insert(len(TRUCK_LANE_KEYS), "battery", battery)
     km = table["loaded_km"] + table["empty_km"]
     table["detour_share"] = (table["detour_km"] / km.where(km > 0)).fillna(0.0)
     table["co2_wtw_g_per_tkm"] = table["co2_wtw_kg"] * 1e3 / table["tkm"].where(table["tkm"] > 0)
@@ -146,7 +148,7 @@ def truck_lane_table(accounted: pd.DataFrame, catalog) -> pd.DataFrame:
 def battery_truck_figures(lanes: pd.DataFrame, accounted: pd.DataFrame) -> dict[str, float]:
     """City figures of battery trucks: the share of their km that is swap detours, and well-to-wheel g CO2
     per net t-km (NaN without battery trucks)."""
-    battery = lanes[lanes["battery"]]
+    battery = lanes.loc[lanes["battery"].to_numpy(dtype=bool)]
     km = float((battery["loaded_km"] + battery["empty_km"]).sum())
     types = set(battery["vehicle_type"].astype(str))
     rows = accounted[(accounted["mode"] == "road") & accounted["vehicle_type"].astype(str).isin(types)]
