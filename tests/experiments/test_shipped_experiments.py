@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from freight_sim.experiments.batch import summary_tables
+from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.design import expand_design
-from freight_sim.experiments.executors import run_inprocess
 from freight_sim.experiments.spec import load_experiment
-from freight_sim.experiments.store import metrics_table
 from freight_sim.paths import default_scenario_path, experiments_dir
 
 SHIPPED = sorted(experiments_dir().glob("*.yaml"))
@@ -38,22 +36,24 @@ def test_shipped_experiment_expands_to_valid_runs(path, bundled_scenario):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
-def test_shipped_experiment_runs_at_reduced_size(path, bundled_scenario, tmp_path):
-    """The baseline and the first other variant (first sample point, one replication) run with the real model."""
+def test_shipped_experiment_runs_every_point_at_reduced_size(path, bundled_scenario, tmp_path):
+    """Every variant, sweep point and sample point (one replication, five days) runs with the real model
+    through the batch driver and the process pool, and the summaries are complete."""
     experiment = load_experiment(path)
-    design = expand_design(experiment, replications=1, overrides=REDUCED)
-    chosen_variants = [v.name for v in design.variants][:2]
-    chosen = [r for r in design.runs if r.variant in chosen_variants and (r.sample or 0) == 0]
-    records = run_inprocess(chosen, tmp_path)
-    failures = [f"{r.run_id}: {r.error}" for r in records if r.failed]
+    result = run_batch(experiment, tmp_path / "out", executor="pool", workers=2, replications=1, overrides=REDUCED)
+    failures = [f"{r.run_id}: {r.error}" for r in result.failures]
     assert not failures, "\n".join(failures)
-    metrics = metrics_table(records)
+    assert len(result.records) == len(result.design.runs) == len(expand_design(experiment, 1, REDUCED).runs)
+    metrics, tables = result.metrics, result.tables
     for name in ("clean_transport_ratio", "nox_kg", "co2_wtw_t", "truck_trips"):
         assert name in set(metrics["metric"]), name
-    tables = summary_tables(metrics, design, experiment.spec.report.ranking_metrics)
-    if len(chosen_variants) > 1:
-        differences = tables["paired_differences"]
-        assert set(differences["variant"]) == {chosen_variants[1]}
+    others = [v.name for v in result.design.variants if v.base_variant != v.name]
+    if others and "paired_differences" in tables:
+        assert set(tables["paired_differences"]["variant"]) <= set(others)
+    sample = result.design.sample
+    if sample is not None and sample.method in ("sobol", "morris"):
+        indices = tables[f"{sample.method}_indices"]
+        assert len(indices) > 0 and indices.drop(columns=[c for c in indices.columns if indices[c].dtype == object]).notna().any().any()
     if experiment.spec.generate.each_candidate_siding:
         ranking = tables["siding_ranking"]
         assert set(ranking["metric"]) == set(experiment.spec.report.ranking_metrics) & set(metrics["metric"])
