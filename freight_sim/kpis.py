@@ -16,8 +16,8 @@ import pandas as pd
 from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import cost_per_tonne_by_chain, siding_annual_cost
 from freight_sim.emissions import aggregate, inventory
-from freight_sim.policy.compliance import meets_target
 from freight_sim.metric import Better, Metric, MetricCatalog
+from freight_sim.policy.compliance import meets_target
 from freight_sim.policy.ratio import clean_ratio_from_legs
 from freight_sim.policy.scope import DAYS_PER_YEAR, in_scope
 

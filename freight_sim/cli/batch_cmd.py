@@ -50,9 +50,9 @@ def register(app: typer.Typer) -> None:
         The batch locks its --out folder (a second batch on it fails at once). Without --resume the files of an
         earlier batch there are replaced; Ctrl-C stops it, and --resume continues with the runs not yet finished.
         """
+        from freight_sim.cli.summary_table import print_batch_summary
         from freight_sim.config.file_kind import EXPERIMENT, require_kind
         from freight_sim.config.loader import parse_overrides
-        from freight_sim.cli.summary_table import print_batch_summary
         from freight_sim.experiments.batch import run_batch
         from freight_sim.experiments.spec import load_experiment
         from freight_sim.report.i18n import check_language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,12 +22,12 @@ EXIT_REFUSED = 1  # nothing computed: unreadable file, unknown profile, no accep
 EXIT_WITH_REJECTED_ROWS = 4  # ratio computed, but some rows were rejected: see rejected_rows.csv
 
 
-class LanguageOption(str, Enum):
+class LanguageOption(StrEnum):
     en = "en"
     zh = "zh"
 
 
-class BreakdownOption(str, Enum):
+class BreakdownOption(StrEnum):
     month = "month"
     material = "material"
     direction = "direction"
@@ -178,7 +178,11 @@ def register(app: typer.Typer) -> None:
                     written += write_report(folder, tables, lang.value)
                 return written
 
-            planned = [*OUTPUT_NAMES, *(["report.html", "ratio.xlsx"] if not no_report else []), *(["scenario.yaml", "counterpart_map.csv"] if scenario else [])]
+            planned = [
+                *OUTPUT_NAMES,
+                *(["report.html", "ratio.xlsx"] if not no_report else []),
+                *(["scenario.yaml", "counterpart_map.csv"] if scenario else []),
+            ]
             write_result_folder(out, kind="ratio", planned=planned, overwrite=overwrite, write=write)
         _print_issues(records_read)
         if as_json:

@@ -13,9 +13,9 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from freight_sim.report import charts
-from freight_sim.spatial.report_section import spatial_charts
 from freight_sim.report.formatting import format_number, format_percent, html_table
 from freight_sim.report.i18n import Translator
+from freight_sim.spatial.report_section import spatial_charts
 
 RESOURCE_KINDS = ("loading_bays", "siding_track", "station_track", "line_corridor", "swap_station", "station_pile")
 TOP_RESOURCES = 12  # rows of each kind shown before "more"

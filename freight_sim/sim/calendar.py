@@ -86,7 +86,7 @@ def alert_levels(settings: AlertSettings, start_date: dt.date, n_days: int, seed
             s.mean_episode_days,
             purpose_rng(seed, ALERTS),
         )
-        levels = [max(a, b) for a, b in zip(levels, sampled)]
+        levels = [max(a, b) for a, b in zip(levels, sampled, strict=True)]
     return tuple(levels)
 
 

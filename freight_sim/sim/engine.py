@@ -110,7 +110,7 @@ def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callabl
 def _record_conveyors(spec: ModelSpec, recorder: Recorder, ledger: DemandLedger) -> None:
     """Conveyor lanes: one leg row per day with the tonnes moved that day."""
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
-    for li, (lane, offset) in enumerate(zip(spec.lanes, _segment_offsets(spec))):
+    for li, (lane, offset) in enumerate(zip(spec.lanes, _segment_offsets(spec), strict=True)):
         for si, seg in enumerate(lane.segments):
             if seg.mode != "conveyor":
                 continue
@@ -269,7 +269,7 @@ def _tonnage_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger, origin:
             "produced_t": ledger.produced_t,
             "delivered_t": [math.fsum(days) for days in run.delivered_by_day],
             "in_stock_t": [stock.level_t if stock is not None else 0.0 for stock in origin],
-            "in_transit_t": [a + b for a, b in zip(on_vehicles, in_station)],
+            "in_transit_t": [a + b for a, b in zip(on_vehicles, in_station, strict=True)],
             "backlog_t": ledger.backlog_t,
         }
     )

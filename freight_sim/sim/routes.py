@@ -118,7 +118,7 @@ class Routing:
         nodes = self.net.nodes
         column = "swap_bays" if refuel == "swap" else "charge_points"
         stations = nodes[nodes["kind"] == "swap_station"]
-        return sorted(str(n) for n, v in zip(stations.index, stations[column]) if v == v and int(v) > 0)  # v == v: not NaN
+        return sorted(str(n) for n, v in zip(stations.index, stations[column], strict=True) if v == v and int(v) > 0)  # v == v: not NaN
 
     def road_hop(self, origin: str, destination: str) -> tuple[float, float]:
         """(km, h) of the fastest road route; NetworkError when there is none."""
