@@ -52,7 +52,8 @@ def chain_tonnes(scenario: Scenario, where) -> dict[tuple[str, str], dict[str, f
     scale = scenario.demand_scale
     out: dict[tuple[str, str], dict[str, float]] = {}
     for eid, ent in scenario.enterprises.items():
-        room = ent.siding.capacity_t_per_year if siding_built(ent) and policy.rule == "siding_first" else 0.0
+        siding = ent.siding if siding_built(ent) else None
+        room = siding.capacity_t_per_year if siding is not None and policy.rule == "siding_first" else 0.0
         for fid in sorted(ent.flows):
             flow = ent.flows[fid]
             flow_t = flow.tonnes_per_year * scale
