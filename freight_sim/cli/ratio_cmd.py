@@ -13,6 +13,8 @@ import typer
 from freight_sim.cli.common import user_errors
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from freight_sim.records import RecordSet
 
 MAX_ISSUE_LINES = 20
@@ -50,7 +52,8 @@ def _print_table(summary: dict, out_dir: Path) -> None:
     ratio = summary["clean_transport_ratio"]
     title = f"Clean-transport ratio, profile {summary['rule_profile']}, by {summary['breakdown_by']}"
     table = Table(title=title)
-    for name, justify in (("key", "left"), ("tonnes", "right"), ("clean t", "right"), ("ratio", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("key", "left"), ("tonnes", "right"), ("clean t", "right"), ("ratio", "right"))
+    for name, justify in columns:
         table.add_column(name, justify=justify)
     for row in summary["breakdown"]:
         table.add_row(str(row["key"]), f"{row['tonnes']:,.1f}", f"{row['clean_tonnes']:,.1f}", f"{row['ratio']:.1%}")
