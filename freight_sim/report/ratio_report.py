@@ -65,7 +65,12 @@ def _chart(draw) -> str:
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    style: dict[RcKeyType, Any] = {"svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": FONT_STACK, "svg.hashsalt": "freight-sim"}
+    style: dict[RcKeyType, Any] = {
+        "svg.fonttype": "none",
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_STACK,
+        "svg.hashsalt": "freight-sim",
+    }
     with matplotlib.rc_context(style), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig = Figure(figsize=(7.0, 3.0), layout="constrained")

@@ -164,7 +164,12 @@ def _enterprise_table(tables, t: Translator, names: Names) -> str:
         "compliant": t("at target"),
     }
     yes_no = {True: t("yes"), False: t("no")}
-    formatters: dict[str, Callable[[Any], str | None]] = {"ratio": format_percent, "in_scope": yes_no.get, "compliant": yes_no.get, "declared_t_per_year": lambda v: f"{v:,.2f}"}
+    formatters: dict[str, Callable[[Any], str | None]] = {
+        "ratio": format_percent,
+        "in_scope": yes_no.get,
+        "compliant": yes_no.get,
+        "declared_t_per_year": lambda v: f"{v:,.2f}",
+    }
     return html_table(frame[list(headers)], headers, formatters=formatters)
 
 

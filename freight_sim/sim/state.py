@@ -42,9 +42,7 @@ class Carrier:
 class RunState:
     """Everything the processes of one run read and write."""
 
-    def __init__(
-        self, env: Kernel, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None
-    ) -> None:
+    def __init__(self, env: Kernel, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None) -> None:
         self.env = env
         self.horizon_h = horizon_h
         self.n_days = n_days
