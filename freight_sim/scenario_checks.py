@@ -6,7 +6,7 @@ the missing thing. Network checks live in ``freight_sim.network.validate``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from freight_sim.config import Loaded, data_path
 from freight_sim.errors import ConfigError
@@ -22,7 +22,7 @@ def _mix_problems(loaded: Loaded, catalog, mixes) -> Iterator[str]:
 
     scenario = loaded.model
     extra = scenario.fleet.extra_mixes
-    fields: list[tuple[tuple[str, ...], object]] = [
+    fields: list[tuple[tuple[str, ...], str | Mapping[str, float]]] = [
         (("fleet", "drayage_mix"), scenario.fleet.drayage_mix),
         (("fleet", "fallback_mix"), scenario.fleet.fallback_mix),
     ]

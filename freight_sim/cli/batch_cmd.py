@@ -7,6 +7,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import cast
 
 import typer
 
@@ -50,10 +51,10 @@ def register(app: typer.Typer) -> None:
         The batch locks its --out folder (a second batch on it fails at once). Without --resume the files of an
         earlier batch there are replaced; Ctrl-C stops it, and --resume continues with the runs not yet finished.
         """
+        from freight_sim.cli.summary_table import print_batch_summary
         from freight_sim.config.file_kind import EXPERIMENT, require_kind
         from freight_sim.config.loader import parse_overrides
-        from freight_sim.cli.summary_table import print_batch_summary
-        from freight_sim.experiments.batch import run_batch
+        from freight_sim.experiments.batch import ExecutorName, run_batch
         from freight_sim.experiments.spec import load_experiment
         from freight_sim.report.i18n import check_language
 
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
             try:
                 with progress:
                     result = run_batch(
-                        loaded_experiment, out, executor=executor, workers=workers, dask_address=dask, resume=resume,
+                        loaded_experiment, out, executor=cast(ExecutorName, executor), workers=workers, dask_address=dask, resume=resume,
                         replications=replications, overrides=set_, run_fn=run_fn, on_design=on_design, on_record=on_record,
                         overwrite=overwrite, write_report=report, lang=lang,
                     )  # fmt: skip
@@ -103,7 +104,7 @@ def _resume_hint(experiment: Path, out: Path, overrides: list[str], replications
 def _progress_callbacks():
     """A rich progress bar over the batch's runs and the two callbacks ``run_batch`` drives it with."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -115,13 +116,17 @@ def _progress_callbacks():
         console=Console(stderr=True),
         transient=False,
     )
-    state = {"task": None, "failed": 0}
+    task: TaskID | None = None  # added when the design is known, before any record
+    failed = 0
 
     def on_design(design, n_to_run: int) -> None:
-        state["task"] = progress.add_task(design.experiment, total=len(design.runs), failed=0)
+        nonlocal task
+        task = progress.add_task(design.experiment, total=len(design.runs), failed=0)
 
     def on_record(record) -> None:
-        state["failed"] += int(record.failed)
-        progress.update(state["task"], advance=1, failed=state["failed"])
+        nonlocal failed
+        failed += int(record.failed)
+        assert task is not None, "on_design comes before any record"
+        progress.update(task, advance=1, failed=failed)
 
     return progress, on_design, on_record

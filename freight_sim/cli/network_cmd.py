@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 def summary_table(summary: dict, title: str):
@@ -12,7 +16,8 @@ def summary_table(summary: dict, title: str):
     from rich.table import Table
 
     table = Table(title=title)
-    for column, justify in (("item", "left"), ("count", "right"), ("km", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("item", "left"), ("count", "right"), ("km", "right"))
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for kind, count in summary["nodes_by_kind"].items():
         table.add_row(f"nodes: {kind}", str(count), "")

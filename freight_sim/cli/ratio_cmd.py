@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,8 @@ import typer
 from freight_sim.cli.common import user_errors
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from freight_sim.records import RecordSet
 
 MAX_ISSUE_LINES = 20
@@ -22,12 +24,12 @@ EXIT_REFUSED = 1  # nothing computed: unreadable file, unknown profile, no accep
 EXIT_WITH_REJECTED_ROWS = 4  # ratio computed, but some rows were rejected: see rejected_rows.csv
 
 
-class LanguageOption(str, Enum):
+class LanguageOption(StrEnum):
     en = "en"
     zh = "zh"
 
 
-class BreakdownOption(str, Enum):
+class BreakdownOption(StrEnum):
     month = "month"
     material = "material"
     direction = "direction"
@@ -50,7 +52,8 @@ def _print_table(summary: dict, out_dir: Path) -> None:
     ratio = summary["clean_transport_ratio"]
     title = f"Clean-transport ratio, profile {summary['rule_profile']}, by {summary['breakdown_by']}"
     table = Table(title=title)
-    for name, justify in (("key", "left"), ("tonnes", "right"), ("clean t", "right"), ("ratio", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("key", "left"), ("tonnes", "right"), ("clean t", "right"), ("ratio", "right"))
+    for name, justify in columns:
         table.add_column(name, justify=justify)
     for row in summary["breakdown"]:
         table.add_row(str(row["key"]), f"{row['tonnes']:,.1f}", f"{row['clean_tonnes']:,.1f}", f"{row['ratio']:.1%}")
@@ -178,7 +181,11 @@ def register(app: typer.Typer) -> None:
                     written += write_report(folder, tables, lang.value)
                 return written
 
-            planned = [*OUTPUT_NAMES, *(["report.html", "ratio.xlsx"] if not no_report else []), *(["scenario.yaml", "counterpart_map.csv"] if scenario else [])]
+            planned = [
+                *OUTPUT_NAMES,
+                *(["report.html", "ratio.xlsx"] if not no_report else []),
+                *(["scenario.yaml", "counterpart_map.csv"] if scenario else []),
+            ]
             write_result_folder(out, kind="ratio", planned=planned, overwrite=overwrite, write=write)
         _print_issues(records_read)
         if as_json:

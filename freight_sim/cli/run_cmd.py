@@ -35,9 +35,8 @@ def register(app: typer.Typer) -> None:
         from freight_sim.config.loader import parse_overrides
         from freight_sim.outdir import claim_out_dir
         from freight_sim.paths import default_scenario_path
-        from freight_sim.runner import run_scenario, write_run
-
         from freight_sim.report.i18n import check_language
+        from freight_sim.runner import run_scenario, write_run
 
         with user_errors():
             check_language(lang)

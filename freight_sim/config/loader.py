@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -161,7 +162,7 @@ def load_model(
     model: type[M],
     path: Path,
     overrides: list[str] | tuple[str, ...] = (),
-    patches: list[tuple[dict[str, Any], SourceMap | None]] = (),
+    patches: Sequence[tuple[dict[str, Any], SourceMap | None]] = (),
 ) -> Loaded:
     """Load ``path`` with its bases, merge ``patches`` (mapping, where-it-came-from) then ``--set`` overrides."""
     parse_overrides(overrides)

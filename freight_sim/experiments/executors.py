@@ -15,12 +15,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from freight_sim.errors import FreightSimError
 from freight_sim.experiments.design import RunSpec
 from freight_sim.experiments.run_one import RunFn, record_lost_run, run_chunk, run_one
 from freight_sim.experiments.store import Provenance, RunRecord
 from freight_sim.experiments.worker_guard import guard_worker
+
+if TYPE_CHECKING:
+    from dask.typing import Key
 
 OnRecord = Callable[[RunRecord], None]
 DEFAULT_MAX_ATTEMPTS = 3
@@ -209,7 +213,7 @@ def run_dask(
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         queue = deque(specs)
         futures = as_completed()
-        chunks: dict[str, list[RunSpec]] = {}
+        chunks: dict[Key, list[RunSpec]] = {}
 
         def submit(size: int) -> None:
             chunk = [queue.popleft() for _ in range(min(size, len(queue)))]

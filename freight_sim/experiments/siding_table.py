@@ -91,8 +91,7 @@ def siding_table(
         capex = float(row["capex_million_cny"]) if row.get("capex_million_cny") else float("nan")
         for stem, metric in CRITERIA:
             key = (info.name, metric.format(enterprise=eid))
-            found = diffs is not None and key in diffs.index
-            d = diffs.loc[key] if found else None
+            d = diffs.loc[key] if diffs is not None and key in diffs.index else None
             gain = float(d["improvement"]) if d is not None else float("nan")
             row[f"{stem}_improvement"] = gain
             row[f"{stem}_ci_low"] = float(d["improvement_ci_low"]) if d is not None else float("nan")

@@ -18,6 +18,7 @@ files with a hash that still matches (what ``--resume`` checks).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ def write_run_manifest(
     provenance: Provenance,
     status: str,
     *,
-    files: list[Path | str] = (),
+    files: Sequence[Path | str] = (),
     seconds: float = 0.0,
     started: str = "",
     ended: str = "",
@@ -155,7 +156,7 @@ def table_files(names: list[str]) -> list[str]:
     return [f"{name}.{ext}" for name in names for ext in ("parquet", "csv")]
 
 
-def write_batch_manifest(out_dir: Path, status: str, files: list[Path | str], provenance: Provenance, fields: dict[str, Any]) -> None:
+def write_batch_manifest(out_dir: Path, status: str, files: Sequence[Path | str], provenance: Provenance, fields: dict[str, Any]) -> None:
     """The batch folder's own manifest (its runs have theirs)."""
     write_manifest(out_dir, kind=BATCH, status=status, files=files, provenance=provenance, fields=fields)
 

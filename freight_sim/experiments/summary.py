@@ -90,7 +90,8 @@ def paired_differences(
             group = group.dropna(subset=["value", "value_ref"])
             diff = (group["value"] - group["value_ref"]).to_numpy()
             n, mean, std, low, high = t_interval(diff, confidence)
-            sign = catalog.get(metric).sign if metric in catalog else 0
+            declared = catalog.get(metric)
+            sign = declared.sign if declared is not None else 0
             improvement = (sign * mean, *sorted((sign * low, sign * high))) if sign else (float("nan"),) * 3
             better = catalog.better(metric).value
             rows.append((variant, reference, metric, unit, better, n, float(group["value_ref"].mean()), mean, std, low, high, *improvement))
@@ -126,7 +127,7 @@ def sensitivity_indices(metrics: pd.DataFrame, sample: SampleDesign) -> pd.DataF
                 continue
             if sample.method == "sobol":
                 result = sobol.analyze(sample.problem, y, calc_second_order=sample.second_order, seed=ANALYSIS_SEED)
-                pairs = (("S1", "S1_conf"), ("ST", "ST_conf"))
+                pairs: tuple[tuple[str, str | None], ...] = (("S1", "S1_conf"), ("ST", "ST_conf"))
             else:
                 result = morris.analyze(sample.problem, sample.matrix, y, num_levels=sample.num_levels, seed=ANALYSIS_SEED)
                 pairs = (("mu_star", "mu_star_conf"), ("sigma", None), ("mu", None))

@@ -8,11 +8,15 @@ function so a report can name nodes in its own language.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from freight_sim.network.geo import km_per_degree
 from freight_sim.network.model import MultimodalNetwork
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
 
 ROAD_STYLE = {  # road class -> (grey level, line width)
     "expressway": ("0.35", 1.8),
@@ -213,7 +217,7 @@ def flow_figure(net: MultimodalNetwork, flows, sidings=None, label=_identity, na
     ax = fig.add_subplot()
     _faint_network(ax, net)
     largest = float(flows["tonnes"].max()) if len(flows) else 0.0
-    handles = []
+    handles: list[Artist] = []
     if largest > 0:
         for mode in ("road", "rail", "conveyor"):
             part = flows[(flows["mode"] == mode) & (flows["tonnes"] > 0)].sort_values("tonnes")

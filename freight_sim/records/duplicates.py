@@ -91,7 +91,7 @@ def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> 
             conflicts[position[timed][twins][weights > 1]] = True
     for row in np.flatnonzero(conflicts):
         issues.append(
-            _issue(frame, row, "error", f"plate {frame['plate'].iat[row]} weighed at the same time {frame['date'].iat[row]} with"
+            _issue(frame, int(row), "error", f"plate {frame['plate'].iat[row]} weighed at the same time {frame['date'].iat[row]} with"
                    " different net weights on other rows: both cannot be right; check the export")
         )  # fmt: skip
     keep &= ~conflicts

@@ -81,7 +81,7 @@ def detect_header(cells: pd.DataFrame, aliases: AliasTable) -> HeaderLayout | No
     score, _, header_rows, texts = max(candidates, key=lambda item: (item[0], item[1]))
     if score < MIN_HEADER_MATCHES:
         return None
-    units = _group_units(rows[header_rows[0]], aliases) if len(header_rows) == 2 else [None] * len(texts)
+    units: list[tuple[float, str] | None] = _group_units(rows[header_rows[0]], aliases) if len(header_rows) == 2 else [None] * len(texts)
     return _layout(header_rows, texts, units, aliases)
 
 
@@ -95,8 +95,10 @@ def _layout(header_rows: tuple[int, ...], texts: list[str], units: list[tuple[fl
                 ignored.append((position, text.strip()))
             continue
         factor = match.tonnes_per_unit
-        if factor is None and units[position] is not None:
-            factor = units[position][0]
+        if factor is None:
+            unit = units[position]
+            if unit is not None:
+                factor = unit[0]
         found.setdefault(match.canonical, []).append(HeaderColumn(match.canonical, position, text.strip(), factor, match.unit_label))
     date_choice = None
     dates = found.get("date", [])

@@ -219,7 +219,7 @@ def read_excel_tables(path: Path, sheet: str | None = None) -> list[RawTable]:
                 continue
             part = sheet_part(package, sheet_name) if package is not None else None
             try:
-                if part is not None and not sheet_extent(package, part).dense:
+                if package is not None and part is not None and not sheet_extent(package, part).dense:
                     frame = _streamed_rows(package, part)
                 else:
                     frame = _calamine_rows(book, sheet_name)

@@ -159,7 +159,8 @@ def stream_xlsx_sheet(book: zipfile.ZipFile, part: str, max_columns: int) -> Ite
     into the last column kept, so a stray far cell is still seen (and reported) without widening the table."""
     strings, dates, date1904 = _shared_strings(book), _date_styles(book), _date1904(book)
     with book.open(part) as stream:
-        row_number, values = 0, {}
+        row_number = 0
+        values: dict[int, object] = {}
         for _, element in ElementTree.iterparse(stream):
             if element.tag == f"{_NS}c":
                 ref = element.get("r")

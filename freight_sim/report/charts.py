@@ -6,9 +6,12 @@ import functools
 import io
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 TARGET_COLOUR = "#c0392b"
 CLEAN_COLOUR = "#2e86ab"
@@ -36,7 +39,7 @@ def installed_cjk_fonts() -> tuple[str, ...]:
     return tuple(name for name in CJK_FONTS if name in present)
 
 
-def chart_style() -> dict[str, Any]:
+def chart_style() -> dict[RcKeyType, Any]:
     """matplotlib settings of every chart: text kept as text, CJK fallback fonts, no axis offsets."""
     return {
         "svg.fonttype": "none",

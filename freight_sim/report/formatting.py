@@ -52,9 +52,10 @@ def html_table(
     frame: pd.DataFrame,
     headers: Mapping[str, str] | None = None,
     integer_columns: Sequence[str] = (),
-    formatters: Mapping[str, Callable[[Any], str]] | None = None,
+    formatters: Mapping[str, Callable[[Any], str | None]] | None = None,
 ) -> str:
-    """``frame`` as an HTML table: numbers formatted, columns renamed by ``headers`` (text escaped)."""
+    """``frame`` as an HTML table: numbers formatted, columns renamed by ``headers`` (text escaped); a formatter
+    returning None shows the cell as missing."""
     formatted = frame.copy()
     formatters = formatters or {}
     for column in formatted.columns:

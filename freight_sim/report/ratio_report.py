@@ -13,13 +13,16 @@ import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 from jinja2 import Environment
 
 from freight_sim.atomic import write_text
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 LANGUAGES = ("en", "zh")
 MAX_PROBLEM_ROWS_HTML = 500
@@ -62,7 +65,12 @@ def _chart(draw) -> str:
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    style = {"svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": FONT_STACK, "svg.hashsalt": "freight-sim"}
+    style: dict[RcKeyType, Any] = {
+        "svg.fonttype": "none",
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_STACK,
+        "svg.hashsalt": "freight-sim",
+    }
     with matplotlib.rc_context(style), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig = Figure(figsize=(7.0, 3.0), layout="constrained")

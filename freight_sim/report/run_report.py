@@ -7,15 +7,17 @@ headers, names beside ids, in English or Chinese (``lang``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from freight_sim.report import charts
-from freight_sim.spatial.report_section import spatial_charts
 from freight_sim.report.formatting import format_number, format_percent, html_table
 from freight_sim.report.i18n import Translator
+from freight_sim.spatial.report_section import spatial_charts
 
 RESOURCE_KINDS = ("loading_bays", "siding_track", "station_track", "line_corridor", "swap_station", "station_pile")
 TOP_RESOURCES = 12  # rows of each kind shown before "more"
@@ -162,7 +164,12 @@ def _enterprise_table(tables, t: Translator, names: Names) -> str:
         "compliant": t("at target"),
     }
     yes_no = {True: t("yes"), False: t("no")}
-    formatters = {"ratio": format_percent, "in_scope": yes_no.get, "compliant": yes_no.get, "declared_t_per_year": lambda v: f"{v:,.2f}"}
+    formatters: dict[str, Callable[[Any], str | None]] = {
+        "ratio": format_percent,
+        "in_scope": yes_no.get,
+        "compliant": yes_no.get,
+        "declared_t_per_year": lambda v: f"{v:,.2f}",
+    }
     return html_table(frame[list(headers)], headers, formatters=formatters)
 
 
@@ -193,7 +200,7 @@ def _cost_table(tables, t: Translator) -> str:
     return html_table(frame[list(headers)], headers, formatters={"cny_per_t": lambda v: f"{v:,.1f}"})
 
 
-def resource_groups(resources: pd.DataFrame, t: Translator, names: Names) -> list[dict[str, str]]:
+def resource_groups(resources: pd.DataFrame, t: Translator, names: Names) -> list[dict[str, object]]:
     """Resources by kind, busiest (highest utilisation) first; the first rows of each kind shown."""
     groups = []
     kinds = [k for k in RESOURCE_KINDS if k in set(resources["kind"])] + sorted(set(resources["kind"]) - set(RESOURCE_KINDS))

@@ -329,7 +329,8 @@ class _Builder:
             else:
                 shunting_km += ent.siding.spur_km
         terminal, _ = self._rail_terminal(route, seg, ent)
-        corridor = self.corridor(*seg.route[:2], leg.paths_per_day)
+        route_from, route_to, _ = seg.route
+        corridor = self.corridor(route_from, route_to, leg.paths_per_day)
         # traction by km: electric on electrified km, shunting locomotives on unelectrified spurs, main-line
         # diesel on the rest (the accounting splits each row's energy by these shares)
         traction = "rail-electric" if "rail-electric" in self.catalog.vehicles else "rail-diesel"
@@ -389,6 +390,7 @@ class _Builder:
         """The pool entry of ``count`` battery trucks on a draft's road segment, swapping where their route
         passes closest (freight_sim.sim.swap_plan); ConfigError when no station or pair of stations serves it."""
         seg = draft.segment
+        assert vt.refuel is not None, "battery trucks only"
         stations = [(self._energy_station(node, vt.refuel), node) for node in self.routing.energy_stations(vt.refuel)]
         try:
             return battery_entry(vid, count, vt, seg, stations, self.routing.road_hop)

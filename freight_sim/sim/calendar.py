@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as cal
 import datetime as dt
 from array import array
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,7 +31,7 @@ def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, st
 
 
 def outage_factors(
-    outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int, sampled: list[tuple[float, float]] = ()
+    outages: list[tuple[dt.date, float]], start_date: dt.date, n_days: int, sampled: Sequence[tuple[float, float]] = ()
 ) -> tuple[float, ...]:
     """Production factor per day: 1 minus the share of the day inside an outage (calendar ``(date, days)``
     entries and ``sampled`` ``(start_day, days)`` spells; overlapping outages count once)."""
@@ -86,7 +87,7 @@ def alert_levels(settings: AlertSettings, start_date: dt.date, n_days: int, seed
             s.mean_episode_days,
             purpose_rng(seed, ALERTS),
         )
-        levels = [max(a, b) for a, b in zip(levels, sampled)]
+        levels = [max(a, b) for a, b in zip(levels, sampled, strict=True)]
     return tuple(levels)
 
 

@@ -64,7 +64,7 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
     """Generator: add each step's production to the lanes' stockpiles (conveyor lanes: straight through)."""
     env = run.env
     step_h = spec.demand_step_h
-    steps_per_day = int(round(24.0 / step_h))
+    steps_per_day = round(24.0 / step_h)
     amounts = StepAmounts(spec, steps_per_day)
     produced, backlog = ledger.produced_t, ledger.backlog_t
     conveyed, delivered = ledger.conveyed_by_day, run.delivered_by_day

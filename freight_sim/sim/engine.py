@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
     env.process(production(run, spec, ledger, origin))
     gated = sorted({seg.sink for lane in spec.lanes for seg in lane.segments if seg.mode == "road" and seg.sink >= 0})
     station_piles = [run.stocks[i] for i in gated if math.isfinite(run.stocks[i].capacity_t)]
-    resources = [
+    resources: list[FifoServers | Stock | SlotCount] = [
         *run.bays.values(),
         *run.swap_stations.values(),
         *(t.track for t in terminals.values()),
@@ -110,13 +111,14 @@ def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callabl
 def _record_conveyors(spec: ModelSpec, recorder: Recorder, ledger: DemandLedger) -> None:
     """Conveyor lanes: one leg row per day with the tonnes moved that day."""
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
-    for li, (lane, offset) in enumerate(zip(spec.lanes, _segment_offsets(spec))):
+    for li, (lane, offset) in enumerate(zip(spec.lanes, _segment_offsets(spec), strict=True)):
         for si, seg in enumerate(lane.segments):
             if seg.mode != "conveyor":
                 continue
             for day, tonnes in enumerate(ledger.conveyed_by_day[li]):
                 if tonnes > 0.0:
-                    recorder.leg(offset + si, vt_index[seg.vehicle_type], tonnes, day * 24.0, (day + 1) * 24.0, 0.0)
+                    # conveyor segments name their vehicle type (check_spec)
+                    recorder.leg(offset + si, vt_index[cast(str, seg.vehicle_type)], tonnes, day * 24.0, (day + 1) * 24.0, 0.0)
 
 
 def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers | Stock | SlotCount]):
@@ -226,7 +228,7 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict
             feed = RailFeed(
                 li,
                 offsets[li] + si,
-                vt_index[seg.vehicle_type],
+                vt_index[cast(str, seg.vehicle_type)],  # rail segments name their vehicle type (check_spec)
                 seg,
                 source,
                 run.stocks[seg.sink] if seg.sink >= 0 else None,
@@ -269,7 +271,7 @@ def _tonnage_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger, origin:
             "produced_t": ledger.produced_t,
             "delivered_t": [math.fsum(days) for days in run.delivered_by_day],
             "in_stock_t": [stock.level_t if stock is not None else 0.0 for stock in origin],
-            "in_transit_t": [a + b for a, b in zip(on_vehicles, in_station)],
+            "in_transit_t": [a + b for a, b in zip(on_vehicles, in_station, strict=True)],
             "backlog_t": ledger.backlog_t,
         }
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from typing import Any
 
 from freight_sim.sim.spec import (
     Corridor,
@@ -31,7 +32,7 @@ VEHICLES = (DIESEL, BEV_SWAP, RAIL, BELT)
 
 
 def road_segment(origin: str, destination: str, km: float, speed_kph: float, pool: tuple[PoolEntry, ...], **kw) -> Segment:
-    defaults = dict(kind="direct", mode="road", source=0, sink=-1, bay_site=origin, load_h=0.25, unload_h=0.25, gate=True)
+    defaults: dict[str, Any] = dict(kind="direct", mode="road", source=0, sink=-1, bay_site=origin, load_h=0.25, unload_h=0.25, gate=True)
     defaults.update(kw)
     return Segment(
         origin=origin,
@@ -231,7 +232,9 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
     public stations and rail to a gateway with far-end drayage to a customer, and (every third enterprise)
     from its own siding; a third of the trucks swap batteries."""
     n_days = math.ceil(days)
-    enterprises, stockpiles, lanes = [], [], []
+    enterprises: list[Enterprise] = []
+    stockpiles: list[Stockpile] = []
+    lanes: list[Lane] = []
     terminals = [
         RailTerminal("ST_A", "ST_A", "station", 3000.0, 2, 6, 5000.0),
         RailTerminal("ST_B", "ST_B", "station", 3000.0, 2, 6, 5000.0),
@@ -249,6 +252,7 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
             pile = len(stockpiles)
             stockpiles.append(Stockpile(f"{eid}/{chain}", eid, 20_000.0 * share / 0.3 if chain != "road" else 30_000.0))
             mix = _mix_for(e, daily, road_km if chain == "road" else 12.0, swaps)
+            segments: tuple[Segment, ...]
             if chain == "road":
                 segments = (road_segment(eid, f"CUST{e % 7}", road_km, 45.0, mix, source=pile),)
             elif chain == "drayage_rail":

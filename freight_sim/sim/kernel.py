@@ -77,7 +77,7 @@ class Kernel(simpy.Environment):
         event.callbacks = callbacks[callbacks.index(called) + 1 :]
         self.schedule(event, EventPriority(-1))
 
-    def process(self, generator) -> Process:  # type: ignore[override]
+    def process(self, generator) -> Process:
         return LeanProcess(self, generator)
 
     def alarm(self) -> Alarm:
@@ -98,7 +98,7 @@ class Kernel(simpy.Environment):
             stop._ok = True
             stop._value = None
             self.schedule(stop, URGENT, at - self._now)
-            stop.callbacks.append(StopSimulation.callback)  # type: ignore[union-attr]
+            stop.callbacks.append(StopSimulation.callback)
         queue, due_now = self._queue, self._due_now
         try:
             while True:
@@ -111,7 +111,8 @@ class Kernel(simpy.Environment):
                     self._now, _, _, event = heappop(queue)
                 else:
                     break
-                callbacks, event.callbacks = event.callbacks, None
+                # SimPy types ``callbacks`` as a list; None marks a processed event (as in SimPy's own step)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                 for callback in callbacks:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):
@@ -181,7 +182,9 @@ class Alarm(Event):
     """A reusable event of one process, carrying no value: ``after(delay)`` is a timeout; ``pending()``
     then ``succeed()`` (by whoever wakes the owner) is a wake-up event."""
 
-    def __init__(self, env: simpy.Environment) -> None:
+    env: Kernel
+
+    def __init__(self, env: Kernel) -> None:
         self.env = env
         self.callbacks = None  # type: ignore[assignment]
         self._ok = True

@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -59,13 +60,13 @@ class Recorder:
         self.record_legs = record_legs
         self._n_vt = n_vehicle_types
         firsts = list(range(n_days)) if period_first_days is None else list(period_first_days)
-        if not firsts or firsts[0] != 0 or any(b <= a for a, b in zip(firsts, firsts[1:])) or firsts[-1] >= max(n_days, 1):
+        if not firsts or firsts[0] != 0 or any(b <= a for a, b in pairwise(firsts)) or firsts[-1] >= max(n_days, 1):
             raise ValueError(f"period_first_days must rise from 0 and stay below n_days={n_days}: {firsts[:5]}...")
         self._n_periods = len(firsts)
         self._period_start_h = np.asarray(firsts, dtype=float) * 24.0
         self._period_end_h = np.append(self._period_start_h[1:], max(n_days, 1) * 24.0)
         period_of_day = array("i", bytes(4 * max(n_days, 1)))
-        for period, (first, stop) in enumerate(zip(firsts, [*firsts[1:], max(n_days, 1)])):
+        for period, (first, stop) in enumerate(zip(firsts, [*firsts[1:], max(n_days, 1)], strict=True)):
             for day in range(first, stop):
                 period_of_day[day] = period
         self._period_of_day = period_of_day

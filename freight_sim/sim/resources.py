@@ -16,8 +16,15 @@ from __future__ import annotations
 import math
 from collections import deque
 from heapq import heapreplace
+from typing import Protocol
 
 import simpy
+
+
+class StockListener(Protocol):
+    """Told after a put to a stockpile (a rail terminal forming trains)."""
+
+    def notify(self, changed: Stock | None = None) -> None: ...
 
 
 class FifoServers:
@@ -101,7 +108,7 @@ class Stock:
         self.level_t = 0.0
         self.capacity_t = capacity_t
         self.waiting: deque = deque()  # (amount_t, event) of takers, first come first served
-        self.listener = None
+        self.listener: StockListener | None = None
         self.putters: deque = deque()  # (amount_t, event, arrived_h, carrier) of vehicles waiting to unload
         self.reset_stats()
 

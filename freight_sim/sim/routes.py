@@ -52,7 +52,8 @@ def chain_tonnes(scenario: Scenario, where) -> dict[tuple[str, str], dict[str, f
     scale = scenario.demand_scale
     out: dict[tuple[str, str], dict[str, float]] = {}
     for eid, ent in scenario.enterprises.items():
-        room = ent.siding.capacity_t_per_year if siding_built(ent) and policy.rule == "siding_first" else 0.0
+        siding = ent.siding if siding_built(ent) else None
+        room = siding.capacity_t_per_year if siding is not None and policy.rule == "siding_first" else 0.0
         for fid in sorted(ent.flows):
             flow = ent.flows[fid]
             flow_t = flow.tonnes_per_year * scale
@@ -118,7 +119,7 @@ class Routing:
         nodes = self.net.nodes
         column = "swap_bays" if refuel == "swap" else "charge_points"
         stations = nodes[nodes["kind"] == "swap_station"]
-        return sorted(str(n) for n, v in zip(stations.index, stations[column]) if v == v and int(v) > 0)  # v == v: not NaN
+        return sorted(str(n) for n, v in zip(stations.index, stations[column], strict=True) if v == v and int(v) > 0)  # v == v: not NaN
 
     def road_hop(self, origin: str, destination: str) -> tuple[float, float]:
         """(km, h) of the fastest road route; NetworkError when there is none."""

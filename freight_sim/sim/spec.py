@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
+from itertools import pairwise
 
 from freight_sim.errors import ModelError
 
@@ -208,7 +209,7 @@ class ModelSpec:
 
     @property
     def n_days(self) -> int:
-        return int(math.ceil(self.horizon_h / HOURS_PER_DAY - 1e-9))
+        return math.ceil(self.horizon_h / HOURS_PER_DAY - 1e-9)
 
     def summary(self) -> dict:
         """Counts that identify the model in results."""
@@ -267,7 +268,7 @@ def slot_hours_problem(slots_h: Sequence[float]) -> str | None:
     The one home of this rule: the scenario schema and ``check_spec`` both call it."""
     if any(not 0.0 <= h < HOURS_PER_DAY for h in slots_h):
         return f"slot hours must lie in [0, 24): {list(slots_h)}"
-    if any(b <= a for a, b in zip(slots_h, slots_h[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(slots_h)):
         return f"slot hours must rise strictly: {list(slots_h)}"
     return None
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
-import simpy
 
+from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.recorder import Recorder
 from freight_sim.sim.resources import FifoServers, Stock
 
@@ -41,9 +42,7 @@ class Carrier:
 class RunState:
     """Everything the processes of one run read and write."""
 
-    def __init__(
-        self, env: simpy.Environment, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None
-    ) -> None:
+    def __init__(self, env: Kernel, horizon_h: float, n_days: int, n_lanes: int, recorder: Recorder, trace: TraceHook | None) -> None:
         self.env = env
         self.horizon_h = horizon_h
         self.n_days = n_days
@@ -56,7 +55,7 @@ class RunState:
         self.trains: dict[int, Carrier] = {}  # trains under way, by trip number
         self.delivered_t = np.zeros((n_lanes, n_days))  # per lane and day, tonnes delivered
         # per lane, its row of delivered_t as a memoryview: Python-float item updates as fast as array('d')
-        self.delivered_by_day: list[memoryview] = [memoryview(row) for row in self.delivered_t]
+        self.delivered_by_day = [cast("memoryview[float]", row.data) for row in self.delivered_t]
         self.train_departures = 0
         self.train_trips_started = 0
 

@@ -40,9 +40,15 @@ def battery_entry(
         raise NoFeasibleStation(f"no {vt.refuel} station in the network")
     e, usable = vt.kwh_per_km_empty, vt.usable_kwh
     loaded_kwh = seg.loaded_km * vt.kwh_per_km_loaded
-    to_unload = {sid: _hops(road, seg.destination, node) for sid, node in stations}  # unloading end -> station
-    to_load = {sid: _hops(road, node, seg.origin) for sid, node in stations}  # station -> loading end
-    reachable = [sid for sid, _ in stations if to_unload[sid] is not None and to_load[sid] is not None]
+    unload_hops = {sid: _hops(road, seg.destination, node) for sid, node in stations}  # unloading end -> station
+    load_hops = {sid: _hops(road, node, seg.origin) for sid, node in stations}  # station -> loading end
+    to_unload: dict[str, Hop] = {}  # the stations reachable both ways
+    to_load: dict[str, Hop] = {}
+    for sid, unload_hop in unload_hops.items():
+        load_hop = load_hops[sid]
+        if unload_hop is not None and load_hop is not None:
+            to_unload[sid], to_load[sid] = unload_hop, load_hop
+    reachable = [sid for sid, _ in stations if sid in to_unload]
     if not reachable:
         raise NoFeasibleStation(f"no {vt.refuel} station reachable by road from {seg.destination} and {seg.origin}")
     singles = []

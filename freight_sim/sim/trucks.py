@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 from freight_sim.sim.kernel import Alarm
 from freight_sim.sim.recorder import pack_row
@@ -109,7 +110,8 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     noise = plan.factors
     block: Sequence[float] = ()
     drawn = 0
-    banned, next_allowed = plan.banned_by_day, plan.next_allowed_h
+    banned = plan.banned_by_day
+    next_allowed = cast("list[float]", plan.next_allowed_h)  # set whenever banned is; read only then
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
     payload = quantise_t(vehicle.payload_t)
     load_h, unload_h = seg.load_h, seg.unload_h
@@ -223,15 +225,16 @@ def return_stops(plan: TruckPlan, soc_at_unloading_kwh: float) -> tuple[list[tup
     entry, vehicle, seg = plan.entry, plan.vehicle, plan.segment
     e = vehicle.kwh_per_km_empty
     full = vehicle.usable_kwh
+    # a battery truck's plan always has its station: plan.station is not None here
     if plan.far_station is not None and soc_at_unloading_kwh < e * entry.to_swap_km:
         stops = [(plan.far_station, entry.to_far_km, entry.to_far_h)]
         # on from the far station: straight to the loading end if that leaves enough for the next stretch
         reserve_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + e * entry.to_far_km
         if full - e * entry.far_to_load_km >= reserve_kwh:
             return stops, entry.far_to_load_km, entry.far_to_load_h, full - e * entry.far_to_load_km
-        stops.append((plan.station, entry.far_to_swap_km, entry.far_to_swap_h))
+        stops.append((cast(FifoServers, plan.station), entry.far_to_swap_km, entry.far_to_swap_h))
     else:
-        stops = [(plan.station, entry.to_swap_km, entry.to_swap_h)]
+        stops = [(cast(FifoServers, plan.station), entry.to_swap_km, entry.to_swap_h)]
     return stops, entry.from_swap_km, entry.from_swap_h, full - e * entry.from_swap_km
 
 

@@ -56,7 +56,14 @@ def _route_cells(overrides: tuple[str, ...] = (), chain: str = "road") -> set:
     grid = grid_around(table, DEG)
     shares, cells = cell_matrix(table, grid)
     shares = shares.tocsc()
-    e04 = sorted({int(p) for key, s in segments.items() if key[0] == "E04" and key[2] == chain and (chain != "road" or s.mode == "road") for p in s.places})
+    e04 = sorted(
+        {
+            int(p)
+            for key, s in segments.items()
+            if key[0] == "E04" and key[2] == chain and (chain != "road" or s.mode == "road")
+            for p in s.places
+        }
+    )
     assert e04, f"E04 has {chain} segments"
     found = set()
     for p in e04:
