@@ -52,10 +52,10 @@ def test_the_command_runs_the_four_cases_at_reduced_size(tmp_path):
 def test_render_block_reads_the_figures():
     frame = pd.DataFrame(
         [
-            ("baseline", 0.5, 400.0, 200.0, 2.0e6),
-            ("all-sidings", 0.7, 200.0, 150.0, 1.5e6),
-            ("battery-drayage", 0.6, 300.0, 210.0, 2.0e6),
-            ("both", 0.81, 150.0, 160.0, 1.5e6),
+            ("baseline", 0.5, 400.0, 200.0, 2.0e6, 66.04, 0.052),
+            ("all-sidings", 0.7, 200.0, 150.0, 1.5e6, 64.0, 0.05),
+            ("battery-drayage", 0.6, 300.0, 210.0, 2.0e6, 63.0, 0.04),
+            ("both", 0.81, 150.0, 160.0, 1.5e6, 62.0, 0.03),
         ],
         columns=list(rr.COLUMNS),
     )
@@ -64,3 +64,5 @@ def test_render_block_reads_the_figures():
     assert "battery drayage changes tailpipe NOx by -25% and well-to-wheel CO2 by +5%" in block
     assert "all candidate sidings change them by -50% and -25%" in block
     assert "Reaching the 80% target: both." in block
+    assert "in the baseline year 5.2% of their km are such detours, and they emit 66.0 g CO2/tkm" in block
+    assert "above the 57-65 g/tkm" in block
