@@ -1,32 +1,29 @@
 """Turn a scenario (+ network, leg table, vehicle catalog, fleet mixes) into a ModelSpec.
 
-The only module that knows the config schema. It resolves chain allocation, counterpart routing (rail to
+It resolves chain allocation, counterpart routing (rail to
 the counterpart's rail node, far-end drayage by road from there, run by trucks of the counterpart's
 drayage mix when the counterpart is a listed enterprise), the public station for drayage, fleet mixes and
-truck counts (given per enterprise for its own trucks, or sized from the cycle time, the scenario's
-``fleet.target_trips_per_truck_day`` and the operating hours of networks/operations.yaml; far-end
-drayage trucks are always sized), and the swap or charging station(s) of each battery truck: those adding
-the least distance to its empty return (freight_sim.sim.swap_plan). It checks feasibility before the run:
-a battery truck that fits no station or pair of stations is a ConfigError.
+and the vehicles that can serve each road segment (freight_sim.sim.fleet_feasibility); truck counts and
+swap stations come from freight_sim.sim.truck_pools.
 
 Each lane gets an origin stockpile sized by its share of the enterprise's stockyard (at least
-``stockpile.min_train_loads`` train loads when trains load from it). For inbound flows that pile stands for
+``min_train_loads_in_stockpile`` train loads when trains load from it). For inbound flows that pile stands for
 the supplier's stock at the loading end (the counterpart); trucks load there without a bay limit, and
 unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for rail holds
-``pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
+``station_pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
 Trains of one station-to-station pair share one corridor (its tightest ``paths_per_day``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from freight_sim.config.loader import Loaded
 from freight_sim.config.scenario import Scenario, Timetable
 from freight_sim.config.yaml_source import dotted
 from freight_sim.errors import ConfigError, NetworkError
-from freight_sim.fleet import allocate_trucks, resolve_mix
+from freight_sim.fleet import resolve_mix
 from freight_sim.network.defaults import load_defaults
 from freight_sim.sim import spec as S
 from freight_sim.sim.alerts import ban_days
@@ -35,7 +32,7 @@ from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, wa
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
-from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
+from freight_sim.sim.truck_pools import TruckDraft, TruckPools
 
 
 def _scenario_and_where(loaded_or_scenario: Loaded | Scenario):
@@ -50,21 +47,7 @@ def build_leg_requests(loaded_or_scenario: Loaded | Scenario, network) -> list[t
     return leg_requests(lane_routes(scenario, Routing(network), where))
 
 
-@dataclass
-class _TruckDraft:
-    """A road segment before its truck count is known."""
-
-    lane: int
-    enterprise: str
-    index: int
-    segment: S.Segment
-    mix: dict[str, float]
-    mix_field: tuple
-    need_trucks: float
-    entries: list = field(default_factory=list)
-
-
-class _Builder:
+class _Builder(TruckPools):
     """Accumulates the parts of a ModelSpec while lanes are assembled."""
 
     def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations, alert_levels: tuple[int, ...]) -> None:
@@ -77,7 +60,7 @@ class _Builder:
         self.terminals: dict[str, S.RailTerminal] = {}
         self.corridors: dict[str, S.Corridor] = {}
         self.vehicles: dict[str, S.VehicleType] = {}
-        self.drafts: list[_TruckDraft] = []
+        self.drafts: list[TruckDraft] = []
         self.substitutions: list[FleetSubstitution] = []
         self.alert_levels: tuple[int, ...] = alert_levels
 
@@ -247,7 +230,7 @@ class _Builder:
             gate=not far,
         )
         mix_field, mix_value = self._mix_field(route, seg.kind)
-        draft = _TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
+        draft = TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
         shares = draft.mix = self._serving_mix(draft, route, self.mix(mix_value, mix_field))
         payload = sum(share * self.vehicles[v].payload_t for v, share in shares.items())
         cycle_h = load_h + unload_h + 2 * leg.hours
@@ -258,7 +241,7 @@ class _Builder:
         self.drafts.append(draft)
         return segment
 
-    def _serving_mix(self, draft: _TruckDraft, route: LaneRoute, asked: dict[str, float]) -> dict[str, float]:
+    def _serving_mix(self, draft: TruckDraft, route: LaneRoute, asked: dict[str, float]) -> dict[str, float]:
         """The vehicles of ``asked`` that can serve the draft's segment, or of the enterprise's fallback mix,
         re-weighted (freight_sim.sim.fleet_feasibility); substitutions are recorded and warned about."""
         lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
@@ -280,7 +263,7 @@ class _Builder:
         self.substitutions.extend(serving.substitutions)
         return serving.shares
 
-    def _cannot_serve(self, draft: _TruckDraft, vid: str) -> str | None:
+    def _cannot_serve(self, draft: TruckDraft, vid: str) -> str | None:
         """Why a vehicle type cannot serve a draft's road segment (every day banned, battery), or None."""
         vt = self.vehicles[vid]
         banned, _ = ban_days(
@@ -355,69 +338,6 @@ class _Builder:
         )
 
     # --- trucks ------------------------------------------------------------------------------------
-
-    def truck_counts(self) -> dict[int, int]:
-        """Trucks per draft: sized from need, or the enterprise's given count split by need (largest remainder)."""
-        counts = {i: max(1, math.ceil(d.need_trucks - 1e-9)) for i, d in enumerate(self.drafts)}
-        by_enterprise: dict[str, list[int]] = {}
-        for i, d in enumerate(self.drafts):
-            if d.segment.kind != "far_drayage":  # far-end drayage trucks are the counterpart's, sized from need
-                by_enterprise.setdefault(d.enterprise, []).append(i)
-        for eid, ids in by_enterprise.items():
-            given = self.sc.enterprises[eid].trucks
-            if given is None:
-                continue
-            total_need = sum(self.drafts[i].need_trucks for i in ids) or 1.0
-            shares = {str(i): self.drafts[i].need_trucks / total_need for i in ids}
-            split = allocate_trucks(shares, given) if any(shares.values()) else allocate_trucks({str(i): 1.0 for i in ids}, given)
-            for i in ids:
-                counts[i] = max(1, split[str(i)])
-        return counts
-
-    def pool(self, draft: _TruckDraft, n_trucks: int) -> tuple[S.PoolEntry, ...]:
-        entries = []
-        for vid, count in allocate_trucks(draft.mix, n_trucks).items():
-            if count == 0:
-                continue
-            vt = self.vehicles[vid]
-            if vt.refuel is None:
-                entries.append(S.PoolEntry(vid, count))
-                continue
-            entries.append(self._battery_entry(draft, vid, vt, count))
-        return tuple(entries)
-
-    def _battery_entry(self, draft: _TruckDraft, vid: str, vt: S.VehicleType, count: int) -> S.PoolEntry:
-        """The pool entry of ``count`` battery trucks on a draft's road segment, swapping where their route
-        passes closest (freight_sim.sim.swap_plan); ConfigError when no station or pair of stations serves it."""
-        seg = draft.segment
-        assert vt.refuel is not None, "battery trucks only"
-        stations = [(self._energy_station(node, vt.refuel), node) for node in self.routing.energy_stations(vt.refuel)]
-        try:
-            return battery_entry(vid, count, vt, seg, stations, self.routing.road_hop)
-        except NoFeasibleStation as exc:
-            raise ConfigError(
-                self.where(
-                    draft.mix_field,
-                    f"{vid}: a {seg.origin}->{seg.destination} haul ({seg.loaded_km:.0f} km each way) cannot be served within the"
-                    f" usable battery ({vt.usable_kwh:.0f} kWh): {exc}",
-                )
-            ) from None
-
-    def _energy_station(self, node: str, refuel: str) -> str:
-        """The spec id of the swap or charging station at ``node`` (added once it is used)."""
-        return f"{node}/{refuel}"
-
-    def used_stations(self, lanes: list[S.Lane]) -> tuple[S.SwapStation, ...]:
-        """The swap and charging stations the pools name, in id order."""
-        used = sorted(
-            {sid for lane in lanes for seg in lane.segments for p in seg.pool for sid in (p.swap_station, p.far_swap_station) if sid}
-        )
-        out = []
-        for sid in used:
-            node, refuel = sid.rsplit("/", 1)
-            bays = int(self.net.nodes.at[node, "swap_bays" if refuel == "swap" else "charge_points"])
-            out.append(S.SwapStation(sid, node, bays))
-        return tuple(out)
 
 
 def assemble(

@@ -1,0 +1,106 @@
+"""Trucks of each road segment: how many (sized from need, or an enterprise's given count split by need),
+of which vehicle types, and where battery trucks swap or charge: the station(s) adding the least distance
+to their empty return (freight_sim.sim.swap_plan); a battery truck that fits no station or pair of
+stations is a ConfigError."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from freight_sim.config.scenario import Scenario
+from freight_sim.errors import ConfigError
+from freight_sim.fleet import allocate_trucks
+from freight_sim.network.model import MultimodalNetwork
+from freight_sim.sim import spec as S
+from freight_sim.sim.routes import Routing
+from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
+
+
+@dataclass
+class TruckDraft:
+    """A road segment before its truck count is known."""
+
+    lane: int
+    enterprise: str
+    index: int
+    segment: S.Segment
+    mix: dict[str, float]
+    mix_field: tuple
+    need_trucks: float
+    entries: list = field(default_factory=list)
+
+
+class TruckPools:
+    """Truck counts and pools of the drafts a model builder collected (mixed into it)."""
+
+    sc: Scenario
+    where: Callable[..., str]
+    net: MultimodalNetwork
+    routing: Routing
+    vehicles: dict[str, S.VehicleType]
+    drafts: list[TruckDraft]
+
+    def truck_counts(self) -> dict[int, int]:
+        """Trucks per draft: sized from need, or the enterprise's given count split by need (largest remainder)."""
+        counts = {i: max(1, math.ceil(d.need_trucks - 1e-9)) for i, d in enumerate(self.drafts)}
+        by_enterprise: dict[str, list[int]] = {}
+        for i, d in enumerate(self.drafts):
+            if d.segment.kind != "far_drayage":  # far-end drayage trucks are the counterpart's, sized from need
+                by_enterprise.setdefault(d.enterprise, []).append(i)
+        for eid, ids in by_enterprise.items():
+            given = self.sc.enterprises[eid].trucks
+            if given is None:
+                continue
+            total_need = sum(self.drafts[i].need_trucks for i in ids) or 1.0
+            shares = {str(i): self.drafts[i].need_trucks / total_need for i in ids}
+            split = allocate_trucks(shares, given) if any(shares.values()) else allocate_trucks({str(i): 1.0 for i in ids}, given)
+            for i in ids:
+                counts[i] = max(1, split[str(i)])
+        return counts
+
+    def pool(self, draft: TruckDraft, n_trucks: int) -> tuple[S.PoolEntry, ...]:
+        entries = []
+        for vid, count in allocate_trucks(draft.mix, n_trucks).items():
+            if count == 0:
+                continue
+            vt = self.vehicles[vid]
+            if vt.refuel is None:
+                entries.append(S.PoolEntry(vid, count))
+                continue
+            entries.append(self._battery_entry(draft, vid, vt, count))
+        return tuple(entries)
+
+    def _battery_entry(self, draft: TruckDraft, vid: str, vt: S.VehicleType, count: int) -> S.PoolEntry:
+        """The pool entry of ``count`` battery trucks on a draft's road segment, swapping where their route
+        passes closest (freight_sim.sim.swap_plan); ConfigError when no station or pair of stations serves it."""
+        seg = draft.segment
+        assert vt.refuel is not None, "battery trucks only"
+        stations = [(self._energy_station(node, vt.refuel), node) for node in self.routing.energy_stations(vt.refuel)]
+        try:
+            return battery_entry(vid, count, vt, seg, stations, self.routing.road_hop)
+        except NoFeasibleStation as exc:
+            raise ConfigError(
+                self.where(
+                    draft.mix_field,
+                    f"{vid}: a {seg.origin}->{seg.destination} haul ({seg.loaded_km:.0f} km each way) cannot be served within the"
+                    f" usable battery ({vt.usable_kwh:.0f} kWh): {exc}",
+                )
+            ) from None
+
+    def _energy_station(self, node: str, refuel: str) -> str:
+        """The spec id of the swap or charging station at ``node`` (added once it is used)."""
+        return f"{node}/{refuel}"
+
+    def used_stations(self, lanes: list[S.Lane]) -> tuple[S.SwapStation, ...]:
+        """The swap and charging stations the pools name, in id order."""
+        used = sorted(
+            {sid for lane in lanes for seg in lane.segments for p in seg.pool for sid in (p.swap_station, p.far_swap_station) if sid}
+        )
+        out = []
+        for sid in used:
+            node, refuel = sid.rsplit("/", 1)
+            bays = int(self.net.nodes.at[node, "swap_bays" if refuel == "swap" else "charge_points"])
+            out.append(S.SwapStation(sid, node, bays))
+        return tuple(out)
