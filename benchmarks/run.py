@@ -104,11 +104,11 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def run_model(days: float, record_legs: bool) -> dict:
-    from freight_sim.sim.engine import simulate
+    from freight_sim.sim.engine import simulate_spec
 
     spec, seed, source, note = model_spec(days, record_legs)
     cpu_start = time.process_time()
-    result = simulate(spec, seed)
+    result = simulate_spec(spec, seed)
     cpu_s = time.process_time() - cpu_start
     return {
         "scenario": source,
@@ -127,7 +127,7 @@ def run_model(days: float, record_legs: bool) -> dict:
 
 def running_growth_mb_per_year(years: int = GROWTH_YEARS) -> float:
     """Traced memory held at the end of year ``years`` minus at the end of year 1, per year (record_legs off)."""
-    from freight_sim.sim.engine import simulate
+    from freight_sim.sim.engine import simulate_spec
 
     days = years * DAYS_PER_YEAR
     spec, seed, _, _ = model_spec(float(days), record_legs=False)
@@ -139,7 +139,7 @@ def running_growth_mb_per_year(years: int = GROWTH_YEARS) -> float:
             held[day] = tracemalloc.get_traced_memory()[0]
 
     tracemalloc.start()
-    simulate(spec, seed, progress=progress)  # progress(1.0) comes after the run, before the tables
+    simulate_spec(spec, seed, progress=progress)  # progress(1.0) comes after the run, before the tables
     tracemalloc.stop()
     return (held[days] - held[DAYS_PER_YEAR]) / (years - 1) / 2**20
 

@@ -20,7 +20,6 @@ from freight_sim.config.scenario import Scenario
 from freight_sim.manifest import FINISHED, MANIFEST_NAME, WRITING, now_iso, write_manifest
 from freight_sim.provenance import Provenance
 
-DAYS_PER_YEAR = 365.0
 XLSX_SKIPPED = ("daily",)  # day-by-lane series: in daily.csv / daily.parquet, too long for a summary workbook
 
 
@@ -65,7 +64,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     from freight_sim.policy import get_profile
     from freight_sim.scenario_checks import checked_spec
     from freight_sim.siding_notes import siding_notes
-    from freight_sim.sim.engine import simulate as run_spec
+    from freight_sim.sim.engine import simulate_spec
     from freight_sim.sim.fleet_feasibility import substitutions_table
 
     wall_start = time.perf_counter()
@@ -77,7 +76,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         require_spatial_extra()  # before the run, not after it
     seed = scenario.simulation.seed if seed is None else int(seed)
     spec = checked_spec(loaded, network, seed)  # the checks `validate` makes, then the model
-    sim = run_spec(spec, seed, progress=progress)
+    sim = simulate_spec(spec, seed, progress=progress)
 
     catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
     factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))

@@ -28,7 +28,6 @@ from pathlib import Path
 
 from freight_sim.errors import RecordError
 
-ACCEPTED_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "big5", "shift_jis", "cp1252")
 LEGACY_CANDIDATES = ("gb18030", "big5", "shift_jis", "cp1252")
 PLAUSIBLE_SHARE = 0.9
 SAMPLE_BYTES = 256 * 1024

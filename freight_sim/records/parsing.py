@@ -158,7 +158,3 @@ def contains_any(text: pd.Series, markers: tuple[str, ...], few_values: bool = F
         )
         return pd.Series(hits[codes], index=text.index)
     return text.astype("str").str.contains(pattern, case=False, regex=True, na=False)
-
-
-def empty_mask(text: pd.Series) -> np.ndarray:
-    return (text.astype("str").str.strip() == "").to_numpy()

@@ -4,7 +4,7 @@ Modules, in the order data flows:
 
 - ``spec``: the static ``ModelSpec`` (frozen dataclasses; no files, no config schema).
 - ``routes``, ``calendar``, ``operations``, ``assemble``: scenario + network + leg table + fleet -> spec.
-- ``engine.simulate(spec, seed, trace=None) -> SimResult``; processes in ``demand`` (production into
+- ``engine.simulate_spec(spec, seed, trace=None) -> SimResult``; processes in ``demand`` (production into
   stockpiles, backlog on overflow), ``trucks`` (one generator per truck), ``trains`` (terminals, wagon
   sets, train paths); queues in ``resources``; columnar records in ``recorder``; per-run state in
   ``state``; random streams in ``streams``; alert calendars and bans in ``alerts``.

@@ -7,7 +7,7 @@ from pathlib import Path
 from freight_sim.config import Loaded, data_path, load_scenario
 from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.sim.assemble import assemble, build_leg_requests
-from freight_sim.sim.engine import simulate as run_spec
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.result import SimResult
 from freight_sim.sim.spec import ModelSpec
 
@@ -50,4 +50,4 @@ def simulate(scenario: Loaded | str | Path, seed: int | None = None, progress=No
     ``progress(done_fraction)`` is called once per simulated day if given; ``network``: already loaded."""
     loaded = scenario if isinstance(scenario, Loaded) else load_scenario(Path(scenario))
     seed = loaded.model.simulation.seed if seed is None else seed
-    return run_spec(build_spec(loaded, seed, network), seed, progress=progress)
+    return simulate_spec(build_spec(loaded, seed, network), seed, progress=progress)

@@ -20,13 +20,13 @@ from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.result import SimResult
 from freight_sim.sim.spec import HOURS_PER_DAY, TRUCK_SEGMENT_KINDS, ModelSpec, check_spec, quantise_t
-from freight_sim.sim.state import Carrier, RunState, TraceHook
+from freight_sim.sim.state import CargoLot, RunState, TraceHook
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
 from freight_sim.sim.trains import PathBooking, RailFeed, SlotCount, TerminalDispatch, timetable
 from freight_sim.sim.trucks import TruckPlan, truck
 
 
-def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progress: Callable[[float], None] | None = None) -> SimResult:
+def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progress: Callable[[float], None] | None = None) -> SimResult:
     """Run ``spec`` with root ``seed``; ``trace(time_h, entity, what)`` is called on each traced step if given,
     ``progress(done_fraction)`` once per simulated day if given."""
     check_spec(spec)
@@ -96,10 +96,10 @@ def simulate(spec: ModelSpec, seed: int, trace: TraceHook | None = None, progres
 def _record_pending_rows(run: RunState) -> None:
     """Rows of trips started but not back at the horizon whose end was still open: ``end_h`` is the planned
     end when known, NaN for a truck waiting at a full station pile or returning via a swap station."""
-    for carrier in run.carriers:
-        if carrier.pending_row is not None:
-            seg, vt, tonnes, start_h, end_h, extra_km = carrier.pending_row
-            run.recorder.leg(seg, vt, tonnes, start_h, end_h if carrier.until_h != math.inf else math.nan, extra_km)
+    for lot in run.truck_lots:
+        if lot.pending_row is not None:
+            seg, vt, tonnes, start_h, end_h, extra_km = lot.pending_row
+            run.recorder.leg(seg, vt, tonnes, start_h, end_h if lot.until_h != math.inf else math.nan, extra_km)
 
 
 def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callable[[float], None]):
@@ -198,9 +198,9 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                         station=run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
                         far_station=run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
                     )
-                    carrier = Carrier(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
-                    run.carriers.append(carrier)
-                    run.env.process(truck(run, plan, carrier))
+                    lot = CargoLot(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
+                    run.truck_lots.append(lot)
+                    run.env.process(truck(run, plan, lot))
 
 
 def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict) -> None:

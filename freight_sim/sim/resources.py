@@ -131,7 +131,7 @@ class Stock:
         return bool(self.putters) or self.level_t + amount_t > self.capacity_t
 
     def admit(self) -> None:
-        """Unload waiting vehicles, in order, while their cargo fits; their carriers are empty from now."""
+        """Unload waiting vehicles, in order, while their cargo fits; their cargo lots are empty from now."""
         putters, now = self.putters, self.env.now
         while putters and self.level_t + putters[0][0] <= self.capacity_t:
             amount, event, arrived_h, carrier = putters.popleft()

@@ -21,7 +21,7 @@ def zeros(n: int) -> array:
     return array("d", bytes(8 * n))
 
 
-class Carrier:
+class CargoLot:
     """Cargo on a vehicle: ``cargo_t`` counts as in transit while ``until_h`` (unloaded at) is not yet reached.
 
     ``pending_row`` is the leg row of a trip whose end is known only later (a truck that may wait at a full
@@ -51,8 +51,8 @@ class RunState:
         self.stocks: list[Stock] = []
         self.bays: dict[str, FifoServers] = {}
         self.swap_stations: dict[str, FifoServers] = {}
-        self.carriers: list[Carrier] = []  # trucks
-        self.trains: dict[int, Carrier] = {}  # trains under way, by trip number
+        self.truck_lots: list[CargoLot] = []  # trucks
+        self.trains: dict[int, CargoLot] = {}  # trains under way, by trip number
         self.delivered_t = np.zeros((n_lanes, n_days))  # per lane and day, tonnes delivered
         # per lane, its row of delivered_t as a memoryview: Python-float item updates as fast as array('d')
         self.delivered_by_day = [cast("memoryview[float]", row.data) for row in self.delivered_t]
@@ -68,7 +68,7 @@ class RunState:
         """Per lane: cargo on trucks and trains not yet unloaded at the horizon."""
         out = [0.0] * n_lanes
         horizon = self.horizon_h
-        for carrier in [*self.carriers, *self.trains.values()]:
-            if carrier.until_h >= horizon:
-                out[carrier.lane] += carrier.cargo_t
+        for lot in [*self.truck_lots, *self.trains.values()]:
+            if lot.until_h >= horizon:
+                out[lot.lane] += lot.cargo_t
         return out

@@ -16,7 +16,7 @@ import math
 
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Corridor, RailTerminal, Segment, quantise_t
-from freight_sim.sim.state import Carrier, RunState
+from freight_sim.sim.state import CargoLot, RunState
 
 
 class PathBooking(FifoServers):
@@ -172,10 +172,10 @@ class TerminalDispatch:
         run = self.run
         trip = run.train_trips_started
         run.train_trips_started += 1
-        carrier = Carrier(feed.lane)
-        carrier.cargo_t = load_t
-        run.trains[trip] = carrier
-        run.env.process(train_trip(run, self, feed, trip, carrier))
+        lot = CargoLot(feed.lane)
+        lot.cargo_t = load_t
+        run.trains[trip] = lot
+        run.env.process(train_trip(run, self, feed, trip, lot))
         if feed.source.putters:  # room again at a full station pile: trucks waiting at its gate unload
             feed.source.admit()
 
@@ -191,11 +191,11 @@ def timetable(env, dispatch: TerminalDispatch):
         day_start_h += 24.0
 
 
-def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: int, carrier: Carrier):
-    """One train (its cargo already taken into ``carrier``): load, wait for a path, run, unload, return empty."""
+def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: int, lot: CargoLot):
+    """One train (its cargo already taken into ``lot``): load, wait for a path, run, unload, return empty."""
     env = run.env
     seg = feed.segment
-    load_t = carrier.cargo_t
+    load_t = lot.cargo_t
     name = f"train:{dispatch.terminal.id}#{trip}"
     now = env.now
     # a part load (timetable slots) loads for its share of the full train's time
@@ -207,7 +207,7 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     departure = feed.corridor.departure(env.now)
     arrival = departure + seg.loaded_h + seg.rail_unload_h
     end = arrival + seg.empty_h
-    carrier.until_h = arrival
+    lot.until_h = arrival
     if departure >= run.recorder.warmup_h:
         run.train_departures += 1
     run.recorder.leg(feed.seg_index, feed.vt_index, load_t, start, end, 0.0)
@@ -216,7 +216,7 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
         run.trace(arrival, name, "unloaded")
         run.trace(end, name, "back")
     yield env.timeout(arrival - env.now)
-    carrier.cargo_t = 0.0
+    lot.cargo_t = 0.0
     if feed.sink is None:
         run.deliver(feed.lane, arrival, load_t)
     else:

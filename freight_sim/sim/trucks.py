@@ -25,7 +25,7 @@ from freight_sim.sim.kernel import Alarm
 from freight_sim.sim.recorder import pack_row
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import PoolEntry, Segment, VehicleType, quantise_t
-from freight_sim.sim.state import Carrier, RunState
+from freight_sim.sim.state import CargoLot, RunState
 from freight_sim.sim.streams import GammaFactors
 
 INF = math.inf
@@ -88,7 +88,7 @@ class TruckPlan:
         self.far_station = far_station
 
 
-def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
+def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     """Generator of one truck's cycles; runs until the simulation stops.
 
     Hot loop: everything per truck is resolved into locals before the first cycle, a waiting truck's
@@ -117,7 +117,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
     load_h, unload_h = seg.load_h, seg.unload_h
     loaded_h, empty_h = seg.loaded_h, seg.empty_h
     battery = vehicle.refuel is not None
-    soc_kwh = carrier.soc_kwh
+    soc_kwh = lot.soc_kwh
     cycle_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + seg.empty_km * vehicle.kwh_per_km_empty
     # back at the loading end, the charge must cover the next loaded leg and the way on to the first station
     entry = plan.entry
@@ -142,7 +142,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             yield alarm.pending()
             now = env.now
             if banned is not None and banned[int(now // 24.0)]:
-                carrier.cargo_t, carrier.until_h = payload, INF
+                lot.cargo_t, lot.until_h = payload, INF
                 if trace is not None:
                     trace(now, name, "alert_wait_loaded")
                 delay = next_allowed[int(now // 24.0)] - now
@@ -158,10 +158,10 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             f_empty = block[drawn + 1]
             drawn += 2
         unloaded = start + load_h + loaded_h * f_loaded + unload_h
-        carrier.cargo_t = payload
-        carrier.until_h = unloaded
+        lot.cargo_t = payload
+        lot.until_h = unloaded
         if battery and soc_kwh - cycle_kwh < reserve_kwh:
-            soc_kwh = yield from _return_via_stations(run, plan, carrier, alarm, payload, start, unloaded, f_empty, soc_kwh)
+            soc_kwh = yield from _return_via_stations(run, plan, lot, alarm, payload, start, unloaded, f_empty, soc_kwh)
             now = env.now
             continue
         end = unloaded + empty_h * f_empty
@@ -181,7 +181,7 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             yield after(delay)
             now += delay
         else:  # to a station pile, which may be full: the row is recorded once the return time is known
-            carrier.pending_row = (seg_index, vt_index, payload, start, end, 0.0)
+            lot.pending_row = (seg_index, vt_index, payload, start, end, 0.0)
             if trace is not None:
                 trace(start, name, "load_start")
             delay = unloaded - now
@@ -189,11 +189,11 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
             now += delay
             sink.requests += 1  # Stock.must_wait, inlined in this hot path
             if sink.putters or sink.level_t + payload > sink.capacity_t:
-                now = yield from _wait_at_gate(env, sink, alarm, carrier, payload, now, trace, name)
+                now = yield from _wait_at_gate(env, sink, alarm, lot, payload, now, trace, name)
                 end = now + empty_h * f_empty
                 delay = end - now
             else:
-                carrier.cargo_t = 0.0
+                lot.cargo_t = 0.0
                 sink.put(payload)
                 delay = end - unloaded
             if trace is not None:
@@ -203,16 +203,16 @@ def truck(run: RunState, plan: TruckPlan, carrier: Carrier):
                 add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, 1))
             else:
                 record(seg_index, vt_index, payload, start, end, 0.0)
-            carrier.pending_row = None
+            lot.pending_row = None
             yield after(delay)
             now += delay
 
 
-def _wait_at_gate(env, sink: Stock, alarm: Alarm, carrier: Carrier, payload: float, now: float, trace, name: str):
-    """Wait at a full station pile's gate until ``Stock.admit`` lets the cargo in (and empties the carrier,
+def _wait_at_gate(env, sink: Stock, alarm: Alarm, lot: CargoLot, payload: float, now: float, trace, name: str):
+    """Wait at a full station pile's gate until ``Stock.admit`` lets the cargo in (and empties the lot,
     which counts as in transit meanwhile); returns the time."""
-    carrier.until_h = INF
-    sink.putters.append((payload, alarm, now, carrier))
+    lot.until_h = INF
+    sink.putters.append((payload, alarm, now, lot))
     if trace is not None:
         trace(now, name, "pile_full_wait")
     yield alarm.pending()
@@ -241,7 +241,7 @@ def return_stops(plan: TruckPlan, soc_at_unloading_kwh: float) -> tuple[list[tup
 def _return_via_stations(
     run: RunState,
     plan: TruckPlan,
-    carrier: Carrier,
+    lot: CargoLot,
     alarm: Alarm,
     payload: float,
     start: float,
@@ -256,7 +256,7 @@ def _return_via_stations(
     seg = plan.segment
     stops, last_km, last_h, soc_back_kwh = return_stops(plan, soc_kwh - seg.loaded_km * plan.vehicle.kwh_per_km_loaded)
     extra_km = sum(km for _, km, _ in stops) + last_km - seg.empty_km
-    carrier.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after the swaps
+    lot.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after the swaps
     sink = plan.sink
     if trace is not None:
         trace(start, name, "load_start")
@@ -270,9 +270,9 @@ def _return_via_stations(
     now += delay
     if sink is not None:
         if sink.must_wait(payload):
-            now = yield from _wait_at_gate(env, sink, alarm, carrier, payload, now, trace, name)
+            now = yield from _wait_at_gate(env, sink, alarm, lot, payload, now, trace, name)
         else:
-            carrier.cargo_t = 0.0
+            lot.cargo_t = 0.0
             sink.put(payload)
         if trace is not None:
             trace(now, name, "unloaded")
@@ -288,7 +288,7 @@ def _return_via_stations(
         free_h = swap_start + refuel_h
     end = free_h + last_h * f_empty
     run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
-    carrier.pending_row = None
+    lot.pending_row = None
     if trace is not None:
         trace(end, name, "back")
     yield after(end - now)

@@ -18,7 +18,7 @@ from freight_sim.paths import default_scenario_path
 from freight_sim.scenario_checks import scenario_problems
 from freight_sim.sim.api import build_spec
 from freight_sim.sim.assemble import assemble, build_leg_requests
-from freight_sim.sim.engine import simulate as simulate_spec
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
 from freight_sim.sim.operations import load_operations
 from freight_sim.sim.routes import Routing

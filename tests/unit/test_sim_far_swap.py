@@ -9,7 +9,7 @@ import math
 import pytest
 
 from freight_sim.errors import ModelError
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, single_lane_spec
 from freight_sim.sim.spec import SwapStation, VehicleType, check_spec, stretch_need_kwh
 
@@ -54,7 +54,7 @@ def far_swap_spec(n_trucks: int, days: float, far_bays: int = 1, km: float = 50.
 
 def traced(spec, seed=1):
     events = []
-    result = simulate(spec, seed, trace=lambda t, who, what: events.append((t, who, what)))
+    result = simulate_spec(spec, seed, trace=lambda t, who, what: events.append((t, who, what)))
     return events, result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import synthetic_city_spec
 from freight_sim.sim.recorder import Recorder
 from freight_sim.sim.trains import TerminalDispatch
@@ -14,7 +14,7 @@ from freight_sim.sim.trains import TerminalDispatch
 @pytest.fixture(scope="module")
 def city():
     spec = synthetic_city_spec(n_enterprises=8, days=8.0)
-    return spec, simulate(spec, 5)
+    return spec, simulate_spec(spec, 5)
 
 
 def _same(a, b) -> None:
@@ -29,10 +29,10 @@ def test_terminal_scan_shortcut_matches_full_scans(city, monkeypatch):
     assert fast.train_departures > 0
     full_scan = TerminalDispatch.notify
     monkeypatch.setattr(TerminalDispatch, "notify", lambda self, changed=None: full_scan(self))
-    _same(fast, simulate(spec, 5))
+    _same(fast, simulate_spec(spec, 5))
 
 
 def test_packed_truck_rows_match_rows_through_leg(city, monkeypatch):
     spec, fast = city
     monkeypatch.setattr(Recorder, "packed_appender", lambda self: None)
-    _same(fast, simulate(spec, 5))
+    _same(fast, simulate_spec(spec, 5))

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from freight_sim.errors import NetworkError
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, road_segment, single_lane_spec
 from freight_sim.sim.spec import SwapStation, VehicleType
 from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
@@ -94,7 +94,7 @@ def test_truck_swaps_at_the_station_on_its_route_without_detour():
         swap_stations=(SwapStation("ON/swap", "ON", 1),),
     )
     events = []
-    result = simulate(spec, 1, trace=lambda t, who, what: events.append((t, who, what)))
+    result = simulate_spec(spec, 1, trace=lambda t, who, what: events.append((t, who, what)))
     assert events == [
         (0.0, TRUCK, "load_start"),
         (1.25, TRUCK, "unloaded"),

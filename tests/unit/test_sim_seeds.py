@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import PoolEntry, road_segment, single_lane_spec, swap_off_loading_end, synthetic_city_spec
 from freight_sim.sim.spec import Enterprise, Lane, Stockpile
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
@@ -19,14 +19,14 @@ def noisy_spec():
 
 def test_same_seed_same_leg_table():
     spec = synthetic_city_spec(n_enterprises=6, days=5.0)
-    a, b = simulate(spec, 42), simulate(spec, 42)
+    a, b = simulate_spec(spec, 42), simulate_spec(spec, 42)
     assert a.legs.equals(b.legs)
     assert a.tonnage.equals(b.tonnage) and a.resources.equals(b.resources) and a.events == b.events
 
 
 def test_different_seeds_differ():
     spec = noisy_spec()
-    a, b = simulate(spec, 1), simulate(spec, 2)
+    a, b = simulate_spec(spec, 1), simulate_spec(spec, 2)
     assert not a.legs["end_h"].equals(b.legs["end_h"])
 
 
@@ -39,8 +39,8 @@ def test_adding_a_lane_keeps_other_trucks_draws():
         stockpiles=base.stockpiles + (Stockpile("E02/f1", "E02", 800.0),),
         lanes=(Lane("E02/f1/road", "E02", "f1", "coal", "out", "road", 500.0 * 365, (500.0,) * 6, 1, (seg2,)),) + base.lanes,
     )
-    a = simulate(base, 9).legs
-    b = simulate(extra, 9).legs
+    a = simulate_spec(base, 9).legs
+    b = simulate_spec(extra, 9).legs
     b_first = b[b["enterprise"] == "E01"].reset_index(drop=True)
     assert len(b) > len(a)
     columns = ["vehicle_type", "tonnes", "start_h", "end_h", "empty_km"]

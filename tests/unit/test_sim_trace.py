@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec, swap_off_loading_end
 from freight_sim.sim.spec import VehicleType
 
@@ -16,7 +16,7 @@ TRUCK = "E01/f1/road/0/diesel-cn5/0"
 
 def traced(spec, seed=1):
     events = []
-    result = simulate(spec, seed, trace=lambda t, who, what: events.append((t, who, what)))
+    result = simulate_spec(spec, seed, trace=lambda t, who, what: events.append((t, who, what)))
     return events, result
 
 
@@ -133,7 +133,7 @@ def test_truck_waits_at_a_full_station_pile_until_a_train_takes_cargo():
 def test_a_truck_still_waiting_at_the_horizon_has_a_row_without_end():
     # the same model cut at 7 h: the truck that reached the full pile at 5.75 is still waiting with 33 t
     spec = drayage_spec(792.0, days=7 / 24, station_pile_t=106.0, train_load_t=66.0, loading_rate_tph=66.0)
-    result = simulate(spec, 1)
+    result = simulate_spec(spec, 1)
     trips = result.legs[result.legs["mode"] == "road"]
     assert trips["start_h"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
     assert trips["end_h"].tolist()[:5] == [1.0, 2.0, 3.0, 4.0, 5.0] and math.isnan(trips["end_h"].iloc[5])
@@ -141,7 +141,7 @@ def test_a_truck_still_waiting_at_the_horizon_has_a_row_without_end():
     # 7 steps of 33 t; 66 t delivered; 33 t left at the plant; 99 t in the station pile and 33 t on the truck
     assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (231.0, 66.0, 33.0, 132.0)
     # cut at 7.9 h instead: the truck was let in at 7.75 and returns empty; 66 t on train #1, 66 t in the pile
-    row = simulate(dataclasses.replace(spec, horizon_h=7.9), 1).tonnage.iloc[0]
+    row = simulate_spec(dataclasses.replace(spec, horizon_h=7.9), 1).tonnage.iloc[0]
     assert (row.produced_t, row.delivered_t, row.in_stock_t, row.in_transit_t) == (264.0, 66.0, 66.0, 132.0)
 
 
@@ -218,14 +218,14 @@ def test_no_trace_hook_gives_same_tables():
     seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 3),))
     spec = single_lane_spec(seg, 500.0, days=3.0, travel_time_cv=0.2)
     _, with_trace = traced(spec, seed=5)
-    without = simulate(spec, 5)
+    without = simulate_spec(spec, 5)
     assert with_trace.legs.equals(without.legs)
 
 
 def test_warmup_excludes_early_rows_days_and_stats():
     seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
-    full = simulate(single_lane_spec(seg, 66.0, days=3.0), 1)
-    warm = simulate(single_lane_spec(seg, 66.0, days=3.0, warmup_h=24.0), 1)
+    full = simulate_spec(single_lane_spec(seg, 66.0, days=3.0), 1)
+    warm = simulate_spec(single_lane_spec(seg, 66.0, days=3.0, warmup_h=24.0), 1)
     assert warm.legs["start_h"].min() >= 24.0
     assert len(warm.legs) == (full.legs["start_h"] >= 24.0).sum()
     assert warm.daily["day"].tolist() == [1, 2]
@@ -238,7 +238,7 @@ def test_conveyor_moves_production_with_one_row_per_day():
     from freight_sim.sim.spec import Segment
 
     belt = Segment("direct", "conveyor", "E01", "C1", 4.0, 0.3, 0.0, 0.0, source=0, vehicle_type="conveyor-belt", gate=True)
-    result = simulate(single_lane_spec(belt, 1000.0, days=3.0), 1)
+    result = simulate_spec(single_lane_spec(belt, 1000.0, days=3.0), 1)
     assert result.legs[["start_h", "tonnes", "loaded_km", "trips"]].values.tolist() == [
         [0.0, 1000.0, 4.0, 1],
         [24.0, 1000.0, 4.0, 1],

@@ -13,7 +13,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, swap_off_both_ends, swap_off_loading_end
 from freight_sim.sim.spec import Corridor, Enterprise, Lane, ModelSpec, RailTerminal, Segment, Stockpile, SwapStation, VehicleType
 
@@ -143,7 +143,7 @@ def random_specs(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=random_specs(), seed=st.integers(0, 2**32 - 1))
 def test_tonnes_conserved_exactly(spec, seed):
-    t = simulate(spec, seed).tonnage
+    t = simulate_spec(spec, seed).tonnage
     for row in t.itertuples():
         assert row.produced_t == row.delivered_t + row.in_stock_t + row.in_transit_t + row.backlog_t, row
         assert min(row.delivered_t, row.in_stock_t, row.in_transit_t, row.backlog_t) >= 0.0
@@ -171,7 +171,7 @@ def test_production_matches_the_plan_and_overflow_is_backlog():
         lanes=(Lane("L", "E01", "f", "coal", "out", "road", 365_000.0, (1000.0,) * 3, 0, (seg,)),),
         vehicle_types=VEHICLES,
     )
-    row = simulate(spec, 1).tonnage.iloc[0]
+    row = simulate_spec(spec, 1).tonnage.iloc[0]
     assert row.produced_t == 3000.0
     assert row.in_stock_t <= 100.0 and row.backlog_t > 2000.0
     assert row.produced_t == row.delivered_t + row.in_stock_t + row.in_transit_t + row.backlog_t
@@ -185,8 +185,8 @@ def test_aggregated_legs_match_full_legs():
     from freight_sim.sim.examples import single_lane_spec
 
     full_spec = single_lane_spec(seg, 900.0, days=40.0, travel_time_cv=0.2)
-    full = simulate(full_spec, 8).legs
-    agg = simulate(dataclasses.replace(full_spec, record_legs=False), 8).legs
+    full = simulate_spec(full_spec, 8).legs
+    agg = simulate_spec(dataclasses.replace(full_spec, record_legs=False), 8).legs
     assert len(agg) == 4  # (January, February) x two vehicle types
     for column in ("tonnes", "loaded_km", "empty_km"):
         assert math.isclose(agg[column].sum(), full[column].sum(), rel_tol=1e-12)

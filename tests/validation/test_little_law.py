@@ -11,7 +11,7 @@ import bisect
 
 import numpy as np
 
-from freight_sim.sim.engine import simulate
+from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import PoolEntry, road_segment, single_lane_spec
 
 
@@ -28,7 +28,7 @@ def test_littles_law_on_a_busy_loading_bay():
         elif what == "load_start" and who in queued:
             intervals.append((queued.pop(who), t))
 
-    result = simulate(spec, seed=2024, trace=trace)
+    result = simulate_spec(spec, seed=2024, trace=trace)
     horizon = spec.horizon_h
     bay = result.resources.set_index("resource").loc["E01"]
     assert bay.requests > 2_000 and bay.mean_wait_h > 0.05
