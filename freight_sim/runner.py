@@ -58,11 +58,11 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     """
     from freight_sim.cost import cost_legs, load_costs
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
-    from freight_sim.fleet import load_catalog, load_mixes
+    from freight_sim.fleet import load_scenario_fleet
     from freight_sim.kpis import build_kpis
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
-    from freight_sim.scenario_checks import checked_spec
+    from freight_sim.scenario_checks import checked_model
     from freight_sim.siding_notes import siding_notes
     from freight_sim.sim.engine import simulate_spec
     from freight_sim.sim.fleet_feasibility import substitutions_table
@@ -75,10 +75,12 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
 
         require_spatial_extra()  # before the run, not after it
     seed = scenario.simulation.seed if seed is None else int(seed)
-    spec = checked_spec(loaded, network, seed)  # the checks `validate` makes, then the model
+    fleet = load_scenario_fleet(loaded)  # read once: checks, model assembly and accounting share it
+    model = checked_model(loaded, network, seed, fleet)  # the checks `validate` makes, then the model
+    spec = model.spec
     sim = simulate_spec(spec, seed, progress=progress)
 
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    catalog, mixes = fleet.catalog, fleet.mixes
     factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
     grid = grid_factor(scenario.accounting.grid, load_grid_table())
     costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
@@ -88,7 +90,6 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
 
     emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
-    mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
     notes = siding_notes(scenario, emissions, catalog, mixes, factors)
     kpis.tables["sidings_built"]["notes"] = [notes.get(eid, "") for eid in kpis.tables["sidings_built"]["enterprise"]]
     summary = {
@@ -122,7 +123,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         from freight_sim.spatial.writers import spatial_tables
 
         spatial_start = time.perf_counter()
-        spatial = compute_spatial(loaded, network, emissions)
+        spatial = compute_spatial(loaded, network, emissions, model)
         tables.update(spatial_tables(spatial))
         summary["spatial_wall_s"] = time.perf_counter() - spatial_start
         summary["wall_s"] = time.perf_counter() - wall_start

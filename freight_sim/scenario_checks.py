@@ -85,13 +85,13 @@ def outage_problems(scenario, where) -> list[str]:
     return problems
 
 
-def scenario_problems(loaded: Loaded) -> list[str]:
-    """Every problem of the scenario against its data files (empty when it fits them)."""
-    from freight_sim.fleet import load_catalog, load_mixes
+def scenario_problems(loaded: Loaded, fleet=None) -> list[str]:
+    """Every problem of the scenario against its data files (empty when it fits them); ``fleet``: the
+    scenario's ``ScenarioFleet`` when already read."""
+    from freight_sim.fleet import load_scenario_fleet
 
-    scenario = loaded.model
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
-    mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
+    fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
+    catalog, mixes = fleet.catalog, fleet.mixes
     return [
         *_mix_problems(loaded, catalog, mixes),
         *_ban_problems(loaded, catalog),
@@ -100,24 +100,35 @@ def scenario_problems(loaded: Loaded) -> list[str]:
     ]
 
 
-def checked_spec(loaded: Loaded, network=None, seed: int | None = None):
-    """The ModelSpec ``run`` simulates, after every check ``validate`` makes: data files, network, then the
+def checked_spec(loaded: Loaded, network=None, seed: int | None = None, fleet=None):
+    """The ModelSpec of ``checked_model``."""
+    return checked_model(loaded, network, seed, fleet).spec
+
+
+def checked_model(loaded: Loaded, network=None, seed: int | None = None, fleet=None):
+    """The model (``sim.api.BuiltModel``) ``run`` simulates, after every check ``validate`` makes: data files, network, then the
     assembly of the model itself (fleets, battery feasibility, routes). Raises ConfigError listing every
-    problem as ``FILE:LINE: field: message``; what passes here runs. ``network``: already loaded."""
+    problem as ``FILE:LINE: field: message``; what passes here runs. ``network`` and ``fleet`` (the
+    ``ScenarioFleet``): already loaded, else read here, once."""
+    from freight_sim.fleet import load_scenario_fleet
     from freight_sim.network import load_network
-    from freight_sim.sim.api import build_spec
+    from freight_sim.sim.api import build_model
 
     network = network if network is not None else load_network(loaded)
-    problems = all_problems(loaded, network)
+    fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
+    problems = all_problems(loaded, network, fleet)
     if problems:
         raise ConfigError(*problems)
-    return build_spec(loaded, seed, network)
+    return build_model(loaded, seed, network, fleet)
 
 
-def all_problems(loaded: Loaded, network=None) -> list[str]:
-    """Data-file problems first, then network problems (each list is empty when fine); ``network``: already loaded."""
+def all_problems(loaded: Loaded, network=None, fleet=None) -> list[str]:
+    """Data-file problems first, then network problems (each list is empty when fine); ``network`` and
+    ``fleet``: already loaded."""
+    from freight_sim.fleet import load_scenario_fleet
     from freight_sim.network import load_network
     from freight_sim.network.validate import check_scenario
 
-    problems = scenario_problems(loaded)
-    return problems or check_scenario(loaded, network if network is not None else load_network(loaded))
+    fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
+    problems = scenario_problems(loaded, fleet)
+    return problems or check_scenario(loaded, network if network is not None else load_network(loaded), fleet)

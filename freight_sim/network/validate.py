@@ -75,8 +75,9 @@ class _Reach:
         return found
 
 
-def named_mixes(loaded) -> dict[str, dict[str, float]]:
-    """Named fleet mixes visible to the scenario: its fleet mix file, then its ``extra_mixes``.
+def named_mixes(loaded, fleet=None) -> dict[str, dict[str, float]]:
+    """Named fleet mixes visible to the scenario: its fleet mix file (``fleet.mixes`` when already read),
+    then its ``extra_mixes``.
 
     A mix file that cannot be read is reported by the fleet checks, not here; it then contributes nothing.
     """
@@ -86,22 +87,23 @@ def named_mixes(loaded) -> dict[str, dict[str, float]]:
 
     scenario: Scenario = loaded.model
     try:
-        mixes = dict(load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes)).mixes)
+        source = fleet.mixes if fleet is not None else load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes))
+        mixes = dict(source.mixes)
     except ConfigError:
         mixes = {}
     mixes.update({name: dict(shares) for name, shares in scenario.fleet.extra_mixes.items()})
     return mixes
 
 
-def swap_vehicles(loaded) -> frozenset[str]:
+def swap_vehicles(loaded, fleet=None) -> frozenset[str]:
     """Ids of the catalog's vehicles that refuel by battery swap (the catalog's ``refuel`` field); empty when
-    the catalog cannot be read (the fleet checks report that)."""
+    the catalog cannot be read (the fleet checks report that). ``fleet``: the ``ScenarioFleet`` when read."""
     from freight_sim.config import data_path
     from freight_sim.errors import ConfigError
     from freight_sim.fleet import load_catalog
 
     try:
-        catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog))
+        catalog = fleet.catalog if fleet is not None else load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog))
     except ConfigError:
         return frozenset()
     return frozenset(vid for vid, v in catalog.vehicles.items() if v.refuel == "swap")
@@ -187,14 +189,14 @@ def _check_flow(loaded, net: MultimodalNetwork, reach: _Reach, eid: str, fid: st
     return problems
 
 
-def check_scenario(loaded, net: MultimodalNetwork) -> list[str]:
+def check_scenario(loaded, net: MultimodalNetwork, fleet=None) -> list[str]:
     """Problems of a loaded scenario against ``net``, one ``FILE:LINE: dotted.field: message`` line each:
     enterprise nodes (known, plants, reachable from a gateway), siding stations, swap stations for
-    battery-swap fleets, flow counterparts, rail at both ends of every rail chain, and timetabled stations."""
+    battery-swap fleets, flow counterparts, rail at both ends of every rail chain, and timetabled stations. ``fleet``: the scenario's ``ScenarioFleet`` when already read."""
     scenario: Scenario = loaded.model
     reach = _Reach(net)
-    mixes = named_mixes(loaded)
-    swapping = swap_vehicles(loaded)
+    mixes = named_mixes(loaded, fleet)
+    swapping = swap_vehicles(loaded, fleet)
     problems: list[str] = []
     for eid, ent in scenario.enterprises.items():
         problems += _check_plant(loaded, net, reach, eid, ent.node)

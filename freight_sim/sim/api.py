@@ -2,30 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from freight_sim.config import Loaded, data_path, load_scenario
+from freight_sim.config import Loaded, load_scenario
 from freight_sim.errors import ConfigError, NetworkError
-from freight_sim.sim.assemble import assemble, build_leg_requests
+from freight_sim.sim.assemble import assemble
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.result import SimResult
+from freight_sim.sim.routes import LaneRoute, leg_requests
 from freight_sim.sim.spec import ModelSpec
 
 
-def build_spec(loaded: Loaded, seed: int | None = None, network=None) -> ModelSpec:
-    """Network -> leg table -> catalog and mixes -> ModelSpec for a loaded scenario (``network``: already loaded)."""
-    from freight_sim.fleet import load_catalog, load_mixes
-    from freight_sim.network import build_leg_table, load_network
+@dataclass(frozen=True, kw_only=True)
+class BuiltModel:
+    """A scenario's ModelSpec with the lane routes and leg table it was assembled from (routed once per run)."""
 
-    scenario = loaded.model
+    spec: ModelSpec
+    routes: list[LaneRoute]
+    legs: Any
+
+
+def build_spec(loaded: Loaded, seed: int | None = None, network=None, fleet=None) -> ModelSpec:
+    """The ModelSpec of a loaded scenario (see ``build_model``)."""
+    return build_model(loaded, seed, network, fleet).spec
+
+
+def build_model(loaded: Loaded, seed: int | None = None, network=None, fleet=None) -> BuiltModel:
+    """Network -> lane routes -> leg table -> ModelSpec for a loaded scenario; ``network`` and ``fleet`` (the
+    scenario's ``ScenarioFleet``): already loaded. Lanes are routed once, for the leg table and the model."""
+    from freight_sim.fleet import load_scenario_fleet
+    from freight_sim.network import build_leg_table, load_network
+    from freight_sim.sim.routes import Routing, lane_routes
+
     network = network if network is not None else load_network(loaded)
+    fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
+    routing = Routing(network)
+    routes = lane_routes(loaded.model, routing, loaded.error)
     try:
-        legs = build_leg_table(network, build_leg_requests(loaded, network))
+        legs = build_leg_table(network, leg_requests(routes))
     except NetworkError:
         raise ConfigError(*_unroutable_lanes(loaded, network)) from None
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
-    mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
-    return assemble(loaded, network, legs, catalog, mixes, seed=seed)
+    spec = assemble(loaded, network, legs, fleet.catalog, fleet.mixes, seed=seed, routing=routing, routes=routes)
+    return BuiltModel(spec=spec, routes=routes, legs=legs)
 
 
 def _unroutable_lanes(loaded: Loaded, network) -> list[str]:

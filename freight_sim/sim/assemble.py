@@ -50,9 +50,20 @@ def build_leg_requests(loaded_or_scenario: Loaded | Scenario, network) -> list[t
 class _Builder(TruckPools):
     """Accumulates the parts of a ModelSpec while lanes are assembled."""
 
-    def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations, alert_levels: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        where,
+        network,
+        legs,
+        catalog,
+        mixes,
+        ops: Operations,
+        alert_levels: tuple[int, ...],
+        routing: Routing | None,
+    ) -> None:
         self.sc, self.where, self.net, self.legs, self.catalog, self.mixes, self.ops = scenario, where, network, legs, catalog, mixes, ops
-        self.routing = Routing(network)
+        self.routing = routing if routing is not None else Routing(network)
         self.enterprise_at = {e.node: eid for eid, e in sorted(scenario.enterprises.items())}
         self.spur_kph = load_defaults().spur_speed_kph
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
@@ -341,16 +352,27 @@ class _Builder(TruckPools):
 
 
 def assemble(
-    loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None
+    loaded_or_scenario: Loaded | Scenario,
+    network,
+    legs,
+    catalog,
+    mixes,
+    seed: int | None = None,
+    operations: Operations | None = None,
+    *,
+    routing: Routing | None = None,
+    routes: list | None = None,
 ) -> S.ModelSpec:
-    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages."""
+    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages.
+    ``routing`` and ``routes`` (the scenario's lane routes on that routing): already computed."""
     scenario, where = _scenario_and_where(loaded_or_scenario)
     sim = scenario.simulation
     seed = sim.seed if seed is None else seed
     n_days = math.ceil(sim.days - 1e-9)
     levels = tuple(alert_levels(scenario.disruptions.alerts, sim.start_date, n_days, seed))
-    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels)
-    routes = lane_routes(scenario, b.routing, where)
+    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels, routing)
+    if routes is None:
+        routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]
     counts = b.truck_counts()
     problems: list[str] = []

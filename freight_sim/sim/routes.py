@@ -1,6 +1,6 @@
 """Which lanes a scenario has and which network nodes each lane's segments join.
 
-Shared by ``build_leg_requests`` (so the leg table is routed once, before the run) and ``assemble``.
+Computed once per model by ``api.build_spec`` and shared by the leg table (routed before the run) and ``assemble``.
 Chain allocation follows ``ChainPolicy`` (see freight_sim/config/scenario.py): ``shares`` uses each
 flow's ``chain_shares`` (else the default shares); ``siding_first`` sends an enterprise's flows, in flow-id
 order, to its built siding up to the siding's capacity and splits the remainder by the shares with

@@ -55,12 +55,13 @@ class SpatialResult:
         return np.stack([self.cell_shares @ totals for totals in self.place_totals()])
 
 
-def compute_spatial(loaded, network, legs: pd.DataFrame) -> SpatialResult:
-    """Place the accounted ``legs`` of a run of ``loaded`` on ``network`` (freight_sim.spatial)."""
+def compute_spatial(loaded, network, legs: pd.DataFrame, model=None) -> SpatialResult:
+    """Place the accounted ``legs`` of a run of ``loaded`` on ``network`` (freight_sim.spatial); ``model``:
+    the run's ``sim.api.BuiltModel`` (built here when not given)."""
     scenario = loaded.model
     settings = scenario.spatial
     places = Places(network, settings.town_road_classes)
-    segments = segment_places(loaded, network, places)
+    segments = segment_places(loaded, network, places, model)
     table = places.table()
     hours = allocate(legs, segments, len(table), per_trip=scenario.simulation.record_legs, horizon_h=scenario.simulation.days * 24.0)
     grid = grid_around(table, settings.grid_deg)

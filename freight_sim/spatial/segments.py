@@ -38,17 +38,15 @@ class SegmentPlace:
     rail_unload_h: float
 
 
-def segment_places(loaded, network, places: Places) -> dict[SegmentKey, SegmentPlace]:
-    """Every segment of the scenario's lanes, keyed like the leg table's (enterprise, flow, chain, segment)."""
-    from freight_sim.network import build_leg_table
+def segment_places(loaded, network, places: Places, model=None) -> dict[SegmentKey, SegmentPlace]:
+    """Every segment of the scenario's lanes, keyed like the leg table's (enterprise, flow, chain, segment);
+    ``model``: the run's ``sim.api.BuiltModel`` (built here when not given)."""
     from freight_sim.network.defaults import load_defaults
-    from freight_sim.sim.api import build_spec
-    from freight_sim.sim.routes import Routing, lane_routes, leg_requests
+    from freight_sim.sim.api import build_model
 
     scenario = loaded.model
-    routes = lane_routes(scenario, Routing(network), loaded.error)
-    legs = build_leg_table(network, leg_requests(routes))
-    spec = build_spec(loaded, network=network)
+    model = model if model is not None else build_model(loaded, network=network)
+    spec, routes, legs = model.spec, model.routes, model.legs
     spur_kph = load_defaults().spur_speed_kph
     if len(spec.lanes) != len(routes):
         raise ModelError(f"the model has {len(spec.lanes)} lanes but routing gives {len(routes)}")
