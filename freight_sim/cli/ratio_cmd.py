@@ -44,36 +44,45 @@ def _print_issues(records: RecordSet) -> None:
         print(f"... {len(shown) - MAX_ISSUE_LINES} more: see rejected_rows.csv and warnings.csv", file=sys.stderr)
 
 
-def _print_table(summary: dict, out_dir: Path) -> None:
+def _print_table(summary: dict, out_dir: Path, lang: str = "en") -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from freight_sim.report.i18n import Translator
+
+    t = Translator(lang)
     console = Console()
     ratio = summary["clean_transport_ratio"]
-    title = f"Clean-transport ratio, profile {summary['rule_profile']}, by {summary['breakdown_by']}"
+    title = t("Clean-transport ratio, profile {profile}, by {by}", profile=summary["rule_profile"], by=t.value(summary["breakdown_by"]))
     table = Table(title=title)
     columns: tuple[tuple[str, JustifyMethod], ...] = (("key", "left"), ("tonnes", "right"), ("clean t", "right"), ("ratio", "right"))
     for name, justify in columns:
-        table.add_column(name, justify=justify)
+        table.add_column(t(name), justify=justify)
     for row in summary["breakdown"]:
         table.add_row(str(row["key"]), f"{row['tonnes']:,.1f}", f"{row['clean_tonnes']:,.1f}", f"{row['ratio']:.1%}")
     if ratio is not None:
-        table.add_row("overall", f"{summary['tonnes_total']:,.1f}", f"{summary['tonnes_clean']:,.1f}", f"{ratio:.1%}", style="bold")
+        table.add_row(t("overall"), f"{summary['tonnes_total']:,.1f}", f"{summary['tonnes_clean']:,.1f}", f"{ratio:.1%}", style="bold")
     console.print(table)
-    console.print(f"rows read {summary['rows_read']}, rejected {summary['rows_rejected']}, warnings {summary['warnings']}")
+    console.print(
+        t("rows read {read}, rejected {rejected}, warnings {warnings}", read=summary["rows_read"], rejected=summary["rows_rejected"],
+          warnings=summary["warnings"])
+    )  # fmt: skip
     if ratio is not None:
-        verdict = "[green]compliant[/green]" if summary["compliant"] else "[red]not compliant[/red]"
-        console.print(f"target {summary['target']:.0%}: {verdict}")
+        verdict = f"[green]{t('compliant')}[/green]" if summary["compliant"] else f"[red]{t('not compliant')}[/red]"
+        console.print(t("target {target}: {verdict}", target=f"{summary['target']:.0%}", verdict=verdict))
         what_if = summary["what_if"]
         if what_if and what_if["tonnes_to_shift"] > 0:
-            text = f"to reach {what_if['target']:.0%}: shift {what_if['tonnes_to_shift']:,.1f} t from non-clean road to rail or new-energy trucks"
+            text = t("to reach {target}: shift {tonnes} t from non-clean road to rail or new-energy trucks",
+                     target=f"{what_if['target']:.0%}", tonnes=f"{what_if['tonnes_to_shift']:,.1f}")  # fmt: skip
             if what_if["truck_trips_to_shift"] is not None:
-                text += f" (~{what_if['truck_trips_to_shift']:,} truck trips at {what_if['tonnes_per_truck_trip']:.1f} t/trip"
+                text += t(" (~{trips} truck trips at {per_trip} t/trip", trips=f"{what_if['truck_trips_to_shift']:,}",
+                          per_trip=f"{what_if['tonnes_per_truck_trip']:.1f}")  # fmt: skip
                 if what_if["trucks_to_replace"] is not None:
-                    text += f"; ~{what_if['trucks_to_replace']:,} trucks to replace at {what_if['trips_per_truck']:.1f} trips per truck"
-                text += ")"
+                    text += t("; ~{trucks} trucks to replace at {per_truck} trips per truck", trucks=f"{what_if['trucks_to_replace']:,}",
+                              per_truck=f"{what_if['trips_per_truck']:.1f}")  # fmt: skip
+                text += t(")")
             console.print(text)
-    console.print(f"outputs in {out_dir}")
+    console.print(t("outputs in {folder}", folder=out_dir))
 
 
 def _parse_lonlat(text: str | None) -> tuple[float, float] | None:
@@ -110,7 +119,7 @@ def register(app: typer.Typer) -> None:
             None, "--kind", help="enterprise kind in the scenario snippet (mine, coking, steel, ...)"
         ),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
-        lang: LanguageOption = typer.Option(LanguageOption.en, "--lang", help="language of report.html and ratio.xlsx"),
+        lang: LanguageOption = typer.Option(LanguageOption.en, "--lang", help="language of report.html, ratio.xlsx and the terminal table"),
         haul_km: float | None = typer.Option(
             None, "--haul-km", min=0.1, max=5000, help="one-way haul for pricing the what-if options, km (default: an estimate)"
         ),
@@ -191,7 +200,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
-            _print_table(summary, out)
+            _print_table(summary, out, lang.value)
         if result.ratio is None:
             print("error: no accepted rows: cannot compute a ratio (see rejected_rows.csv)", file=sys.stderr)
             raise typer.Exit(EXIT_REFUSED)

@@ -110,3 +110,17 @@ def test_no_report_writes_only_the_tables(tmp_path):
     out = _ratio(tmp_path, "--no-report", "--json")
     assert not (out / "report.html").exists() and not (out / "ratio.xlsx").exists()
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows_duplicate"] == 0
+
+
+def test_chinese_terminal_table_matches_the_english_numbers(tmp_path):
+    records = write_csv(tmp_path / "磅单.csv", [HEADER, *TEN_ROWS], "gbk")
+    runs = {
+        lang: CliRunner().invoke(app, ["ratio", str(records), "--out", str(tmp_path / lang), "--lang", lang, "--no-report"])
+        for lang in ("en", "zh")
+    }
+    assert {lang: r.exit_code for lang, r in runs.items()} == {"en": 0, "zh": 0}
+    en, zh = runs["en"].stdout, runs["zh"].stdout
+    assert "清洁运输比例（规则：nev-counts，按月份）" in zh and "合计" in zh and "读取10行" in zh
+    assert "Clean-transport ratio" not in zh and "overall" not in zh
+    numbers = re.compile(r"\d[\d,]*\.\d+%?")
+    assert numbers.findall(zh) == numbers.findall(en)  # same figures, in the same order
