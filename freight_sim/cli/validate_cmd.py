@@ -56,7 +56,24 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-VALIDATORS = {"scenario": _validate_scenario, "experiment": _validate_experiment}
+def _validate_optimisation(file: Path, overrides: list[str]) -> str:
+    from freight_sim.errors import ConfigError
+    from freight_sim.optimise.checks import check_optimisation
+    from freight_sim.optimise.spec import load_optimisation
+
+    if overrides:
+        raise ConfigError(f"--set:1: set: an optimisation file takes no --set; put settings under its simulation: ({overrides[0]})")
+    evaluator = check_optimisation(load_optimisation(file))
+    portfolios = 1
+    for bound in evaluator.bounds:
+        portfolios *= bound + 1
+    return (
+        f"{file}: ok: optimisation '{evaluator.optimisation.spec.name}', {_count(len(evaluator.bounds), 'variable')}, "
+        f"{portfolios:,} possible portfolios (run it with: freight-sim optimise {file} --out DIR)"
+    )
+
+
+VALIDATORS = {"scenario": _validate_scenario, "experiment": _validate_experiment, "optimisation": _validate_optimisation}
 
 
 def register(app: typer.Typer) -> None:

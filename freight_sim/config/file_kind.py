@@ -35,7 +35,10 @@ class FileKind:
 
 SCENARIO = FileKind(name="scenario", schema="freight_sim.config.scenario:Scenario", usage="freight-sim run FILE")
 EXPERIMENT = FileKind(name="experiment", schema="freight_sim.experiments.spec:ExperimentSpec", usage="freight-sim batch FILE --out DIR")
-FILE_KINDS: tuple[FileKind, ...] = (SCENARIO, EXPERIMENT)
+OPTIMISATION = FileKind(
+    name="optimisation", schema="freight_sim.optimise.spec:OptimisationSpec", usage="freight-sim optimise FILE --out DIR"
+)
+FILE_KINDS: tuple[FileKind, ...] = (SCENARIO, EXPERIMENT, OPTIMISATION)
 
 
 # Keys the loader reads in every kind of file (a scenario's ``base:`` is resolved before validation).
@@ -55,7 +58,8 @@ def detect_kind(path: Path | str) -> FileKind:
     keys = set(data)
     scores = [len(keys & _own_fields(kind)) for kind in FILE_KINDS]
     if isinstance(data.get("base"), str) and data["base"].startswith("bundled:"):
-        scores[FILE_KINDS.index(EXPERIMENT)] += 1  # only an experiment names its base scenario this way
+        scores[FILE_KINDS.index(EXPERIMENT)] += 1  # a scenario never names its base scenario this way
+        scores[FILE_KINDS.index(OPTIMISATION)] += 1
     return FILE_KINDS[scores.index(max(scores))]
 
 

@@ -106,7 +106,7 @@ def write_summary_workbook(out_dir: Path, metrics: pd.DataFrame, tables: dict[st
     return write_workbook(Path(out_dir) / "summary.xlsx", sheets)
 
 
-def _execute(
+def execute_runs(
     specs: list[RunSpec],
     out_dir: Path,
     executor: ExecutorName,
@@ -116,6 +116,7 @@ def _execute(
     provenance: Provenance,
     on_record: Callable[[RunRecord], None] | None,
 ) -> list[RunRecord]:
+    """Run ``specs`` on the named executor (the runs of a batch, an optimisation's evaluations)."""
     if not specs:
         return []
     if executor == "inprocess":
@@ -211,7 +212,7 @@ def _run_claimed(
         if on_record is not None:
             on_record(record)
     try:
-        records = done + _execute(todo, out_dir, executor, workers, dask_address, run_fn, provenance, on_record)
+        records = done + execute_runs(todo, out_dir, executor, workers, dask_address, run_fn, provenance, on_record)
     except KeyboardInterrupt:
         store.write_batch_json(out_dir, {**header, "status": "interrupted", "ended": _now(), "runs_total": len(design.runs)})
         raise

@@ -125,7 +125,7 @@ def _data_key(data: Mapping[str, Any]) -> str:
 
 
 @dataclass
-class _Validator:
+class ScenarioDigests:
     """Validates each distinct effective scenario once; collects errors instead of stopping at the first."""
 
     context: dict[str, Any]
@@ -259,7 +259,9 @@ def _label(variant: str, point: Mapping[str, Any]) -> str:
     return variant + "@" + ",".join(f"{key.split('.')[-1]}={value}" for key, value in point.items())
 
 
-def _effective(base_data: dict[str, Any], base_map: SourceMap, patches: list[Patch], overrides: tuple[str, ...]) -> tuple[dict, SourceMap]:
+def effective_scenario(
+    base_data: dict[str, Any], base_map: SourceMap, patches: list[Patch], overrides: tuple[str, ...]
+) -> tuple[dict, SourceMap]:
     smap = SourceMap(dict(base_map.locations), base_map.default_file)
     data = base_data
     for patch, patch_map in patches:
@@ -288,7 +290,7 @@ def expand_design(
     parse_overrides(overrides)
     base_path = experiment.base_path
     base_data, base_map = load_merged(base_path)
-    validator = _Validator({"base_dir": base_path.resolve().parent}, base_path)
+    validator = ScenarioDigests({"base_dir": base_path.resolve().parent}, base_path)
     base_model = validate(Scenario, base_data, SourceMap(dict(base_map.locations), base_map.default_file), validator.context)
     simulation_patch: list[Patch] = []
     if spec.simulation:
@@ -314,7 +316,7 @@ def expand_design(
                         path = tuple(key.split("."))
                         where = experiment.source.where(("sample", "parameters", key))
                         patches.append((nested(path, value), _point_map(where, path)))
-                data, smap = _effective(base_data, base_map, patches, overrides)
+                data, smap = effective_scenario(base_data, base_map, patches, overrides)
                 sha, inputs_sha = validator.digest(data, smap, label)
                 stem = "v-" + slug(label) + (f"__s{sample_index:04d}" if sample_index is not None else "")
                 for rep, seed in enumerate(seeds):

@@ -128,14 +128,18 @@ class Experiment:
     @property
     def base_path(self) -> Path:
         """The base scenario file: ``bundled:changzhi`` or a path relative to the experiment file."""
-        base = self.spec.base
-        if base.startswith(BUNDLED_PREFIX):
-            name = base.removeprefix(BUNDLED_PREFIX)
-            if name != "changzhi":
-                raise ConfigError(f"{self.source.where(('base',))}: base: unknown bundled scenario {name!r} (known: changzhi)")
-            return default_scenario_path()
-        path = Path(base)
-        return path if path.is_absolute() else (self.path.parent / path)
+        return base_scenario_path(self.spec.base, self.path, self.source)
+
+
+def base_scenario_path(base: str, file: Path, source: SourceMap) -> Path:
+    """The scenario a file's ``base:`` names: ``bundled:changzhi`` or a path relative to ``file``."""
+    if base.startswith(BUNDLED_PREFIX):
+        name = base.removeprefix(BUNDLED_PREFIX)
+        if name != "changzhi":
+            raise ConfigError(f"{source.where(('base',))}: base: unknown bundled scenario {name!r} (known: changzhi)")
+        return default_scenario_path()
+    path = Path(base)
+    return path if path.is_absolute() else (file.parent / path)
 
 
 def load_experiment(path: Path | str) -> Experiment:

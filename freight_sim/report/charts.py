@@ -288,3 +288,28 @@ def grouped_bars_with_ci(frame: pd.DataFrame, group: str, bar: str, value: str, 
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
     return to_svg(fig)
+
+
+@styled
+def front_scatter(points: pd.DataFrame, x: str, y: str, xlabel: str, ylabel: str, title: str, labels: Sequence[str] = ("", "", "")) -> str:
+    """Evaluated portfolios as dots (``feasible`` column: filled or grey), the front (``on_front``) as a line.
+
+    ``labels``: legend texts for feasible, infeasible and the front.
+    """
+    fig = _figure(6.5, 4.0)
+    ax = fig.add_subplot()
+    feasible = points[points["feasible"]]
+    other = points[~points["feasible"]]
+    ax.scatter(other[x], other[y], s=12, color=OTHER_COLOUR, label=labels[1] or None)
+    ax.scatter(feasible[x], feasible[y], s=16, color=CLEAN_COLOUR, label=labels[0] or None)
+    on_front = points[points["on_front"]].sort_values(x)
+    if len(on_front):
+        ax.plot(on_front[x], on_front[y], color=TARGET_COLOUR, marker="o", markersize=5, linewidth=1.2, label=labels[2] or None)
+    readable_axis(ax.xaxis)
+    readable_axis(ax.yaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
+    if any(labels):
+        ax.legend(fontsize=8)
+    return to_svg(fig)

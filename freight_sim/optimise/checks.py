@@ -1,0 +1,56 @@
+"""What `validate` checks of an optimisation file, and `optimise` before its first run: the file, its metric
+names, every choice of every variable against the scenario schema, and the model assembly of the base, of
+each single measure and of the portfolio with every measure at its last step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from freight_sim.errors import ConfigError
+from freight_sim.optimise.evaluate import IN_SCOPE_RATIO, Evaluator
+from freight_sim.optimise.spec import Optimisation
+
+
+def _metric_problems(optimisation: Optimisation) -> list[str]:
+    from freight_sim.experiments.metrics import declared_metrics
+
+    catalog = declared_metrics()
+    spec = optimisation.spec
+    problems = []
+    named = [("objectives", i, o.metric) for i, o in enumerate(spec.objectives)]
+    named += [("constraints", i, c.metric) for i, c in enumerate(spec.constraints) if c.metric != IN_SCOPE_RATIO]
+    for section, i, metric in named:
+        if metric not in catalog:
+            problems.append(
+                f"{optimisation.where(section, i, 'metric')}: unknown metric {metric!r} (freight-sim run writes them to summary.json)"
+            )
+    return problems
+
+
+def check_optimisation(optimisation: Optimisation) -> Evaluator:
+    """The evaluator of a checked optimisation file; ConfigError lists every problem found."""
+    from freight_sim.config import load_scenario
+    from freight_sim.scenario_checks import checked_spec
+
+    problems = _metric_problems(optimisation)
+    if problems:
+        raise ConfigError(*problems)
+    evaluator = Evaluator(optimisation, Path("."))
+    n = len(evaluator.bounds)
+    portfolios = [tuple([0] * n), tuple(evaluator.bounds)]
+    portfolios += [tuple(c if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
+    found: dict[str, list[str]] = {}
+    for picks in dict.fromkeys(portfolios):
+        spec = evaluator.run_specs(picks)[0]  # schema errors name the file and line of the variable
+        try:
+            checked_spec(load_scenario(spec.scenario_path, patches=list(spec.patches)))
+        except ConfigError as exc:
+            for line in exc.lines:
+                found.setdefault(line, []).append(spec.variant)
+    if found:
+        raise ConfigError(*(f"{line} (portfolio {_portfolios(labels)})" for line, labels in found.items()))
+    return evaluator
+
+
+def _portfolios(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"

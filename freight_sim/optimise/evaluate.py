@@ -1,0 +1,217 @@
+"""Evaluate portfolios by simulation: each is a set of runs (one per replication, common random numbers)
+executed by the batch executors and stored like a batch's runs, so a portfolio simulated once is read back
+(the cache), a resumed optimisation replays its finished runs, and results do not depend on the executor.
+
+Objectives are means over replications. A constraint's margin is the value its bound allows to spare
+(negative: violated); it must hold in ``share`` of the replications, so its robust margin is the k-th
+largest margin over replications, k = ceil(share x replications). ``in_scope_enterprise_ratio`` is the
+smallest ratio over the in-scope key enterprises.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from freight_sim.config.loader import load_merged, validate
+from freight_sim.config.scenario import Scenario
+from freight_sim.config.yaml_source import SourceMap
+from freight_sim.errors import ConfigError
+from freight_sim.experiments import store
+from freight_sim.experiments.batch import ExecutorName, execute_runs
+from freight_sim.experiments.design import RunSpec, ScenarioDigests, effective_scenario, replication_seeds
+from freight_sim.experiments.run_one import RunFn
+from freight_sim.experiments.store import Provenance, RunRecord
+from freight_sim.optimise.spec import Constraint, Optimisation
+from freight_sim.optimise.variables import Choices, decision_choices, portfolio_label, portfolio_patches
+from freight_sim.policy.scope import in_scope
+
+IN_SCOPE_RATIO = "in_scope_enterprise_ratio"
+REPORTED_METRICS = ("cost_cny", "nox_kg", "co2_wtw_t", "clean_transport_ratio", "truck_trips")
+FAILED_PENALTY = 1e12  # objective and violation of a portfolio whose runs failed: dominated by every other
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    """One portfolio's simulated outcome."""
+
+    picks: tuple[int, ...]
+    label: str
+    config_sha256: str
+    metrics: tuple[dict[str, float], ...]  # per replication
+    objectives: tuple[float, ...]  # means, in the file's senses (not negated)
+    margins: tuple[float, ...]  # robust margin per constraint
+    failed: str | None = None
+    runs_simulated: int = 0
+
+    @property
+    def violation(self) -> float:
+        if self.failed:
+            return FAILED_PENALTY
+        return float(sum(max(0.0, -m) for m in self.margins))
+
+    @property
+    def feasible(self) -> bool:
+        return self.failed is None and self.violation == 0.0
+
+    def mean(self, metric: str) -> float:
+        values = [m.get(metric, math.nan) for m in self.metrics]
+        return float(np.mean(values)) if values else math.nan
+
+
+@dataclass
+class Evaluator:
+    """Simulates portfolios of ``optimisation`` into ``out_dir/runs`` on an executor; remembers every evaluation."""
+
+    optimisation: Optimisation
+    out_dir: Path
+    executor: ExecutorName = "pool"
+    workers: int = 2
+    dask_address: str | None = None
+    run_fn: RunFn | None = None
+    on_record: Callable[[RunRecord], None] | None = None
+    provenance: Provenance = field(default_factory=Provenance.detect)
+    seeds: list[int] = field(init=False)
+    choices: list[Choices] = field(init=False)
+    done: dict[tuple[int, ...], Evaluation] = field(init=False, default_factory=dict)
+    runs_simulated: int = field(init=False, default=0)
+    runs_cached: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        from freight_sim.config import Loaded
+        from freight_sim.errors import FreightSimError
+        from freight_sim.fleet import load_scenario_fleet
+
+        spec = self.optimisation.spec
+        self.base_path = self.optimisation.base_path
+        self.base_data, self.base_map = load_merged(self.base_path)
+        self.digests = ScenarioDigests({"base_dir": self.base_path.resolve().parent}, self.base_path)
+        self.base = validate(
+            Scenario, self.base_data, SourceMap(dict(self.base_map.locations), self.base_map.default_file), self.digests.context
+        )
+        try:
+            mixes = load_scenario_fleet(Loaded(self.base, self.base_path, self.base_map)).mixes.mixes
+        except FreightSimError:
+            mixes = {}
+        named = {**{k: dict(v) for k, v in mixes.items()}, **{k: dict(v) for k, v in self.base.fleet.extra_mixes.items()}}
+        self.choices = decision_choices(self.optimisation, self.base, named)
+        self.seeds = replication_seeds(spec.seed, spec.replications)
+        self.simulation_patch = [({"simulation": dict(spec.simulation)}, self.optimisation.source)] if spec.simulation else []
+        declared = {eid: e.tonnes_per_year for eid, e in self.base.enterprises.items()}
+        scope = in_scope(declared, self.base.accounting.scope_threshold_t_per_year)
+        self.in_scope = tuple(eid for eid in scope.index[scope] if self.base.enterprises[eid].key_enterprise)
+
+    @property
+    def bounds(self) -> list[int]:
+        """The largest choice index of each variable."""
+        return [len(c.values) - 1 for c in self.choices]
+
+    def run_specs(self, picks: Sequence[int], seeds: Sequence[int] | None = None, tag: str = "p") -> list[RunSpec]:
+        """The runs of a portfolio (``seeds``: the replications' seeds, default the common ones)."""
+        patches = self.simulation_patch + portfolio_patches(self.choices, picks)
+        label = portfolio_label(self.choices, picks)
+        data, smap = effective_scenario(self.base_data, self.base_map, patches, ())
+        sha, inputs_sha = self.digests.digest(data, smap, label)
+        if not sha:
+            raise ConfigError(*self.digests.error_lines())
+        parameters = {c.name: c.labels[p] for c, p in zip(self.choices, picks, strict=True)}
+        return [
+            RunSpec(
+                f"{tag}-{sha[:16]}__r{rep:03d}",
+                label,
+                None,
+                rep,
+                seed,
+                str(self.base_path),
+                tuple(patches),
+                (),
+                sha,
+                parameters,
+                inputs_sha,
+            )
+            for rep, seed in enumerate(seeds if seeds is not None else self.seeds)
+        ]
+
+    def evaluate(self, portfolios: Sequence[Sequence[int]]) -> list[Evaluation]:
+        """Evaluations of ``portfolios`` (in order); only runs not stored yet are simulated, all at once."""
+        wanted = [tuple(int(x) for x in p) for p in portfolios]
+        new = list(dict.fromkeys(p for p in wanted if p not in self.done))
+        if new:
+            by_portfolio = {p: self.run_specs(p) for p in new}
+            records = self._records([spec for specs in by_portfolio.values() for spec in specs])
+            for picks, specs in by_portfolio.items():
+                self.done[picks] = self._evaluation(picks, specs, records)
+        return [self.done[p] for p in wanted]
+
+    def verify(self, picks: Sequence[int], replications: int) -> Evaluation:
+        """A portfolio re-run with fresh seeds (a different root seed from the search's)."""
+        seeds = replication_seeds(self.optimisation.spec.seed + 1, replications)
+        specs = self.run_specs(picks, seeds, tag="v")
+        return self._evaluation(tuple(picks), specs, self._records(specs))
+
+    def _records(self, specs: list[RunSpec]) -> dict[str, RunRecord]:
+        unique = list({s.run_id: s for s in specs}.values())
+        found = {s.run_id: store.finished_record(self.out_dir, s) for s in unique}
+        todo = [s for s in unique if found[s.run_id] is None]
+        self.runs_cached += len(unique) - len(todo)
+        self.runs_simulated += len(todo)
+        ran = execute_runs(todo, self.out_dir, self.executor, self.workers, self.dask_address, self.run_fn, self.provenance, self.on_record)
+        records = {rid: rec for rid, rec in found.items() if rec is not None}
+        records.update({r.run_id: r for r in ran})
+        return records
+
+    def _evaluation(self, picks: tuple[int, ...], specs: list[RunSpec], records: dict[str, RunRecord]) -> Evaluation:
+        spec = self.optimisation.spec
+        label = portfolio_label(self.choices, picks)
+        runs = [records[s.run_id] for s in specs]
+        failures = [r for r in runs if r.failed]
+        if failures:
+            last = (failures[0].error or "").strip().splitlines()
+            return Evaluation(picks=picks, label=label, config_sha256=specs[0].config_sha256, metrics=(),
+                              objectives=tuple(math.nan for _ in spec.objectives), margins=tuple(-math.inf for _ in spec.constraints),
+                              failed=last[-1] if last else "run failed", runs_simulated=len(runs))  # fmt: skip
+        metrics = tuple({name: value for name, value, _unit in r.metrics} for r in runs)
+        objectives = tuple(float(np.mean([m.get(o.metric, math.nan) for m in metrics])) for o in spec.objectives)
+        margins = tuple(robust_margin(c, [self.constraint_value(c, m) for m in metrics]) for c in spec.constraints)
+        return Evaluation(picks=picks, label=label, config_sha256=specs[0].config_sha256, metrics=metrics, objectives=objectives,
+                          margins=margins, runs_simulated=len(runs))  # fmt: skip
+
+    def constraint_value(self, constraint: Constraint, metrics: dict[str, float]) -> float:
+        """The constrained quantity in one replication."""
+        if constraint.metric == IN_SCOPE_RATIO:
+            ratios = [metrics[f"enterprise_ratio.{eid}"] for eid in self.in_scope if f"enterprise_ratio.{eid}" in metrics]
+            return min(ratios) if ratios else math.nan
+        return metrics.get(constraint.metric, math.nan)
+
+    def describe(self, evaluation: Evaluation) -> dict[str, Any]:
+        """A flat row: variables, objectives, margins, violation (for tables)."""
+        spec = self.optimisation.spec
+        row: dict[str, Any] = {"portfolio": evaluation.config_sha256[:12], "label": evaluation.label}
+        row.update({c.name: c.labels[p] for c, p in zip(self.choices, evaluation.picks, strict=True)})
+        row.update({f"{o.metric} ({o.sense})": v for o, v in zip(spec.objectives, evaluation.objectives, strict=True)})
+        row.update({f"margin: {constraint_name(c)}": m for c, m in zip(spec.constraints, evaluation.margins, strict=True)})
+        row.update({"violation": evaluation.violation, "feasible": evaluation.feasible, "failed": evaluation.failed or ""})
+        row.update({metric: evaluation.mean(metric) for metric in REPORTED_METRICS})
+        row[IN_SCOPE_RATIO] = min((evaluation.mean(f"enterprise_ratio.{e}") for e in self.in_scope), default=math.nan)
+        return row
+
+
+def robust_margin(constraint: Constraint, values: Sequence[float]) -> float:
+    """The k-th largest margin of ``values`` (one per replication) to the constraint's bound, k = ceil(share x n):
+    non-negative when the constraint holds in at least ``share`` of them; a missing value counts as violated."""
+    margins = [(v - constraint.min) if constraint.min is not None else (constraint.max - v) for v in values]  # type: ignore[operator]
+    ordered = sorted((m if math.isfinite(m) else -math.inf for m in margins), reverse=True)
+    k = max(1, math.ceil(constraint.share * len(ordered) - 1e-9))
+    return float(ordered[k - 1])
+
+
+def constraint_name(constraint: Constraint) -> str:
+    """``metric >= bound [in share of replications]``."""
+    bound = f">= {constraint.min:g}" if constraint.min is not None else f"<= {constraint.max:g}"
+    share = f" in {constraint.share:.0%} of replications" if constraint.share < 1 else ""
+    return f"{constraint.metric} {bound}{share}"
