@@ -1,6 +1,7 @@
 """What `validate` checks of an optimisation file, and `optimise` before its first run: the file, its metric
 names, every choice of every variable against the scenario schema, and the model assembly of the base, of
-each single measure and of the portfolio with every measure at its last step."""
+each variable alone at its last choice and of the portfolio with every variable at its last choice (steps
+in between use the same vehicles, stations and routes)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,14 @@ def check_optimisation(optimisation: Optimisation) -> Evaluator:
         raise ConfigError(*problems)
     evaluator = Evaluator(optimisation, Path("."))
     n = len(evaluator.bounds)
-    portfolios = [tuple([0] * n), tuple(evaluator.bounds)]
-    portfolios += [tuple(c if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
+    singles = [tuple(c if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
+    for picks in singles:
+        evaluator.run_specs(picks)  # every choice against the schema: errors name the file and line of the variable
+    assembled = [tuple([0] * n), tuple(evaluator.bounds)]
+    assembled += [tuple(bound if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds)]
     found: dict[str, list[str]] = {}
-    for picks in dict.fromkeys(portfolios):
-        spec = evaluator.run_specs(picks)[0]  # schema errors name the file and line of the variable
+    for picks in dict.fromkeys(assembled):
+        spec = evaluator.run_specs(picks)[0]
         try:
             checked_spec(load_scenario(spec.scenario_path, patches=list(spec.patches)))
         except ConfigError as exc:

@@ -5,9 +5,12 @@ YAML (or TOML) validated with pydantic (unknown fields forbidden); every error i
 
 - ``values``: a list of values for the path (a candidate siding's ``enabled``, a station's loading tracks);
 - ``fleet_share``: the share of ``vehicle`` in the mix at ``path`` in ``steps`` (the rest keeps the base mix's
-  proportions), e.g. the new-energy share of an enterprise's road haulage or drayage;
-- ``chain_shift``: the part of a flow's ``from`` chain share moved to ``to`` in ``steps`` (e.g. road ->
+  proportions), e.g. the new-energy share of an enterprise's road haulage or drayage; steps at or below the
+  base mix's share are left out;
+- ``chain_shift``: the part of a flow's ``from_chain`` share moved to ``to_chain`` in ``steps`` (e.g. road ->
   drayage + rail).
+
+Choice 0 of every variable is the base scenario's own value, so the portfolio of all zeros is the base.
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ class _Strict(BaseModel):
 
 
 class ValuesVariable(_Strict):
-    """A scenario field that takes one of ``values``; the first is the base choice (no change)."""
+    """A scenario field that takes one of ``values`` or keeps the base scenario's value."""
 
     kind: Literal["values"] = "values"
     name: Name
     path: str = Field(min_length=1, description="dotted scenario path")
-    values: list[Any] = Field(min_length=2, description="the choices, base first")
+    values: list[Any] = Field(min_length=1, description="the values besides the base scenario's own")
     label: str = ""
 
 

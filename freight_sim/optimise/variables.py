@@ -21,14 +21,13 @@ SHARE_DIGITS = 9
 
 @dataclass(frozen=True, kw_only=True)
 class Choices:
-    """One decision variable: its name, scenario path, the values it can take (base first) and their labels."""
+    """One decision variable: its name, scenario path, the values it can take (the base's own first) and their labels."""
 
     name: str
     path: tuple[str, ...]
     values: tuple[Any, ...]
     labels: tuple[str, ...]
     location: Location
-    step_share: tuple[float, ...]  # 0 for the base choice up to 1 for the last: how far along the measure goes
 
 
 def _get(data: Any, path: Sequence[str]) -> Any:
@@ -99,36 +98,55 @@ def _label(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _base_value(base: Scenario, path: tuple[str, ...]) -> Any:
+    data: Any = base.model_dump(mode="json")
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _variable_choices(variable: Any, base: Scenario, path: tuple[str, ...], named_mixes: Mapping[str, Mapping[str, float]], where: str):
+    """(values, labels) of one variable, the base scenario's own value first."""
+    if isinstance(variable, ValuesVariable):
+        own = _base_value(base, path)
+        values = [own, *(v for v in variable.values if v != own)]
+        return values, [f"{_label(own)} (base)", *(_label(v) for v in values[1:])]
+    if isinstance(variable, FleetShareVariable):
+        mix = _base_mix(base, path, named_mixes, where)
+        share = mix.get(variable.vehicle, 0.0)
+        steps = [s for s in variable.steps if s > share + 1e-9]
+        if not steps:
+            raise ConfigError(f"{where}: the base mix already has {share:.0%} {variable.vehicle}, at or above every step")
+        chosen = fleet_share_values(variable.model_copy(update={"steps": steps}), mix, where)
+        return [mix, *chosen], [f"{variable.vehicle} {share:.0%} (base)", *(f"{variable.vehicle} {s:.0%}" for s in steps)]
+    flow = _get(base, path)
+    if flow is None:
+        raise ConfigError(f"{where}: no such flow in the base scenario")
+    shares = {k.value: v for k, v in (flow.chain_shares or base.chains.default_shares).items()}
+    steps = [s for s in variable.steps if s > 0]
+    moved = chain_shift_values(variable.model_copy(update={"steps": steps}), shares, where)
+    arrow = f"{variable.from_chain.value} -> {variable.to_chain.value}"
+    return [shares, *moved], [f"0% {arrow} (base)", *(f"{s:.0%} {arrow}" for s in steps)]
+
+
 def decision_choices(optimisation: Optimisation, base: Scenario, named_mixes: Mapping[str, Mapping[str, float]]) -> list[Choices]:
-    """Every variable of the optimisation file as concrete values on ``base`` (errors name the file's line)."""
+    """Every variable of the optimisation file as concrete values on ``base``, the base's own value first (choice
+    0); errors name the file's line."""
     out: list[Choices] = []
     problems: list[str] = []
     for i, variable in enumerate(optimisation.spec.variables):
         where = optimisation.where("variables", i, "path")
-        location = optimisation.source.where(("variables", i))
         path = tuple(variable.path.split("."))
         try:
-            if isinstance(variable, ValuesVariable):
-                values: list[Any] = list(variable.values)
-                steps = [j / (len(values) - 1) for j in range(len(values))]
-                labels = [_label(v) for v in values]
-            elif isinstance(variable, FleetShareVariable):
-                values = fleet_share_values(variable, _base_mix(base, path, named_mixes, where), where)
-                steps, labels = list(variable.steps), [f"{variable.vehicle} {s:.0%}" for s in variable.steps]
-            else:
-                flow = _get(base, path)
-                if flow is None:
-                    raise ConfigError(f"{where}: no such flow in the base scenario")
-                shares = {k.value: v for k, v in (flow.chain_shares or base.chains.default_shares).items()}
-                values = chain_shift_values(variable, shares, where)
-                steps = list(variable.steps)
-                labels = [f"{s:.0%} {variable.from_chain.value} -> {variable.to_chain.value}" for s in variable.steps]
+            values, labels = _variable_choices(variable, base, path, named_mixes, where)
         except ConfigError as exc:
             problems += exc.lines
             continue
-        out.append(
-            Choices(name=variable.name, path=path, values=tuple(values), labels=tuple(labels), location=location, step_share=tuple(steps))
-        )
+        if len(values) < 2:
+            problems.append(f"{where}: every value equals the base scenario's: the variable has no choice")
+            continue
+        location = optimisation.source.where(("variables", i))
+        out.append(Choices(name=variable.name, path=path, values=tuple(values), labels=tuple(labels), location=location))
     if problems:
         raise ConfigError(*problems)
     return out
