@@ -5,11 +5,13 @@ in between use the same vehicles, stations and routes)."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from freight_sim.errors import ConfigError
 from freight_sim.optimise.evaluate import IN_SCOPE_RATIO, Evaluator
 from freight_sim.optimise.spec import Optimisation
+from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
 
 
 def _metric_problems(optimisation: Optimisation) -> list[str]:
@@ -44,13 +46,21 @@ def check_optimisation(optimisation: Optimisation) -> Evaluator:
     assembled = [tuple([0] * n), tuple(evaluator.bounds)]
     assembled += [tuple(bound if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds)]
     found: dict[str, list[str]] = {}
-    for picks in dict.fromkeys(assembled):
-        spec = evaluator.run_specs(picks)[0]
-        try:
-            checked_spec(load_scenario(spec.scenario_path, patches=list(spec.patches)))
-        except ConfigError as exc:
-            for line in exc.lines:
-                found.setdefault(line, []).append(spec.variant)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FleetSubstitutionWarning)
+        for picks in dict.fromkeys(assembled):
+            spec = evaluator.run_specs(picks)[0]
+            try:
+                checked_spec(load_scenario(spec.scenario_path, patches=list(spec.patches)))
+            except ConfigError as exc:
+                for line in exc.lines:
+                    found.setdefault(line, []).append(spec.variant)
+    shown: set[tuple[str, str, int | None]] = set()
+    for w in caught:  # each substitution once, however many portfolios share it; other warnings as they came
+        key = (str(w.message), str(w.filename), w.lineno)
+        if key not in shown:
+            shown.add(key)
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if found:
         raise ConfigError(*(f"{line} (portfolio {_portfolios(labels)})" for line, labels in found.items()))
     return evaluator

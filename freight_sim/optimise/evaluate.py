@@ -36,6 +36,19 @@ REPORTED_METRICS = ("cost_cny", "nox_kg", "co2_wtw_t", "clean_transport_ratio", 
 FAILED_PENALTY = 1e12  # objective and violation of a portfolio whose runs failed: dominated by every other
 
 
+def quiet_run_fn(loaded: Any, seed: int | None = None) -> Any:
+    """The model run of an evaluation: fleet substitutions are not warned about again in every run (the checks
+    before the search show each once; each run's ``fleet_substitutions`` table keeps them)."""
+    import warnings
+
+    from freight_sim.experiments.run_one import default_run_fn
+    from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FleetSubstitutionWarning)
+        return default_run_fn(loaded, seed=seed)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Evaluation:
     """One portfolio's simulated outcome."""
@@ -160,7 +173,8 @@ class Evaluator:
         todo = [s for s in unique if found[s.run_id] is None]
         self.runs_cached += len(unique) - len(todo)
         self.runs_simulated += len(todo)
-        ran = execute_runs(todo, self.out_dir, self.executor, self.workers, self.dask_address, self.run_fn, self.provenance, self.on_record)
+        run_fn = self.run_fn or quiet_run_fn
+        ran = execute_runs(todo, self.out_dir, self.executor, self.workers, self.dask_address, run_fn, self.provenance, self.on_record)
         records = {rid: rec for rid, rec in found.items() if rec is not None}
         records.update({r.run_id: r for r in ran})
         return records

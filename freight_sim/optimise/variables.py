@@ -146,7 +146,8 @@ def decision_choices(optimisation: Optimisation, base: Scenario, named_mixes: Ma
             problems.append(f"{where}: every value equals the base scenario's: the variable has no choice")
             continue
         location = optimisation.source.where(("variables", i))
-        out.append(Choices(name=variable.name, path=path, values=tuple(values), labels=tuple(labels), location=location))
+        target = (*path, "chain_shares") if isinstance(variable, ChainShiftVariable) else path
+        out.append(Choices(name=variable.name, path=target, values=tuple(values), labels=tuple(labels), location=location))
     if problems:
         raise ConfigError(*problems)
     return out

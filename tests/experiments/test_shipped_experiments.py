@@ -1,21 +1,25 @@
-"""Every experiment file shipped in experiments/ expands to a valid design and runs at reduced size."""
+"""Every experiment and optimisation file shipped in experiments/ expands to a valid design and runs at reduced size."""
 
 from __future__ import annotations
 
 import pytest
 
+from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, detect_kind
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.design import expand_design
 from freight_sim.experiments.spec import load_experiment
 from freight_sim.paths import default_scenario_path, experiments_dir
 
-SHIPPED = sorted(experiments_dir().glob("*.yaml"))
+FILES = sorted(experiments_dir().glob("*.yaml"))
+SHIPPED = [p for p in FILES if detect_kind(p) is EXPERIMENT]
+OPTIMISATIONS = [p for p in FILES if detect_kind(p) is OPTIMISATION]
 REDUCED = ("simulation.days=5", "simulation.warmup_days=0")  # shorter horizons can leave a chain without a gate leg
 
 
 def test_the_shipped_set_is_complete():
     names = {p.stem for p in SHIPPED}
     assert {"changzhi-baseline", "sidings", "electrification", "grid", "harsh-winter", "sensitivity"} <= names
+    assert {"optimise-80"} <= {p.stem for p in OPTIMISATIONS}
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +62,28 @@ def test_shipped_experiment_runs_every_point_at_reduced_size(path, bundled_scena
         ranking = tables["siding_ranking"]
         assert set(ranking["metric"]) == set(experiment.spec.report.ranking_metrics) & set(metrics["metric"])
         assert (ranking["capex_million_cny"] > 0).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", OPTIMISATIONS, ids=lambda p: p.stem)
+def test_shipped_optimisation_runs_at_reduced_size(path, bundled_scenario, tmp_path):
+    """The file's checks (every choice of every variable; the base, each variable at its last choice and all
+    at once assembled), then a search of a few portfolios over two days with the real model on the pool.
+    The greedy baseline is left out here (it simulates every single measure); tests/optimise covers it."""
+    pytest.importorskip("pymoo")
+    from freight_sim.optimise.run import optimise
+    from freight_sim.optimise.spec import Optimisation, load_optimisation
+
+    loaded = load_optimisation(path)
+    reduced = loaded.spec.model_copy(
+        update={
+            "simulation": {**loaded.spec.simulation, "days": 2},
+            "replications": 1,
+            "budget": loaded.spec.budget.model_copy(update={"evaluations": 4, "population": 4}),
+            "verify": loaded.spec.verify.model_copy(update={"replications": 1}),
+            "greedy": False,
+        }
+    )
+    result = optimise(Optimisation(reduced, loaded.path, loaded.source), tmp_path / "out", executor="pool", workers=2)
+    assert result.summary["evaluations"] >= 4 and not result.evaluations["failed"].astype(bool).any()
+    assert (tmp_path / "out" / "report.html").is_file()
