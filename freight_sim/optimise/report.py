@@ -68,7 +68,7 @@ def _enterprise_table(evaluator: Evaluator, base: Evaluation, best: Evaluation, 
             {
                 "enterprise": eid,
                 "name": enterprise.name,
-                "in_scope": eid in evaluator.in_scope,
+                "in_scope": t("yes") if eid in evaluator.in_scope else t("no"),
                 "measures": ", ".join(touched),
                 "before": before.get(eid, math.nan),
                 "after": after.get(eid, math.nan),

@@ -41,3 +41,22 @@ def run_folder(tmp_path_factory) -> Path:
     write_run(output, out)
     write_run_report(output, out / "report_zh.html", lang="zh")
     return out
+
+
+@pytest.fixture(scope="session")
+def optimisation_folders(tmp_path_factory) -> tuple[Path, Path]:
+    """The three-enterprise optimisation of tests/optimise (12 portfolios, 2 days) with its English report,
+    and a copy resumed in Chinese (every run read back)."""
+    import shutil
+
+    pytest.importorskip("pymoo")
+    from freight_sim.optimise.run import optimise
+
+    data = Path(__file__).parents[1] / "optimise" / "data"
+    folder = tmp_path_factory.mktemp("optimisation")
+    shutil.copy(data / "opt_scenario.yaml", folder / "opt_scenario.yaml")
+    shutil.copy(data / "opt_mini.yaml", folder / "opt_mini.yaml")
+    optimise(folder / "opt_mini.yaml", folder / "en", executor="inprocess")
+    shutil.copytree(folder / "en", folder / "zh")
+    optimise(folder / "opt_mini.yaml", folder / "zh", executor="inprocess", resume=True, lang="zh")
+    return folder / "en", folder / "zh"

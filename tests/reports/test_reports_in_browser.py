@@ -237,3 +237,29 @@ def test_ratio_report_in_the_browser(browser, tmp_path):
             assert opened.page.locator("table").count() >= 1, report.name
         finally:
             opened.close()
+
+
+def test_optimisation_report_in_the_browser(browser, optimisation_folders):
+    english, chinese = optimisation_folders
+    opened = Opened(browser, english / "report.html")
+    try:
+        _assert_clean(opened)
+        page = opened.page
+        headings = page.locator("h2").all_text_contents()
+        assert headings[:2] == ["Answer", "The chosen portfolio by enterprise"]
+        assert "Cheapest portfolio found that meets the constraints" in page.locator(".finding").text_content()
+        assert page.locator("svg").count() == 2
+        for chart in page.locator("svg").all():
+            assert chart.bounding_box()["width"] > 300
+        assert page.locator("#enterprises + p + div table tbody tr").count() == 3
+    finally:
+        opened.close()
+    opened = Opened(browser, chinese / "report.html")
+    try:
+        _assert_clean(opened)
+        assert "结论" in opened.page.locator("h2").all_text_contents()
+        for selector in ("h2", "table td", "svg text"):
+            ok, detail = draws_real_glyphs(opened.page, selector)
+            assert ok, f"{selector}: {detail}"
+    finally:
+        opened.close()
