@@ -14,7 +14,8 @@ from pydantic import Field
 from freight_sim.datafile import DataFile, Strict, Unit, load_data_file
 
 FIGURES_PATH = Path(__file__).resolve().parent / "shanxi_figures.yaml"
-KINDS = ("mine", "power", "coking", "steel", "chemical", "cement", "logistics_park")
+ShipperKindName = Literal["mine", "power", "coking", "steel", "chemical", "cement", "logistics_park"]
+KINDS: tuple[ShipperKindName, ...] = ("mine", "power", "coking", "steel", "chemical", "cement", "logistics_park")
 
 
 class City(Strict):
@@ -88,7 +89,7 @@ class ProvinceFigures(DataFile):
     railways: list[Railway] = Field(min_length=1)
     expressways: list[tuple[str, str]] = Field(min_length=1)
     expressway_gateways: dict[str, str]
-    shippers: dict[Literal["mine", "power", "coking", "steel", "chemical", "cement", "logistics_park"], ShipperKind]
+    shippers: dict[ShipperKindName, ShipperKind]
     tonnages: Tonnages
     sidings: SidingFigures
 

@@ -30,7 +30,6 @@ from freight_sim.province.shippers_gen import (
     place_shippers,
 )
 
-
 FILES = ("nodes.csv", "edges.csv", "scenario.yaml", "README.md")
 
 
@@ -64,9 +63,9 @@ def _check_references(figures: ProvinceFigures) -> None:
                 problems.append(f"{where}:1: railways.{railway.line}: unknown stop {stop} (ST_<city code> or a gateway)")
     for a, b in figures.expressways:
         problems += [f"{where}:1: expressways: unknown city {c}" for c in (a, b) if c not in figures.cities]
-    for gw, city in figures.expressway_gateways.items():
-        if gw not in gateways or city not in figures.cities:
-            problems.append(f"{where}:1: expressway_gateways.{gw}: unknown gateway or city {city}")
+    for gw, city_key in figures.expressway_gateways.items():
+        if gw not in gateways or city_key not in figures.cities:
+            problems.append(f"{where}:1: expressway_gateways.{gw}: unknown gateway or city {city_key}")
     if problems:
         raise ConfigError(*problems)
 
@@ -82,18 +81,35 @@ def _scenario(figures: ProvinceFigures, shippers: list[Shipper], seed: int) -> d
         ),
         "illustrative": True,
         "network": {"nodes_csv": "nodes.csv", "edges_csv": "edges.csv"},
-        "fleet": {"catalog": "bundled", "mixes": "bundled", "drayage_mix": "drayage-typical", "target_trips_per_truck_day": 3.0,
-                  "extra_mixes": NO_BATTERY_MIXES},
+        "fleet": {
+            "catalog": "bundled",
+            "mixes": "bundled",
+            "drayage_mix": "drayage-typical",
+            "target_trips_per_truck_day": 3.0,
+            "extra_mixes": NO_BATTERY_MIXES,
+        },
         "chains": {"rule": "siding_first", "default_shares": {"road": 1.0}, "drayage_station": "nearest"},
         "disruptions": {
             "alerts": {"sampled": {"orange_days_per_year": 6, "red_days_per_year": 1, "winter_weight": 4.0, "mean_episode_days": 2.0}},
             "rail_maintenance": {"window_start_h": 10.0, "window_h": 2.0},
         },
         "accounting": {
-            "rule_profile": "nev-counts", "target_ratio": 0.8, "scope_threshold_t_per_year": 1500000,
-            "grid": {"factor": "shanxi-2023"}, "factors": "bundled", "costs": "bundled", "well_to_wheel": True,
-        },  # fmt: skip
-        "simulation": {"days": 365, "warmup_days": 0, "seed": seed, "start_date": "2025-01-01", "travel_time_cv": 0.1, "record_legs": False},
+            "rule_profile": "nev-counts",
+            "target_ratio": 0.8,
+            "scope_threshold_t_per_year": 1500000,
+            "grid": {"factor": "shanxi-2023"},
+            "factors": "bundled",
+            "costs": "bundled",
+            "well_to_wheel": True,
+        },
+        "simulation": {
+            "days": 365,
+            "warmup_days": 0,
+            "seed": seed,
+            "start_date": "2025-01-01",
+            "travel_time_cv": 0.1,
+            "record_legs": False,
+        },
         "enterprises": enterprises,
     }
 

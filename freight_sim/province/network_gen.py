@@ -23,7 +23,20 @@ MIN_ROAD_KM = 0.5
 BRANCH_PATHS_PER_DAY = 40.0
 SYNTHETIC = "synthetic (freight-sim generate province)"
 
-NODE_COLUMNS = ("id", "kind", "name", "name_zh", "lon", "lat", "subkind", "freight_station", "swap_bays", "charge_points", "district", "source")
+NODE_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "name_zh",
+    "lon",
+    "lat",
+    "subkind",
+    "freight_station",
+    "swap_bays",
+    "charge_points",
+    "district",
+    "source",
+)
 EDGE_COLUMNS = ("u", "v", "mode", "distance_km", "speed_kph", "road_class", "rail_class", "electrified", "paths_per_day", "line", "source")
 
 
@@ -31,14 +44,14 @@ EDGE_COLUMNS = ("u", "v", "mode", "distance_km", "speed_kph", "road_class", "rai
 class ProvinceNetwork:
     """Node and edge rows under construction, and where things are."""
 
-    nodes: list[dict] = field(default_factory=list)
-    edges: list[dict] = field(default_factory=list)
+    nodes: list[dict[str, object]] = field(default_factory=list)
+    edges: list[dict[str, object]] = field(default_factory=list)
     position: dict[str, tuple[float, float]] = field(default_factory=dict)
     hubs: dict[str, list[str]] = field(default_factory=dict)  # city -> hub junction ids
     stations: dict[str, list[str]] = field(default_factory=dict)  # city -> freight station ids
 
     def node(self, node_id: str, kind: str, name: str, lon: float, lat: float, **extra: object) -> str:
-        row = dict.fromkeys(NODE_COLUMNS, "")
+        row: dict[str, object] = dict.fromkeys(NODE_COLUMNS, "")
         row.update(id=node_id, kind=kind, name=name, lon=round(lon, 4), lat=round(lat, 4), **extra)
         self.nodes.append(row)
         self.position[node_id] = (round(lon, 4), round(lat, 4))
@@ -62,7 +75,7 @@ class ProvinceNetwork:
         self._edge(u, v, "conveyor", self.km(u, v, 1.1, MIN_ROAD_KM), source=f"estimate: great circle x 1.1 ({note}; {SYNTHETIC})")
 
     def _edge(self, u: str, v: str, mode: str, distance: float, **extra: object) -> None:
-        row = dict.fromkeys(EDGE_COLUMNS, "")
+        row: dict[str, object] = dict.fromkeys(EDGE_COLUMNS, "")
         row.update(u=u, v=v, mode=mode, distance_km=distance, **extra)
         self.edges.append(row)
 
@@ -88,7 +101,15 @@ def build_backbone(figures: ProvinceFigures, rng: np.random.Generator) -> Provin
         net.hubs[key], net.stations[key] = [], [f"ST_{c}"]
         for k in range(1, HUBS_PER_CITY + 1):
             lon, lat = _around(rng, city.lon, city.lat, HUB_RADIUS_DEG)
-            hub = net.node(f"J_{c}{k}", "junction", f"{city.name} county hub {k}", lon, lat, district=city.name, source=f"illustrative county town; {SYNTHETIC}")
+            hub = net.node(
+                f"J_{c}{k}",
+                "junction",
+                f"{city.name} county hub {k}",
+                lon,
+                lat,
+                district=city.name,
+                source=f"illustrative county town; {SYNTHETIC}",
+            )
             net.hubs[key].append(hub)
             net.road(hub, f"J_{c}", "trunk", 1.3, "trunk road to the city seat")
             if k > 1:
@@ -105,7 +126,15 @@ def build_backbone(figures: ProvinceFigures, rng: np.random.Generator) -> Provin
                                 swap_bays=6, charge_points=1, district=city.name, source=f"illustrative placement; {SYNTHETIC}")  # fmt: skip
                 net.road(swap, hub, "access", 1.3, "swap station access road")
     for gw_id, gw in figures.gateways.items():
-        net.node(gw_id, "gateway", gw.name, gw.lon, gw.lat, name_zh=gw.name_zh, source=f"border crossing of line and expressway (position estimate; {SYNTHETIC})")
+        net.node(
+            gw_id,
+            "gateway",
+            gw.name,
+            gw.lon,
+            gw.lat,
+            name_zh=gw.name_zh,
+            source=f"border crossing of line and expressway (position estimate; {SYNTHETIC})",
+        )
     for railway in figures.railways:
         for u, v in zip(railway.stops, railway.stops[1:], strict=False):
             toward_border = u.startswith("GW_") or v.startswith("GW_")

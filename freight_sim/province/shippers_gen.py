@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from freight_sim.province.figures import KINDS, ProvinceFigures
+from freight_sim.province.figures import KINDS, ProvinceFigures, ShipperKindName
 from freight_sim.province.network_gen import ProvinceNetwork, add_plant, add_quarry, add_spur, nearest
 
 KIND_CODES = {"mine": "M", "power": "P", "coking": "K", "steel": "S", "chemical": "C", "cement": "X", "logistics_park": "L"}
@@ -55,13 +55,18 @@ class Shipper:
     longest_haul_km: float = 0.0  # great circle to the farthest counterpart reached by truck
 
     def flow(self, name: str, commodity: str, direction: str, tonnes: float, counterpart: str, shares: dict | None = None) -> None:
-        row = {"commodity": commodity, "direction": direction, "tonnes_per_year": float(round(tonnes, -3) or 1000.0), "counterpart": counterpart}
+        row = {
+            "commodity": commodity,
+            "direction": direction,
+            "tonnes_per_year": float(round(tonnes, -3) or 1000.0),
+            "counterpart": counterpart,
+        }
         if shares is not None:
             row["chain_shares"] = dict(shares)
         self.flows[f"f{len(self.flows) + 1:02d}_{name}"] = row
 
 
-def _counts(figures: ProvinceFigures, kind: str) -> dict[str, int]:
+def _counts(figures: ProvinceFigures, kind: ShipperKindName) -> dict[str, int]:
     """Shippers of ``kind`` per city by largest remainder over the city weights."""
     spec = figures.shippers[kind]
     keys = list(figures.cities)
@@ -139,9 +144,8 @@ def add_flows(figures: ProvinceFigures, net: ProvinceNetwork, shippers: list[Shi
             s.flow("coal_out", "thermal_coal", "out", s.size_t * t.mine_out_of_province_share, _pick(rng, gateways), RAIL_OUT)
         elif s.kind in ("power", "logistics_park", "chemical"):
             mines = two_nearest_mines(s)
-            coal = s.size_t if s.kind != "chemical" else s.size_t
             for mine, share in zip(mines, (0.6, 0.4) if len(mines) == 2 else (1.0,), strict=False):
-                s.flow(f"coal_{mine.lower()}", "thermal_coal" if s.kind != "chemical" else "feed_coal", "in", coal * share, mine)
+                s.flow(f"coal_{mine.lower()}", "thermal_coal" if s.kind != "chemical" else "feed_coal", "in", s.size_t * share, mine)
             if s.kind == "logistics_park":
                 s.flow("coal_out", "thermal_coal", "out", s.size_t, _pick(rng, gateways), {"drayage_rail": 0.9, "road": 0.1})
             if s.kind == "chemical":
@@ -167,6 +171,7 @@ def add_sidings(figures: ProvinceFigures, net: ProvinceNetwork, shippers: list[S
     heavy_haul = {stop for r in figures.railways if r.rail_class == "heavy_haul" for stop in r.stops}
     for s in shippers:
         draw = rng.uniform()
+        status: str | None
         rail_tonnes = sum(f["tonnes_per_year"] for f in s.flows.values() if "conveyor" not in (f.get("chain_shares") or {}))
         if s.kind == "mine" and s.size_t >= sf.large_mine_t_per_year:
             status = "existing" if draw < sf.existing_share_of_large_mines else "candidate"

@@ -125,7 +125,9 @@ class Routing:
             nodes = self.net.nodes
             column = "swap_bays" if refuel == "swap" else "charge_points"
             stations = nodes[nodes["kind"] == "swap_station"]
-            self._eligible[key] = frozenset(str(n) for n, v in zip(stations.index, stations[column], strict=True) if v == v and int(v) > 0)  # v == v: not NaN
+            self._eligible[key] = frozenset(
+                str(n) for n, v in zip(stations.index, stations[column], strict=True) if v == v and int(v) > 0
+            )  # v == v: not NaN
         return sorted(self._eligible[key])
 
     def road_hop(self, origin: str, destination: str) -> tuple[float, float]:
