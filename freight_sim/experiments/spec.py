@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from freight_sim.config.loader import validate
 from freight_sim.config.yaml_source import SourceMap, read_config_file
 from freight_sim.errors import ConfigError
-from freight_sim.paths import default_scenario_path
+from freight_sim.paths import bundled_scenarios
 
 BUNDLED_PREFIX = "bundled:"
 BASELINE = "baseline"
@@ -96,7 +96,7 @@ class ReportHint(_Strict):
 class ExperimentSpec(_Strict):
     name: VariantName
     description: str = ""
-    base: str = Field(description="scenario path relative to this file, or 'bundled:changzhi'")
+    base: str = Field(description="scenario path relative to this file, or 'bundled:NAME' (changzhi, shanxi-synthetic)")
     variants: dict[VariantName, dict[str, Any]] = Field(
         default_factory=dict, description="name -> scenario patch; the key 'set' holds a list of dotted.path=value overrides"
     )
@@ -127,13 +127,14 @@ class Experiment:
 
     @property
     def base_path(self) -> Path:
-        """The base scenario file: ``bundled:changzhi`` or a path relative to the experiment file."""
+        """The base scenario file: ``bundled:NAME`` (a bundled network's scenario.yaml) or a path relative to the experiment file."""
         base = self.spec.base
         if base.startswith(BUNDLED_PREFIX):
             name = base.removeprefix(BUNDLED_PREFIX)
-            if name != "changzhi":
-                raise ConfigError(f"{self.source.where(('base',))}: base: unknown bundled scenario {name!r} (known: changzhi)")
-            return default_scenario_path()
+            known = bundled_scenarios()
+            if name not in known:
+                raise ConfigError(f"{self.source.where(('base',))}: base: unknown bundled scenario {name!r} (known: {', '.join(known)})")
+            return known[name]
         path = Path(base)
         return path if path.is_absolute() else (self.path.parent / path)
 
