@@ -15,7 +15,7 @@ from freight_sim.network.geo import great_circle_km
 from freight_sim.province.figures import ProvinceFigures
 
 HUBS_PER_CITY = 4
-HUB_STATIONS_PER_CITY = 2  # the first hubs of a city have a freight station on a branch line
+HUB_STATIONS_PER_CITY = 4  # every county hub has a freight station on a branch line
 HUB_RADIUS_DEG = (0.15, 0.45)
 PLANT_RADIUS_DEG = (0.02, 0.12)
 QUARRY_OFFSET_DEG = 0.03

@@ -73,7 +73,7 @@ def province_readme(province: GeneratedProvince) -> str:
         *(f"| {mode} | {int(row['count'])} | {row['sum']:,.0f} |" for mode, row in edge_km.iterrows()),
         "",
         "Each city seat has a freight station on the main lines, an expressway interchange and a swap station;",
-        "four county hubs around it (random, 0.15-0.45 deg away) join it by trunk roads, two of them with a county",
+        "four county hubs around it (random, 0.15-0.45 deg away) join it by trunk roads, each with a county",
         "freight station on a branch line. Plants sit near a hub with an access road. Lengths are great-circle",
         "distance times the detour factor written in each edge's `source`.",
         "",
