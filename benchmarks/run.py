@@ -24,6 +24,10 @@ child starts from its parent's peak): one and five simulated years with ``record
 last year minus that at the end of year 1, per year, taken before the result tables are built. tracemalloc
 slows the model about sixfold, so this child runs ``--growth-years`` 2 by default; ``--growth-years 5``
 gives year 1 vs year 5 (about 12 minutes here).
+
+Province scale (benchmarks/province_bench.py), last, in its own child: a year (``--province-days``) of the
+synthetic Shanxi scenario in full mode -> ``province_year_full_wall_s``, ``province_year_full_truck_trips_per_s``,
+``province_year_full_peak_mb`` (and its trips, events, shippers); ``--no-province`` skips it.
 """
 
 from __future__ import annotations
@@ -197,7 +201,15 @@ def main() -> None:
     parser.add_argument("--child-growth", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3, help="speed runs, each in a fresh process; the median is reported")
     parser.add_argument("--child-speed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--province-days", type=float, default=365.0, help="simulated days of the province run")
+    parser.add_argument("--no-province", action="store_true", help="skip the province-scale run")
+    parser.add_argument("--child-province", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_province:
+        from province_bench import province_measurement
+
+        print(json.dumps(province_measurement(args.province_days)))
+        return
     if args.growth_years < 2:
         parser.error("--growth-years must be at least 2")
     if args.child_growth:
@@ -231,6 +243,8 @@ def main() -> None:
     report = sorted(runs, key=lambda run: run["model_vs_bare"])[(len(runs) - 1) // 2]  # the median run
     report["model_vs_bare_runs"] = [round(run["model_vs_bare"], 3) for run in runs]
     report.update(memory)
+    if not args.no_province:  # alone, after the speed runs: it would slow them down
+        report.update(child_result(start_child("--child-province", "--province-days", str(args.province_days))))
     if args.json:
         print(json.dumps(report))
         return

@@ -34,3 +34,10 @@ def experiments_dir() -> Path:
 def default_scenario_path() -> Path:
     """The bundled Changzhi baseline scenario."""
     return bundled_network_dir("changzhi") / "scenario.yaml"
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Name -> scenario file of every bundled network that ships one (``bundled:NAME`` in experiment files)."""
+    root = data_root() / "networks"
+    found = sorted(p.parent.name for p in root.glob("*/scenario.yaml")) if root.is_dir() else []
+    return {name: bundled_network_dir(name) / "scenario.yaml" for name in found}

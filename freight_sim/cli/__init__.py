@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from freight_sim.cli import batch_cmd, network_cmd, optimise_cmd, ratio_cmd, report_cmd, run_cmd, validate_cmd
+from freight_sim.cli import batch_cmd, generate_cmd, network_cmd, optimise_cmd, ratio_cmd, report_cmd, run_cmd, validate_cmd
 from freight_sim.cli.common import GuardedGroup
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ batch_cmd.register(app)
 optimise_cmd.register(app)
 ratio_cmd.register(app)
 report_cmd.register(app)
+generate_cmd.register(app)
 
 
 def main() -> None:

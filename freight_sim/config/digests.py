@@ -1,7 +1,7 @@
 """Digests of what a run reads, so equal inputs are recognised and a resumed batch notices a changed one.
 
-``config_sha256`` digests the validated scenario; ``inputs_sha256`` what a run reads besides it: the bundled data set (``networks/``,
-``fleets/`` and the bundled rule profiles), every data file the scenario names (network files, vehicle
+``config_sha256`` digests the validated scenario; ``inputs_sha256`` what a run reads besides it: the bundled data set (``networks/``
+(of the bundled networks, only the scenario's own), ``fleets/`` and the bundled rule profiles), every data file the scenario names (network files, vehicle
 catalog, fleet mixes, emission factors, costs, rule profiles) and the package version. Files are digested
 by content under a name that does not depend on where they sit (a path inside the bundled data, or the
 scenario field that names them), so the digest is the same on every machine that holds the same data.
@@ -41,12 +41,12 @@ def config_sha256(scenario: Scenario) -> str:
 def input_files(loaded: Loaded) -> list[tuple[str, Path]]:
     """(name, path) of every input file of ``loaded``: the bundled data set first, then the named files."""
     root = data_root()
+    scenario = loaded.model
     named: list[tuple[str, Path]] = []
     for folder in BUNDLED_FOLDERS:
         files = sorted(p for p in (root / folder).rglob("*") if p.is_file() and not p.name.startswith("."))
-        named += [(p.relative_to(root).as_posix(), p) for p in files]
+        named += [(p.relative_to(root).as_posix(), p) for p in files if _read_by(p.relative_to(root).parts, scenario.network.bundled)]
     named.append(("freight_sim/policy/rule_profiles.yaml", Path(str(resources.files("freight_sim.policy").joinpath("rule_profiles.yaml")))))
-    scenario = loaded.model
     for field_path in DATA_FILE_FIELDS:
         value = getattr(getattr(scenario, field_path[0]), field_path[1])
         if value != "bundled":  # as data_path resolves it, without reading the file: a digest never fails
@@ -56,6 +56,12 @@ def input_files(loaded: Loaded) -> list[tuple[str, Path]]:
         if value is not None:
             named.append((f"network.{name}", Path(resolve_path(loaded, ("network", name), value))))
     return named
+
+
+def _read_by(parts: tuple[str, ...], bundled_network: str | None) -> bool:
+    """A file in a bundled network's folder (``networks/NAME/...``) is read only by scenarios on that network;
+    every other bundled file (``networks/*.yaml``, ``fleets/``) by all."""
+    return not (parts[0] == "networks" and len(parts) > 2 and parts[1] != bundled_network)
 
 
 def inputs_sha256(loaded: Loaded) -> str:

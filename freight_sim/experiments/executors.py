@@ -6,7 +6,6 @@ executor or the number of workers. ``on_record`` is called in the calling proces
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 from collections import deque
@@ -15,21 +14,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from freight_sim.errors import FreightSimError
+from freight_sim.experiments.dask_executor import DASK_TARGET_TASK_S, chunk_size
 from freight_sim.experiments.design import RunSpec
-from freight_sim.experiments.run_one import RunFn, record_lost_run, run_chunk, run_one
+from freight_sim.experiments.run_one import RunFn, record_lost_run, run_one
 from freight_sim.experiments.store import Provenance, RunRecord
 from freight_sim.experiments.worker_guard import guard_worker
 
-if TYPE_CHECKING:
-    from dask.typing import Key
+__all__ = ["DASK_TARGET_TASK_S", "chunk_size", "run_dask", "run_inprocess", "run_pool"]
 
 OnRecord = Callable[[RunRecord], None]
 DEFAULT_MAX_ATTEMPTS = 3
-DASK_TARGET_TASK_S = 1.0
-DASK_TASK_RETRIES = 2
 
 
 def _notify(on_record: OnRecord | None, record: RunRecord) -> None:
@@ -172,13 +168,6 @@ class _PoolState:
         _notify(self.on_record, record)
 
 
-def chunk_size(run_seconds: float, remaining: int, workers: int, target_s: float = DASK_TARGET_TASK_S) -> int:
-    """Runs per task so each task takes about ``target_s``, without leaving workers idle."""
-    per_target = math.ceil(target_s / max(run_seconds, 1e-4))
-    per_worker = math.ceil(remaining / max(workers, 1)) if remaining else 1
-    return max(1, min(per_target, per_worker))
-
-
 def run_dask(
     specs: Sequence[RunSpec],
     out_dir: Path | str,
@@ -189,55 +178,9 @@ def run_dask(
     workers: int = 2,
     target_task_s: float = DASK_TARGET_TASK_S,
 ) -> list[RunRecord]:
-    """Dask distributed: ``address='local'`` starts a LocalCluster of ``workers`` processes.
+    """Dask distributed (``freight_sim.experiments.dask_executor``): ``address='local'`` starts a LocalCluster."""
+    from freight_sim.experiments import dask_executor
 
-    The first runs go one per task; their time sets the chunk size of the rest so each task takes about
-    ``target_task_s``. With a remote scheduler ``out_dir`` must be on a file system the workers share.
-    """
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise FreightSimError("the dask executor needs the optional extra: pip install 'freight-sim[dask]'") from None
-    import logging
-
-    out = str(Path(out_dir).resolve())
-    provenance = provenance or Provenance("unknown", None)
-    cluster = None
-    if address == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
-    else:
-        client = Client(address)
-    records: list[RunRecord] = []
-    try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
-        queue = deque(specs)
-        futures = as_completed()
-        chunks: dict[Key, list[RunSpec]] = {}
-
-        def submit(size: int) -> None:
-            chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
-            future = client.submit(run_chunk, chunk, out, run_fn, provenance, pure=False, retries=DASK_TASK_RETRIES)
-            chunks[future.key] = chunk
-            futures.add(future)
-
-        for _ in range(min(n_workers, len(queue))):
-            submit(1)  # one run per task until a run time is known
-        for future in futures:
-            chunk = chunks.pop(future.key)
-            try:
-                done = future.result()
-            except Exception as exc:
-                done = [record_lost_run(Path(out), spec, provenance, f"{type(exc).__name__}: {exc}", 1) for spec in chunk]
-            for record in done:
-                records.append(record)
-                _notify(on_record, record)
-            size = chunk_size(max((r.seconds for r in done), default=0.0), len(queue), n_workers, target_task_s)
-            for _ in range(n_workers if not chunks else 1):  # keep one task per worker in flight
-                if queue:
-                    submit(size)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return records
+    return dask_executor.run_dask(
+        specs, out_dir, run_fn, provenance, on_record, address=address, workers=workers, target_task_s=target_task_s
+    )

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from freight_sim.config.loader import validate
 from freight_sim.config.yaml_source import SourceMap, read_config_file
 from freight_sim.errors import ConfigError
-from freight_sim.paths import default_scenario_path
+from freight_sim.paths import bundled_scenarios
 
 BUNDLED_PREFIX = "bundled:"
 BASELINE = "baseline"
@@ -96,7 +96,7 @@ class ReportHint(_Strict):
 class ExperimentSpec(_Strict):
     name: VariantName
     description: str = ""
-    base: str = Field(description="scenario path relative to this file, or 'bundled:changzhi'")
+    base: str = Field(description="scenario path relative to this file, or 'bundled:NAME' (changzhi, shanxi-synthetic)")
     variants: dict[VariantName, dict[str, Any]] = Field(
         default_factory=dict, description="name -> scenario patch; the key 'set' holds a list of dotted.path=value overrides"
     )
@@ -127,17 +127,19 @@ class Experiment:
 
     @property
     def base_path(self) -> Path:
-        """The base scenario file: ``bundled:changzhi`` or a path relative to the experiment file."""
+        """The base scenario file: ``bundled:NAME`` (a bundled network's scenario.yaml) or a path relative to the experiment file."""
         return base_scenario_path(self.spec.base, self.path, self.source)
 
 
 def base_scenario_path(base: str, file: Path, source: SourceMap) -> Path:
-    """The scenario a file's ``base:`` names: ``bundled:changzhi`` or a path relative to ``file``."""
+    """The scenario a file's ``base:`` names: ``bundled:NAME`` (a bundled network's scenario.yaml) or a path
+    relative to ``file``."""
     if base.startswith(BUNDLED_PREFIX):
         name = base.removeprefix(BUNDLED_PREFIX)
-        if name != "changzhi":
-            raise ConfigError(f"{source.where(('base',))}: base: unknown bundled scenario {name!r} (known: changzhi)")
-        return default_scenario_path()
+        known = bundled_scenarios()
+        if name not in known:
+            raise ConfigError(f"{source.where(('base',))}: base: unknown bundled scenario {name!r} (known: {', '.join(known)})")
+        return known[name]
     path = Path(base)
     return path if path.is_absolute() else (file.parent / path)
 

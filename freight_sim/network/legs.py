@@ -174,6 +174,14 @@ def _matches(net: MultimodalNetwork, node_id: str, where: NodeFilter) -> bool:
     return all(row.get(column) == value for column, value in where.items())
 
 
+def matching_nodes(net: MultimodalNetwork, kinds: str | Iterable[str], where: NodeFilter = None) -> frozenset[str]:
+    """Ids of the nodes of ``kinds`` that pass ``where``: computed once, then reused across many look-ups
+    (a row look-up per candidate and call made nearest-node searches grow with shippers x stations)."""
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    of_kind = net.nodes.index[net.nodes["kind"].isin(kinds)]
+    return frozenset(n for n in of_kind if _matches(net, n, where))
+
+
 def nearest(
     net: MultimodalNetwork,
     node: str,
@@ -181,19 +189,21 @@ def nearest(
     mode: str = "road",
     where: NodeFilter = None,
     router: ModeRouter | None = None,
+    eligible: frozenset[str] | None = None,
 ) -> tuple[str, float, float]:
     """Nearest node of ``kinds`` (optionally filtered by column values or a predicate on the node row)
     along the fastest ``mode`` route from ``node``: (node id, distance_km, hours).
 
     Candidates are ranked by route distance, then id, so ties resolve the same way every time. The start
-    node itself is a candidate when it matches. Pass a ``router`` to reuse one across many calls.
+    node itself is a candidate when it matches. Pass a ``router`` (and ``eligible``, the
+    :func:`matching_nodes` of ``kinds`` and ``where``) to reuse them across many calls.
     """
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     router = router or ModeRouter(net, mode)
     if not net.has_node(node):
         raise NetworkError(f"unknown network node '{node}'")
-    of_kind = set(net.nodes.index[net.nodes["kind"].isin(kinds)])
-    candidates = [n for n in sorted(router.reachable(node)) if n in of_kind and _matches(net, n, where)]
+    eligible = eligible if eligible is not None else matching_nodes(net, kinds, where)
+    candidates = [n for n in sorted(router.reachable(node)) if n in eligible]
     if not candidates:
         raise NetworkError(f"no {'/'.join(kinds)} reachable by {mode} from '{node}'")
     legs = [router.leg(node, c) for c in candidates]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import networkx as nx
@@ -67,12 +68,20 @@ class _Reach:
         freight station (and, ``via_gateways``, any rail-served gateway) on its road component."""
         found = {self.rail[node]} if node in self.rail else set()
         if by_road and node in self.road:
-            for other in self.net.nodes_of_kind(*RAIL_NODE_KINDS, "gateway"):
-                kind = self.net.nodes.at[other, "kind"]
-                public = (kind == "gateway" and via_gateways) or (kind != "gateway" and bool(self.net.nodes.at[other, "freight_station"]))
-                if public and other in self.rail and self.road_connected(node, other):
+            for other, is_gateway in self._rail_access:
+                if (via_gateways or not is_gateway) and self.road_connected(node, other):
                     found.add(self.rail[other])
         return found
+
+    @functools.cached_property
+    def _rail_access(self) -> tuple[tuple[str, bool], ...]:
+        """(node, is gateway) of the public freight stations and gateways on the rail graph, looked up once."""
+        access = []
+        for other in self.net.nodes_of_kind(*RAIL_NODE_KINDS, "gateway"):
+            kind = self.net.nodes.at[other, "kind"]
+            if other in self.rail and (kind == "gateway" or bool(self.net.nodes.at[other, "freight_station"])):
+                access.append((other, kind == "gateway"))
+        return tuple(access)
 
 
 def named_mixes(loaded, fleet=None) -> dict[str, dict[str, float]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from freight_sim.config.scenario import Chain, Enterprise, Scenario
 from freight_sim.errors import ConfigError, NetworkError
-from freight_sim.network.legs import ModeRouter, nearest
+from freight_sim.network.legs import ModeRouter, matching_nodes, nearest
 
 FAR_KINDS = ("station", "yard", "gateway")
 
@@ -90,10 +90,14 @@ class Routing:
         rail = edges[edges["mode"].isin(("rail", "spur"))]
         self.rail_nodes = frozenset(rail["u"]) | frozenset(rail["v"])
         self._cache: dict[tuple, tuple[str, float, float]] = {}
+        self._eligible: dict[object, frozenset[str]] = {}  # node sets by purpose, computed once
 
     def _nearest(self, key, node, kinds, where):
         if key not in self._cache:
-            self._cache[key] = nearest(self.net, node, kinds, "road", where=where, router=self.road)
+            purpose = key[0]  # the filter depends on the purpose only, not on the node
+            if purpose not in self._eligible:
+                self._eligible[purpose] = matching_nodes(self.net, kinds, where)
+            self._cache[key] = nearest(self.net, node, kinds, "road", router=self.road, eligible=self._eligible[purpose])
         return self._cache[key]
 
     def drayage_station(self, node: str) -> str:
@@ -116,10 +120,15 @@ class Routing:
 
     def energy_stations(self, refuel: str) -> list[str]:
         """Swap stations with swap bays ('swap') or charge points ('plug'), in id order."""
-        nodes = self.net.nodes
-        column = "swap_bays" if refuel == "swap" else "charge_points"
-        stations = nodes[nodes["kind"] == "swap_station"]
-        return sorted(str(n) for n, v in zip(stations.index, stations[column], strict=True) if v == v and int(v) > 0)  # v == v: not NaN
+        key = ("energy", refuel)
+        if key not in self._eligible:
+            nodes = self.net.nodes
+            column = "swap_bays" if refuel == "swap" else "charge_points"
+            stations = nodes[nodes["kind"] == "swap_station"]
+            self._eligible[key] = frozenset(
+                str(n) for n, v in zip(stations.index, stations[column], strict=True) if v == v and int(v) > 0
+            )  # v == v: not NaN
+        return sorted(self._eligible[key])
 
     def road_hop(self, origin: str, destination: str) -> tuple[float, float]:
         """(km, h) of the fastest road route; NetworkError when there is none."""

@@ -1,14 +1,11 @@
-"""Executors: identical tables in-process, in a 2-worker pool and on Dask; failures are contained."""
+"""Executors: identical tables in-process, in a 2-worker pool and on a local Dask cluster; failures are contained.
+
+A scheduler and workers started as separate processes: tests/experiments/test_dask_cluster.py.
+"""
 
 from __future__ import annotations
 
 import functools
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import batch_test_models as models
 import pandas as pd
@@ -133,40 +130,3 @@ def test_common_random_numbers_make_a_no_op_variant_differ_by_exactly_zero(tmp_p
     spread = result.tables["summary_by_variant"].set_index(["variant", "metric"])
     assert spread.loc[("baseline", "truck_trips"), "std"] > 0  # replications do differ
     assert (differences["mean_difference"] == 0).all() and (differences["std_difference"] == 0).all()
-
-
-def test_dask_at_a_scheduler_address_with_separately_started_workers(mini, inprocess_reference, tmp_path):
-    """The remote path: a scheduler and two workers started as their own processes (as on a cluster),
-    the batch connecting by address; the output folder is on the file system they share."""
-    distributed = pytest.importorskip("dask.distributed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
-    started = [
-        subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-                          "--dashboard-address", ":0"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ]  # fmt: skip
-    try:
-        for _ in range(2):
-            started.append(subprocess.Popen(
-                [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
-                env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))  # fmt: skip
-        with distributed.Client(address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=120)
-        result = run_batch(
-            mini / "mini_experiment.yaml", mini / "out", executor="dask", dask_address=address, run_fn=models.queue_model
-        )  # fmt: skip
-        assert not result.failures
-        _assert_same_tables(_tables(result), _tables(inprocess_reference))
-    finally:
-        for process in reversed(started):
-            process.terminate()
-        deadline = time.monotonic() + 30
-        for process in started:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()

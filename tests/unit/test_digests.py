@@ -37,8 +37,20 @@ def test_inputs_are_the_bundled_data_and_the_files_the_scenario_names(tmp_path):
     names = dict(input_files(_folder(tmp_path)))
     assert names["accounting.costs"] == tmp_path / "costs.yaml"
     assert names["network.nodes_csv"] == tmp_path / "net" / "nodes.csv" and names["network.edges_csv"] == tmp_path / "net" / "edges.csv"
-    assert "fleets/catalog.yaml" in names and "networks/changzhi/edges.csv" in names
+    assert "fleets/catalog.yaml" in names and "networks/defaults.yaml" in names
+    assert "networks/changzhi/edges.csv" not in names  # a bundled network's folder counts for scenarios on it only
     assert "freight_sim/policy/rule_profiles.yaml" in names and "fleet.catalog" not in names  # bundled: counted once
+
+
+def test_a_bundled_network_counts_for_its_own_scenarios_only():
+    from freight_sim.config import load_scenario
+    from freight_sim.paths import default_scenario_path
+
+    names = dict(input_files(load_scenario(default_scenario_path())))
+    assert "networks/changzhi/edges.csv" in names and "networks/operations.yaml" in names
+    assert not [
+        name for name in names if name.startswith("networks/") and name.count("/") > 1 and not name.startswith("networks/changzhi/")
+    ]
 
 
 def test_inputs_digest_follows_content_not_location(tmp_path):
