@@ -9,7 +9,7 @@ import pytest
 
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec, swap_off_loading_end
-from freight_sim.sim.spec import VehicleType
+from freight_sim.sim.spec import Crossing, LineSection, VehicleType
 
 TRUCK = "E01/f1/road/0/diesel-cn5/0"
 
@@ -163,7 +163,9 @@ def test_train_waits_for_train_path_headway():
     assert loads[:2] == [12.0, 23.0]
     assert departures[:2] == [24.0, 36.0]
     section = result.resources.set_index("resource").loc["C1"]
-    assert (section.requests, section.max_wait_h, section.mean_wait_h) == (2, 11.0, 10.5)
+    # a third train, loaded 36-38, takes the path at 48: waits 10, 11 and 10 h, none behind another train
+    assert (section.requests, section.max_wait_h, section.waited) == (3, 11.0, 0)
+    assert section.mean_wait_h == pytest.approx(31.0 / 3) and section.utilisation == 3 / 2 / 2
 
 
 def test_two_battery_trucks_queue_at_one_bay_swap_station():
@@ -253,3 +255,38 @@ def test_conveyor_moves_production_with_one_row_per_day():
     row = result.tonnage.iloc[0]
     assert row.delivered_t == row.produced_t == 3000.0
     assert result.daily["delivered_t"].tolist() == [1000.0, 1000.0, 1000.0]
+
+
+def test_a_train_crossing_two_sections_holds_both_in_order():
+    # Section A: hourly paths. Section B: a path every 2 h, half of them (2, 6, 10, ... h) held by
+    # background trains. The train is loaded 23-25, takes A's path at 25, runs 1 h to B, reaches it at
+    # 26 (02:00, a background path) and waits for B's 28:00 path; 1 h more loaded, 1 h unloading -> 30.
+    # The empty return crosses B first at 30 (06:00: background) -> 32, then A at 33; 1 h more -> 34.
+    spec = siding_spec(1000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0)
+    rail = dataclasses.replace(
+        spec.lanes[0].segments[0],
+        crossings=(Crossing("A", 0.0), Crossing("B", 1.0)),
+        return_crossings=(Crossing("B", 0.0), Crossing("A", 1.0)),
+    )
+    spec = dataclasses.replace(
+        spec,
+        lanes=(dataclasses.replace(spec.lanes[0], segments=(rail,)),),
+        line_sections=(LineSection(id="A", paths_per_day=24.0), LineSection(id="B", paths_per_day=12.0, background_per_day=6.0)),
+    )
+    events, result = traced(spec)
+    assert events == [
+        (23.0, "train:SD1#0", "train_load_start"),
+        (25.0, "train:SD1#0", "depart"),
+        (25.0, "train:SD1#0", "path:A"),
+        (28.0, "train:SD1#0", "path:B"),
+        (32.0, "train:SD1#0", "path:B"),
+        (33.0, "train:SD1#0", "path:A"),
+        (30.0, "train:SD1#0", "unloaded"),
+        (34.0, "train:SD1#0", "back"),
+        (47.0, "train:SD1#1", "train_load_start"),
+    ]
+    assert result.legs[["start_h", "end_h"]].values.tolist()[0] == [23.0, 34.0]
+    sections = result.resources.set_index("resource")
+    assert sections.loc["A", ["requests", "waited", "max_wait_h"]].tolist() == [2, 0, 0.0]
+    assert sections.loc["B", ["requests", "waited", "max_wait_h"]].tolist() == [2, 2, 2.0]
+    assert sections.loc["B", "utilisation"] == (6.0 + 2 / 2) / 12
