@@ -67,10 +67,17 @@ KPI_METRICS = MetricCatalog(
         _m("loading_bay_wait_mean_h", "h", _L, "mean wait at loading bays"),
         _m("swap_wait_mean_h", "h", _L, "mean wait at swap stations"),
         _m("station_pile_wait_mean_h", "h", _L, "mean wait at full station piles"),
-        _m("rail_path_wait_mean_h", "h", _L, "mean wait for a train path", "per path booked on a line section, loaded runs and empty returns"),
+        _m(
+            "rail_path_wait_mean_h",
+            "h",
+            _L,
+            "mean wait for a train path",
+            "per path booked on a line section, loaded runs and empty returns",
+        ),
         _m("rail_trains_waited", "count", _L, "trains held behind others", "path bookings whose first open path was held by another train"),
         _m("yard_wait_mean_h", "h", _L, "mean wait for a yard receiving track"),
         _m("line_section_utilisation.*", "1", _N, "line section utilisation", "background and the region's trains over the open paths"),
+        _m("line_section_wait_mean_h.*", "h", _L, "mean wait for a path, by line section"),
         _m("candidate_sidings_built", "count", _N, "candidate sidings built"),
     ]
 )
@@ -260,6 +267,9 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "yard_wait_mean_h": _mean_wait(sim.resources, "yard"),
         "line_section_utilisation": {
             str(row.resource): float(row.utilisation) for row in _rows(sim.resources, ("line_section", "yard")).itertuples(index=False)
+        },
+        "line_section_wait_mean_h": {
+            str(row.resource): float(row.mean_wait_h) for row in _rows(sim.resources, ("line_section", "yard")).itertuples(index=False)
         },
         "candidate_sidings_built": len(sidings),
     }

@@ -166,7 +166,9 @@ def load_network_source(source: NetworkSource, base_dir: Path | None = None, def
     net = _load_graph(source, base_dir, defaults or load_defaults())
     rail_file = None
     if source.rail_yaml is not None:
-        rail_file = Path(source.rail_yaml) if Path(source.rail_yaml).is_absolute() or base_dir is None else Path(base_dir) / source.rail_yaml
+        rail_file = (
+            Path(source.rail_yaml) if Path(source.rail_yaml).is_absolute() or base_dir is None else Path(base_dir) / source.rail_yaml
+        )
     elif source.bundled is not None and (bundled_network_dir(source.bundled) / RAIL_FILE_NAME).is_file():
         rail_file = bundled_network_dir(source.bundled) / RAIL_FILE_NAME
     return dataclasses.replace(net, rail=load_rail_data(rail_file)) if rail_file is not None else net

@@ -176,7 +176,9 @@ def siding_spec(
         ),
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t, slots_h, min_load_t),),
-        line_sections=(LineSection(id="C1", paths_per_day=paths_per_day, maintenance_start_h=maintenance[0], maintenance_h=maintenance[1]),),
+        line_sections=(
+            LineSection(id="C1", paths_per_day=paths_per_day, maintenance_start_h=maintenance[0], maintenance_h=maintenance[1]),
+        ),
     )
 
 

@@ -25,7 +25,9 @@ class RailPaths:
         self.window = (window_start_h, window_h) if window_h > 0 else None
         self.sections: dict[str, LineSection] = {}
 
-    def crossings(self, path: tuple[str, ...], edge_rows: tuple[int, ...], lead_h: float, home: str | None) -> tuple[tuple[Crossing, ...], float]:
+    def crossings(
+        self, path: tuple[str, ...], edge_rows: tuple[int, ...], lead_h: float, home: str | None
+    ) -> tuple[tuple[Crossing, ...], float]:
         """The crossings of a run along ``path`` (its ``edge_rows``) starting ``lead_h`` in, and the yard dwell
         it adds; ``home``: the public station where the train loads (no yard crossing there)."""
         crossings: list[Crossing] = []

@@ -57,7 +57,9 @@ def test_network_errors_name_file_line_and_field(net, tmp_path):
     text = text.replace("      value: 58\n", "      value: 95\n", 1).replace("range: [40, 75]", "range: [40, 100]")
     bad.write_text(text, encoding="utf-8")
     problems = list(rail_data_problems(load_rail_data(bad), net))
-    assert problems[0].startswith(f"{bad}:{_line_of(bad, 'background_trains_per_day:')}: sections.TJ_NORTH.background_trains_per_day: 95 trains/day")
+    assert problems[0].startswith(
+        f"{bad}:{_line_of(bad, 'background_trains_per_day:')}: sections.TJ_NORTH.background_trains_per_day: 95 trains/day"
+    )
     assert "leave no path free (88 paths a day" in problems[0]
     nodes_line = _line_of(bad, "nodes: [ST_CZ_NORTH, ST_CZ, GW_JIAOZUO]")
     assert f"{bad}:{nodes_line}: sections.TJ_SOUTH.nodes.2: no rail edge ST_CZ-GW_JIAOZUO of line 'Taiyuan-Jiaozuo'" in problems[1]

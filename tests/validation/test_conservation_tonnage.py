@@ -71,7 +71,14 @@ def random_specs(draw):
         [],
         [],
         [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))],
-        [LineSection(id="C_ST", paths_per_day=draw(st.sampled_from([2.0, 12.0, 48.0])), maintenance_start_h=1.0, maintenance_h=draw(st.sampled_from([0.0, 4.0])))],
+        [
+            LineSection(
+                id="C_ST",
+                paths_per_day=draw(st.sampled_from([2.0, 12.0, 48.0])),
+                maintenance_start_h=1.0,
+                maintenance_h=draw(st.sampled_from([0.0, 4.0])),
+            )
+        ],
     )
     for i in range(n_lanes):
         eid = f"E{i}"

@@ -34,7 +34,9 @@ def _run(offered_per_day: float, paths: float, background: float, window: tuple[
         wagon_sets=SETS,
         stockyard_t=60 * TRAIN_T,
     )
-    section = LineSection(id="C1", paths_per_day=paths, maintenance_start_h=window[0], maintenance_h=window[1], background_per_day=background)
+    section = LineSection(
+        id="C1", paths_per_day=paths, maintenance_start_h=window[0], maintenance_h=window[1], background_per_day=background
+    )
     spec = dataclasses.replace(spec, line_sections=(section,), warmup_h=WARMUP_DAYS * 24.0)
     paths_taken: list[float] = []
 
