@@ -35,6 +35,7 @@ class PathCalendar:
 
     __slots__ = (
         "_per_day",
+        "_prune_at",
         "_share",
         "_taken",
         "background_per_day",
@@ -55,6 +56,7 @@ class PathCalendar:
         self.background_per_day = section.background_per_day
         self._share = section.background_per_day / self._per_day
         self._taken: set[int] = set()
+        self._prune_at = 1024
         self.reset_stats()
 
     def reset_stats(self) -> None:
@@ -67,6 +69,14 @@ class PathCalendar:
         """Whether background traffic holds open path ``k`` (counted from the first open path of day 0)."""
         share = self._share
         return math.floor((k + 1) * share) > math.floor(k * share)
+
+    def forget_before(self, now_h: float) -> None:
+        """Drop held paths of days before ``now_h`` once many are held (no booking can ask for them again),
+        so memory stays flat over long runs."""
+        if len(self._taken) > self._prune_at:
+            first = math.floor(now_h / HOURS_PER_DAY) * self._per_day
+            self._taken = {k for k in self._taken if k >= first}
+            self._prune_at = 2 * len(self._taken) + 1024
 
     def book(self, at_h: float) -> float:
         """Hold the first free path at or after ``at_h`` and return its time."""
@@ -106,14 +116,19 @@ class PathCalendar:
         }
 
 
-def book_route(route: Sequence[tuple[PathCalendar, float]], start_h: float, entries: list | None = None) -> tuple[float, float]:
+def book_route(
+    route: Sequence[tuple[PathCalendar, float]], start_h: float, entries: list | None = None, now_h: float | None = None
+) -> tuple[float, float]:
     """Book each (calendar, offset_h) of a run in order, from ``start_h``; return the hours of waiting added
     in all and those before the first crossing.
 
     A train reaches each crossing ``offset_h`` after setting off plus the waits before it; ``entries`` (if
-    given) receives (calendar name, time the train enters it)."""
+    given) receives (calendar name, time the train enters it); ``now_h``: the simulated time of the
+    booking (no later booking asks for a path before it)."""
     delay = first = 0.0
     for i, (calendar, offset_h) in enumerate(route):
+        if now_h is not None:
+            calendar.forget_before(now_h)
         at_h = start_h + offset_h + delay
         entered_h = calendar.book(at_h)
         delay += entered_h - at_h

@@ -194,10 +194,10 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     ready = env.now
     entries: list | None = [] if run.trace is not None else None
     # the round trip's paths are booked as it sets off; it waits for its first path at its terminal
-    delay, first_wait = book_route(feed.route, ready, entries)
+    delay, first_wait = book_route(feed.route, ready, entries, ready)
     departure = ready + first_wait
     arrival = ready + delay + seg.loaded_h + seg.rail_unload_h
-    back_delay, _ = book_route(feed.back_route, arrival, entries)
+    back_delay, _ = book_route(feed.back_route, arrival, entries, ready)
     end = arrival + seg.empty_h + back_delay
     lot.until_h = arrival
     if departure >= run.recorder.warmup_h:

@@ -179,3 +179,12 @@ def test_month_first_days_and_monthly_aggregates():
     assert cols["trips"].tolist() == [1, 2, 1] and cols["extra_km"].tolist() == [0.0, 3.0, 0.0]
     with pytest.raises(ValueError, match="period_first_days"):
         Recorder(n_vehicle_types=1, n_days=35, warmup_h=0.0, record_legs=False, period_first_days=[1, 5])
+
+
+def test_held_paths_of_past_days_are_forgotten_without_changing_bookings():
+    kept = PathCalendar(LineSection(id="k", paths_per_day=48.0, background_per_day=12.0))
+    pruned = PathCalendar(LineSection(id="p", paths_per_day=48.0, background_per_day=12.0))
+    for i in range(5000):
+        at_h = i * 0.7 + (i % 5) * 3.0  # bookings made at time i * 0.7, some for later hours
+        assert kept.book(at_h) == book_route(((pruned, 0.0),), at_h, now_h=i * 0.7)[0] + at_h
+    assert len(pruned._taken) < 2048 < len(kept._taken)
