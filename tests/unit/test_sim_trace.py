@@ -290,3 +290,20 @@ def test_a_train_crossing_two_sections_holds_both_in_order():
     assert sections.loc["A", ["requests", "waited", "max_wait_h"]].tolist() == [2, 0, 0.0]
     assert sections.loc["B", ["requests", "waited", "max_wait_h"]].tolist() == [2, 2, 2.0]
     assert sections.loc["B", "utilisation"] == (6.0 + 2 / 2) / 12
+
+
+def test_a_station_loads_trains_only_within_its_opening_hours():
+    # the train load is ready at 23:00, after the 06:00-22:00 opening hours: loading waits for 06:00 (t=30),
+    # 2 h at 500 t/h, then the hourly path at 32, 2 h loaded + 1 h unloading -> 35, 2 h back -> 37
+    spec = siding_spec(1000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0)
+    spec = dataclasses.replace(spec, terminals=(dataclasses.replace(spec.terminals[0], opens_h=6.0, closes_h=22.0),))
+    events, result = traced(spec)
+    assert events[:5] == [
+        (30.0, "train:SD1#0", "train_load_start"),
+        (32.0, "train:SD1#0", "depart"),
+        (32.0, "train:SD1#0", "path:C1"),
+        (35.0, "train:SD1#0", "unloaded"),
+        (37.0, "train:SD1#0", "back"),
+    ]
+    track = result.resources.set_index("resource").loc["SD1"]
+    assert track.max_wait_h == 0.0  # the track's waits are queue waits from the opening on, not closed hours
