@@ -67,6 +67,18 @@ KPI_METRICS = MetricCatalog(
         _m("loading_bay_wait_mean_h", "h", _L, "mean wait at loading bays"),
         _m("swap_wait_mean_h", "h", _L, "mean wait at swap stations"),
         _m("station_pile_wait_mean_h", "h", _L, "mean wait at full station piles"),
+        _m(
+            "rail_path_wait_mean_h",
+            "h",
+            _L,
+            "mean wait for a train path",
+            "per path booked on a line section, loaded runs and empty returns",
+        ),
+        _m("rail_trains_waited", "count", _L, "trains held behind others", "path bookings whose first open path was held by another train"),
+        _m("yard_wait_mean_h", "h", _L, "mean wait for a yard receiving track"),
+        _m("line_section_utilisation.*", "1", _N, "line section utilisation", "background and the region's trains over the open paths"),
+        _m("line_section_wait_mean_h.*", "h", _L, "mean wait for a path, by line section"),
+        _m("candidate_sidings_built", "count", _N, "candidate sidings built"),
     ]
 )
 
@@ -174,8 +186,13 @@ def siding_sites_table(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["enterprise", "node", "status", "station", "capacity_t_per_year", "capex_million_cny"])
 
 
+def _rows(resources: pd.DataFrame, kinds: str | tuple[str, ...]) -> pd.DataFrame:
+    kinds = (kinds,) if isinstance(kinds, str) else kinds
+    return resources[resources["kind"].isin(kinds)] if "kind" in resources.columns else resources.iloc[0:0]
+
+
 def _mean_wait(resources: pd.DataFrame, kind: str) -> float:
-    rows = resources[resources["kind"] == kind] if "kind" in resources.columns else resources.iloc[0:0]
+    rows = _rows(resources, kind)
     requests = float(rows["requests"].sum()) if len(rows) else 0.0
     return float((rows["mean_wait_h"] * rows["requests"]).sum() / requests) if requests > 0 else 0.0
 
@@ -245,6 +262,16 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
         "loading_bay_wait_mean_h": _mean_wait(sim.resources, "loading_bays"),
         "swap_wait_mean_h": _mean_wait(sim.resources, "swap_station"),
         "station_pile_wait_mean_h": _mean_wait(sim.resources, "station_pile"),
+        "rail_path_wait_mean_h": _mean_wait(sim.resources, "line_section"),
+        "rail_trains_waited": int(_rows(sim.resources, "line_section")["waited"].sum()) if "waited" in sim.resources.columns else 0,
+        "yard_wait_mean_h": _mean_wait(sim.resources, "yard"),
+        "line_section_utilisation": {
+            str(row.resource): float(row.utilisation) for row in _rows(sim.resources, ("line_section", "yard")).itertuples(index=False)
+        },
+        "line_section_wait_mean_h": {
+            str(row.resource): float(row.mean_wait_h) for row in _rows(sim.resources, ("line_section", "yard")).itertuples(index=False)
+        },
+        "candidate_sidings_built": len(sidings),
     }
     delivered = summary["tonnes_delivered"]
     summary["cost_cny_per_t"] = summary["cost_cny"] / delivered if delivered > 0 else math.nan

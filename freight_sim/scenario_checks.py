@@ -123,12 +123,18 @@ def checked_model(loaded: Loaded, network=None, seed: int | None = None, fleet=N
 
 
 def all_problems(loaded: Loaded, network=None, fleet=None) -> list[str]:
-    """Data-file problems first, then network problems (each list is empty when fine); ``network`` and
-    ``fleet``: already loaded."""
+    """Data-file problems first, then network problems: the scenario against the network, and the network's
+    rail data file (line sections, yards, stations) against its nodes and edges (each list is empty when
+    fine); ``network`` and ``fleet``: already loaded."""
     from freight_sim.fleet import load_scenario_fleet
     from freight_sim.network import load_network
+    from freight_sim.network.rail_data import rail_data_problems
     from freight_sim.network.validate import check_scenario
 
     fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
     problems = scenario_problems(loaded, fleet)
-    return problems or check_scenario(loaded, network if network is not None else load_network(loaded), fleet)
+    if problems:
+        return problems
+    network = network if network is not None else load_network(loaded)
+    rail = list(rail_data_problems(network.rail, network)) if network.rail is not None else []
+    return rail + check_scenario(loaded, network, fleet)

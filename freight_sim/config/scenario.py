@@ -37,6 +37,9 @@ class NetworkSource(Strict):
     osm_sites_csv: Path | None = Field(
         None, description="with osm_xml: CSV of plants, stations and gateways (id, kind, lon, lat) snapped to the OSM graph"
     )
+    rail_yaml: Path | None = Field(
+        None, description="line sections, yards and station figures (YAML); a bundled network uses its own rail.yaml"
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> NetworkSource:

@@ -51,7 +51,7 @@ def _now() -> str:
 
 def summary_table_names(design: Design) -> list[str]:
     """The file stems ``summary_tables`` writes for ``design``."""
-    names = ["summary_by_variant", "paired_differences", "abatement_costs"]
+    names = ["summary_by_variant", "paired_differences", "abatement_costs", "returns_per_siding"]
     if design.sample is not None and design.sample.method in ("sobol", "morris"):
         names.append(f"{design.sample.method}_indices")
     if any(v.siding_enterprise for v in design.variants):
@@ -76,6 +76,7 @@ def summary_tables(
     differences = summary.paired_differences(metrics, design.variants)
     tables["paired_differences"] = differences
     tables["abatement_costs"] = summary.abatement_costs(metrics, design.variants)
+    tables["returns_per_siding"] = summary.returns_per_siding(differences)
     if design.sample is not None and design.sample.method in ("sobol", "morris"):
         tables[f"{design.sample.method}_indices"] = summary.sensitivity_indices(metrics, design.sample)
     if any(v.siding_enterprise for v in design.variants):

@@ -39,7 +39,14 @@ COLUMNS = (
     "truck_trips",
     "battery_truck_co2_wtw_g_per_tkm",
     "battery_truck_detour_share",
+    "single_track_utilisation",
+    "busiest_section_utilisation",
+    "rail_path_wait_mean_h",
+    "busiest_section",
 )
+# the single-track Taiyuan-Jiaozuo section north of Changzhi North (networks/changzhi/rail.yaml; FACTS 8)
+SINGLE_TRACK_SECTION = "TJ_NORTH"
+SECTION_METRIC = "line_section_utilisation."
 # docs/facts.md section 7: battery trucks on the Shanxi grid, empty return included, 57-65 g CO2/tkm well-to-wheel
 BATTERY_TRUCK_BAND_G_PER_TKM = (57.0, 65.0)
 START, END = "<!-- readme-results:start -->", "<!-- readme-results:end -->"
@@ -93,6 +100,10 @@ def run_cases(
     if missing:
         raise FreightSimError(f"{EXPERIMENT_FILE}: cases missing from the batch: {', '.join(missing)}")
     wide = wide.loc[list(CASES)]
+    sections = [c for c in wide.columns if c.startswith(SECTION_METRIC) and not c.startswith(SECTION_METRIC + "yard ")]
+    if SECTION_METRIC + SINGLE_TRACK_SECTION not in sections:
+        raise FreightSimError(f"{EXPERIMENT_FILE}: no utilisation of line section {SINGLE_TRACK_SECTION} in the results")
+    busiest = wide[sections].idxmax(axis=1)
     return pd.DataFrame(
         {
             "variant": list(CASES),
@@ -102,6 +113,10 @@ def run_cases(
             "truck_trips": wide["truck_trips"].to_numpy(),
             "battery_truck_co2_wtw_g_per_tkm": wide["battery_truck_co2_wtw_g_per_tkm"].to_numpy(),
             "battery_truck_detour_share": wide["battery_truck_detour_share"].to_numpy(),
+            "single_track_utilisation": wide[SECTION_METRIC + SINGLE_TRACK_SECTION].to_numpy(),
+            "busiest_section_utilisation": wide[sections].max(axis=1).to_numpy(),
+            "rail_path_wait_mean_h": wide["rail_path_wait_mean_h"].to_numpy(),
+            "busiest_section": [name.removeprefix(SECTION_METRIC) for name in busiest],
         },
         columns=list(COLUMNS),
     )
@@ -149,9 +164,27 @@ def render_block(frame: pd.DataFrame, target_ratio: float = 0.8) -> str:
             else f" Reaching the {target_ratio:.0%} target: {', '.join(reaching)}."
         ),
         "",
+        _rail_sentence(base, sidings),
+        "",
         _battery_sentence(base),
     ]
     return "\n".join(lines)
+
+
+def _rail_sentence(base, sidings) -> str:
+    single = f"the single-track Taiyuan-Jiaozuo section north of Changzhi North (`{SINGLE_TRACK_SECTION}`)"
+    if base.busiest_section == SINGLE_TRACK_SECTION:
+        which = f"The busiest rail line section of the baseline year is {single}: background traffic and the region's trains"
+    else:
+        which = (
+            f"The busiest rail line section of the baseline year is `{base.busiest_section}`"
+            f" ({base.busiest_section_utilisation:.0%} of its open paths); on {single} background traffic and the region's trains"
+        )
+    return (
+        f"{which} take {base.single_track_utilisation:.0%} of its open train paths (`networks/changzhi/rail.yaml`), and a train"
+        f" waits {base.rail_path_wait_mean_h:.1f} h for a path on average over all sections; with all candidate sidings built"
+        f" it is {sidings.single_track_utilisation:.0%} and {sidings.rail_path_wait_mean_h:.1f} h."
+    )
 
 
 def with_block(readme: str, block: str) -> str:
@@ -179,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="parallel runs (process pool)")
     args = parser.parse_args(argv)
     frame = run_cases(args.out, executor="pool", workers=args.workers)
-    if not all(math.isfinite(v) for v in frame.drop(columns="variant").to_numpy().ravel()):
+    if not all(math.isfinite(v) for v in frame.drop(columns=["variant", "busiest_section"]).to_numpy().ravel()):
         raise FreightSimError("a case produced a figure that is not finite")
     csv_path, json_path = results_paths()
     frame.to_csv(csv_path, index=False, float_format="%.10g")

@@ -37,6 +37,7 @@ class Leg:
     paths_per_day: float
     path: tuple[str, ...] = field(default=(), compare=False)
     diesel_spur_km: float = 0.0  # km on spur edges without electrification (worked by shunting locomotives)
+    edge_rows: tuple[int, ...] = field(default=(), compare=False)  # row of each hop's edge in the network's edge table
 
 
 class ModeRouter:
@@ -49,8 +50,9 @@ class ModeRouter:
         self.ids: list[str] = list(net.nodes.index)
         self.index = {node_id: i for i, node_id in enumerate(self.ids)}
         edges = net.edges_of_mode(*LEG_MODES[mode]).sort_values(["hours", "u", "v"], kind="stable")
-        best: dict[tuple[int, int], tuple[float, float, float, float, float]] = {}
-        for u, v, hours, km, electrified, paths, edge_mode in zip(
+        best: dict[tuple[int, int], tuple[float, float, float, float, float, int]] = {}
+        for row, u, v, hours, km, electrified, paths, edge_mode in zip(
+            edges.index,
             edges["u"],
             edges["v"],
             edges["hours"],
@@ -64,7 +66,7 @@ class ModeRouter:
             key = (min(i, j), max(i, j))
             if key not in best:
                 diesel_spur_km = float(km) if edge_mode == "spur" and not electrified else 0.0
-                best[key] = (float(hours), float(km), float(km) if electrified else 0.0, float(paths), diesel_spur_km)
+                best[key] = (float(hours), float(km), float(km) if electrified else 0.0, float(paths), diesel_spur_km, int(row))
         self.edge_attrs = best
         n = len(self.ids)
         rows = [i for i, _ in best] + [j for _, j in best]
@@ -97,8 +99,10 @@ class ModeRouter:
         path.reverse()
         km = electrified_km = diesel_spur_km = 0.0
         paths_per_day = math.inf
+        rows = []
         for a, b in itertools.pairwise(path):
-            _, edge_km, edge_electrified_km, edge_paths, edge_spur_km = self.edge_attrs[(min(a, b), max(a, b))]
+            _, edge_km, edge_electrified_km, edge_paths, edge_spur_km, row = self.edge_attrs[(min(a, b), max(a, b))]
+            rows.append(row)
             km += edge_km
             electrified_km += edge_electrified_km
             diesel_spur_km += edge_spur_km
@@ -113,6 +117,7 @@ class ModeRouter:
             paths_per_day=paths_per_day,
             path=tuple(self.ids[k] for k in path),
             diesel_spur_km=diesel_spur_km,
+            edge_rows=tuple(rows),
         )
 
     def reachable(self, origin: str) -> dict[str, float]:

@@ -15,10 +15,11 @@ from freight_sim.config.scenario import NetworkSource
 from freight_sim.errors import ConfigError
 from freight_sim.network.defaults import NetworkDefaults, load_defaults
 from freight_sim.network.model import MultimodalNetwork
+from freight_sim.network.rail_data import RAIL_FILE_NAME, load_rail_data
 from freight_sim.network.tables import parse_edges, parse_nodes
 from freight_sim.paths import bundled_network_dir, data_root
 
-_PATH_FIELDS = ("graphml", "nodes_csv", "edges_csv", "osm_xml", "osm_sites_csv")
+_PATH_FIELDS = ("graphml", "nodes_csv", "edges_csv", "osm_xml", "osm_sites_csv", "rail_yaml")
 
 
 MAX_NETWORK_FILE_BYTES = 100_000_000
@@ -162,8 +163,18 @@ def available_bundled_networks() -> list[str]:
 
 def load_network_source(source: NetworkSource, base_dir: Path | None = None, defaults: NetworkDefaults | None = None) -> MultimodalNetwork:
     """Load the network a :class:`NetworkSource` names; relative paths are taken from ``base_dir``."""
-    defaults = defaults or load_defaults()
+    net = _load_graph(source, base_dir, defaults or load_defaults())
+    rail_file = None
+    if source.rail_yaml is not None:
+        rail_file = (
+            Path(source.rail_yaml) if Path(source.rail_yaml).is_absolute() or base_dir is None else Path(base_dir) / source.rail_yaml
+        )
+    elif source.bundled is not None and (bundled_network_dir(source.bundled) / RAIL_FILE_NAME).is_file():
+        rail_file = bundled_network_dir(source.bundled) / RAIL_FILE_NAME
+    return dataclasses.replace(net, rail=load_rail_data(rail_file)) if rail_file is not None else net
 
+
+def _load_graph(source: NetworkSource, base_dir: Path | None, defaults: NetworkDefaults) -> MultimodalNetwork:
     def file(value: Path) -> Path:
         value = Path(value)
         return value if value.is_absolute() or base_dir is None else Path(base_dir) / value

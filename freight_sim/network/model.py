@@ -38,12 +38,13 @@ class MultimodalNetwork:
     edges: pd.DataFrame
     graph: nx.MultiGraph = field(repr=False)
     source: str = ""
+    rail: object = field(default=None, repr=False)  # its rail data file (freight_sim.network.rail_data.RailData), if any
 
     @classmethod
-    def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame, source: str = "") -> MultimodalNetwork:
+    def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame, source: str = "", rail=None) -> MultimodalNetwork:
         nodes = nodes.sort_index()
         edges = edges.reset_index(drop=True)
-        return cls(nodes=nodes, edges=edges, graph=build_graph(nodes, edges), source=source)
+        return cls(nodes=nodes, edges=edges, graph=build_graph(nodes, edges), source=source, rail=rail)
 
     def kind(self, node_id: str) -> str:
         if node_id not in self.nodes.index:

@@ -32,6 +32,7 @@ REPORT_FILE = "report.html"
 KEY_METRICS = ("clean_transport_ratio", "nox_kg", "co2_wtw_t", "co2_ttw_t", "truck_trips", "backlog_t", "cost_cny")
 TABLE_NAMES = (
     "summary_by_variant", "paired_differences", "abatement_costs", "siding_ranking", "siding_table", "sobol_indices", "morris_indices",
+    "returns_per_siding",
 )  # fmt: skip
 SENSITIVITY_INDICES = {"sobol_indices": ("S1", "ST"), "morris_indices": ("mu_star", "sigma")}
 
@@ -246,6 +247,13 @@ def render_batch_report(batch_dir: Path | str, lang: str | None = None) -> str:
         if not metrics and name in folder.tables:
             sensitivity_metrics = key_metrics(folder.tables[name], hint.get("metrics", []))
     full_tables = []
+    if len(folder.tables.get("returns_per_siding", ())):
+        full_tables.append(
+            {
+                "title": t("Returns per siding built, and the waits for train paths they meet"),
+                "html": html_table(ordered(folder.tables["returns_per_siding"], folder.variant_order)),
+            }
+        )
     if summary is not None:
         full_tables.append({"title": t("Summary by variant (all metrics)"), "html": html_table(summary, integer_columns=["n"])})
     if "paired_differences" in folder.tables:

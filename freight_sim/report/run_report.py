@@ -19,7 +19,8 @@ from freight_sim.report.formatting import format_number, format_percent, html_ta
 from freight_sim.report.i18n import Translator
 from freight_sim.spatial.report_section import spatial_charts
 
-RESOURCE_KINDS = ("loading_bays", "siding_track", "station_track", "line_corridor", "swap_station", "station_pile")
+RESOURCE_KINDS = ("loading_bays", "siding_track", "station_track", "line_section", "yard", "swap_station", "station_pile")
+RAIL_PATH_KINDS = ("line_section", "yard")  # rows with background trains and trains held behind others
 TOP_RESOURCES = 12  # rows of each kind shown before "more"
 
 
@@ -219,8 +220,14 @@ def resource_groups(resources: pd.DataFrame, t: Translator, names: Names) -> lis
         )
         busiest = rows.head(TOP_RESOURCES)
         minutes = {"mean_wait_min": _one_decimal, "max_wait_min": _one_decimal, "capacity": format_number}
+        shown = dict(headers)
+        if kind in RAIL_PATH_KINDS:
+            shown.update({"background_per_day": t("background trains/day"), "waited": t("trains held behind others")})
         html = html_table(
-            busiest[list(headers)], headers, integer_columns=["requests"], formatters={"utilisation": format_percent, **minutes}
+            busiest[list(shown)],
+            shown,
+            integer_columns=["requests", "waited"],
+            formatters={"utilisation": format_percent, "background_per_day": format_number, **minutes},
         )
         more = len(rows) - len(busiest)
         groups.append(

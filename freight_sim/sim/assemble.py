@@ -10,8 +10,10 @@ Each lane gets an origin stockpile sized by its share of the enterprise's stocky
 ``min_train_loads_in_stockpile`` train loads when trains load from it). For inbound flows that pile stands for
 the supplier's stock at the loading end (the counterpart); trucks load there without a bay limit, and
 unload at the plant in the enterprise's ``unloading_h``. A station pile that trucks fill for rail holds
-``station_pile_train_loads`` train loads (networks/operations.yaml); one that trains fill is unbounded.
-Trains of one station-to-station pair share one corridor (its tightest ``paths_per_day``).
+``station_pile_train_loads`` train loads (the scenario's, else the station's in the network's rail data,
+else networks/operations.yaml); one that trains fill is unbounded. Public stations take loading tracks,
+rate, wagon sets and opening hours from the rail data where it gives them. Every rail leg crosses the
+line sections and yards of its route (freight_sim.sim.rail_paths), shared by all trains on them.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from freight_sim.config.yaml_source import dotted
 from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.fleet import resolve_mix
 from freight_sim.network.defaults import load_defaults
+from freight_sim.network.rail_layout import rail_layout
 from freight_sim.sim import spec as S
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
 from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
 from freight_sim.sim.operations import Operations, load_operations
+from freight_sim.sim.rail_paths import RailPaths
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.truck_pools import TruckDraft, TruckPools
@@ -69,7 +73,9 @@ class _Builder(TruckPools):
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
         self.stockpiles: list[S.Stockpile] = []
         self.terminals: dict[str, S.RailTerminal] = {}
-        self.corridors: dict[str, S.Corridor] = {}
+        self.layout = rail_layout(network)
+        m = scenario.disruptions.rail_maintenance
+        self.rail_paths = RailPaths(self.layout, network.edges, m.window_start_h, m.window_h)
         self.vehicles: dict[str, S.VehicleType] = {}
         self.drafts: list[TruckDraft] = []
         self.substitutions: list[FleetSubstitution] = []
@@ -120,25 +126,20 @@ class _Builder(TruckPools):
 
     def public_terminal(self, station: str) -> str:
         if station not in self.terminals:
-            o = self.ops
+            o, own = self.ops, self.layout.station(station)
             self.terminals[station] = S.RailTerminal(
                 station,
                 station,
                 "station",
-                o.station_loading_rate_tph,
-                o.station_loading_tracks,
-                o.station_wagon_sets,
+                own.loading_rate_tph or o.station_loading_rate_tph,
+                own.loading_tracks or o.station_loading_tracks,
+                own.wagon_sets or o.station_wagon_sets,
                 o.station_train_load_t,
                 *_timetable(self.sc.rail.station_timetables.get(station), o.station_train_load_t),
+                opens_h=own.opens_h or 0.0,
+                closes_h=own.closes_h or 0.0,
             )
         return station
-
-    def corridor(self, origin: str, destination: str, paths_per_day: float) -> str:
-        cid = f"{origin}>{destination}"
-        if cid not in self.corridors:
-            m = self.sc.disruptions.rail_maintenance
-            self.corridors[cid] = S.Corridor(cid, paths_per_day, m.window_start_h, m.window_h)
-        return cid
 
     # --- lanes -------------------------------------------------------------------------------------
 
@@ -202,7 +203,8 @@ class _Builder(TruckPools):
         following = moving[moving.index(seg) + 1]
         if seg.mode != "road" or following.mode != "rail":
             return math.inf
-        train_loads = self.sc.rail.station_pile_train_loads or self.ops.station_pile_train_loads
+        own = self.layout.station(seg.destination).pile_train_loads
+        train_loads = self.sc.rail.station_pile_train_loads or own or self.ops.station_pile_train_loads
         return train_loads * self._rail_terminal(route, following, ent)[1]
 
     def _mix_field(self, route: LaneRoute, kind: str) -> tuple[tuple, object]:
@@ -315,16 +317,23 @@ class _Builder(TruckPools):
         leg = self.leg(seg, at)
         km, hours = leg.distance_km, leg.hours
         electrified_km, shunting_km = leg.electrified_share * leg.distance_km, leg.diesel_spur_km
+        spur_h = 0.0
         if route.chain == "rail_siding":
             km += ent.siding.spur_km
-            hours += ent.siding.spur_km / self.spur_kph
+            spur_h = ent.siding.spur_km / self.spur_kph
+            hours += spur_h
             if ent.siding.electrified:
                 electrified_km += ent.siding.spur_km
             else:
                 shunting_km += ent.siding.spur_km
         terminal, _ = self._rail_terminal(route, seg, ent)
-        route_from, route_to, _ = seg.route
-        corridor = self.corridor(route_from, route_to, leg.paths_per_day)
+        # a siding's spur is run first on the way out from the plant, last on the way in
+        from_plant = seg.origin == ent.node and route.chain == "rail_siding"
+        home = terminal if terminal == seg.origin else None  # loaded at a public station: its own tracks
+        crossings, out_dwell_h = self.rail_paths.crossings(leg.path, leg.edge_rows, spur_h if from_plant else 0.0, home)
+        back, back_dwell_h = self.rail_paths.crossings(
+            leg.path[::-1], leg.edge_rows[::-1], 0.0 if from_plant or route.chain != "rail_siding" else spur_h, home
+        )
         # traction by km: electric on electrified km, shunting locomotives on unelectrified spurs, main-line
         # diesel on the rest (the accounting splits each row's energy by these shares)
         traction = "rail-electric" if "rail-electric" in self.catalog.vehicles else "rail-diesel"
@@ -334,14 +343,15 @@ class _Builder(TruckPools):
             seg.origin,
             seg.destination,
             km,
-            hours,
+            hours + out_dwell_h,
             km,
-            hours,
+            hours + back_dwell_h,
             electrified_km / km if km > 0 else 0.0,
             source=source,
             sink=sink,
             terminal=terminal,
-            corridor=corridor,
+            crossings=crossings,
+            return_crossings=back,
             rail_unload_h=self.ops.train_unloading_h,
             vehicle_type=self.vehicle(traction, at).id,
             gate=route.chain == "rail_siding",
@@ -418,7 +428,7 @@ def assemble(
         lanes=tuple(lanes),
         vehicle_types=tuple(b.vehicles[v] for v in sorted(b.vehicles)),
         terminals=tuple(b.terminals[t] for t in sorted(b.terminals)),
-        corridors=tuple(b.corridors[c] for c in sorted(b.corridors)),
+        line_sections=tuple(b.rail_paths.sections[c] for c in sorted(b.rail_paths.sections)),
         swap_stations=b.used_stations(lanes),
         travel_time_cv=sim.travel_time_cv,
         record_legs=sim.record_legs,

@@ -16,13 +16,14 @@ from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
 from freight_sim.sim.demand import DemandLedger, production
 from freight_sim.sim.kernel import Kernel
+from freight_sim.sim.line_sections import PathCalendar
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.result import SimResult
 from freight_sim.sim.spec import HOURS_PER_DAY, TRUCK_SEGMENT_KINDS, ModelSpec, check_spec, quantise_t
 from freight_sim.sim.state import CargoLot, RunState, TraceHook
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
-from freight_sim.sim.trains import PathBooking, RailFeed, SlotCount, TerminalDispatch, timetable
+from freight_sim.sim.trains import RailFeed, SlotCount, TerminalDispatch, timetable
 from freight_sim.sim.trucks import TruckPlan, truck
 
 
@@ -38,24 +39,24 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
     run.stocks = [Stock(env, s.id, quantise_t(s.capacity_t) if math.isfinite(s.capacity_t) else math.inf) for s in spec.stockpiles]
     run.bays = {e.id: FifoServers(e.id, "loading_bays", e.loading_bays) for e in spec.enterprises}
     run.swap_stations = {s.id: FifoServers(s.id, "swap_station", s.bays) for s in spec.swap_stations}
-    corridors = {c.id: PathBooking(c) for c in spec.corridors}
+    sections = {c.id: PathCalendar(c) for c in spec.line_sections}
     terminals = {t.id: TerminalDispatch(run, t) for t in spec.terminals}
     for dispatch in terminals.values():
         if dispatch.timetabled:
             env.process(timetable(env, dispatch))
     segment_table = _segment_table(spec)
     origin = _origin_stocks(spec, run)
-    _start_rail(spec, run, terminals, corridors)
+    _start_rail(spec, run, terminals, sections)
     _start_trucks(spec, run, seed)
     ledger = DemandLedger(n_lanes, n_days, {i for i, stock in enumerate(origin) if stock is None})
     env.process(production(run, spec, ledger, origin))
     gated = sorted({seg.sink for lane in spec.lanes for seg in lane.segments if seg.mode == "road" and seg.sink >= 0})
     station_piles = [run.stocks[i] for i in gated if math.isfinite(run.stocks[i].capacity_t)]
-    resources: list[FifoServers | Stock | SlotCount] = [
+    resources: list[FifoServers | Stock | SlotCount | PathCalendar] = [
         *run.bays.values(),
         *run.swap_stations.values(),
         *(t.track for t in terminals.values()),
-        *corridors.values(),
+        *sections.values(),
         *station_piles,
         *(t.slots for t in terminals.values() if t.timetabled),
     ]
@@ -121,7 +122,7 @@ def _record_conveyors(spec: ModelSpec, recorder: Recorder, ledger: DemandLedger)
                     recorder.leg(offset + si, vt_index[cast(str, seg.vehicle_type)], tonnes, day * 24.0, (day + 1) * 24.0, 0.0)
 
 
-def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers | Stock | SlotCount]):
+def _reset_at(env: simpy.Environment, at_h: float, resources: list[FifoServers | Stock | SlotCount | PathCalendar]):
     yield env.timeout(at_h)
     for resource in resources:
         resource.reset_stats()
@@ -203,7 +204,7 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                     run.env.process(truck(run, plan, lot))
 
 
-def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict) -> None:
+def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict) -> None:
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
     payload_into: dict[int, float] = {}  # per pile trucks bring cargo to: their largest payload
     for lane in spec.lanes:
@@ -232,7 +233,8 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, corridors: dict
                 seg,
                 source,
                 run.stocks[seg.sink] if seg.sink >= 0 else None,
-                corridors[seg.corridor],
+                tuple((sections[c.section], c.offset_h) for c in seg.crossings),
+                tuple((sections[c.section], c.offset_h) for c in seg.return_crossings),
             )
             dispatch.add_feed(feed)
 

@@ -12,9 +12,10 @@ import math
 from typing import Any
 
 from freight_sim.sim.spec import (
-    Corridor,
+    Crossing,
     Enterprise,
     Lane,
+    LineSection,
     ModelSpec,
     PoolEntry,
     RailTerminal,
@@ -110,7 +111,7 @@ def single_lane_spec(
 
 
 def _train_to_gw1(origin: str, source: int, terminal: str, gate: bool = False) -> Segment:
-    """A train from ``origin`` to the gateway ``GW1``: 100 km in 2 h, 1 h unloading, 2 h back, on corridor ``C1``."""
+    """A train from ``origin`` to the gateway ``GW1``: 100 km in 2 h, 1 h unloading, 2 h back; the loaded run takes a path on line section ``C1``."""
     return Segment(
         kind="long_haul",
         mode="rail",
@@ -124,7 +125,7 @@ def _train_to_gw1(origin: str, source: int, terminal: str, gate: bool = False) -
         source=source,
         sink=-1,
         terminal=terminal,
-        corridor="C1",
+        crossings=(Crossing("C1", 0.0),),
         rail_unload_h=1.0,
         vehicle_type="rail-electric",
         gate=gate,
@@ -175,7 +176,9 @@ def siding_spec(
         ),
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t, slots_h, min_load_t),),
-        corridors=(Corridor("C1", paths_per_day, maintenance[0], maintenance[1]),),
+        line_sections=(
+            LineSection(id="C1", paths_per_day=paths_per_day, maintenance_start_h=maintenance[0], maintenance_h=maintenance[1]),
+        ),
     )
 
 
@@ -223,7 +226,7 @@ def drayage_spec(
         ),
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("ST", "ST", "station", loading_rate_tph, 1, wagon_sets, train_load_t),),
-        corridors=(Corridor("C1", 24.0),),
+        line_sections=(LineSection(id="C1", paths_per_day=96.0),),  # a path every 15 min
     )
 
 
@@ -239,7 +242,7 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
         RailTerminal("ST_A", "ST_A", "station", 3000.0, 2, 6, 5000.0),
         RailTerminal("ST_B", "ST_B", "station", 3000.0, 2, 6, 5000.0),
     ]
-    corridors = [Corridor("C_A", 60.0, 2.0, 2.0), Corridor("C_B", 60.0, 2.0, 2.0)]
+    corridors = [LineSection(id=c, paths_per_day=60.0, maintenance_start_h=2.0, maintenance_h=2.0) for c in ("C_A", "C_B")]
     swaps = [SwapStation(f"SW{i}", f"SW{i}", 4) for i in range(4)]
     for e in range(n_enterprises):
         eid = f"E{e + 1:02d}"
@@ -279,7 +282,7 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
             else:
                 siding = RailTerminal(f"SD_{eid}", eid, "siding", 2000.0, 1, 2, 5000.0)
                 terminals.append(siding)
-                corridors.append(Corridor(f"C_{eid}", 24.0, 2.0, 2.0))
+                corridors.append(LineSection(id=f"C_{eid}", paths_per_day=24.0, maintenance_start_h=2.0, maintenance_h=2.0))
                 segments = (_rail(eid, "GW_EAST", 230.0, pile, siding.id, f"C_{eid}", gate=True),)
             lanes.append(Lane(f"{eid}/out/{chain}", eid, "out", "coal", "out", chain, tpy * share, (daily,) * n_days, pile, segments))
     return ModelSpec(
@@ -294,7 +297,7 @@ def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_leg
         lanes=tuple(lanes),
         vehicle_types=VEHICLES,
         terminals=tuple(terminals),
-        corridors=tuple(corridors),
+        line_sections=tuple(corridors),
         swap_stations=tuple(swaps),
         travel_time_cv=travel_time_cv,
         record_legs=record_legs,
@@ -317,7 +320,7 @@ def _mix_for(e: int, daily_t: float, km: float, swaps: list[SwapStation]) -> tup
     )
 
 
-def _rail(origin: str, destination: str, km: float, source: int, terminal: str, corridor: str, gate: bool, sink: int = -1) -> Segment:
+def _rail(origin: str, destination: str, km: float, source: int, terminal: str, section: str, gate: bool, sink: int = -1) -> Segment:
     return Segment(
         "long_haul",
         "rail",
@@ -331,7 +334,8 @@ def _rail(origin: str, destination: str, km: float, source: int, terminal: str, 
         source=source,
         sink=sink,
         terminal=terminal,
-        corridor=corridor,
+        crossings=(Crossing(section, 0.0),),
+        return_crossings=(Crossing(section, 0.0),),
         rail_unload_h=3.0,
         vehicle_type="rail-electric",
         gate=gate,

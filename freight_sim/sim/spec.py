@@ -110,6 +110,14 @@ class PoolEntry:
 
 
 @dataclass(frozen=True)
+class Crossing:
+    """A train reaches line section (or yard) ``section`` ``offset_h`` after it sets off, if it never waits."""
+
+    section: str
+    offset_h: float
+
+
+@dataclass(frozen=True)
 class Segment:
     kind: str  # one of SEGMENT_KINDS
     mode: str  # one of MODES
@@ -127,7 +135,8 @@ class Segment:
     load_h: float = 0.0  # road: hours to load one truck
     unload_h: float = 0.0  # road: hours to unload one truck
     terminal: str | None = None  # rail: terminal where trains load (wagon sets, loading track)
-    corridor: str | None = None  # rail: line capacity used
+    crossings: tuple[Crossing, ...] = ()  # rail: line sections and yards of the loaded run, in order
+    return_crossings: tuple[Crossing, ...] = ()  # rail: those of the empty return, in order
     rail_unload_h: float = 0.0  # rail: hours to unload a train
     vehicle_type: str | None = None  # rail and conveyor: the vehicle type of the rows
     gate: bool = False  # the movement crosses the enterprise's gate
@@ -167,16 +176,26 @@ class RailTerminal:
     train_load_t: float
     slots_h: tuple[float, ...] = ()
     min_load_t: float = 0.0
+    opens_h: float = 0.0  # trains start loading only from opens_h to closes_h (hours of day; equal: always)
+    closes_h: float = 0.0
 
 
-@dataclass(frozen=True)
-class Corridor:
-    """Line capacity: ``paths_per_day`` departures a day (minimum headway) and a daily maintenance window."""
+@dataclass(frozen=True, kw_only=True)
+class LineSection:
+    """Train paths of one line section in one direction (or both, on single track), or a yard's receiving tracks.
+
+    ``paths_per_day`` paths lie on a daily grid ``24 / floor(paths_per_day)`` h apart; those starting inside
+    the daily maintenance window are closed; ``background_per_day`` of the others (passenger and through
+    trains) are taken before the region's trains, spread evenly. A yard (``kind='yard'``) admits a train
+    every ``dwell_h / tracks`` h and holds it ``dwell_h``.
+    """
 
     id: str
     paths_per_day: float
     maintenance_start_h: float = 0.0
     maintenance_h: float = 0.0
+    background_per_day: float = 0.0
+    kind: str = "line_section"  # 'line_section' | 'yard'
 
 
 @dataclass(frozen=True)
@@ -199,7 +218,7 @@ class ModelSpec:
     lanes: tuple[Lane, ...]
     vehicle_types: tuple[VehicleType, ...]
     terminals: tuple[RailTerminal, ...] = ()
-    corridors: tuple[Corridor, ...] = ()
+    line_sections: tuple[LineSection, ...] = ()
     swap_stations: tuple[SwapStation, ...] = ()
     travel_time_cv: float = 0.0
     record_legs: bool = True
@@ -246,7 +265,9 @@ def _spec_problems(spec: ModelSpec):
     ents = {e.id for e in spec.enterprises}
     vts = {v.id: v for v in spec.vehicle_types}
     terms = {t.id for t in spec.terminals}
-    cors = {c.id for c in spec.corridors}
+    cors = {c.id for c in spec.line_sections}
+    for section in spec.line_sections:
+        yield from _section_problems(section)
     swaps = {s.id for s in spec.swap_stations}
     for terminal in spec.terminals:
         yield from _timetable_problems(terminal)
@@ -260,6 +281,18 @@ def _spec_problems(spec: ModelSpec):
             yield f"{where}: daily_t has {len(lane.daily_t)} days, the horizon needs {spec.n_days}"
         for i, seg in enumerate(lane.segments):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
+
+
+def _section_problems(section: LineSection):
+    from freight_sim.sim.line_sections import free_slot_offsets
+
+    where = f"line section {section.id}"
+    if section.paths_per_day < 1:
+        yield f"{where}: paths_per_day {section.paths_per_day:g} must be at least 1"
+        return
+    free = len(free_slot_offsets(section.paths_per_day, section.maintenance_start_h, section.maintenance_h))
+    if not 0 <= section.background_per_day < free:
+        yield f"{where}: background {section.background_per_day:g} trains/day leaves none of its {free} open paths a day"
 
 
 def slot_hours_problem(slots_h: Sequence[float]) -> str | None:
@@ -325,8 +358,9 @@ def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
     if seg.mode == "rail" and seg.kind == "long_haul":
         if seg.terminal not in terms:
             yield f"{where}: unknown terminal {seg.terminal}"
-        if seg.corridor not in cors:
-            yield f"{where}: unknown corridor {seg.corridor}"
+        for crossing in (*seg.crossings, *seg.return_crossings):
+            if crossing.section not in cors:
+                yield f"{where}: unknown line section {crossing.section}"
         if seg.source < 0:
             yield f"{where}: a rail segment needs a source stockpile"
     if seg.mode in ("rail", "conveyor") and seg.vehicle_type not in vts:

@@ -1,61 +1,37 @@
-"""Trains: wagon sets at a rail terminal, a loading track, train paths on a corridor, empty return.
+"""Trains: wagon sets at a rail terminal, a loading track, train paths on line sections, empty return.
 
 A terminal forms a train when one of the stockpiles it serves holds a train load and a wagon set is idle
 (the fullest pile first, ties by lane order). A terminal with a timetable forms trains only at its slots
 (hours of each day): at each slot an idle wagon set takes up to a train load from the fullest pile holding
 at least the terminal's minimum load; a slot without an idle set or without that load is missed. The
-train then books the loading track (FIFO, loading at the terminal's t/h rate), books the first free train
-path on its corridor (minimum headway 24 / paths_per_day, no departure inside the daily maintenance
-window), runs loaded, unloads, and its wagon set returns empty and becomes idle again. Taking cargo from
-a full station pile lets trucks waiting at its gate unload.
+train then books the loading track (FIFO, loading at the terminal's t/h rate, starting only within the
+station's opening hours), books a path on every line section and yard of its run in order
+(freight_sim.sim.line_sections; it waits at its terminal for the first, at a section's entry for the
+others), runs loaded, unloads, and its wagon set returns empty, again on paths of every section it
+crosses, and becomes idle. A train books the paths of its round trip as it sets off (a later booking can
+still take an earlier free path). Taking cargo from a full station pile lets
+trucks waiting at its gate unload.
 """
 
 from __future__ import annotations
 
 import math
 
+from freight_sim.sim.line_sections import PathCalendar, book_route
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import Corridor, RailTerminal, Segment, quantise_t
+from freight_sim.sim.spec import HOURS_PER_DAY, RailTerminal, Segment, quantise_t
 from freight_sim.sim.state import CargoLot, RunState
 
-
-class PathBooking(FifoServers):
-    """Departures on a corridor: one at a time, ``headway_h`` apart, none inside the maintenance window."""
-
-    __slots__ = ("_last_departure_h", "headway_h", "window_h", "window_start_h")
-
-    def __init__(self, corridor: Corridor) -> None:
-        super().__init__(corridor.id, "line_corridor", 1)
-        self.headway_h = 24.0 / corridor.paths_per_day if math.isfinite(corridor.paths_per_day) else 0.0
-        self.window_start_h = corridor.maintenance_start_h
-        self.window_h = corridor.maintenance_h
-        self._last_departure_h = -math.inf
-
-    def departure(self, now_h: float) -> float:
-        """Book and return the first departure time at or after ``now_h``."""
-        dep = self._last_departure_h + self.headway_h
-        if dep < now_h:
-            dep = now_h
-        if self.window_h > 0:
-            into_window = (dep - self.window_start_h) % 24.0
-            if into_window < self.window_h:
-                dep += self.window_h - into_window
-        self._last_departure_h = dep
-        wait = dep - now_h
-        self.requests += 1
-        self.wait_sum_h += wait
-        if wait > self.wait_max_h:
-            self.wait_max_h = wait
-        self.busy_h += self.headway_h
-        return dep
+Route = tuple[tuple[PathCalendar, float], ...]
 
 
 class RailFeed:
     """One lane's rail segment as seen by its loading terminal."""
 
     __slots__ = (
-        "corridor",
+        "back_route",
         "lane",
+        "route",
         "seg_index",
         "segment",
         "sink",
@@ -64,7 +40,7 @@ class RailFeed:
     )
 
     def __init__(
-        self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, corridor: PathBooking
+        self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, route: Route, back_route: Route
     ) -> None:
         self.lane = lane
         self.seg_index = seg_index
@@ -72,7 +48,8 @@ class RailFeed:
         self.segment = segment
         self.source = source
         self.sink = sink
-        self.corridor = corridor
+        self.route = route  # (path calendar, offset_h) of each crossing of the loaded run
+        self.back_route = back_route  # and of the empty return
 
 
 class SlotCount:
@@ -118,6 +95,16 @@ class TerminalDispatch:
         self.timetabled = bool(terminal.slots_h)
         self.min_load_t = quantise_t(terminal.min_load_t)
         self.slots = SlotCount(terminal.id, len(terminal.slots_h))
+        opens, closes = terminal.opens_h, terminal.closes_h
+        self.closed_h = (closes, (opens - closes) % HOURS_PER_DAY) if opens != closes else None  # (from, hours)
+
+    def open_at(self, t_h: float) -> float:
+        """The first time at or after ``t_h`` when the terminal is open for loading."""
+        if self.closed_h is None:
+            return t_h
+        closes_h, closed_h = self.closed_h
+        into = (t_h - closes_h) % HOURS_PER_DAY
+        return t_h + closed_h - into if into < closed_h else t_h
 
     def add_feed(self, feed: RailFeed) -> None:
         self.feeds.append(feed)
@@ -200,19 +187,26 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     now = env.now
     # a part load (timetable slots) loads for its share of the full train's time
     loading_h = dispatch.loading_h if load_t == dispatch.train_load_t else load_t / dispatch.terminal.loading_rate_tph
-    start = dispatch.track.book(now, loading_h)
+    start = dispatch.track.book(dispatch.open_at(now), loading_h)
     if run.trace is not None:
         run.trace(start, name, "train_load_start")
     yield env.timeout(start + loading_h - now)
-    departure = feed.corridor.departure(env.now)
-    arrival = departure + seg.loaded_h + seg.rail_unload_h
-    end = arrival + seg.empty_h
+    ready = env.now
+    entries: list | None = [] if run.trace is not None else None
+    # the round trip's paths are booked as it sets off; it waits for its first path at its terminal
+    delay, first_wait = book_route(feed.route, ready, entries, ready)
+    departure = ready + first_wait
+    arrival = ready + delay + seg.loaded_h + seg.rail_unload_h
+    back_delay, _ = book_route(feed.back_route, arrival, entries, ready)
+    end = arrival + seg.empty_h + back_delay
     lot.until_h = arrival
     if departure >= run.recorder.warmup_h:
         run.train_departures += 1
     run.recorder.leg(feed.seg_index, feed.vt_index, load_t, start, end, 0.0)
     if run.trace is not None:
         run.trace(departure, name, "depart")
+        for section, entered_h in entries:  # type: ignore[union-attr]
+            run.trace(entered_h, name, f"path:{section}")
         run.trace(arrival, name, "unloaded")
         run.trace(end, name, "back")
     yield env.timeout(arrival - env.now)

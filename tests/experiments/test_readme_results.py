@@ -34,7 +34,10 @@ def test_the_committed_figures_are_complete_and_finite():
     frame, _ = rr.read_results(REPO)
     assert list(frame.columns) == list(rr.COLUMNS)
     assert list(frame["variant"]) == list(rr.CASES)
-    assert all(math.isfinite(v) and v > 0 for v in frame.drop(columns="variant").to_numpy().ravel())
+    assert all(math.isfinite(v) and v > 0 for v in frame.drop(columns=["variant", "busiest_section"]).to_numpy().ravel())
+    # the single-track section is the busiest of the default year, below saturation
+    base = frame.set_index("variant").loc["baseline"]
+    assert base.busiest_section == rr.SINGLE_TRACK_SECTION and 0.5 < base.single_track_utilisation < 1.0
 
 
 @pytest.mark.slow
@@ -52,10 +55,10 @@ def test_the_command_runs_the_four_cases_at_reduced_size(tmp_path):
 def test_render_block_reads_the_figures():
     frame = pd.DataFrame(
         [
-            ("baseline", 0.5, 400.0, 200.0, 2.0e6, 66.04, 0.052),
-            ("all-sidings", 0.7, 200.0, 150.0, 1.5e6, 64.0, 0.05),
-            ("battery-drayage", 0.6, 300.0, 210.0, 2.0e6, 63.0, 0.04),
-            ("both", 0.81, 150.0, 160.0, 1.5e6, 62.0, 0.03),
+            ("baseline", 0.5, 400.0, 200.0, 2.0e6, 66.04, 0.052, 0.874, 0.874, 0.61, "TJ_NORTH"),
+            ("all-sidings", 0.7, 200.0, 150.0, 1.5e6, 64.0, 0.05, 0.96, 0.96, 1.25, "TJ_NORTH"),
+            ("battery-drayage", 0.6, 300.0, 210.0, 2.0e6, 63.0, 0.04, 0.874, 0.874, 0.61, "TJ_NORTH"),
+            ("both", 0.81, 150.0, 160.0, 1.5e6, 62.0, 0.03, 0.96, 0.96, 1.25, "TJ_NORTH"),
         ],
         columns=list(rr.COLUMNS),
     )
@@ -66,3 +69,6 @@ def test_render_block_reads_the_figures():
     assert "Reaching the 80% target: both." in block
     assert "in the baseline year 5.2% of their km are such detours, and they emit 66.0 g CO2/tkm" in block
     assert "above the 57-65 g/tkm" in block
+    assert "busiest rail line section of the baseline year is the single-track Taiyuan-Jiaozuo section" in block
+    assert "take 87% of its open train paths" in block and "waits 0.6 h for a path" in block
+    assert "with all candidate sidings built it is 96% and 1.2 h" in block

@@ -9,7 +9,14 @@ import pytest
 from freight_sim.experiments.design import VariantInfo
 from freight_sim.experiments.sampling import SampleDesign, draw_sample
 from freight_sim.experiments.spec import SampleSettings
-from freight_sim.experiments.summary import paired_differences, sensitivity_indices, siding_ranking, t_interval, variant_summary
+from freight_sim.experiments.summary import (
+    paired_differences,
+    returns_per_siding,
+    sensitivity_indices,
+    siding_ranking,
+    t_interval,
+    variant_summary,
+)
 
 T_975_DF3 = 3.182446305284263  # Student t, 97.5% quantile, 3 degrees of freedom (statistical tables)
 T_975_DF2 = 4.302652729911275
@@ -162,3 +169,22 @@ def test_siding_table_keeps_sidings_without_results():
     table = siding_table(diffs, pd.DataFrame(), infos, pd.DataFrame(columns=FACT_COLUMNS)).set_index("variant")
     assert table.loc["siding-C", "n"] == 0 and np.isnan(table.loc["siding-C", "nox_kg_improvement"])
     assert list(table.sort_values("rank_nox_kg").index) == ["siding-B", "siding-A", "siding-C"]  # 1.5 and 0.5 kg per M CNY, then none
+
+
+def test_returns_per_siding_divide_the_paired_improvement_by_the_sidings_added():
+    variants = [VariantInfo("baseline", "baseline"), VariantInfo("two", "two"), VariantInfo("fleet", "fleet")]
+    rows = []
+    for rep in range(3):
+        for variant, sidings, trips, wait in (("baseline", 0, 1000.0, 0.5), ("two", 2, 800.0 + rep, 0.9), ("fleet", 0, 990.0, 0.5)):
+            rows += [
+                (variant, None, rep, "candidate_sidings_built", sidings, "count"),
+                (variant, None, rep, "truck_trips", trips, "count"),
+                (variant, None, rep, "rail_path_wait_mean_h", wait, "h"),
+            ]
+    metrics = pd.DataFrame(rows, columns=["variant", "sample", "replication", "metric", "value", "unit"])
+    table = returns_per_siding(paired_differences(metrics, variants))
+    assert list(table["variant"]) == ["two"]  # a variant that builds no siding has no row
+    row = table.iloc[0]
+    assert row.sidings_added == 2 and row.truck_trips_avoided == pytest.approx(199.0)
+    assert row.truck_trips_avoided_per_siding == pytest.approx(99.5)
+    assert row.rail_path_wait_mean_h == pytest.approx(0.9) and row.rail_path_wait_added_h == pytest.approx(0.4)

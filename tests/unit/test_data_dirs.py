@@ -49,6 +49,11 @@ def _load(path: Path) -> None:
         load_scenario(path)
     elif name == "nodes.csv":
         load_csv_network(path, path.with_name("edges.csv"))
+    elif name == "rail.yaml":
+        from freight_sim.network.rail_data import load_rail_data, rail_data_problems
+
+        net = load_csv_network(path.with_name("nodes.csv"), path.with_name("edges.csv"))
+        assert list(rail_data_problems(load_rail_data(path), net)) == []
     elif name == "edges.csv":
         assert path.with_name("nodes.csv").is_file()  # loaded together with nodes.csv
     elif name == "enterprise_sites.csv":

@@ -13,9 +13,9 @@ from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days, calendar_levels, sample_alert_levels
 from freight_sim.sim.calendar import daily_tonnes, outage_factors
 from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec, swap_off_loading_end
+from freight_sim.sim.line_sections import PathCalendar, book_route, free_slot_offsets
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import Corridor, check_spec, quantise_t
-from freight_sim.sim.trains import PathBooking
+from freight_sim.sim.spec import LineSection, check_spec, quantise_t
 
 
 def test_fifo_servers_book_in_arrival_order():
@@ -27,13 +27,39 @@ def test_fifo_servers_book_in_arrival_order():
     assert row["utilisation"] == 5.0 / 20.0
 
 
-def test_path_booking_headway_and_maintenance_window():
-    paths = PathBooking(Corridor("c", 4.0, 22.0, 4.0))  # 6 h headway; no departures 22:00-02:00
-    assert paths.departure(1.0) == 2.0  # inside the window that wraps past midnight
-    assert paths.departure(3.0) == 8.0  # headway
-    assert paths.departure(20.0) == 20.0
-    assert paths.departure(20.5) == 26.0  # 26.0 = 02:00 next day, the window's end
-    assert paths.requests == 4 and paths.wait_max_h == 5.5
+def test_path_grid_and_maintenance_window():
+    # 8 paths a day, 3 h apart; a window 22:00-02:00 (wrapping past midnight) closes the one at 0:00
+    assert free_slot_offsets(8.0, 22.0, 4.0) == (3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0)
+    assert free_slot_offsets(8.9, 0.0, 0.0) == tuple(3.0 * i for i in range(8))  # whole paths only
+    paths = PathCalendar(LineSection(id="c", paths_per_day=8.0, maintenance_start_h=22.0, maintenance_h=4.0))
+    assert paths.book(1.0) == 3.0  # inside the window
+    assert paths.book(2.0) == 6.0  # the 3:00 path is held: it waited behind a train
+    assert paths.book(22.5) == 27.0  # the next day's 0:00 path is closed
+    assert paths.book(0.5) == 9.0  # booked later, for an earlier time: the first path still free
+    assert (paths.requests, paths.waited, paths.wait_max_h) == (4, 2, 8.5)
+
+
+def test_background_traffic_takes_an_even_share_of_the_open_paths():
+    # 12 paths a day, 6 of them background: every other open path, starting with the second
+    paths = PathCalendar(LineSection(id="c", paths_per_day=12.0, background_per_day=6.0))
+    assert [paths.is_background(k) for k in range(6)] == [False, True, False, True, False, True]
+    taken = [paths.book(0.0) for _ in range(4)]
+    assert taken == [0.0, 4.0, 8.0, 12.0]  # 2, 6 and 10 h belong to background trains
+    row = paths.stats_row(24.0)
+    assert (row["capacity"], row["background_per_day"], row["requests"], row["waited"]) == (12, 6.0, 4, 3)
+    assert row["utilisation"] == (6 + 4) / 12
+    # a fractional background: 2.5 trains a day of 12 open paths take 5 paths every 2 days
+    partial = PathCalendar(LineSection(id="p", paths_per_day=12.0, background_per_day=2.5))
+    assert sum(partial.is_background(k) for k in range(24)) == 5
+
+
+def test_a_run_books_its_sections_in_order_with_the_waits_before():
+    a = PathCalendar(LineSection(id="a", paths_per_day=24.0))
+    b = PathCalendar(LineSection(id="b", paths_per_day=4.0))  # 0, 6, 12, 18 h
+    entries: list = []
+    delay, first = book_route(((a, 0.0), (b, 1.5)), 0.5, entries)
+    # a at 1.0 (waits 0.5), reaches b at 2.5, waits for 6.0
+    assert entries == [("a", 1.0), ("b", 6.0)] and (delay, first) == (4.0, 0.5)
 
 
 def test_stock_serves_waiters_in_order_and_tells_listener():
@@ -153,3 +179,12 @@ def test_month_first_days_and_monthly_aggregates():
     assert cols["trips"].tolist() == [1, 2, 1] and cols["extra_km"].tolist() == [0.0, 3.0, 0.0]
     with pytest.raises(ValueError, match="period_first_days"):
         Recorder(n_vehicle_types=1, n_days=35, warmup_h=0.0, record_legs=False, period_first_days=[1, 5])
+
+
+def test_held_paths_of_past_days_are_forgotten_without_changing_bookings():
+    kept = PathCalendar(LineSection(id="k", paths_per_day=48.0, background_per_day=12.0))
+    pruned = PathCalendar(LineSection(id="p", paths_per_day=48.0, background_per_day=12.0))
+    for i in range(5000):
+        at_h = i * 0.7 + (i % 5) * 3.0  # bookings made at time i * 0.7, some for later hours
+        assert kept.book(at_h) == book_route(((pruned, 0.0),), at_h, now_h=i * 0.7)[0] + at_h
+    assert len(pruned._taken) < 2048 < len(kept._taken)

@@ -9,7 +9,7 @@ import pytest
 
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec, swap_off_loading_end
-from freight_sim.sim.spec import VehicleType
+from freight_sim.sim.spec import Crossing, LineSection, VehicleType
 
 TRUCK = "E01/f1/road/0/diesel-cn5/0"
 
@@ -44,18 +44,20 @@ def test_one_truck_cycle():
 
 def test_train_formed_and_sent_at_siding():
     # 1,000 t/day reaches the 1,000 t train load at the last step of the day (t=23); loading at 500 t/h
-    # takes 2 h; a daily maintenance window 0-3 h pushes the departure from 25 to 27; 2 h loaded + 1 h
-    # unloading -> 30; 2 h empty -> 32. The second train loads at 47 and is ready at 49 = 01:00 of day 2,
-    # inside the window again: it leaves at 51.
+    # takes 2 h; hourly paths, those at 0, 1 and 2 h closed by a daily maintenance window 0-3 h: the
+    # departure moves from 25 to 27; 2 h loaded + 1 h unloading -> 30; 2 h empty -> 32. The second train
+    # loads at 47 and is ready at 49 = 01:00 of day 2, inside the window again: it leaves at 51.
     spec = siding_spec(1000.0, days=3.0, train_load_t=1000.0, loading_rate_tph=500.0, maintenance=(0.0, 3.0))
     events, result = traced(spec)
     assert events == [
         (23.0, "train:SD1#0", "train_load_start"),
         (27.0, "train:SD1#0", "depart"),
+        (27.0, "train:SD1#0", "path:C1"),
         (30.0, "train:SD1#0", "unloaded"),
         (32.0, "train:SD1#0", "back"),
         (47.0, "train:SD1#1", "train_load_start"),
         (51.0, "train:SD1#1", "depart"),
+        (51.0, "train:SD1#1", "path:C1"),
         (54.0, "train:SD1#1", "unloaded"),
         (56.0, "train:SD1#1", "back"),
         (71.0, "train:SD1#2", "train_load_start"),
@@ -69,20 +71,23 @@ def test_timetable_slots_form_trains_and_miss_without_cargo_or_wagon_set():
     # 1,200 t/day = 50 t per hourly step; a slot comes before the production step of the same hour.
     # 06:00: 300 t in the pile, below the 350 t minimum -> missed. 08:00: 400 t -> a 400 t train loads
     # 8-9 (400 t/h), departs 9, 2 h loaded + 1 h unloading -> 12, 2 h empty -> 14. 12:00: the only
-    # wagon set is away -> missed. 18:00: 500 t (steps 8-17) -> loads 18-19.25, unloaded 22.25, back 24.25.
+    # wagon set is away -> missed. 18:00: 500 t (steps 8-17) -> loads 18-19.25, waits for the hourly path
+    # at 20, unloaded 23, back 25.
     spec = siding_spec(1200.0, days=1.0, loading_rate_tph=400.0, slots_h=(6.0, 8.0, 12.0, 18.0), min_load_t=350.0)
     events, result = traced(spec)
     assert events == [
         (6.0, "timetable:SD1", "slot_missed"),
         (8.0, "train:SD1#0", "train_load_start"),
         (9.0, "train:SD1#0", "depart"),
+        (9.0, "train:SD1#0", "path:C1"),
         (12.0, "train:SD1#0", "unloaded"),
         (14.0, "train:SD1#0", "back"),
         (12.0, "timetable:SD1", "slot_missed"),
         (18.0, "train:SD1#1", "train_load_start"),
-        (19.25, "train:SD1#1", "depart"),
-        (22.25, "train:SD1#1", "unloaded"),
-        (24.25, "train:SD1#1", "back"),
+        (20.0, "train:SD1#1", "depart"),
+        (20.0, "train:SD1#1", "path:C1"),
+        (23.0, "train:SD1#1", "unloaded"),
+        (25.0, "train:SD1#1", "back"),
     ]
     assert (result.train_departures, result.train_slots_missed) == (2, 2)
     slots = result.resources.set_index("resource").loc["SD1"]
@@ -99,7 +104,7 @@ def test_truck_waits_at_a_full_station_pile_until_a_train_takes_cargo():
     # 1.75: 66 t -> train #0 loads 1.75-2.75, departs 2.75, unloaded 5.75, back 7.75. The pile refills to
     # 99 t at 4.75; at 5.75 another 33 t would not fit: the truck waits. 7.75: the wagon set is back, train
     # #1 takes 66 t and the truck unloads at once (66 t in the pile), back at 8.0. A new process starts
-    # before other events of its moment, so train #1 shows before the truck it lets in.
+    # before other events of its moment, so train #1 shows before the truck it lets in. Paths every 15 min.
     truck = "E01/f1/drayage_rail/0/diesel-cn5/0"
     spec = drayage_spec(792.0, days=9 / 24, station_pile_t=106.0, train_load_t=66.0, loading_rate_tph=66.0)
     events, result = traced(spec)
@@ -109,13 +114,14 @@ def test_truck_waits_at_a_full_station_pile_until_a_train_takes_cargo():
         (1.0, truck, "load_start"), (1.75, truck, "unloaded"), (2.0, truck, "back"),
         (1.75, "train:ST#0", "train_load_start"),
         cycles[0][0],
-        (2.75, "train:ST#0", "depart"), (5.75, "train:ST#0", "unloaded"), (7.75, "train:ST#0", "back"),
+        (2.75, "train:ST#0", "depart"), (2.75, "train:ST#0", "path:C1"), (5.75, "train:ST#0", "unloaded"), (7.75, "train:ST#0", "back"),
         *cycles[0][1:], *cycles[1], *cycles[2],
         (5.0, truck, "load_start"), (5.75, truck, "pile_full_wait"),
         (7.75, "train:ST#1", "train_load_start"),
         (7.75, truck, "unloaded"), (8.0, truck, "back"),
         (8.0, truck, "load_start"),
-        (8.75, "train:ST#1", "depart"), (11.75, "train:ST#1", "unloaded"), (13.75, "train:ST#1", "back"),
+        (8.75, "train:ST#1", "depart"), (8.75, "train:ST#1", "path:C1"), (11.75, "train:ST#1", "unloaded"),
+        (13.75, "train:ST#1", "back"),
         (8.75, truck, "unloaded"), (9.0, truck, "back"),
     ]  # fmt: skip
     trips = result.legs[result.legs["mode"] == "road"]
@@ -146,18 +152,20 @@ def test_a_truck_still_waiting_at_the_horizon_has_a_row_without_end():
 
 
 def test_train_waits_for_train_path_headway():
-    # 2 paths a day = 12 h headway. 2,000 t/day: the first 1,000 t is in the pile after the step at t=12
-    # (12 steps of 85333/1024 t fall 4/1024 t short), loaded 12-14, departs 14, back at 19. The second load
-    # completes at t=23 (the day's last step carries the rounding rest), is loaded 23-25 and must wait for
-    # the next path at 14 + 12 = 26.
-    spec = siding_spec(2000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0, paths_per_day=2.0)
+    # 2 paths a day, at 0:00 and 12:00. 2,000 t/day: the first 1,000 t is in the pile after the step at
+    # t=12 (12 steps of 85333/1024 t fall 4/1024 t short), loaded 12-14, waits for the path at 24. The
+    # second load completes at t=23 (the day's last step carries the rounding rest), is loaded 23-25 and
+    # must wait for the next path, at 36.
+    spec = siding_spec(2000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0, paths_per_day=2.0, wagon_sets=2)
     events, result = traced(spec)
     departures = [t for t, _, what in events if what == "depart"]
     loads = [t for t, _, what in events if what == "train_load_start"]
     assert loads[:2] == [12.0, 23.0]
-    assert departures[:2] == [14.0, 26.0]
-    corridor = result.resources.set_index("resource").loc["C1"]
-    assert corridor.max_wait_h >= 1.0
+    assert departures[:2] == [24.0, 36.0]
+    section = result.resources.set_index("resource").loc["C1"]
+    # a third train, loaded 36-38, takes the path at 48: waits 10, 11 and 10 h, none behind another train
+    assert (section.requests, section.max_wait_h, section.waited) == (3, 11.0, 0)
+    assert section.mean_wait_h == pytest.approx(31.0 / 3) and section.utilisation == 3 / 2 / 2
 
 
 def test_two_battery_trucks_queue_at_one_bay_swap_station():
@@ -247,3 +255,55 @@ def test_conveyor_moves_production_with_one_row_per_day():
     row = result.tonnage.iloc[0]
     assert row.delivered_t == row.produced_t == 3000.0
     assert result.daily["delivered_t"].tolist() == [1000.0, 1000.0, 1000.0]
+
+
+def test_a_train_crossing_two_sections_holds_both_in_order():
+    # Section A: hourly paths. Section B: a path every 2 h, half of them (2, 6, 10, ... h) held by
+    # background trains. The train is loaded 23-25, takes A's path at 25, runs 1 h to B, reaches it at
+    # 26 (02:00, a background path) and waits for B's 28:00 path; 1 h more loaded, 1 h unloading -> 30.
+    # The empty return crosses B first at 30 (06:00: background) -> 32, then A at 33; 1 h more -> 34.
+    spec = siding_spec(1000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0)
+    rail = dataclasses.replace(
+        spec.lanes[0].segments[0],
+        crossings=(Crossing("A", 0.0), Crossing("B", 1.0)),
+        return_crossings=(Crossing("B", 0.0), Crossing("A", 1.0)),
+    )
+    spec = dataclasses.replace(
+        spec,
+        lanes=(dataclasses.replace(spec.lanes[0], segments=(rail,)),),
+        line_sections=(LineSection(id="A", paths_per_day=24.0), LineSection(id="B", paths_per_day=12.0, background_per_day=6.0)),
+    )
+    events, result = traced(spec)
+    assert events == [
+        (23.0, "train:SD1#0", "train_load_start"),
+        (25.0, "train:SD1#0", "depart"),
+        (25.0, "train:SD1#0", "path:A"),
+        (28.0, "train:SD1#0", "path:B"),
+        (32.0, "train:SD1#0", "path:B"),
+        (33.0, "train:SD1#0", "path:A"),
+        (30.0, "train:SD1#0", "unloaded"),
+        (34.0, "train:SD1#0", "back"),
+        (47.0, "train:SD1#1", "train_load_start"),
+    ]
+    assert result.legs[["start_h", "end_h"]].values.tolist()[0] == [23.0, 34.0]
+    sections = result.resources.set_index("resource")
+    assert sections.loc["A", ["requests", "waited", "max_wait_h"]].tolist() == [2, 0, 0.0]
+    assert sections.loc["B", ["requests", "waited", "max_wait_h"]].tolist() == [2, 2, 2.0]
+    assert sections.loc["B", "utilisation"] == (6.0 + 2 / 2) / 12
+
+
+def test_a_station_loads_trains_only_within_its_opening_hours():
+    # the train load is ready at 23:00, after the 06:00-22:00 opening hours: loading waits for 06:00 (t=30),
+    # 2 h at 500 t/h, then the hourly path at 32, 2 h loaded + 1 h unloading -> 35, 2 h back -> 37
+    spec = siding_spec(1000.0, days=2.0, train_load_t=1000.0, loading_rate_tph=500.0)
+    spec = dataclasses.replace(spec, terminals=(dataclasses.replace(spec.terminals[0], opens_h=6.0, closes_h=22.0),))
+    events, result = traced(spec)
+    assert events[:5] == [
+        (30.0, "train:SD1#0", "train_load_start"),
+        (32.0, "train:SD1#0", "depart"),
+        (32.0, "train:SD1#0", "path:C1"),
+        (35.0, "train:SD1#0", "unloaded"),
+        (37.0, "train:SD1#0", "back"),
+    ]
+    track = result.resources.set_index("resource").loc["SD1"]
+    assert track.max_wait_h == 0.0  # the track's waits are queue waits from the opening on, not closed hours

@@ -15,7 +15,18 @@ from hypothesis import strategies as st
 
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, swap_off_both_ends, swap_off_loading_end
-from freight_sim.sim.spec import Corridor, Enterprise, Lane, ModelSpec, RailTerminal, Segment, Stockpile, SwapStation, VehicleType
+from freight_sim.sim.spec import (
+    Crossing,
+    Enterprise,
+    Lane,
+    LineSection,
+    ModelSpec,
+    RailTerminal,
+    Segment,
+    Stockpile,
+    SwapStation,
+    VehicleType,
+)
 
 # a small battery: trucks that swap at a far station on long hauls (PoolEntry far_swap_station)
 BEV_FAR = VehicleType("bev-far", "road", 30.0, 150.0, 1.0, 1.6, 1.0, "swap", 0.1, "bev-far")
@@ -36,7 +47,8 @@ def _rail(origin, source, sink, terminal, corridor, km):
         source=source,
         sink=sink,
         terminal=terminal,
-        corridor=corridor,
+        crossings=(Crossing(corridor, 0.0),),
+        return_crossings=(Crossing(corridor, 0.0),),
         rail_unload_h=1.5,
         vehicle_type="rail-electric",
     )
@@ -59,7 +71,14 @@ def random_specs(draw):
         [],
         [],
         [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))],
-        [Corridor("C_ST", draw(st.sampled_from([2.0, 12.0, 48.0])), 1.0, draw(st.sampled_from([0.0, 4.0])))],
+        [
+            LineSection(
+                id="C_ST",
+                paths_per_day=draw(st.sampled_from([2.0, 12.0, 48.0])),
+                maintenance_start_h=1.0,
+                maintenance_h=draw(st.sampled_from([0.0, 4.0])),
+            )
+        ],
     )
     for i in range(n_lanes):
         eid = f"E{i}"
@@ -105,7 +124,7 @@ def random_specs(draw):
             piles.append(Stockpile(f"ST/{eid}", "ST", math.inf))
             if not any(t.id == "FAR" for t in terminals):
                 terminals.append(RailTerminal("FAR", "FAR", "station", 900.0, 1, 1, train_load, *_dispatch(draw, train_load)))
-                corridors.append(Corridor("C_FAR", 24.0))
+                corridors.append(LineSection(id="C_FAR", paths_per_day=24.0))
             piles[origin] = Stockpile(f"{eid}/supplier", "C", yard)
             far_pile = len(piles)  # trucks fill it: room for a train load and a truck load more
             piles.append(Stockpile(f"FAR/{eid}", "FAR", draw(st.sampled_from([math.inf, train_load + 40.0, 2 * train_load]))))
@@ -118,7 +137,7 @@ def random_specs(draw):
             terminals.append(
                 RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))
             )
-            corridors.append(Corridor(f"C_{eid}", 24.0))
+            corridors.append(LineSection(id=f"C_{eid}", paths_per_day=24.0))
             segs = (_rail(eid, origin, -1, f"SD_{eid}", f"C_{eid}", 120.0),)
         lanes.append(Lane(f"{eid}/{chain}", eid, "f", "coal", "out", chain, per_day * 365, (per_day,) * n_days, origin, segs))
     return ModelSpec(
@@ -133,7 +152,7 @@ def random_specs(draw):
         lanes=tuple(lanes),
         vehicle_types=VEHICLES + (BEV_FAR,),
         terminals=tuple(terminals),
-        corridors=tuple(corridors),
+        line_sections=tuple(corridors),
         swap_stations=(SwapStation("SW", "SW", 1), SwapStation("SW_FAR", "SW_FAR", 1)),
         travel_time_cv=draw(st.sampled_from([0.0, 0.3])),
         record_legs=draw(st.booleans()),
