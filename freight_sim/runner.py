@@ -115,6 +115,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "resources": sim.resources,
         "daily": sim.daily,
         "tonnage": sim.tonnage,
+        "production": sim.production,
     }
     spatial = None
     if scenario.spatial.enabled:

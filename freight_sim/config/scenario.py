@@ -329,6 +329,10 @@ class SimulationSettings(Strict):
     seed: int = Field(20261124, ge=0)
     start_date: dt.date = dt.date(2025, 1, 1)
     travel_time_cv: float = Field(0.1, ge=0, le=1, description="coefficient of variation of truck leg times")
+    variability: str = Field(
+        "bundled",
+        description="production and handling-time variability: 'bundled' (networks/variability.yaml), a path to such a file, or 'fixed' (all at plan)",
+    )
     record_legs: bool = True
 
     @model_validator(mode="after")

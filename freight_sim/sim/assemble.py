@@ -33,6 +33,7 @@ from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.truck_pools import TruckDraft, TruckPools
+from freight_sim.sim.variability import Variabilities, scenario_variabilities
 
 
 def _scenario_and_where(loaded_or_scenario: Loaded | Scenario):
@@ -341,9 +342,17 @@ class _Builder(TruckPools):
 
 
 def assemble(
-    loaded_or_scenario: Loaded | Scenario, network, legs, catalog, mixes, seed: int | None = None, operations: Operations | None = None
+    loaded_or_scenario: Loaded | Scenario,
+    network,
+    legs,
+    catalog,
+    mixes,
+    seed: int | None = None,
+    operations: Operations | None = None,
+    variability: Variabilities | None = None,
 ) -> S.ModelSpec:
-    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages."""
+    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages;
+    ``variability``: default the scenario's ``simulation.variability`` (freight_sim.sim.variability)."""
     scenario, where = _scenario_and_where(loaded_or_scenario)
     sim = scenario.simulation
     seed = sim.seed if seed is None else seed
@@ -366,6 +375,7 @@ def assemble(
     if problems:
         raise ConfigError(*problems)
     outages = _outage_spells(scenario, where, b.n_days, seed)
+    variability = variability or scenario_variabilities(loaded_or_scenario)
     enterprises = tuple(
         S.Enterprise(
             eid,
@@ -380,6 +390,7 @@ def assemble(
                 b.n_days,
                 outages.get(eid, []),
             ),
+            variability.production(e.kind.value),
         )
         for eid, e in sorted(scenario.enterprises.items())
     )
@@ -403,6 +414,7 @@ def assemble(
         demand_step_h=b.ops.demand_step_h,
         name=scenario.name,
         fleet_substitutions=tuple(b.substitutions),
+        service_times=variability.service_times(),
     )
     S.check_spec(spec)
     return spec

@@ -17,6 +17,7 @@ import math
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import Corridor, RailTerminal, Segment, quantise_t
 from freight_sim.sim.state import CargoLot, RunState
+from freight_sim.sim.streams import FactorStream
 
 
 class PathBooking(FifoServers):
@@ -118,6 +119,7 @@ class TerminalDispatch:
         self.timetabled = bool(terminal.slots_h)
         self.min_load_t = quantise_t(terminal.min_load_t)
         self.slots = SlotCount(terminal.id, len(terminal.slots_h))
+        self.loading_factors: FactorStream | None = None  # train loading time factors, when they vary
 
     def add_feed(self, feed: RailFeed) -> None:
         self.feeds.append(feed)
@@ -200,6 +202,8 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     now = env.now
     # a part load (timetable slots) loads for its share of the full train's time
     loading_h = dispatch.loading_h if load_t == dispatch.train_load_t else load_t / dispatch.terminal.loading_rate_tph
+    if dispatch.loading_factors is not None:
+        loading_h *= dispatch.loading_factors.next()
     start = dispatch.track.book(now, loading_h)
     if run.trace is not None:
         run.trace(start, name, "train_load_start")

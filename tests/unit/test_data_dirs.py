@@ -26,6 +26,7 @@ def _load(path: Path) -> None:
     from freight_sim.network.defaults import load_defaults
     from freight_sim.network.load import load_csv_network
     from freight_sim.sim.operations import load_operations
+    from freight_sim.sim.variability import load_variability
 
     relative = path.relative_to(ROOT).as_posix()
     name = path.name
@@ -45,6 +46,8 @@ def _load(path: Path) -> None:
         load_defaults(path)
     elif relative == "networks/operations.yaml":
         load_operations(path)
+    elif relative == "networks/variability.yaml":
+        load_variability(path)
     elif name == "scenario.yaml":
         load_scenario(path)
     elif name == "nodes.csv":
