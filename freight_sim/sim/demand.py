@@ -22,7 +22,7 @@ import numpy as np
 
 from freight_sim.errors import ModelError
 from freight_sim.sim.resources import Stock
-from freight_sim.sim.spec import GRID_PER_T, HOURS_PER_DAY, Enterprise, ModelSpec, quantise_t
+from freight_sim.sim.spec import GRID_PER_T, HOURS_PER_DAY, ModelSpec, quantise_t
 from freight_sim.sim.state import RunState, zeros
 from freight_sim.sim.streams import DEMAND, FactorStream, entity_rng, mean_one_factors
 

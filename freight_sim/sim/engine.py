@@ -41,7 +41,9 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
     service = spec.service_times
     if not service.battery_swap.fixed:
         swap = service.battery_swap
-        run.swap_factors = {s.id: FactorStream(entity_rng(seed, SERVICE_TIMES, f"swap:{s.id}"), swap.distribution, swap.cv) for s in spec.swap_stations}
+        run.swap_factors = {
+            s.id: FactorStream(entity_rng(seed, SERVICE_TIMES, f"swap:{s.id}"), swap.distribution, swap.cv) for s in spec.swap_stations
+        }
     corridors = {c.id: PathBooking(c) for c in spec.corridors}
     terminals = {t.id: TerminalDispatch(run, t) for t in spec.terminals}
     if not service.train_loading.fixed:
