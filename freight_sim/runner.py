@@ -78,10 +78,11 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     spec = checked_spec(loaded, network, seed)  # the checks `validate` makes, then the model
     sim = simulate_spec(spec, seed, progress=progress)
 
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
-    factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
-    grid = grid_factor(scenario.accounting.grid, load_grid_table())
-    costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
+    inputs = scenario.inputs  # uncertain inputs: values of data-file numbers (freight_sim/inputs.py)
+    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog), inputs)
+    factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors), inputs)
+    grid = grid_factor(scenario.accounting.grid, load_grid_table(inputs=inputs))
+    costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs), inputs)
     profile = get_profile(
         scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles)
     )

@@ -61,7 +61,7 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
             ("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}"
         )
     try:
-        grid_factor(accounting.grid, load_grid_table())
+        grid_factor(accounting.grid, load_grid_table(inputs=loaded.model.inputs))
     except ConfigError as exc:
         yield from (loaded.error(("accounting", "grid", "factor"), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
 
@@ -88,9 +88,13 @@ def outage_problems(scenario, where) -> list[str]:
 def scenario_problems(loaded: Loaded) -> list[str]:
     """Every problem of the scenario against its data files (empty when it fits them)."""
     from freight_sim.fleet import load_catalog, load_mixes
+    from freight_sim.inputs import input_problems
 
     scenario = loaded.model
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    problems = input_problems(loaded)
+    if problems:  # the data files below are read with the inputs applied
+        return problems
+    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog), scenario.inputs)
     mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
     return [
         *_mix_problems(loaded, catalog, mixes),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -371,6 +371,10 @@ class Scenario(Strict):
     demand_scale: float = Field(
         1.0, gt=0, le=5, description="multiplies every flow's t/yr (demand uncertainty; the scope test uses declared t/yr)"
     )
+    inputs: dict[str, float] = Field(
+        default_factory=dict,
+        description="uncertain inputs: data path (e.g. costs.energy_prices.diesel_cny_per_l) -> value within the number's range (freight_sim/inputs.py)",
+    )
     fleet: FleetSettings = Field(default_factory=FleetSettings)
     chains: ChainPolicy = Field(default_factory=ChainPolicy)
     disruptions: Disruptions = Field(default_factory=Disruptions)
@@ -378,6 +382,21 @@ class Scenario(Strict):
     accounting: Accounting = Field(default_factory=Accounting)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
     spatial: SpatialOutputs = Field(default_factory=SpatialOutputs)
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _flat_data_paths(cls, inputs: Any) -> Any:
+        """Nested mappings (``inputs: {costs: {energy_prices: {diesel_cny_per_l: 7.5}}}``, as ``--set`` and
+        experiment patches give them) become dotted data paths."""
+        if not isinstance(inputs, dict):
+            return inputs
+        flat: dict[str, Any] = {}
+        for key, value in inputs.items():
+            if isinstance(value, dict):
+                flat.update({f"{key}.{inner}": v for inner, v in cls._flat_data_paths(value).items()})
+            else:
+                flat[str(key)] = value
+        return flat
 
     def drayage_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
         """The station-drayage fleet mix of an enterprise and the field that sets it."""

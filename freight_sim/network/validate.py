@@ -101,7 +101,7 @@ def swap_vehicles(loaded) -> frozenset[str]:
     from freight_sim.fleet import load_catalog
 
     try:
-        catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog))
+        catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog), loaded.model.inputs)
     except ConfigError:
         return frozenset()
     return frozenset(vid for vid, v in catalog.vehicles.items() if v.refuel == "swap")

@@ -2,7 +2,8 @@
 
 Nothing is recomputed from runs: the report shows ``batch.json`` (design, provenance, failures) and
 whichever of ``summary_by_variant``, ``paired_differences``, ``abatement_costs``, ``siding_ranking``,
-``siding_table``, ``sobol_indices`` and ``morris_indices`` are present in the batch folder (Parquet, or the
+``siding_table``, ``sobol_indices``, ``morris_indices`` and ``spread`` (uncertain inputs vs simulation
+noise) are present in the batch folder (Parquet, or the
 CSV copy when the Parquet is missing). Decision first: the answer and the combined siding table open the
 page; the per-metric sections, rankings and tables follow collapsed.
 """
@@ -32,6 +33,7 @@ REPORT_FILE = "report.html"
 KEY_METRICS = ("clean_transport_ratio", "nox_kg", "co2_wtw_t", "co2_ttw_t", "truck_trips", "backlog_t", "cost_cny")
 TABLE_NAMES = (
     "summary_by_variant", "paired_differences", "abatement_costs", "siding_ranking", "siding_table", "sobol_indices", "morris_indices",
+    "spread",
 )  # fmt: skip
 SENSITIVITY_INDICES = {"sobol_indices": ("S1", "ST"), "morris_indices": ("mu_star", "sigma")}
 
@@ -246,6 +248,15 @@ def render_batch_report(batch_dir: Path | str, lang: str | None = None) -> str:
         if not metrics and name in folder.tables:
             sensitivity_metrics = key_metrics(folder.tables[name], hint.get("metrics", []))
     full_tables = []
+    spread = folder.tables.get("spread")
+    if spread is not None and len(spread):
+        shown = spread[spread["metric"].isin(metrics)] if metrics else spread
+        full_tables.append(
+            {
+                "title": t("Spread due to uncertain inputs (sample points) and simulation noise (replications)"),
+                "html": html_table(shown, integer_columns=["samples", "replications"]),
+            }
+        )
     if summary is not None:
         full_tables.append({"title": t("Summary by variant (all metrics)"), "html": html_table(summary, integer_columns=["n"])})
     if "paired_differences" in folder.tables:

@@ -23,7 +23,7 @@ def build_spec(loaded: Loaded, seed: int | None = None, network=None) -> ModelSp
         legs = build_leg_table(network, build_leg_requests(loaded, network))
     except NetworkError:
         raise ConfigError(*_unroutable_lanes(loaded, network)) from None
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog))
+    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), scenario.fleet.catalog), scenario.inputs)
     mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
     return assemble(loaded, network, legs, catalog, mixes, seed=seed)
 

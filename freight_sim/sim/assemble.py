@@ -358,7 +358,7 @@ def assemble(
     seed = sim.seed if seed is None else seed
     n_days = math.ceil(sim.days - 1e-9)
     levels = tuple(alert_levels(scenario.disruptions.alerts, sim.start_date, n_days, seed))
-    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels)
+    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(inputs=scenario.inputs), levels)
     routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]
     counts = b.truck_counts()

@@ -10,6 +10,7 @@ bundled file, its own, or ``fixed`` (everything at its planned value): ``simulat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,6 +18,7 @@ from pydantic import model_validator
 
 from freight_sim.config.scenario import EnterpriseKind
 from freight_sim.datafile import DataFile, Strict, Unit, load_data_file
+from freight_sim.inputs import file_changes
 from freight_sim.paths import data_root
 from freight_sim.sim.spec import FIXED, ServiceTimes, Variation
 
@@ -85,9 +87,11 @@ def variability_path() -> Path:
     return data_root() / "networks" / "variability.yaml"
 
 
-def load_variability(path: Path | str | None = None) -> VariabilityFile:
-    """Read a variability file (the bundled one unless ``path``); errors are FILE:LINE lines."""
-    loaded, _ = load_data_file(VariabilityFile, Path(path) if path is not None else variability_path())
+def load_variability(path: Path | str | None = None, inputs: Mapping[str, float] | None = None) -> VariabilityFile:
+    """Read a variability file (the bundled one unless ``path``); errors are FILE:LINE lines; ``inputs``: a
+    scenario's uncertain inputs (freight_sim/inputs.py)."""
+    changes = file_changes(inputs, "variability")
+    loaded, _ = load_data_file(VariabilityFile, Path(path) if path is not None else variability_path(), changes)
     return loaded
 
 
@@ -108,9 +112,12 @@ def scenario_variabilities(loaded_or_scenario) -> Variabilities:
     """The variabilities a scenario's ``simulation.variability`` names (a path relative to its file)."""
     from freight_sim.config import Loaded, data_path
 
-    value = (loaded_or_scenario.model if isinstance(loaded_or_scenario, Loaded) else loaded_or_scenario).simulation.variability
+    scenario = loaded_or_scenario.model if isinstance(loaded_or_scenario, Loaded) else loaded_or_scenario
+    value = scenario.simulation.variability
     if value == FIXED_NAME:
         return Variabilities(None)
     if isinstance(loaded_or_scenario, Loaded):
-        return Variabilities(load_variability(data_path(loaded_or_scenario, ("simulation", "variability"), value)))
-    return Variabilities(load_variability(None if value == "bundled" else value))
+        path = data_path(loaded_or_scenario, ("simulation", "variability"), value)
+    else:
+        path = None if value == "bundled" else value
+    return Variabilities(load_variability(path, scenario.inputs))
