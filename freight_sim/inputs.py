@@ -114,7 +114,8 @@ def input_problems(loaded) -> list[str]:
     lies outside it."""
     problems = []
     for data_path, value in loaded.model.inputs.items():
-        where = ("inputs", *data_path.split("."))
+        flat = ("inputs", data_path)  # as written in a file; nested (patches, --set) otherwise
+        where = flat if flat in loaded.source.locations else ("inputs", *data_path.split("."))
         try:
             low, high = data_path_range(loaded, data_path)
         except (ValueError, ConfigError) as exc:
