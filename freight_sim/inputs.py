@@ -42,6 +42,20 @@ def split_data_path(data_path: str) -> tuple[str, tuple[str, ...]]:
     return key, tuple(rest.split("."))
 
 
+def flat_data_paths(inputs: Any) -> Any:
+    """Nested mappings (``{costs: {energy_prices: {diesel_cny_per_l: 7.5}}}``, as ``--set`` and experiment
+    patches give them) as dotted data paths; anything else unchanged (the schema reports it)."""
+    if not isinstance(inputs, dict):
+        return inputs
+    flat: dict[str, Any] = {}
+    for key, value in inputs.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{inner}": v for inner, v in flat_data_paths(value).items()})
+        else:
+            flat[str(key)] = value
+    return flat
+
+
 def file_changes(inputs: Mapping[str, float] | None, file_key: str) -> dict[tuple[str, ...], float]:
     """The values ``inputs`` sets in the data file ``file_key``, by path inside it."""
     changes = {}

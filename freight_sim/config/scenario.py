@@ -386,17 +386,9 @@ class Scenario(Strict):
     @field_validator("inputs", mode="before")
     @classmethod
     def _flat_data_paths(cls, inputs: Any) -> Any:
-        """Nested mappings (``inputs: {costs: {energy_prices: {diesel_cny_per_l: 7.5}}}``, as ``--set`` and
-        experiment patches give them) become dotted data paths."""
-        if not isinstance(inputs, dict):
-            return inputs
-        flat: dict[str, Any] = {}
-        for key, value in inputs.items():
-            if isinstance(value, dict):
-                flat.update({f"{key}.{inner}": v for inner, v in cls._flat_data_paths(value).items()})
-            else:
-                flat[str(key)] = value
-        return flat
+        from freight_sim.inputs import flat_data_paths
+
+        return flat_data_paths(inputs)
 
     def drayage_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
         """The station-drayage fleet mix of an enterprise and the field that sets it."""

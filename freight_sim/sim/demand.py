@@ -27,12 +27,19 @@ from freight_sim.sim.state import RunState, zeros
 from freight_sim.sim.streams import DEMAND, FactorStream, entity_rng, mean_one_factors
 
 
-def day_factors(spec: ModelSpec, seed: int) -> np.ndarray:
-    """Per enterprise (rows, spec order) and day: outage factor x the production day factor (mean 1)."""
+def outage_factors(spec: ModelSpec) -> np.ndarray:
+    """Per enterprise (rows, spec order) and day: its outage factor (0 on outage days, 1 when running)."""
     factors = np.ones((len(spec.enterprises), spec.n_days))
     for row, enterprise in zip(factors, spec.enterprises, strict=True):
         if enterprise.production_factor_by_day:
             row *= enterprise.production_factor_by_day[: spec.n_days]
+    return factors
+
+
+def day_factors(spec: ModelSpec, seed: int) -> np.ndarray:
+    """Per enterprise (rows, spec order) and day: outage factor x the production day factor (mean 1)."""
+    factors = outage_factors(spec)
+    for row, enterprise in zip(factors, spec.enterprises, strict=True):
         variation = enterprise.production
         if not variation.fixed and variation.distribution != "poisson":
             rng = entity_rng(seed, DEMAND, enterprise.id)
@@ -50,7 +57,7 @@ class StepAmounts:
 
     def __init__(self, spec: ModelSpec, steps_per_day: int, factors: np.ndarray | None = None) -> None:
         """``factors``: ``day_factors`` of the run (default: the outage factors alone)."""
-        factors = day_factors(spec, 0) if factors is None else factors
+        factors = outage_factors(spec) if factors is None else factors
         row_of = {e.id: i for i, e in enumerate(spec.enterprises)}
         self._daily = [lane.daily_t for lane in spec.lanes]
         self._factors = [factors[row_of[lane.enterprise]] for lane in spec.lanes]

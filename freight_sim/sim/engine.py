@@ -14,7 +14,7 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
-from freight_sim.sim.demand import DemandLedger, day_factors, poisson_enterprises, poisson_lots, production
+from freight_sim.sim.demand import DemandLedger, day_factors, outage_factors, poisson_enterprises, poisson_lots, production
 from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.recorder import Recorder, legs_frame
 from freight_sim.sim.resources import FifoServers, Stock
@@ -120,10 +120,7 @@ def _production_frame(spec: ModelSpec, ledger: DemandLedger, factors: np.ndarray
     expectation), what was produced, and the realised spread of its day factors."""
     planned = dict.fromkeys((e.id for e in spec.enterprises), 0.0)
     produced = dict.fromkeys(planned, 0.0)
-    outage = np.ones((len(spec.enterprises), spec.n_days))
-    for row, enterprise in zip(outage, spec.enterprises, strict=True):
-        if enterprise.production_factor_by_day:
-            row *= enterprise.production_factor_by_day[: spec.n_days]
+    outage = outage_factors(spec)
     row_of = {e.id: i for i, e in enumerate(spec.enterprises)}
     for li, lane in enumerate(spec.lanes):
         planned[lane.enterprise] += float(np.dot(np.asarray(lane.daily_t[: spec.n_days], dtype=float), outage[row_of[lane.enterprise]]))
