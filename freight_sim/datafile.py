@@ -71,7 +71,10 @@ def _check(unit: str, low: float, high: float, quantity: Quantity) -> Quantity:
         raise ValueError(f"unit must be {unit!r}, got {quantity.unit!r}")
     _check_value(quantity.value, unit, low, high)
     if quantity.range is not None and not quantity.range[0] <= quantity.value <= quantity.range[1]:
-        raise ValueError(f"value {quantity.value:g} lies outside its own range [{quantity.range[0]:g}, {quantity.range[1]:g}]")
+        low, high = quantity.range
+        hint = _slip_hint(quantity.value, low, high, unit)
+        shown = f"{quantity.value:g}" if unit == "1" else f"{quantity.value:g} {unit}"
+        raise ValueError(f"{shown} is outside its own range [{low:g}, {high:g}]: {hint}")
     return quantity
 
 

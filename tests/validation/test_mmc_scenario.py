@@ -8,6 +8,7 @@ independent (own seeds), so a Student t interval over the batch means is a prope
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,3 +68,45 @@ def test_fixed_loading_waits_less_than_exponential():
     expected_md1 = erlang_c_mean_wait(3.0, 5.0, 1) / 2
     low, high = t_interval(np.array(waits))
     assert low <= expected_md1 <= high, (low, expected_md1, high)
+
+
+MMC_VARIABILITY = """
+production: {%s}
+handling:
+  truck_loading: {distribution: exponential}
+  truck_unloading: {distribution: fixed}
+  battery_swap: {distribution: fixed}
+  train_loading: {distribution: fixed}
+"""
+
+
+@pytest.mark.slow
+def test_a_scenario_expresses_an_mmc_bay(tmp_path):
+    """The same check from a scenario file: its own variability file makes production an open source of
+    Poisson truck loads and loading exponential; 100 trucks keep a truck free for every load."""
+    from freight_sim.config import load_scenario
+    from freight_sim.config.scenario import EnterpriseKind
+    from freight_sim.sim.api import build_spec
+
+    kinds = ", ".join(f"{kind.value}: {{distribution: poisson}}" for kind in EnterpriseKind)
+    (tmp_path / "mmc.yaml").write_text(MMC_VARIABILITY % kinds, encoding="utf-8")
+    valid = Path(__file__).resolve().parents[1] / "data" / "broken" / "valid.yaml"
+    scenario = tmp_path / "mmc-bay.yaml"
+    scenario.write_text(
+        f"base: {valid}\nenterprises:\n  E01: {{loading_bays: 2, truck_loading_h: 0.3, trucks: 100}}\n"
+        "simulation: {days: 40, warmup_days: 2, variability: mmc.yaml}\n",
+        encoding="utf-8",
+    )
+    spec = build_spec(load_scenario(scenario))
+    assert spec.enterprises[0].production.distribution == "poisson"
+    assert spec.service_times.truck_loading.distribution == "exponential"
+    lane = spec.lanes[0]
+    lam = lane.daily_t[0] / 33.0 / 24.0  # loads per hour (33 t trucks)
+    means = []
+    for seed in range(10):
+        result = simulate_spec(spec, seed=seed)
+        assert (result.daily["stock_t"] == 0).all()
+        means.append(result.resources.set_index("resource").loc["E01"].mean_wait_h)
+    low, high = t_interval(np.array(means))
+    expected = erlang_c_mean_wait(lam, 1 / 0.3, 2)
+    assert low <= expected <= high, (low, expected, high)
