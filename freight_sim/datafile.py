@@ -10,7 +10,7 @@ the error message names the likely slip. Errors are ``FILE:LINE: dotted.field: m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -71,7 +71,10 @@ def _check(unit: str, low: float, high: float, quantity: Quantity) -> Quantity:
         raise ValueError(f"unit must be {unit!r}, got {quantity.unit!r}")
     _check_value(quantity.value, unit, low, high)
     if quantity.range is not None and not quantity.range[0] <= quantity.value <= quantity.range[1]:
-        raise ValueError(f"value {quantity.value:g} lies outside its own range [{quantity.range[0]:g}, {quantity.range[1]:g}]")
+        low, high = quantity.range
+        hint = _slip_hint(quantity.value, low, high, unit)
+        shown = f"{quantity.value:g}" if unit == "1" else f"{quantity.value:g} {unit}"
+        raise ValueError(f"{shown} is outside its own range [{low:g}, {high:g}]: {hint}")
     return quantity
 
 
@@ -142,11 +145,18 @@ def resolve_data_path(path: Path | str | None, default_name: str) -> Path:
     return Path(path)
 
 
-def load_data_file(model: type[M], path: Path) -> tuple[M, SourceMap]:
-    """Read a YAML/TOML data file, validate it against ``model`` (FILE:LINE errors); return it and its source map."""
+def load_data_file(model: type[M], path: Path, changes: Mapping[tuple[str, ...], float] | None = None) -> tuple[M, SourceMap]:
+    """Read a YAML/TOML data file, validate it against ``model`` (FILE:LINE errors); return it and its source map.
+
+    ``changes``: values of numbers replaced before validation, by path in the file (uncertain inputs,
+    freight_sim/inputs.py)."""
     data, smap = read_config_file(Path(path))
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: (top level): expected a mapping, got {type(data).__name__}")
+    if changes:
+        from freight_sim.inputs import with_values
+
+        data = with_values(data, changes)
     loaded = validate(model, data, smap)
     if isinstance(loaded, DataFile):
         loaded._path = Path(path)

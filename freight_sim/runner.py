@@ -58,7 +58,6 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     """
     from freight_sim.cost import cost_legs, load_costs
     from freight_sim.emissions import account_legs, grid_factor, load_factors, load_grid_table
-    from freight_sim.fleet import load_scenario_fleet
     from freight_sim.kpis import build_kpis
     from freight_sim.network import load_network
     from freight_sim.policy import get_profile
@@ -75,15 +74,15 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
 
         require_spatial_extra()  # before the run, not after it
     seed = scenario.simulation.seed if seed is None else int(seed)
-    fleet = load_scenario_fleet(loaded)  # read once: checks, model assembly and accounting share it
-    model = checked_model(loaded, network, seed, fleet)  # the checks `validate` makes, then the model
+    model = checked_model(loaded, network, seed)  # the checks `validate` makes, then the model (fleet read once)
     spec = model.spec
     sim = simulate_spec(spec, seed, progress=progress)
 
-    catalog, mixes = fleet.catalog, fleet.mixes
-    factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors))
-    grid = grid_factor(scenario.accounting.grid, load_grid_table())
-    costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs))
+    inputs = scenario.inputs  # uncertain inputs: values of data-file numbers (freight_sim/inputs.py)
+    catalog, mixes = model.fleet.catalog, model.fleet.mixes
+    factors = load_factors(data_path(loaded, ("accounting", "factors"), scenario.accounting.factors), inputs)
+    grid = grid_factor(scenario.accounting.grid, load_grid_table(inputs=inputs))
+    costs = load_costs(data_path(loaded, ("accounting", "costs"), scenario.accounting.costs), inputs)
     profile = get_profile(
         scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles)
     )
@@ -116,6 +115,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "resources": sim.resources,
         "daily": sim.daily,
         "tonnage": sim.tonnage,
+        "production": sim.production,
     }
     spatial = None
     if scenario.spatial.enabled:

@@ -61,7 +61,7 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
             ("accounting", "rule_profile"), f"unknown rule profile {accounting.rule_profile!r}; known: {', '.join(sorted(profiles))}"
         )
     try:
-        grid_factor(accounting.grid, load_grid_table())
+        grid_factor(accounting.grid, load_grid_table(inputs=loaded.model.inputs))
     except ConfigError as exc:
         yield from (loaded.error(("accounting", "grid", "factor"), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
 
@@ -87,9 +87,13 @@ def outage_problems(scenario, where) -> list[str]:
 
 def scenario_problems(loaded: Loaded, fleet=None) -> list[str]:
     """Every problem of the scenario against its data files (empty when it fits them); ``fleet``: the
-    scenario's ``ScenarioFleet`` when already read."""
+    scenario's ``ScenarioFleet`` when already read (with its inputs applied)."""
     from freight_sim.fleet import load_scenario_fleet
+    from freight_sim.inputs import input_problems
 
+    problems = input_problems(loaded)
+    if problems:  # the data files below are read with the inputs applied
+        return problems
     fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
     catalog, mixes = fleet.catalog, fleet.mixes
     return [
@@ -111,10 +115,14 @@ def checked_model(loaded: Loaded, network=None, seed: int | None = None, fleet=N
     problem as ``FILE:LINE: field: message``; what passes here runs. ``network`` and ``fleet`` (the
     ``ScenarioFleet``): already loaded, else read here, once."""
     from freight_sim.fleet import load_scenario_fleet
+    from freight_sim.inputs import input_problems
     from freight_sim.network import load_network
     from freight_sim.sim.api import build_model
 
     network = network if network is not None else load_network(loaded)
+    problems = input_problems(loaded)
+    if problems:  # the data files are read with the inputs applied
+        raise ConfigError(*problems)
     fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
     problems = all_problems(loaded, network, fleet)
     if problems:
@@ -127,10 +135,14 @@ def all_problems(loaded: Loaded, network=None, fleet=None) -> list[str]:
     rail data file (line sections, yards, stations) against its nodes and edges (each list is empty when
     fine); ``network`` and ``fleet``: already loaded."""
     from freight_sim.fleet import load_scenario_fleet
+    from freight_sim.inputs import input_problems
     from freight_sim.network import load_network
     from freight_sim.network.rail_data import rail_data_problems
     from freight_sim.network.validate import check_scenario
 
+    problems = input_problems(loaded)
+    if problems:  # the data files are read with the inputs applied
+        return problems
     fleet = fleet if fleet is not None else load_scenario_fleet(loaded)
     problems = scenario_problems(loaded, fleet)
     if problems:

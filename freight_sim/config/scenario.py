@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -332,6 +332,10 @@ class SimulationSettings(Strict):
     seed: int = Field(20261124, ge=0)
     start_date: dt.date = dt.date(2025, 1, 1)
     travel_time_cv: float = Field(0.1, ge=0, le=1, description="coefficient of variation of truck leg times")
+    variability: str = Field(
+        "bundled",
+        description="production and handling-time variability: 'bundled' (networks/variability.yaml), a path to such a file, or 'fixed' (all at plan)",
+    )
     record_legs: bool = True
 
     @model_validator(mode="after")
@@ -370,6 +374,10 @@ class Scenario(Strict):
     demand_scale: float = Field(
         1.0, gt=0, le=5, description="multiplies every flow's t/yr (demand uncertainty; the scope test uses declared t/yr)"
     )
+    inputs: dict[str, float] = Field(
+        default_factory=dict,
+        description="uncertain inputs: data path (e.g. costs.energy_prices.diesel_cny_per_l) -> value within the number's range (freight_sim/inputs.py)",
+    )
     fleet: FleetSettings = Field(default_factory=FleetSettings)
     chains: ChainPolicy = Field(default_factory=ChainPolicy)
     disruptions: Disruptions = Field(default_factory=Disruptions)
@@ -377,6 +385,13 @@ class Scenario(Strict):
     accounting: Accounting = Field(default_factory=Accounting)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
     spatial: SpatialOutputs = Field(default_factory=SpatialOutputs)
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _flat_data_paths(cls, inputs: Any) -> Any:
+        from freight_sim.inputs import flat_data_paths
+
+        return flat_data_paths(inputs)
 
     def drayage_mix_for(self, enterprise_id: str) -> tuple[tuple[str, ...], str | dict[str, float]]:
         """The station-drayage fleet mix of an enterprise and the field that sets it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from pydantic import Field
 from freight_sim.cost.finance import capital_recovery_factor
 from freight_sim.datafile import DataFile, Strict, Unit, load_data_file, resolve_data_path
 from freight_sim.errors import ConfigError
+from freight_sim.inputs import file_changes
 
 
 class Finance(Strict):
@@ -74,7 +76,8 @@ class CostParams(DataFile):
         return truck.cny_per_km(self.finance.discount_rate)
 
 
-def load_costs(path: Path | str | None = None) -> CostParams:
-    """Load the cost table (``None`` or ``'bundled'``: ``fleets/costs.yaml``)."""
-    costs, _ = load_data_file(CostParams, resolve_data_path(path, "costs.yaml"))
+def load_costs(path: Path | str | None = None, inputs: Mapping[str, float] | None = None) -> CostParams:
+    """Load the cost table (``None`` or ``'bundled'``: ``fleets/costs.yaml``); ``inputs``: a scenario's uncertain
+    inputs (freight_sim/inputs.py)."""
+    costs, _ = load_data_file(CostParams, resolve_data_path(path, "costs.yaml"), file_changes(inputs, "costs"))
     return costs

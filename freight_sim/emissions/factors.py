@@ -10,6 +10,7 @@ unit slip (g for kg, per 100 km for per km).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from pydantic import Field, field_validator
 
 from freight_sim.datafile import DataFile, Strict, Unit, check_value, load_data_file, resolve_data_path
 from freight_sim.errors import ConfigError
+from freight_sim.inputs import file_changes
 
 ZERO_TAILPIPE = ("bev", "fcev")
 # A combustion truck emits at least this much per km; below it a value in kg/km is the likely slip.
@@ -128,9 +130,11 @@ class EmissionFactors(DataFile):
             raise ConfigError(f"{self.path}:1: road_classes: no factors for vehicle class {class_key!r}; known: {known}") from None
 
 
-def load_factors(path: Path | str | None = None) -> EmissionFactors:
-    """Load and check the factor table (``None`` or ``'bundled'``: ``fleets/emission_factors.yaml``)."""
-    factors, smap = load_data_file(EmissionFactors, resolve_data_path(path, "emission_factors.yaml"))
+def load_factors(path: Path | str | None = None, inputs: Mapping[str, float] | None = None) -> EmissionFactors:
+    """Load and check the factor table (``None`` or ``'bundled'``: ``fleets/emission_factors.yaml``); ``inputs``:
+    a scenario's uncertain inputs (freight_sim/inputs.py)."""
+    changes = file_changes(inputs, "emission_factors")
+    factors, smap = load_data_file(EmissionFactors, resolve_data_path(path, "emission_factors.yaml"), changes)
     errors = []
     for key, road in factors.road_classes.items():
         if key.split("-")[0] in ZERO_TAILPIPE:

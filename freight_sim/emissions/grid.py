@@ -14,6 +14,7 @@ consumed (per kWh of thermal output x the thermal share of generation). Three wa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,7 @@ from pydantic import Field, model_validator
 from freight_sim.config.scenario import GridSetting
 from freight_sim.datafile import DataFile, Strict, Unit, load_data_file, resolve_data_path
 from freight_sim.errors import ConfigError
+from freight_sim.inputs import file_changes
 
 
 class GridRow(Strict):
@@ -86,9 +88,10 @@ class GridTable(DataFile):
         )
 
 
-def load_grid_table(path: Path | str | None = None) -> GridTable:
-    """Load the grid factor table (``None`` or ``'bundled'``: ``fleets/grid_factors.yaml``)."""
-    table, _ = load_data_file(GridTable, resolve_data_path(path, "grid_factors.yaml"))
+def load_grid_table(path: Path | str | None = None, inputs: Mapping[str, float] | None = None) -> GridTable:
+    """Load the grid factor table (``None`` or ``'bundled'``: ``fleets/grid_factors.yaml``); ``inputs``: a
+    scenario's uncertain inputs (freight_sim/inputs.py)."""
+    table, _ = load_data_file(GridTable, resolve_data_path(path, "grid_factors.yaml"), file_changes(inputs, "grid_factors"))
     return table
 
 

@@ -15,6 +15,7 @@ from freight_sim.experiments import executors, siding_table, store, summary
 from freight_sim.experiments.design import Design, RunSpec, expand_design
 from freight_sim.experiments.run_one import RunFn
 from freight_sim.experiments.spec import BASELINE, Experiment, load_experiment
+from freight_sim.experiments.spread import spread_table
 from freight_sim.experiments.store import RunRecord
 from freight_sim.manifest import FINISHED, WRITING
 from freight_sim.outdir import claim_out_dir
@@ -52,6 +53,8 @@ def _now() -> str:
 def summary_table_names(design: Design) -> list[str]:
     """The file stems ``summary_tables`` writes for ``design``."""
     names = ["summary_by_variant", "paired_differences", "abatement_costs", "returns_per_siding"]
+    if design.sample is not None:
+        names.append("spread")
     if design.sample is not None and design.sample.method in ("sobol", "morris"):
         names.append(f"{design.sample.method}_indices")
     if any(v.siding_enterprise for v in design.variants):
@@ -77,6 +80,8 @@ def summary_tables(
     tables["paired_differences"] = differences
     tables["abatement_costs"] = summary.abatement_costs(metrics, design.variants)
     tables["returns_per_siding"] = summary.returns_per_siding(differences)
+    if design.sample is not None:
+        tables["spread"] = spread_table(metrics)
     if design.sample is not None and design.sample.method in ("sobol", "morris"):
         tables[f"{design.sample.method}_indices"] = summary.sensitivity_indices(metrics, design.sample)
     if any(v.siding_enterprise for v in design.variants):

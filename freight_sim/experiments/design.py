@@ -24,7 +24,7 @@ from freight_sim.config.scenario import Scenario
 from freight_sim.config.yaml_source import Location, SourceMap, deep_merge
 from freight_sim.errors import ConfigError
 from freight_sim.experiments.sampling import SampleDesign, draw_sample
-from freight_sim.experiments.spec import BASELINE, Experiment, Range
+from freight_sim.experiments.spec import BASELINE, INPUTS_PREFIX, Experiment, Range
 
 Patch = tuple[dict[str, Any], SourceMap | None]
 MAX_ERROR_LINES = 20
@@ -272,6 +272,27 @@ def effective_scenario(
     return data, smap
 
 
+def _input_ranges(experiment: Experiment, base: Loaded) -> dict[str, tuple[float, float]]:
+    """The data-file range of every sampled uncertain input (``inputs.<data path>``) of the experiment, read
+    from the base scenario's data files; a data path that addresses no number with a range is an error at
+    its line of the experiment file."""
+    from freight_sim.inputs import data_path_range
+
+    settings = experiment.spec.sample
+    ranges, problems = {}, []
+    for name in settings.parameters if settings is not None else ():
+        if not name.startswith(INPUTS_PREFIX):
+            continue
+        try:
+            ranges[name] = data_path_range(base, name.removeprefix(INPUTS_PREFIX))
+        except (ValueError, ConfigError) as exc:
+            message = exc.lines[0].split(": ", 2)[-1] if isinstance(exc, ConfigError) else str(exc)
+            problems.append(f"{experiment.source.where(('sample', 'parameters', name))}: sample.parameters.{name}: {message}")
+    if problems:
+        raise ConfigError(*problems)
+    return ranges
+
+
 def expand_design(
     experiment: Experiment,
     replications: int | None = None,
@@ -295,7 +316,8 @@ def expand_design(
     simulation_patch: list[Patch] = []
     if spec.simulation:
         simulation_patch.append(({"simulation": dict(spec.simulation)}, _rerooted(experiment.source, ("simulation",), ("simulation",))))
-    sample = draw_sample(spec.sample, spec.seed) if spec.sample is not None else None
+    base_loaded = Loaded(base_model, base_path, SourceMap(dict(base_map.locations), base_map.default_file))
+    sample = draw_sample(spec.sample, spec.seed, _input_ranges(experiment, base_loaded)) if spec.sample is not None else None
     sample_indices: list[int | None] = list(range(len(sample.matrix))) if sample is not None else [None]
     seeds = replication_seeds(spec.seed, reps)
 

@@ -5,6 +5,7 @@ Each function is pure and seeded: the same settings and seed give the same matri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,10 +52,11 @@ def sampling_seed(root_seed: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint32)[0])
 
 
-def draw_sample(settings: SampleSettings, root_seed: int) -> SampleDesign:
-    """The sample matrix for ``settings``, seeded from ``root_seed``."""
+def draw_sample(settings: SampleSettings, root_seed: int, ranges: Mapping[str, tuple[float, float]] | None = None) -> SampleDesign:
+    """The sample matrix for ``settings``, seeded from ``root_seed``; ``ranges``: the bounds of parameters
+    that give none (uncertain inputs: their data file's range)."""
     names = tuple(settings.parameters)
-    bounds = tuple(p.bounds for p in settings.parameters.values())
+    bounds = tuple(p.bounds if p.bounds is not None else (ranges or {})[name] for name, p in settings.parameters.items())
     problem = {"num_vars": len(names), "names": list(names), "bounds": [list(b) for b in bounds]}
     seed = sampling_seed(root_seed)
     if settings.method == "lhs":

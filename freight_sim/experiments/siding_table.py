@@ -2,7 +2,8 @@
 
 Per siding: its facts (enterprise and station names, capacity, capex), the improvement over the baseline
 of the city's ratio, the enterprise's own ratio, NOx, CO2 well-to-wheel and truck trips with 95%
-intervals (from the paired differences), each per million CNY of capex with its rank, and the abatement
+intervals (from the paired differences; in a batch that samples uncertain inputs also the 95% range over
+them, ``{stem}_input_low`` .. ``{stem}_input_high``), each per million CNY of capex with its rank, and the abatement
 costs (CNY per t CO2 and per kg NOx avoided) with their ranks. Improvements follow the declared
 direction of each metric (``freight_sim.metric``): positive is better.
 """
@@ -96,6 +97,9 @@ def siding_table(
             row[f"{stem}_improvement"] = gain
             row[f"{stem}_ci_low"] = float(d["improvement_ci_low"]) if d is not None else float("nan")
             row[f"{stem}_ci_high"] = float(d["improvement_ci_high"]) if d is not None else float("nan")
+            # the range over the uncertain inputs of a sampled batch (NaN otherwise)
+            row[f"{stem}_input_low"] = float(d.get("improvement_input_low", float("nan"))) if d is not None else float("nan")
+            row[f"{stem}_input_high"] = float(d.get("improvement_input_high", float("nan"))) if d is not None else float("nan")
             row[f"{stem}_unit"] = str(d["unit"]) if d is not None else ""
             row[f"{stem}_per_million_cny"] = gain / capex
         for stem, indicator in COSTS:

@@ -47,13 +47,18 @@ class Range(_Strict):
         return [round(self.start + i * self.step, 12) for i in range(count)]
 
 
+INPUTS_PREFIX = "inputs."  # sampled parameters under it are uncertain inputs: numbers of data files (freight_sim/inputs.py)
+
+
 class SampledParameter(_Strict):
-    bounds: tuple[float, float]
+    bounds: tuple[float, float] | None = Field(
+        None, description="[low, high]; may be left out for an uncertain input (inputs.<data path>): the number's own range"
+    )
 
     @field_validator("bounds")
     @classmethod
-    def _increasing(cls, bounds: tuple[float, float]) -> tuple[float, float]:
-        if not bounds[0] < bounds[1]:
+    def _increasing(cls, bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+        if bounds is not None and not bounds[0] < bounds[1]:
             raise ValueError(f"bounds must be [low, high] with low < high, got {list(bounds)}")
         return bounds
 
@@ -63,9 +68,20 @@ class SampleSettings(_Strict):
 
     method: Literal["lhs", "sobol", "morris"]
     n: int = Field(ge=1, le=100_000, description="LHS points; Sobol base sample N (power of 2); Morris trajectories")
-    parameters: dict[str, SampledParameter] = Field(min_length=1, description="dotted scenario path -> bounds")
+    parameters: dict[str, SampledParameter] = Field(
+        min_length=1,
+        description="dotted scenario path -> bounds; inputs.<data path> samples a number of a data file (bounds default to its range)",
+    )
     second_order: bool = Field(False, description="Sobol: also second-order indices (N*(2D+2) runs instead of N*(D+2))")
     num_levels: int = Field(4, ge=2, le=64, description="Morris grid levels")
+
+    @field_validator("parameters")
+    @classmethod
+    def _bounds_or_an_input(cls, parameters: dict[str, SampledParameter]) -> dict[str, SampledParameter]:
+        for name, parameter in parameters.items():
+            if parameter.bounds is None and not name.startswith(INPUTS_PREFIX):
+                raise ValueError(f"{name}: give bounds (only an uncertain input, inputs.<data path>, takes its data file's range)")
+        return parameters
 
     @field_validator("n")
     @classmethod

@@ -66,8 +66,19 @@ def reference_of(variants: Sequence[VariantInfo]) -> dict[str, str]:
 
 DIFFERENCE_COLUMNS = [
     "variant", "reference", "metric", "unit", "better", "n", "reference_mean", "mean_difference", "std_difference", "ci_low", "ci_high",
-    "improvement", "improvement_ci_low", "improvement_ci_high",
+    "improvement", "improvement_ci_low", "improvement_ci_high", "improvement_input_low", "improvement_input_high",
 ]  # fmt: skip
+
+
+def _input_range(group: pd.DataFrame, diff: np.ndarray, sign: int, confidence: float) -> tuple[float, float]:
+    """The central ``confidence`` range of the improvement over a sampled batch's points (each point: the
+    mean over its replications), NaN without sample points: the interval that includes input uncertainty."""
+    if not sign or group["sample"].max() < 0 or group["sample"].nunique() < 2:
+        return float("nan"), float("nan")
+    per_point = pd.Series(sign * diff, index=group["sample"].to_numpy()).groupby(level=0).mean().to_numpy()
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(per_point, [tail, 1 - tail])
+    return float(low), float(high)
 
 
 def paired_differences(
@@ -76,7 +87,9 @@ def paired_differences(
     """Variant minus its baseline, paired by (sample, replication): n, mean, std and CI of the difference.
 
     ``improvement`` is the difference turned by the metric's declared direction (positive = better), with
-    its interval; NaN for metrics declared neither better high nor low, or not declared.
+    its interval; NaN for metrics declared neither better high nor low, or not declared. In a sampled
+    batch ``improvement_input_low`` .. ``improvement_input_high`` is the range the improvement spans over
+    the sample points (uncertain inputs), as freight_sim.experiments.spread describes.
     """
     catalog = catalog or declared_metrics()
     columns = DIFFERENCE_COLUMNS
@@ -94,7 +107,10 @@ def paired_differences(
             sign = declared.sign if declared is not None else 0
             improvement = (sign * mean, *sorted((sign * low, sign * high))) if sign else (float("nan"),) * 3
             better = catalog.better(metric).value
-            rows.append((variant, reference, metric, unit, better, n, float(group["value_ref"].mean()), mean, std, low, high, *improvement))
+            spread = _input_range(group, diff, sign, confidence)
+            rows.append(
+                (variant, reference, metric, unit, better, n, float(group["value_ref"].mean()), mean, std, low, high, *improvement, *spread)
+            )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -142,6 +158,7 @@ RANKING_COLUMNS = [
     "metric", "rank", "variant", "enterprise", "capex_million_cny", "unit", "better", "n",
     "improvement", "improvement_ci_low", "improvement_ci_high",
     "improvement_per_million_cny", "per_million_cny_ci_low", "per_million_cny_ci_high",
+    "improvement_input_low", "improvement_input_high", "per_million_cny_input_low", "per_million_cny_input_high",
 ]  # fmt: skip
 
 
@@ -160,9 +177,10 @@ def siding_ranking(differences: pd.DataFrame, variants: Sequence[VariantInfo], m
             continue
         capex = info.capex_million_cny if info.capex_million_cny else float("nan")
         gain, low, high = row["improvement"], row["improvement_ci_low"], row["improvement_ci_high"]
+        input_low, input_high = row.get("improvement_input_low", float("nan")), row.get("improvement_input_high", float("nan"))
         rows.append([
             row["metric"], 0, info.name, info.siding_enterprise, capex, row["unit"], row["better"], row["n"],
-            gain, low, high, gain / capex, low / capex, high / capex,
+            gain, low, high, gain / capex, low / capex, high / capex, input_low, input_high, input_low / capex, input_high / capex,
         ])  # fmt: skip
     table = pd.DataFrame(rows, columns=RANKING_COLUMNS)
     if table.empty:

@@ -12,6 +12,7 @@ full train of ``train_load_t`` net tonnes; for a conveyor it is per tonne-km (it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from freight_sim.config.yaml_source import dotted
 from freight_sim.datafile import DataFile, Strict, Unit, UnitFrom, load_data_file, resolve_data_path
 from freight_sim.errors import ConfigError
+from freight_sim.inputs import file_changes
 
 Mode = Literal["road", "rail", "conveyor"]
 Powertrain = Literal["diesel", "lng", "methanol", "bev", "fcev", "electric"]
@@ -167,9 +169,10 @@ class FleetCatalog(DataFile):
         return sorted(v for v, t in self.vehicles.items() if mode is None or t.mode == mode)
 
 
-def load_catalog(path: Path | str | None = None) -> FleetCatalog:
-    """Load the vehicle catalog (``None`` or ``'bundled'``: ``fleets/catalog.yaml``)."""
-    catalog, smap = load_data_file(FleetCatalog, resolve_data_path(path, "catalog.yaml"))
+def load_catalog(path: Path | str | None = None, inputs: Mapping[str, float] | None = None) -> FleetCatalog:
+    """Load the vehicle catalog (``None`` or ``'bundled'``: ``fleets/catalog.yaml``); ``inputs``: a scenario's
+    uncertain inputs (freight_sim/inputs.py)."""
+    catalog, smap = load_data_file(FleetCatalog, resolve_data_path(path, "catalog.yaml"), file_changes(inputs, "catalog"))
     errors = [
         f"{smap.where(at)}: {dotted(at)}: unknown wagon type {v.wagon_type!r}; known: {', '.join(sorted(catalog.wagons))}"
         for vid, v in catalog.vehicles.items()

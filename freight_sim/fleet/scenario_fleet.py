@@ -17,9 +17,10 @@ class ScenarioFleet:
 
 
 def load_scenario_fleet(loaded) -> ScenarioFleet:
-    """Read the scenario's catalog and mix files (ConfigError ``FILE:LINE: field: message`` when one is bad)."""
+    """Read the scenario's catalog and mix files, with the scenario's uncertain inputs applied (ConfigError
+    ``FILE:LINE: field: message`` when one is bad; check the inputs first with ``inputs.input_problems``)."""
     from freight_sim.config import data_path
 
     fleet = loaded.model.fleet
-    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), fleet.catalog))
+    catalog = load_catalog(data_path(loaded, ("fleet", "catalog"), fleet.catalog), loaded.model.inputs)
     return ScenarioFleet(catalog=catalog, mixes=load_mixes(data_path(loaded, ("fleet", "mixes"), fleet.mixes), catalog))

@@ -112,7 +112,11 @@ def swap_vehicles(loaded, fleet=None) -> frozenset[str]:
     from freight_sim.fleet import load_catalog
 
     try:
-        catalog = fleet.catalog if fleet is not None else load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog))
+        catalog = (
+            fleet.catalog
+            if fleet is not None
+            else load_catalog(data_path(loaded, ("fleet", "catalog"), loaded.model.fleet.catalog), loaded.model.inputs)
+        )
     except ConfigError:
         return frozenset()
     return frozenset(vid for vid, v in catalog.vehicles.items() if v.refuel == "swap")

@@ -2,7 +2,8 @@
 
 Nothing is recomputed from runs: the report shows ``batch.json`` (design, provenance, failures) and
 whichever of ``summary_by_variant``, ``paired_differences``, ``abatement_costs``, ``siding_ranking``,
-``siding_table``, ``sobol_indices`` and ``morris_indices`` are present in the batch folder (Parquet, or the
+``siding_table``, ``sobol_indices``, ``morris_indices`` and ``spread`` (uncertain inputs vs simulation
+noise) are present in the batch folder (Parquet, or the
 CSV copy when the Parquet is missing). Decision first: the answer and the combined siding table open the
 page; the per-metric sections, rankings and tables follow collapsed.
 """
@@ -33,6 +34,7 @@ KEY_METRICS = ("clean_transport_ratio", "nox_kg", "co2_wtw_t", "co2_ttw_t", "tru
 TABLE_NAMES = (
     "summary_by_variant", "paired_differences", "abatement_costs", "siding_ranking", "siding_table", "sobol_indices", "morris_indices",
     "returns_per_siding",
+    "spread",
 )  # fmt: skip
 SENSITIVITY_INDICES = {"sobol_indices": ("S1", "ST"), "morris_indices": ("mu_star", "sigma")}
 
@@ -252,6 +254,15 @@ def render_batch_report(batch_dir: Path | str, lang: str | None = None) -> str:
             {
                 "title": t("Returns per siding built, and the waits for train paths they meet"),
                 "html": html_table(ordered(folder.tables["returns_per_siding"], folder.variant_order)),
+            }
+        )
+    spread = folder.tables.get("spread")
+    if spread is not None and len(spread):
+        shown = spread[spread["metric"].isin(metrics)] if metrics else spread
+        full_tables.append(
+            {
+                "title": t("Spread due to uncertain inputs (sample points) and simulation noise (replications)"),
+                "html": html_table(shown, integer_columns=["samples", "replications"]),
             }
         )
     if summary is not None:

@@ -22,6 +22,7 @@ class BuiltModel:
     spec: ModelSpec
     routes: list[LaneRoute]
     legs: Any
+    fleet: Any  # the ScenarioFleet (catalog and mixes) it was assembled with
 
 
 def build_spec(loaded: Loaded, seed: int | None = None, network=None, fleet=None) -> ModelSpec:
@@ -45,7 +46,7 @@ def build_model(loaded: Loaded, seed: int | None = None, network=None, fleet=Non
     except NetworkError:
         raise ConfigError(*_unroutable_lanes(loaded, network)) from None
     spec = assemble(loaded, network, legs, fleet.catalog, fleet.mixes, seed=seed, routing=routing, routes=routes)
-    return BuiltModel(spec=spec, routes=routes, legs=legs)
+    return BuiltModel(spec=spec, routes=routes, legs=legs, fleet=fleet)
 
 
 def _unroutable_lanes(loaded: Loaded, network) -> list[str]:

@@ -37,6 +37,7 @@ from freight_sim.sim.rail_paths import RailPaths
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.truck_pools import TruckDraft, TruckPools
+from freight_sim.sim.variability import Variabilities, scenario_variabilities
 
 
 def _scenario_and_where(loaded_or_scenario: Loaded | Scenario):
@@ -369,18 +370,20 @@ def assemble(
     mixes,
     seed: int | None = None,
     operations: Operations | None = None,
+    variability: Variabilities | None = None,
     *,
     routing: Routing | None = None,
     routes: list | None = None,
 ) -> S.ModelSpec:
-    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages.
+    """The ModelSpec of a scenario; ``seed`` (default: the scenario's) drives sampled alert days and outages;
+    ``variability``: default the scenario's ``simulation.variability`` (freight_sim.sim.variability);
     ``routing`` and ``routes`` (the scenario's lane routes on that routing): already computed."""
     scenario, where = _scenario_and_where(loaded_or_scenario)
     sim = scenario.simulation
     seed = sim.seed if seed is None else seed
     n_days = math.ceil(sim.days - 1e-9)
     levels = tuple(alert_levels(scenario.disruptions.alerts, sim.start_date, n_days, seed))
-    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels, routing)
+    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(inputs=scenario.inputs), levels, routing)
     if routes is None:
         routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]
@@ -398,6 +401,7 @@ def assemble(
     if problems:
         raise ConfigError(*problems)
     outages = _outage_spells(scenario, where, b.n_days, seed)
+    variability = variability or scenario_variabilities(loaded_or_scenario)
     enterprises = tuple(
         S.Enterprise(
             eid,
@@ -412,6 +416,7 @@ def assemble(
                 b.n_days,
                 outages.get(eid, []),
             ),
+            variability.production(e.kind.value),
         )
         for eid, e in sorted(scenario.enterprises.items())
     )
@@ -435,6 +440,7 @@ def assemble(
         demand_step_h=b.ops.demand_step_h,
         name=scenario.name,
         fleet_substitutions=tuple(b.substitutions),
+        service_times=variability.service_times(),
     )
     S.check_spec(spec)
     return spec

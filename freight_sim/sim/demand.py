@@ -1,11 +1,17 @@
 """Production: each lane's origin stockpile receives its tonnage every ``demand_step_h`` hours.
 
 A day's tonnage (the lane's daily plan times the enterprise's production factor, 0 on outage days; an
-outage stops inbound lanes too, as the plant takes no deliveries) is
+outage stops inbound lanes too, as the plant takes no deliveries; times the enterprise's day factor of
+the day, drawn with mean 1 from its own DEMAND stream when its production varies: the plan holds in
+expectation, and all its lanes, in and out, move together) is
 spread evenly over the day's steps on the 1/1024 t grid (rounded cumulatively, so no tonne is lost to
 rounding over the run). What does not fit in the stockpile waits as backlog and is offered again at the
 next step. Conveyor lanes move each step's production straight to the customer. At each day's end the
 process records every lane's stock and backlog and lets the recorder compact aggregates of past days.
+
+An enterprise whose production is ``poisson`` (an open source, as in an M/M/c queue) is not stepped: each
+of its lanes receives one truck load (the largest payload of its first segment's trucks) at the times of
+a Poisson process whose rate follows the day's plan (tonnes per day / load / 24 per hour).
 """
 
 from __future__ import annotations
@@ -14,19 +20,47 @@ from collections.abc import Collection
 
 import numpy as np
 
+from freight_sim.errors import ModelError
 from freight_sim.sim.resources import Stock
-from freight_sim.sim.spec import GRID_PER_T, ModelSpec
+from freight_sim.sim.spec import GRID_PER_T, HOURS_PER_DAY, ModelSpec, quantise_t
 from freight_sim.sim.state import RunState, zeros
+from freight_sim.sim.streams import DEMAND, FactorStream, entity_rng, mean_one_factors
+
+
+def outage_factors(spec: ModelSpec) -> np.ndarray:
+    """Per enterprise (rows, spec order) and day: its outage factor (0 on outage days, 1 when running)."""
+    factors = np.ones((len(spec.enterprises), spec.n_days))
+    for row, enterprise in zip(factors, spec.enterprises, strict=True):
+        if enterprise.production_factor_by_day:
+            row *= enterprise.production_factor_by_day[: spec.n_days]
+    return factors
+
+
+def day_factors(spec: ModelSpec, seed: int) -> np.ndarray:
+    """Per enterprise (rows, spec order) and day: outage factor x the production day factor (mean 1)."""
+    factors = outage_factors(spec)
+    for row, enterprise in zip(factors, spec.enterprises, strict=True):
+        variation = enterprise.production
+        if not variation.fixed and variation.distribution != "poisson":
+            rng = entity_rng(seed, DEMAND, enterprise.id)
+            row *= mean_one_factors(rng, variation.distribution, variation.cv, spec.n_days)
+    return factors
+
+
+def poisson_enterprises(spec: ModelSpec) -> set[str]:
+    return {e.id for e in spec.enterprises if e.production.distribution == "poisson"}
 
 
 class StepAmounts:
     """Per lane, the tonnes produced at each step of one day but the last, and at the last (grid values),
     computed day by day from the lanes' daily plans: nothing per day is stored up front."""
 
-    def __init__(self, spec: ModelSpec, steps_per_day: int) -> None:
-        factors = {e.id: e.production_factor_by_day for e in spec.enterprises}
+    def __init__(self, spec: ModelSpec, steps_per_day: int, factors: np.ndarray | None = None) -> None:
+        """``factors``: ``day_factors`` of the run (default: the outage factors alone)."""
+        factors = outage_factors(spec) if factors is None else factors
+        row_of = {e.id: i for i, e in enumerate(spec.enterprises)}
         self._daily = [lane.daily_t for lane in spec.lanes]
-        self._factors = [factors[lane.enterprise] for lane in spec.lanes]
+        self._factors = [factors[row_of[lane.enterprise]] for lane in spec.lanes]
         self._steps = steps_per_day
         self._cumulative_t = np.zeros(len(spec.lanes))  # running sum of the day tonnages (not rounded)
         self._cumulative_units = np.zeros(len(spec.lanes))  # the same, rounded to the grid
@@ -34,7 +68,7 @@ class StepAmounts:
     def next_day(self, day: int) -> tuple[list[float], list[float]]:
         """Amounts of ``day``: call once per day, in order (the rounding carries over from day to day)."""
         planned = np.array([daily[day] for daily in self._daily], dtype=float)
-        factor = np.array([f[day] if f else 1.0 for f in self._factors], dtype=float)
+        factor = np.array([f[day] for f in self._factors], dtype=float)
         self._cumulative_t += planned * factor
         cumulative_units = np.rint(self._cumulative_t * GRID_PER_T)
         day_units = cumulative_units - self._cumulative_units
@@ -60,17 +94,20 @@ class DemandLedger:
         self.backlog_by_day[:, day] = self.backlog_t
 
 
-def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: list[Stock | None]):
-    """Generator: add each step's production to the lanes' stockpiles (conveyor lanes: straight through)."""
+def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: list[Stock | None], factors: np.ndarray):
+    """Generator: add each step's production to the lanes' stockpiles (conveyor lanes: straight through);
+    ``factors``: ``day_factors`` of the run. Lanes of ``poisson`` enterprises get their own processes."""
     env = run.env
     step_h = spec.demand_step_h
     steps_per_day = round(24.0 / step_h)
-    amounts = StepAmounts(spec, steps_per_day)
+    amounts = StepAmounts(spec, steps_per_day, factors)
     produced, backlog = ledger.produced_t, ledger.backlog_t
     conveyed, delivered = ledger.conveyed_by_day, run.delivered_by_day
+    poisson = poisson_enterprises(spec)
+    stepped = [lane.enterprise not in poisson for lane in spec.lanes]
     # conveyor lanes touch no stockpile and schedule nothing: handled apart, results do not depend on order
-    piled = [(i, stock) for i, stock in enumerate(origin) if stock is not None]
-    conveyor = [i for i, stock in enumerate(origin) if stock is None]
+    piled = [(i, stock) for i, stock in enumerate(origin) if stock is not None and stepped[i]]
+    conveyor = [i for i, stock in enumerate(origin) if stock is None and stepped[i]]
     for day in range(spec.n_days):
         regular_today, last_today = amounts.next_day(day)
         for step in range(steps_per_day):
@@ -98,3 +135,45 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
             yield env.timeout(step_h)
         ledger.snapshot(day, origin)
         run.recorder.close_days_before(day - 1)
+
+
+def poisson_lot_t(spec: ModelSpec, lane_index: int) -> float:
+    """The truck load a ``poisson`` lane's cargo arrives in: the largest payload of its first segment's trucks."""
+    lane = spec.lanes[lane_index]
+    first = lane.segments[0]
+    payloads = {v.id: v.payload_t for v in spec.vehicle_types}
+    if first.mode != "road" or not first.pool:
+        raise ModelError(f"lane {lane.id}: poisson production needs trucks on its first segment (an open source of truck loads)")
+    return quantise_t(max(payloads[p.vehicle_type] for p in first.pool))
+
+
+def poisson_lots(run: RunState, spec: ModelSpec, ledger: DemandLedger, lane_index: int, stock: Stock, factors: np.ndarray, seed: int):
+    """Generator: truck loads arriving at a lane's pile at Poisson times, rate = the day's tonnes / load / 24 h.
+
+    The process is drawn in units of expected arrivals: an exponential(1) amount of them is used up at the
+    day's rate, carried over to the next day at a day's end (memoryless, so still Poisson)."""
+    env = run.env
+    lane = spec.lanes[lane_index]
+    lot_t = poisson_lot_t(spec, lane_index)
+    gaps = FactorStream(entity_rng(seed, DEMAND, f"poisson:{lane.id}"), "exponential", 1.0)
+    produced, backlog = ledger.produced_t, ledger.backlog_t
+    need = gaps.next()
+    now = 0.0
+    for day in range(spec.n_days):
+        rate_h = lane.daily_t[day] * float(factors[day]) / lot_t / HOURS_PER_DAY
+        day_end = (day + 1) * HOURS_PER_DAY
+        while rate_h > 0.0 and now + need / rate_h < day_end:
+            at = now + need / rate_h
+            yield env.timeout(at - env.now)
+            now = at
+            need = gaps.next()
+            produced[lane_index] += lot_t
+            pending = backlog[lane_index] + lot_t
+            moved = min(pending, stock.capacity_t - stock.level_t)
+            backlog[lane_index] = pending - moved
+            if moved > 0.0:
+                stock.level_t += moved
+                if stock.waiting or stock.listener is not None:
+                    stock.serve()
+        need -= (day_end - now) * rate_h
+        now = day_end

@@ -14,7 +14,7 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
-from freight_sim.sim.demand import DemandLedger, production
+from freight_sim.sim.demand import DemandLedger, day_factors, outage_factors, poisson_enterprises, poisson_lots, production
 from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.line_sections import PathCalendar
 from freight_sim.sim.recorder import Recorder, legs_frame
@@ -22,7 +22,7 @@ from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.result import SimResult
 from freight_sim.sim.spec import HOURS_PER_DAY, TRUCK_SEGMENT_KINDS, ModelSpec, check_spec, quantise_t
 from freight_sim.sim.state import CargoLot, RunState, TraceHook
-from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
+from freight_sim.sim.streams import SERVICE_TIMES, TRAVEL_TIME, FactorBlocks, FactorStream, GammaFactors, entity_rng
 from freight_sim.sim.trains import RailFeed, SlotCount, TerminalDispatch, timetable
 from freight_sim.sim.trucks import TruckPlan, truck
 
@@ -39,8 +39,18 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
     run.stocks = [Stock(env, s.id, quantise_t(s.capacity_t) if math.isfinite(s.capacity_t) else math.inf) for s in spec.stockpiles]
     run.bays = {e.id: FifoServers(e.id, "loading_bays", e.loading_bays) for e in spec.enterprises}
     run.swap_stations = {s.id: FifoServers(s.id, "swap_station", s.bays) for s in spec.swap_stations}
+    service = spec.service_times
+    if not service.battery_swap.fixed:
+        swap = service.battery_swap
+        run.swap_factors = {
+            s.id: FactorStream(entity_rng(seed, SERVICE_TIMES, f"swap:{s.id}"), swap.distribution, swap.cv) for s in spec.swap_stations
+        }
     sections = {c.id: PathCalendar(c) for c in spec.line_sections}
     terminals = {t.id: TerminalDispatch(run, t) for t in spec.terminals}
+    if not service.train_loading.fixed:
+        train = service.train_loading
+        for tid, dispatch in terminals.items():
+            dispatch.loading_factors = FactorStream(entity_rng(seed, SERVICE_TIMES, f"train:{tid}"), train.distribution, train.cv)
     for dispatch in terminals.values():
         if dispatch.timetabled:
             env.process(timetable(env, dispatch))
@@ -49,7 +59,9 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
     _start_rail(spec, run, terminals, sections)
     _start_trucks(spec, run, seed)
     ledger = DemandLedger(n_lanes, n_days, {i for i, stock in enumerate(origin) if stock is None})
-    env.process(production(run, spec, ledger, origin))
+    factors = day_factors(spec, seed)
+    env.process(production(run, spec, ledger, origin, factors))
+    _start_poisson_lots(spec, run, ledger, origin, factors, seed)
     gated = sorted({seg.sink for lane in spec.lanes for seg in lane.segments if seg.mode == "road" and seg.sink >= 0})
     station_piles = [run.stocks[i] for i in gated if math.isfinite(run.stocks[i].capacity_t)]
     resources: list[FifoServers | Stock | SlotCount | PathCalendar] = [
@@ -82,6 +94,7 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
         resources=pd.DataFrame([r.stats_row(spec.horizon_h - spec.warmup_h) for r in resources]),
         daily=_daily_frame(spec, run, ledger),
         tonnage=_tonnage_frame(spec, run, ledger, origin),
+        production=_production_frame(spec, ledger, factors),
         events=events,
         wall_s=time.perf_counter() - wall_start,
         seed=seed,
@@ -92,6 +105,37 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
         spec=spec.summary(),
         loop_cpu_s=loop_cpu_s,
     )
+
+
+def _start_poisson_lots(spec: ModelSpec, run: RunState, ledger: DemandLedger, origin: list[Stock | None], factors, seed: int) -> None:
+    poisson = poisson_enterprises(spec)
+    row_of = {e.id: i for i, e in enumerate(spec.enterprises)}
+    for li, lane in enumerate(spec.lanes):
+        stock = origin[li]
+        if lane.enterprise in poisson and stock is not None:
+            run.env.process(poisson_lots(run, spec, ledger, li, stock, factors[row_of[lane.enterprise]], seed))
+
+
+def _production_frame(spec: ModelSpec, ledger: DemandLedger, factors: np.ndarray) -> pd.DataFrame:
+    """Per enterprise: how its production varies, the plan over the run (after outages: what holds in
+    expectation), what was produced, and the realised spread of its day factors."""
+    planned = dict.fromkeys((e.id for e in spec.enterprises), 0.0)
+    produced = dict.fromkeys(planned, 0.0)
+    outage = outage_factors(spec)
+    row_of = {e.id: i for i, e in enumerate(spec.enterprises)}
+    for li, lane in enumerate(spec.lanes):
+        planned[lane.enterprise] += float(np.dot(np.asarray(lane.daily_t[: spec.n_days], dtype=float), outage[row_of[lane.enterprise]]))
+        produced[lane.enterprise] += ledger.produced_t[li]
+    rows = []
+    for i, e in enumerate(spec.enterprises):
+        running = outage[i] > 0
+        ratio = factors[i][running] / outage[i][running]
+        stepped = e.production.distribution != "poisson"
+        realised_cv = float(ratio.std(ddof=1) / ratio.mean()) if stepped and len(ratio) > 1 and ratio.mean() > 0 else float("nan")
+        rows.append((e.id, e.production.distribution, e.production.cv, planned[e.id], produced[e.id], realised_cv))
+    frame = pd.DataFrame(rows, columns=["enterprise", "distribution", "cv", "planned_t", "produced_t", "daily_factor_cv"])
+    frame["produced_vs_plan"] = frame["produced_t"] / frame["planned_t"].where(frame["planned_t"] > 0)
+    return frame
 
 
 def _record_pending_rows(run: RunState) -> None:
@@ -172,6 +216,9 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
         v.id: ban_days(v, spec.alert_levels[: spec.n_days], spec.orange_bans, spec.red_bans, spec.horizon_h) for v in spec.vehicle_types
     }
     offsets = _segment_offsets(spec)
+    service = spec.service_times
+    handling = (service.truck_loading, service.truck_unloading)
+    varied = not all(v.fixed for v in handling)
     for li, lane in enumerate(spec.lanes):
         for si, seg in enumerate(lane.segments):
             if seg.mode != "road":
@@ -182,6 +229,8 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                 for k in range(entry.count):
                     name = f"{lane.id}/{si}/{vehicle.id}/{k}"
                     factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
+                    columns = tuple((v.distribution, v.cv) for v in handling)
+                    handling_factors = FactorBlocks(entity_rng(seed, SERVICE_TIMES, name), columns) if varied else None
                     plan = TruckPlan(
                         name=name,
                         lane=li,
@@ -194,6 +243,7 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                         sink=run.stocks[seg.sink] if seg.sink >= 0 else None,
                         bay=run.bays[seg.bay_site] if seg.bay_site is not None else None,
                         factors=factors,
+                        handling=handling_factors,
                         banned_by_day=banned,
                         next_allowed_h=next_allowed,
                         station=run.swap_stations.get(entry.swap_station) if entry.swap_station else None,

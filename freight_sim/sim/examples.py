@@ -20,8 +20,10 @@ from freight_sim.sim.spec import (
     PoolEntry,
     RailTerminal,
     Segment,
+    ServiceTimes,
     Stockpile,
     SwapStation,
+    Variation,
     VehicleType,
 )
 
@@ -227,6 +229,24 @@ def drayage_spec(
         vehicle_types=VEHICLES,
         terminals=(RailTerminal("ST", "ST", "station", loading_rate_tph, 1, wagon_sets, train_load_t),),
         line_sections=(LineSection(id="C1", paths_per_day=96.0),),  # a path every 15 min
+    )
+
+
+def mmc_bay_spec(arrival_rate_per_h: float, mean_service_h: float, bays: int, days: float, warmup_days: float = 0.0) -> ModelSpec:
+    """An M/M/c loading bay: truck loads leave ``E01``'s production at Poisson times (``arrival_rate_per_h``,
+    an open source), each taken at once by one of many idle trucks to one of ``bays`` loading bays, whose
+    loading time is exponential with mean ``mean_service_h``. The fleet (arrival rate x 8 h of cycle, at
+    least 40 trucks) is large enough that a load practically never waits for a truck, so bay arrivals stay
+    Poisson; the mean bay wait is then Erlang C's (tests/validation/test_mmc_scenario.py)."""
+    trucks = max(40, math.ceil(arrival_rate_per_h * 8.0))
+    road = road_segment("E01", "C1", 10.0, 40.0, (PoolEntry("diesel-cn5", trucks),), load_h=mean_service_h, unload_h=0.25)
+    spec = single_lane_spec(road, arrival_rate_per_h * 24.0 * DIESEL.payload_t, days=days, stockyard_t=1e9, loading_bays=bays)
+    open_source = dataclasses.replace(spec.enterprises[0], production=Variation("poisson"))
+    return dataclasses.replace(
+        spec,
+        warmup_h=warmup_days * 24.0,
+        enterprises=(open_source,),
+        service_times=ServiceTimes(truck_loading=Variation("exponential", 1.0)),
     )
 
 

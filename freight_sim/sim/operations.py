@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
 from freight_sim.datafile import DataFile, Unit, load_data_file
+from freight_sim.inputs import file_changes
 from freight_sim.paths import data_root
 
 
@@ -30,7 +32,9 @@ def operations_path() -> Path:
     return data_root() / "networks" / "operations.yaml"
 
 
-def load_operations(path: Path | None = None) -> Operations:
-    """Read the operating defaults (the bundled file unless ``path`` is given); errors are FILE:LINE lines."""
-    operations, _ = load_data_file(Operations, Path(path) if path is not None else operations_path())
+def load_operations(path: Path | None = None, inputs: Mapping[str, float] | None = None) -> Operations:
+    """Read the operating defaults (the bundled file unless ``path`` is given); errors are FILE:LINE lines;
+    ``inputs``: a scenario's uncertain inputs (freight_sim/inputs.py)."""
+    changes = file_changes(inputs, "operations")
+    operations, _ = load_data_file(Operations, Path(path) if path is not None else operations_path(), changes)
     return operations

@@ -18,6 +18,9 @@ class SimResult:
     daily: per lane and day after the warm-up: stock_t, backlog_t (end of day), delivered_t.
     tonnage: per lane over the whole run: produced_t = delivered_t + in_stock_t + in_transit_t + backlog_t
       (in_stock_t: origin stockpile; in_transit_t: on vehicles and in station stockpiles).
+    production: per enterprise over the whole run: its production variation (distribution, cv), planned_t
+      (the plan after outages: the expected production), produced_t, produced_vs_plan and daily_factor_cv
+      (the realised spread of its day factors on running days; NaN for poisson lots).
     """
 
     legs: pd.DataFrame
@@ -32,6 +35,7 @@ class SimResult:
     spec: dict = field(default_factory=dict)
     train_slots_missed: int = 0  # timetable slots (after the warm-up) that sent no train
     loop_cpu_s: float = 0.0
+    production: pd.DataFrame = field(default_factory=pd.DataFrame)
     truck_trips_by_segment: dict = field(
         default_factory=dict
     )  # segment kind -> truck trips (every road segment)  # CPU time of the event loop alone (no model building, no result tables)

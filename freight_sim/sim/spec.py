@@ -57,9 +57,42 @@ class VehicleType:
         return self.battery_kwh * self.usable_battery_share
 
 
+DISTRIBUTIONS = ("fixed", "gamma", "lognormal", "exponential")  # of a duration or a day's production, mean 1
+PRODUCTION_DISTRIBUTIONS = (*DISTRIBUTIONS, "poisson")  # poisson: truck loads at Poisson times (an open source)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """How a quantity varies around its planned value: a distribution of mean 1 with coefficient of
+    variation ``cv`` (``fixed``: always the plan; ``exponential``: cv 1)."""
+
+    distribution: str = "fixed"
+    cv: float = 0.0
+
+    @property
+    def fixed(self) -> bool:
+        return self.distribution == "fixed" or (self.cv == 0.0 and self.distribution in ("gamma", "lognormal"))
+
+
+FIXED = Variation()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceTimes:
+    """Variation of the handling times around their planned values (freight_sim/sim/variability.py)."""
+
+    truck_loading: Variation = FIXED
+    truck_unloading: Variation = FIXED
+    battery_swap: Variation = FIXED
+    train_loading: Variation = FIXED
+
+
 @dataclass(frozen=True)
 class Enterprise:
-    """A plant gate with truck loading bays; ``production_factor_by_day`` is 0 on outage days (empty: all 1)."""
+    """A plant gate with truck loading bays; ``production_factor_by_day`` is 0 on outage days (empty: all 1).
+
+    ``production`` is how its daily production (and consumption: inbound lanes too) varies around the
+    plan: one factor per day for all its lanes, or, for ``poisson``, truck loads at Poisson times."""
 
     id: str
     node: str
@@ -68,6 +101,7 @@ class Enterprise:
     loading_h: float
     unloading_h: float
     production_factor_by_day: tuple[float, ...] = ()
+    production: Variation = FIXED
 
 
 @dataclass(frozen=True)
@@ -225,6 +259,7 @@ class ModelSpec:
     demand_step_h: float = 1.0
     name: str = "model"
     fleet_substitutions: tuple = ()  # FleetSubstitution rows: vehicle types replaced on segments they cannot serve
+    service_times: ServiceTimes = ServiceTimes()
 
     @property
     def n_days(self) -> int:
@@ -271,6 +306,10 @@ def _spec_problems(spec: ModelSpec):
     swaps = {s.id for s in spec.swap_stations}
     for terminal in spec.terminals:
         yield from _timetable_problems(terminal)
+    for enterprise in spec.enterprises:
+        yield from _variation_problems(f"enterprise {enterprise.id} production", enterprise.production, PRODUCTION_DISTRIBUTIONS)
+    for operation, variation in vars(spec.service_times).items():
+        yield from _variation_problems(operation, variation, DISTRIBUTIONS)
     for lane in spec.lanes:
         where = f"lane {lane.id}"
         if lane.enterprise not in ents:
@@ -293,6 +332,13 @@ def _section_problems(section: LineSection):
     free = len(free_slot_offsets(section.paths_per_day, section.maintenance_start_h, section.maintenance_h))
     if not 0 <= section.background_per_day < free:
         yield f"{where}: background {section.background_per_day:g} trains/day leaves none of its {free} open paths a day"
+
+
+def _variation_problems(where: str, variation: Variation, known: tuple[str, ...]):
+    if variation.distribution not in known:
+        yield f"{where}: unknown distribution {variation.distribution!r} (known: {', '.join(known)})"
+    elif not 0.0 <= variation.cv <= 3.0:
+        yield f"{where}: cv {variation.cv:g} must lie in [0, 3]"
 
 
 def slot_hours_problem(slots_h: Sequence[float]) -> str | None:

@@ -12,6 +12,7 @@ import numpy as np
 from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.recorder import Recorder
 from freight_sim.sim.resources import FifoServers, Stock
+from freight_sim.sim.streams import FactorStream
 
 TraceHook = Callable[[float, str, str], None]
 
@@ -51,6 +52,7 @@ class RunState:
         self.stocks: list[Stock] = []
         self.bays: dict[str, FifoServers] = {}
         self.swap_stations: dict[str, FifoServers] = {}
+        self.swap_factors: dict[str, FactorStream] = {}  # per station, when swap times vary
         self.truck_lots: list[CargoLot] = []  # trucks
         self.trains: dict[int, CargoLot] = {}  # trains under way, by trip number
         self.delivered_t = np.zeros((n_lanes, n_days))  # per lane and day, tonnes delivered

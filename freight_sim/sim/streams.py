@@ -6,13 +6,15 @@ siding does not change the draws of unrelated trucks.
 
 from __future__ import annotations
 
+import math
 import zlib
 from array import array
 
 import numpy as np
 
-DEMAND, TRAVEL_TIME, ALERTS, OUTAGES = range(4)
+DEMAND, TRAVEL_TIME, ALERTS, OUTAGES, SERVICE_TIMES = range(5)
 BLOCK = 1024
+SERVICE_BLOCK = 256  # handling-time factors drawn at once per entity (rows of a block)
 
 
 def purpose_rng(seed: int, purpose: int) -> np.random.Generator:
@@ -24,6 +26,61 @@ def entity_rng(seed: int, purpose: int, entity_id: str) -> np.random.Generator:
     """The stream of one entity for one purpose, keyed by a CRC-32 of its id."""
     key = (purpose, zlib.crc32(entity_id.encode()))
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy=seed, spawn_key=key)))
+
+
+def mean_one_factors(rng: np.random.Generator, distribution: str, cv: float, size: int) -> np.ndarray:
+    """``size`` factors of mean 1 and coefficient of variation ``cv`` (``exponential``: cv 1; ``fixed``: all 1).
+
+    gamma: shape 1/cv^2, scale cv^2; lognormal: sigma^2 = ln(1 + cv^2), mu = -sigma^2/2."""
+    if distribution == "exponential":
+        return rng.exponential(1.0, size)
+    if distribution == "fixed" or cv == 0.0:
+        return np.ones(size)
+    if distribution == "gamma":
+        shape = 1.0 / (cv * cv)
+        return rng.gamma(shape, 1.0 / shape, size)
+    if distribution == "lognormal":
+        sigma2 = math.log1p(cv * cv)
+        return rng.lognormal(-sigma2 / 2.0, math.sqrt(sigma2), size)
+    raise ValueError(f"unknown distribution {distribution!r}")
+
+
+class FactorBlocks:
+    """Factors of several handling times of one entity (one column per ``(distribution, cv)``), drawn
+    ``SERVICE_BLOCK`` rows at a time and handed out as one flat row-major block; a hot loop indexes it."""
+
+    __slots__ = ("_columns", "_rng", "width")
+
+    def __init__(self, rng: np.random.Generator, columns: tuple[tuple[str, float], ...]) -> None:
+        self._rng = rng
+        self._columns = columns
+        self.width = len(columns)
+
+    def block(self) -> array:
+        """The next ``SERVICE_BLOCK`` rows of factors, flattened row by row."""
+        drawn = [mean_one_factors(self._rng, distribution, cv, SERVICE_BLOCK) for distribution, cv in self._columns]
+        block = array("d")
+        block.frombytes(np.column_stack(drawn).tobytes())
+        return block
+
+
+class FactorStream:
+    """One handling time's factors, one at a time (a station's swaps, a terminal's train loadings)."""
+
+    __slots__ = ("_block", "_blocks", "_next")
+
+    def __init__(self, rng: np.random.Generator, distribution: str, cv: float) -> None:
+        self._blocks = FactorBlocks(rng, ((distribution, cv),))
+        self._block: array = array("d")
+        self._next = 0
+
+    def next(self) -> float:
+        i = self._next
+        if i >= len(self._block):
+            self._block = self._blocks.block()
+            i = 0
+        self._next = i + 1
+        return self._block[i]
 
 
 class GammaFactors:

@@ -21,6 +21,7 @@ from freight_sim.sim.line_sections import PathCalendar, book_route
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import HOURS_PER_DAY, RailTerminal, Segment, quantise_t
 from freight_sim.sim.state import CargoLot, RunState
+from freight_sim.sim.streams import FactorStream
 
 Route = tuple[tuple[PathCalendar, float], ...]
 
@@ -97,6 +98,7 @@ class TerminalDispatch:
         self.slots = SlotCount(terminal.id, len(terminal.slots_h))
         opens, closes = terminal.opens_h, terminal.closes_h
         self.closed_h = (closes, (opens - closes) % HOURS_PER_DAY) if opens != closes else None  # (from, hours)
+        self.loading_factors: FactorStream | None = None  # train loading time factors, when they vary
 
     def open_at(self, t_h: float) -> float:
         """The first time at or after ``t_h`` when the terminal is open for loading."""
@@ -187,6 +189,8 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     now = env.now
     # a part load (timetable slots) loads for its share of the full train's time
     loading_h = dispatch.loading_h if load_t == dispatch.train_load_t else load_t / dispatch.terminal.loading_rate_tph
+    if dispatch.loading_factors is not None:
+        loading_h *= dispatch.loading_factors.next()
     start = dispatch.track.book(dispatch.open_at(now), loading_h)
     if run.trace is not None:
         run.trace(start, name, "train_load_start")

@@ -26,7 +26,7 @@ from freight_sim.sim.recorder import pack_row
 from freight_sim.sim.resources import FifoServers, Stock
 from freight_sim.sim.spec import PoolEntry, Segment, VehicleType, quantise_t
 from freight_sim.sim.state import CargoLot, RunState
-from freight_sim.sim.streams import GammaFactors
+from freight_sim.sim.streams import FactorBlocks, GammaFactors
 
 INF = math.inf
 
@@ -40,6 +40,7 @@ class TruckPlan:
         "entry",
         "factors",
         "far_station",
+        "handling",
         "lane",
         "name",
         "next_allowed_h",
@@ -70,6 +71,7 @@ class TruckPlan:
         next_allowed_h: list[float] | None,
         station: FifoServers | None = None,
         far_station: FifoServers | None = None,
+        handling: FactorBlocks | None = None,
     ) -> None:
         self.name = name
         self.lane = lane
@@ -86,6 +88,7 @@ class TruckPlan:
         self.next_allowed_h = next_allowed_h
         self.station = station
         self.far_station = far_station
+        self.handling = handling  # (loading, unloading) time factors per cycle, when they vary
 
 
 def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
@@ -110,11 +113,14 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     noise = plan.factors
     block: Sequence[float] = ()
     drawn = 0
+    handling = plan.handling
+    handling_block: Sequence[float] = ()
+    handled = 0
     banned = plan.banned_by_day
     next_allowed = cast("list[float]", plan.next_allowed_h)  # set whenever banned is; read only then
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
     payload = quantise_t(vehicle.payload_t)
-    load_h, unload_h = seg.load_h, seg.unload_h
+    plan_load_h, plan_unload_h = load_h, unload_h = seg.load_h, seg.unload_h
     loaded_h, empty_h = seg.loaded_h, seg.empty_h
     battery = vehicle.refuel is not None
     soc_kwh = lot.soc_kwh
@@ -148,6 +154,12 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
                 delay = next_allowed[int(now // 24.0)] - now
                 yield after(delay)
                 now += delay
+        if handling is not None:
+            if handled + 2 > len(handling_block):
+                handling_block, handled = handling.block(), 0
+            load_h = plan_load_h * handling_block[handled]
+            unload_h = plan_unload_h * handling_block[handled + 1]
+            handled += 2
         start = now if bay is None else bay.book(now, load_h)
         if trace is not None and start > now:
             trace(now, name, "bay_queue")
@@ -276,12 +288,15 @@ def _return_via_stations(
             sink.put(payload)
         if trace is not None:
             trace(now, name, "unloaded")
-    refuel_h = plan.vehicle.refuel_h
+    plan_refuel_h = refuel_h = plan.vehicle.refuel_h
+    swap_factors = run.swap_factors
     free_h = now  # when the truck drives on: one event per station, at the arrival that books its bay
     for station, _, hop_h in stops:
         delay = free_h + hop_h * f_empty - now
         yield after(delay)
         now += delay
+        if swap_factors:
+            refuel_h = plan_refuel_h * swap_factors[station.name].next()
         swap_start = station.book(now, refuel_h)
         if trace is not None:
             trace(swap_start, name, "swap_start")

@@ -18,7 +18,7 @@ REDUCED = ("simulation.days=5", "simulation.warmup_days=0")  # shorter horizons 
 
 def test_the_shipped_set_is_complete():
     names = {p.stem for p in SHIPPED}
-    assert {"changzhi-baseline", "sidings", "electrification", "grid", "harsh-winter", "sensitivity"} <= names
+    assert {"changzhi-baseline", "sidings", "electrification", "grid", "harsh-winter", "sensitivity", "uncertainty"} <= names
     assert {"optimise-80"} <= {p.stem for p in OPTIMISATIONS}
 
 
@@ -58,6 +58,10 @@ def test_shipped_experiment_runs_every_point_at_reduced_size(path, bundled_scena
     if sample is not None and sample.method in ("sobol", "morris"):
         indices = tables[f"{sample.method}_indices"]
         assert len(indices) > 0 and indices.drop(columns=[c for c in indices.columns if indices[c].dtype == object]).notna().any().any()
+    if sample is not None:
+        spread = tables["spread"]
+        assert set(spread["samples"]) == {len(sample.matrix)}
+        assert spread.loc[spread["metric"] == "nox_kg", "input_std"].gt(0).all()
     if experiment.spec.generate.each_candidate_siding:
         ranking = tables["siding_ranking"]
         assert set(ranking["metric"]) == set(experiment.spec.report.ranking_metrics) & set(metrics["metric"])
@@ -87,3 +91,34 @@ def test_shipped_optimisation_runs_at_reduced_size(path, bundled_scenario, tmp_p
     result = optimise(Optimisation(reduced, loaded.path, loaded.source), tmp_path / "out", executor="pool", workers=2)
     assert result.summary["evaluations"] >= 4 and not result.evaluations["failed"].astype(bool).any()
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+@pytest.mark.slow
+def test_uncertainty_batch_reports_input_spread_and_simulation_noise(tmp_path):
+    """experiments/uncertainty.yaml at reduced size with two replications (baseline and one siding, every
+    sample point): the spread table gives both spreads, the siding table the improvement's range over the
+    inputs, and the batch report shows the spread."""
+    experiment = load_experiment(experiments_dir() / "uncertainty.yaml")
+    first_siding = next(v.name for v in expand_design(experiment, 1, REDUCED).variants if v.siding_enterprise)
+    result = run_batch(
+        experiment,
+        tmp_path / "out",
+        executor="pool",
+        workers=2,
+        replications=2,
+        overrides=REDUCED,
+        variants=[first_siding],
+        write_report=True,
+    )
+    assert not result.failures, [r.error for r in result.failures]
+    spread = result.tables["spread"].set_index(["variant", "metric"])
+    for variant in ("baseline", first_siding):
+        row = spread.loc[(variant, "nox_kg")]
+        assert row["samples"] == len(result.design.sample.matrix) and row["replications"] == 2
+        assert row["input_std"] > 0 and row["noise_std"] > 0  # both spreads, apart
+        assert row["input_low"] < row["mean"] < row["input_high"]
+    table = result.tables["siding_table"].iloc[0]
+    assert table["nox_kg_input_low"] <= table["nox_kg_improvement"] <= table["nox_kg_input_high"]
+    assert table["nox_kg_input_high"] - table["nox_kg_input_low"] > 0
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Spread due to uncertain inputs" in report and "input_std" in report

@@ -26,11 +26,17 @@ def _load(path: Path) -> None:
     from freight_sim.network.defaults import load_defaults
     from freight_sim.network.load import load_csv_network
     from freight_sim.sim.operations import load_operations
+    from freight_sim.sim.variability import load_variability
 
     relative = path.relative_to(ROOT).as_posix()
     name = path.name
     if relative.startswith("experiments/"):
-        load_experiment(path)
+        from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, detect_kind
+        from freight_sim.optimise.spec import load_optimisation
+
+        kind = detect_kind(path)
+        assert kind in (EXPERIMENT, OPTIMISATION), f"{relative} is {kind.name} file"
+        load_experiment(path) if kind is EXPERIMENT else load_optimisation(path)
     elif relative == "fleets/catalog.yaml":
         load_catalog(path)
     elif relative == "fleets/mixes.yaml":
@@ -45,6 +51,8 @@ def _load(path: Path) -> None:
         load_defaults(path)
     elif relative == "networks/operations.yaml":
         load_operations(path)
+    elif relative == "networks/variability.yaml":
+        load_variability(path)
     elif name == "scenario.yaml":
         load_scenario(path)
     elif name == "nodes.csv":

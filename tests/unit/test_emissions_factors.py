@@ -137,4 +137,6 @@ def test_value_outside_its_own_range_is_rejected(tmp_path):
     path, line = _slipped_copy(tmp_path, "emission_factors.yaml", "wtt_uplift: {value: 0.18,", "wtt_uplift: {value: 0.25,")
     with pytest.raises(ConfigError) as info:
         load_factors(path)
-    assert info.value.lines == [f"{path}:{line}: fuels.diesel.wtt_uplift: value 0.25 lies outside its own range [0.15, 0.2]"]
+    assert info.value.lines == [
+        f"{path}:{line}: fuels.diesel.wtt_uplift: 0.25 is outside its own range [0.15, 0.2]: check the value and its unit"
+    ]
