@@ -86,7 +86,12 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles)
     )
 
-    emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
+    if scenario.pathway is not None:  # each leg with its year's grid factor
+        from freight_sim.pathway.accounting import account_by_year
+
+        emissions = cost_legs(account_by_year(sim.legs, scenario, catalog, factors, load_grid_table()), catalog, costs)
+    else:
+        emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
     mixes = load_mixes(data_path(loaded, ("fleet", "mixes"), scenario.fleet.mixes), catalog)
     notes = siding_notes(scenario, emissions, catalog, mixes, factors)
@@ -116,6 +121,10 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "daily": sim.daily,
         "tonnage": sim.tonnage,
     }
+    if scenario.pathway is not None:
+        from freight_sim.pathway.trajectory import add_pathway_results
+
+        add_pathway_results(scenario, emissions, catalog, profile, costs, summary, tables)
     spatial = None
     if scenario.spatial.enabled:
         from freight_sim.spatial import compute_spatial

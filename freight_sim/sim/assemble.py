@@ -29,7 +29,9 @@ from freight_sim.sim import spec as S
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
 from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
+from freight_sim.sim.fleet_turnover import Renewal
 from freight_sim.sim.operations import Operations, load_operations
+from freight_sim.sim.pathway_inputs import PathwayInputs
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.truck_pools import TruckDraft, TruckPools
@@ -50,7 +52,9 @@ def build_leg_requests(loaded_or_scenario: Loaded | Scenario, network) -> list[t
 class _Builder(TruckPools):
     """Accumulates the parts of a ModelSpec while lanes are assembled."""
 
-    def __init__(self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations, alert_levels: tuple[int, ...]) -> None:
+    def __init__(
+        self, scenario: Scenario, where, network, legs, catalog, mixes, ops: Operations, alert_levels: tuple[int, ...], inputs=None
+    ) -> None:
         self.sc, self.where, self.net, self.legs, self.catalog, self.mixes, self.ops = scenario, where, network, legs, catalog, mixes, ops
         self.routing = Routing(network)
         self.enterprise_at = {e.node: eid for eid, e in sorted(scenario.enterprises.items())}
@@ -63,6 +67,7 @@ class _Builder(TruckPools):
         self.drafts: list[TruckDraft] = []
         self.substitutions: list[FleetSubstitution] = []
         self.alert_levels: tuple[int, ...] = alert_levels
+        self.inputs: PathwayInputs | None = inputs
 
     # --- parts -------------------------------------------------------------------------------------
 
@@ -136,7 +141,10 @@ class _Builder(TruckPools):
         flow = ent.flows[route.flow]
         at = ("enterprises", route.enterprise, "flows", route.flow)
         lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
-        daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
+        if self.inputs is not None:
+            daily = self.inputs.lane_daily_t(route.enterprise, route.flow, route.chain, flow.monthly_profile)
+        else:
+            daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
         # the stockyard is shared by the enterprise's lanes in proportion to their (scaled) tonnage
         capacity = ent.stockyard_capacity_t * route.tonnes_per_year / (ent.tonnes_per_year * self.sc.demand_scale)
         moving = list(route.segments)
@@ -232,7 +240,8 @@ class _Builder(TruckPools):
         mix_field, mix_value = self._mix_field(route, seg.kind)
         draft = TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
         shares = draft.mix = self._serving_mix(draft, route, self.mix(mix_value, mix_field))
-        payload = sum(share * self.vehicles[v].payload_t for v, share in shares.items())
+        draft.renewals = self._renewals(draft, route, seg.kind)
+        payload = min(sum(s * self.vehicles[v].payload_t for v, s in mix.items()) for mix in [shares, *(r.mix for r in draft.renewals)])
         cycle_h = load_h + unload_h + 2 * leg.hours
         trips_per_truck = min(self.sc.fleet.target_trips_per_truck_day, self.ops.operating_h_per_day / max(cycle_h, 1e-9))
         # sized for the peak day of a full year from the start date, whatever the horizon
@@ -240,6 +249,23 @@ class _Builder(TruckPools):
         draft.need_trucks = self.ops.fleet_margin * peak_t / payload / trips_per_truck
         self.drafts.append(draft)
         return segment
+
+    def _renewals(self, draft: TruckDraft, route: LaneRoute, kind: str) -> list[Renewal]:
+        """The dated fleet renewals of a road segment's trucks: those of the enterprise whose fleet it is (far-end
+        drayage: the counterpart's, when it is a listed enterprise), each mix reduced to the vehicles that can serve it."""
+        if self.inputs is None:
+            return []
+        owner = route.enterprise
+        if kind == "far_drayage":
+            owner = self.enterprise_at.get(self.sc.enterprises[route.enterprise].flows[route.flow].counterpart, owner)
+        renewals = []
+        for name, renewal in self.inputs.renewals("direct" if kind == "direct" else "drayage", owner):
+            field_path = ("pathway", "fleet_renewals", name, "mix")
+            asked = self.mix(renewal.mix, field_path)
+            serving = self._serving_mix(replace(draft, mix_field=field_path), route, asked)
+            start_h, end_h = self.inputs.hours_from_start(renewal.start), self.inputs.hours_from_start(renewal.end)
+            renewals.append(Renewal(start_h, end_h, serving))
+        return renewals
 
     def _serving_mix(self, draft: TruckDraft, route: LaneRoute, asked: dict[str, float]) -> dict[str, float]:
         """The vehicles of ``asked`` that can serve the draft's segment, or of the enterprise's fallback mix,
@@ -349,7 +375,8 @@ def assemble(
     seed = sim.seed if seed is None else seed
     n_days = math.ceil(sim.days - 1e-9)
     levels = tuple(alert_levels(scenario.disruptions.alerts, sim.start_date, n_days, seed))
-    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels)
+    inputs = PathwayInputs(scenario, where) if scenario.pathway is not None else None
+    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(), levels, inputs)
     routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]
     counts = b.truck_counts()

@@ -126,8 +126,13 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     f_loaded = f_empty = 1.0
     # ``now`` is kept here: after ``yield after(delay)`` the clock reads ``now + delay`` (the same
     # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
+    retire_h = entry.retire_h
+    if entry.active_from_h > 0.0:  # a renewal's truck enters service on its replacement date
+        yield after(entry.active_from_h - env.now)
     now = env.now
     while True:
+        if now >= retire_h:  # replaced: it takes no new load
+            return
         if banned is not None and banned[int(now // 24.0)]:
             if trace is not None:
                 trace(now, name, "alert_wait")
