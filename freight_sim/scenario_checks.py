@@ -117,19 +117,21 @@ def pathway_problems(loaded: Loaded, catalog, mixes) -> Iterator[str]:
     for field in ("targets", "grid", "demand_index"):
         for year in getattr(pathway, field):
             if not first <= year <= last:
-                yield error(("pathway", field, year), f"year {year} lies outside {span}")
+                yield error(("pathway", field, str(year)), f"year {year} lies outside {span}")
     kinds = {k.value for k in EnterpriseKind}
     for kind, by_year in pathway.demand_index_by_kind.items():
         if kind not in kinds:
             yield error(("pathway", "demand_index_by_kind", kind), f"unknown enterprise kind {kind!r}; known: {', '.join(sorted(kinds))}")
         yield from (
-            error(("pathway", "demand_index_by_kind", kind, y), f"year {y} lies outside {span}") for y in by_year if not first <= y <= last
+            error(("pathway", "demand_index_by_kind", kind, str(y)), f"year {y} lies outside {span}")
+            for y in by_year
+            if not first <= y <= last
         )
     for eid, by_year in pathway.demand_index_by_enterprise.items():
         if eid not in known:
             yield error(("pathway", "demand_index_by_enterprise", eid), f"unknown enterprise {eid!r}")
         yield from (
-            error(("pathway", "demand_index_by_enterprise", eid, y), f"year {y} lies outside {span}")
+            error(("pathway", "demand_index_by_enterprise", eid, str(y)), f"year {y} lies outside {span}")
             for y in by_year
             if not first <= y <= last
         )
@@ -145,7 +147,7 @@ def _pathway_grid_problems(loaded: Loaded) -> Iterator[str]:
         try:
             grid_factor(grid_setting(loaded.model.accounting.grid, by_year), load_grid_table())
         except ConfigError as exc:
-            yield from (loaded.error(("pathway", "grid", year), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
+            yield from (loaded.error(("pathway", "grid", str(year)), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
 
 
 def outage_problems(scenario, where) -> list[str]:

@@ -50,7 +50,7 @@ def parse_years(text: str) -> tuple[int, int]:
 
 def horizon_overrides(loaded: Loaded, years: tuple[int, int] | None) -> list[str]:
     """``--set`` texts that make the run span ``years`` (default: the pathway's ``years``) after the warm-up,
-    with legs aggregated by month (memory flat in simulated time)."""
+    with legs aggregated by month (memory flat in simulated time). The user's own ``--set`` come after them."""
     scenario = loaded.model
     if scenario.pathway is None:
         raise ConfigError(loaded.error(("pathway",), "the scenario has no pathway section (dated measures and targets): nothing to trace"))
@@ -120,7 +120,7 @@ def run_pathway(
 
     scenario_path = Path(scenario_path)
     loaded = load_scenario(scenario_path, list(overrides))
-    all_overrides = [*overrides, *horizon_overrides(loaded, years)]
+    all_overrides = [*horizon_overrides(loaded, years), *overrides]  # a --set of the horizon wins (quick looks)
     loaded = load_scenario(scenario_path, all_overrides)
     out = Path(out_dir).resolve()
     experiment = pathway_experiment(scenario_path, loaded.model.name, replications, seed)

@@ -146,6 +146,11 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             waiting.append((payload, alarm))
             yield alarm.pending()
             now = env.now
+            if now >= retire_h:  # replaced while waiting in line: the load goes to the next truck (as production adds it)
+                source.level_t += payload
+                if source.waiting or source.listener is not None:
+                    source.serve()
+                return
             if banned is not None and banned[int(now // 24.0)]:
                 lot.cargo_t, lot.until_h = payload, INF
                 if trace is not None:
