@@ -53,7 +53,7 @@ def horizon_overrides(loaded: Loaded, years: tuple[int, int] | None) -> list[str
     with legs aggregated by month (memory flat in simulated time). The user's own ``--set`` come after them."""
     scenario = loaded.model
     if scenario.pathway is None:
-        raise ConfigError(loaded.error(("pathway",), "the scenario has no pathway section (dated measures and targets): nothing to trace"))
+        raise ConfigError(f"{loaded.path}:1: pathway: the scenario has no pathway section (dated measures and targets): nothing to trace")
     first, last = years or (scenario.pathway.years.first, scenario.pathway.years.last)
     warmup = scenario.simulation.warmup_days
     start = dt.date(first, 1, 1) - dt.timedelta(days=int(warmup))
