@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from freight_sim.errors import FreightSimError
+from freight_sim.experiments.batch import ExecutorName
 from freight_sim.experiments.readme_results import model_source_sha256, readme_block, with_block
 from freight_sim.paths import experiments_dir
 
@@ -46,7 +47,7 @@ def fingerprint(overrides: tuple[str, ...] = ()) -> dict:
     return {"years": list(YEARS), "overrides": list(overrides), "runs": runs, "model_source_sha256": model_source_sha256()}
 
 
-def run_pathways(out_dir: Path | str, overrides: tuple[str, ...] = (), executor: str = "inprocess") -> dict:
+def run_pathways(out_dir: Path | str, overrides: tuple[str, ...] = (), executor: ExecutorName = "inprocess") -> dict:
     """Run every shipped pathway over ``YEARS``; per pathway: city ratio by year and who meets the target by the deadline."""
     from freight_sim.pathway.driver import run_pathway
 

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from freight_sim.config import Loaded, load_scenario
-from freight_sim.errors import ConfigError
+from freight_sim.errors import ConfigError, ModelError
+from freight_sim.experiments.batch import ExecutorName
 from freight_sim.experiments.summary import t_interval
 
 KIND = "pathway"
@@ -105,7 +106,7 @@ def run_pathway(
     replications: int = 1,
     seed: int | None = None,
     overrides: list[str] | tuple[str, ...] = (),
-    executor: str = "pool",
+    executor: ExecutorName = "pool",
     workers: int = 2,
     overwrite: bool = False,
     lang: str = "en",
@@ -133,11 +134,11 @@ def run_pathway(
             executor=executor,
             workers=workers,
             overrides=all_overrides,
-            on_record=on_record,  # type: ignore[arg-type]
+            on_record=on_record,
         )
         if batch.failures:
             lines = [f"{r.run_id}: {(r.error or '').strip().splitlines()[-1] if r.error else 'failed'}" for r in batch.failures]
-            raise ConfigError(*(f"{out / REPLICATIONS_DIR}:1: runs: {line}" for line in lines))
+            raise ModelError("; ".join(f"pathway run {line} (its manifest in {out / REPLICATIONS_DIR})" for line in lines))
         runs = [out / REPLICATIONS_DIR / "runs" / r.run_id for r in batch.records]
         trajectory = combine_trajectories([pd.read_parquet(run / "tables" / "trajectory.parquet") for run in runs])
         compliance = combined_compliance(loaded.model, [pd.read_parquet(run / "tables" / "compliance_by_year.parquet") for run in runs])

@@ -13,6 +13,10 @@ first when it could not reach the swap station directly, and then at the swap st
 charge would not carry it through the next loaded leg to the far station. The truck stops at each
 station it visits, queueing for its bays like anywhere. The return's extra km over the direct empty leg
 are extra empty km of the same trip's row, recorded once the return time is known.
+
+Fleet renewals (freight_sim.sim.fleet_turnover): a truck enters service at its pool entry's
+``active_from_h`` and takes no new load from its ``retire_h`` on; one woken in line after that hands its
+load to the next truck waiting.
 """
 
 from __future__ import annotations
