@@ -29,7 +29,9 @@ def _load(path: Path) -> None:
 
     relative = path.relative_to(ROOT).as_posix()
     name = path.name
-    if relative.startswith("experiments/"):
+    if relative.startswith("experiments/pathway-"):  # scenario files with a pathway section
+        assert load_scenario(path).model.pathway is not None
+    elif relative.startswith("experiments/"):
         load_experiment(path)
     elif relative == "fleets/catalog.yaml":
         load_catalog(path)
