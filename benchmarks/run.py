@@ -152,8 +152,8 @@ def running_growth_mb_per_year(years: int = GROWTH_YEARS) -> float:
 def run_pathway_years(years: int) -> dict:
     """The shipped current-plan pathway from 2024 for ``years`` years through ``run_scenario``."""
     from freight_sim.config import load_scenario
+    from freight_sim.experiments.pathway_driver import horizon_overrides
     from freight_sim.paths import experiments_dir
-    from freight_sim.pathway.driver import horizon_overrides
     from freight_sim.runner import run_scenario
 
     path = experiments_dir() / "pathway-current-plan.yaml"

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         """
         from freight_sim.config.file_kind import SCENARIO, require_kind
         from freight_sim.config.loader import parse_overrides
-        from freight_sim.pathway.driver import parse_years, run_pathway
+        from freight_sim.experiments.pathway_driver import parse_years, run_pathway
         from freight_sim.report.i18n import check_language
 
         with user_errors():

@@ -37,7 +37,7 @@ def fingerprint(overrides: tuple[str, ...] = ()) -> dict:
     """Each pathway's config and input SHA-256 as run, and the model source SHA-256."""
     from freight_sim.config import load_scenario
     from freight_sim.config.digests import config_sha256, inputs_sha256
-    from freight_sim.pathway.driver import horizon_overrides
+    from freight_sim.experiments.pathway_driver import horizon_overrides
 
     runs = {}
     for name in PATHWAYS:
@@ -49,7 +49,7 @@ def fingerprint(overrides: tuple[str, ...] = ()) -> dict:
 
 def run_pathways(out_dir: Path | str, overrides: tuple[str, ...] = (), executor: ExecutorName = "inprocess") -> dict:
     """Run every shipped pathway over ``YEARS``; per pathway: city ratio by year and who meets the target by the deadline."""
-    from freight_sim.pathway.driver import run_pathway
+    from freight_sim.experiments.pathway_driver import run_pathway
 
     figures = {}
     for name in PATHWAYS:

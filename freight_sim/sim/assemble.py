@@ -29,7 +29,6 @@ from freight_sim.sim import spec as S
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
 from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
-from freight_sim.sim.fleet_turnover import Renewal
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.pathway_inputs import PathwayInputs
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
@@ -249,23 +248,6 @@ class _Builder(TruckPools):
         draft.need_trucks = self.ops.fleet_margin * peak_t / payload / trips_per_truck
         self.drafts.append(draft)
         return segment
-
-    def _renewals(self, draft: TruckDraft, route: LaneRoute, kind: str) -> list[Renewal]:
-        """The dated fleet renewals of a road segment's trucks: those of the enterprise whose fleet it is (far-end
-        drayage: the counterpart's, when it is a listed enterprise), each mix reduced to the vehicles that can serve it."""
-        if self.inputs is None:
-            return []
-        owner = route.enterprise
-        if kind == "far_drayage":
-            owner = self.enterprise_at.get(self.sc.enterprises[route.enterprise].flows[route.flow].counterpart, owner)
-        renewals = []
-        for name, renewal in self.inputs.renewals("direct" if kind == "direct" else "drayage", owner):
-            field_path = ("pathway", "fleet_renewals", name, "mix")
-            asked = self.mix(renewal.mix, field_path)
-            serving = self._serving_mix(replace(draft, mix_field=field_path), route, asked)
-            start_h, end_h = self.inputs.hours_from_start(renewal.start), self.inputs.hours_from_start(renewal.end)
-            renewals.append(Renewal(start_h, end_h, serving))
-        return renewals
 
     def _serving_mix(self, draft: TruckDraft, route: LaneRoute, asked: dict[str, float]) -> dict[str, float]:
         """The vehicles of ``asked`` that can serve the draft's segment, or of the enterprise's fallback mix,

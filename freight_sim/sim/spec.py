@@ -222,7 +222,7 @@ class ModelSpec:
             "start_date": self.start_date.isoformat(),
             "enterprises": len(self.enterprises),
             "lanes": len(self.lanes),
-            "trucks": sum(p.count for lane in self.lanes for s in lane.segments for p in s.pool),
+            "trucks": sum(p.count for lane in self.lanes for s in lane.segments for p in s.pool if p.active_from_h == 0.0),  # at the start
             "terminals": len(self.terminals),
             "swap_stations": len(self.swap_stations),
             "alert_days": sum(1 for level in self.alert_levels if level),

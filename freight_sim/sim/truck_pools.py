@@ -1,7 +1,8 @@
 """Trucks of each road segment: how many (sized from need, or an enterprise's given count split by need),
 of which vehicle types, and where battery trucks swap or charge: the station(s) adding the least distance
 to their empty return (freight_sim.sim.swap_plan); a battery truck that fits no station or pair of
-stations is a ConfigError."""
+stations is a ConfigError. With a pathway's fleet renewals, a segment's trucks are replaced at their dates
+(freight_sim.sim.fleet_turnover): each replaced or replacing truck is a pool entry of its own."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from freight_sim.fleet import allocate_trucks
 from freight_sim.network.model import MultimodalNetwork
 from freight_sim.sim import spec as S
 from freight_sim.sim.fleet_turnover import Renewal, slot_spells, spells_in_run
-from freight_sim.sim.routes import Routing
+from freight_sim.sim.pathway_inputs import PathwayInputs
+from freight_sim.sim.routes import LaneRoute, Routing
 from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
 
 
@@ -43,6 +45,27 @@ class TruckPools:
     routing: Routing
     vehicles: dict[str, S.VehicleType]
     drafts: list[TruckDraft]
+    inputs: PathwayInputs | None
+    enterprise_at: dict[str, str]
+    mix: Callable[..., dict[str, float]]
+    _serving_mix: Callable[..., dict[str, float]]
+
+    def _renewals(self, draft: TruckDraft, route: LaneRoute, kind: str) -> list[Renewal]:
+        """The dated fleet renewals of a road segment's trucks: those of the enterprise whose fleet it is (far-end
+        drayage: the counterpart's, when it is a listed enterprise), each mix reduced to the vehicles that can serve it."""
+        if self.inputs is None:
+            return []
+        owner = route.enterprise
+        if kind == "far_drayage":
+            owner = self.enterprise_at.get(self.sc.enterprises[route.enterprise].flows[route.flow].counterpart, owner)
+        renewals = []
+        for name, renewal in self.inputs.renewals("direct" if kind == "direct" else "drayage", owner):
+            field_path = ("pathway", "fleet_renewals", name, "mix")
+            asked = self.mix(renewal.mix, field_path)
+            serving = self._serving_mix(replace(draft, mix_field=field_path), route, asked)
+            start_h, end_h = self.inputs.hours_from_start(renewal.start), self.inputs.hours_from_start(renewal.end)
+            renewals.append(Renewal(start_h, end_h, serving))
+        return renewals
 
     def truck_counts(self) -> dict[int, int]:
         """Trucks per draft: sized from need, or the enterprise's given count split by need (largest remainder)."""

@@ -30,7 +30,7 @@ def test_the_shipped_set_is_complete():
 def test_shipped_pathway_runs_at_reduced_size(path, tmp_path):
     """Each shipped pathway validates over its whole years and runs six days with its measures under way."""
     from freight_sim.config import load_scenario
-    from freight_sim.pathway.driver import run_pathway
+    from freight_sim.experiments.pathway_driver import run_pathway
     from freight_sim.scenario_checks import checked_spec
 
     loaded = load_scenario(path)

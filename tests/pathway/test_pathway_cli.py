@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from freight_sim.cli import app
 from freight_sim.experiments.batch import run_batch
+from freight_sim.experiments.pathway_driver import run_pathway
 from freight_sim.manifest import read_manifest
 from freight_sim.paths import default_scenario_path, experiments_dir
-from freight_sim.pathway.driver import run_pathway
 
 SHORT = ("simulation.start_date=2025-06-28", "simulation.days=6")  # across E38's commissioning on 1 July (current plan)
 

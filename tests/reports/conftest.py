@@ -47,7 +47,7 @@ def run_folder(tmp_path_factory) -> Path:
 def pathway_folder(tmp_path_factory) -> Path:
     """The shipped current-plan pathway over eight days across New Year 2026 (two calendar years), two
     replications; reports in en (report.html) and zh (report_zh.html)."""
-    from freight_sim.pathway.driver import run_pathway
+    from freight_sim.experiments.pathway_driver import run_pathway
     from freight_sim.report.pathway_report import write_pathway_report
 
     out = tmp_path_factory.mktemp("pathway") / "out"

@@ -114,9 +114,9 @@ def run_pathway(
 ) -> PathwayResult:
     """Run the pathway's replications and write trajectory.csv, compliance_by_year.csv, summary.json, report.html."""
     from freight_sim.experiments.batch import run_batch
+    from freight_sim.experiments.pathway_outputs import combined_compliance, pathway_summary, write_outputs
     from freight_sim.manifest import FINISHED, WRITING, now_iso, write_manifest
     from freight_sim.outdir import claim_out_dir
-    from freight_sim.pathway.outputs import combined_compliance, pathway_summary, write_outputs
     from freight_sim.provenance import Provenance
 
     scenario_path = Path(scenario_path)
