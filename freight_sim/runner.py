@@ -27,6 +27,7 @@ def run_metrics():
     """Declarations of every number in a run's summary: the key figures plus the run's own facts."""
     from freight_sim.kpis import KPI_METRICS
     from freight_sim.metric import Better, Metric
+    from freight_sim.pathway.trajectory import PATHWAY_METRICS
 
     neither = Better.NEITHER
     return KPI_METRICS.extended(
@@ -36,6 +37,7 @@ def run_metrics():
             Metric(name="warmup_days", unit="d", better=neither, label="warm-up days"),
             Metric(name="events", unit="count", better=neither, label="simulation events"),
             Metric(name="model.*", unit="count", better=neither, label="model size"),
+            *PATHWAY_METRICS,
         ]
     )
 

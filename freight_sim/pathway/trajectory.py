@@ -19,12 +19,28 @@ import pandas as pd
 from freight_sim.config.pathway import value_in_year
 from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import siding_annual_cost
+from freight_sim.metric import Better, Metric
 from freight_sim.pathway.accounting import year_of_day
 from freight_sim.policy.compliance import meets_target
 from freight_sim.policy.ratio import clean_ratio_from_legs
 from freight_sim.policy.scope import DAYS_PER_YEAR
 
 CITY = "city"
+_L, _H, _N = Better.LOWER, Better.HIGHER, Better.NEITHER
+# The numbers ``year_summary`` adds to a run's summary (year keys: ``ratio_by_year.2026``), declared once.
+PATHWAY_METRICS = [
+    Metric(name="ratio_by_year.*", unit="1", better=_H, label="clean-transport ratio (city) by year"),
+    Metric(name="nox_kg_by_year.*", unit="kg", better=_L, label="NOx (tailpipe) by year"),
+    Metric(name="pm_kg_by_year.*", unit="kg", better=_L, label="PM (tailpipe) by year"),
+    Metric(name="co2_ttw_t_by_year.*", unit="t", better=_L, label="CO2 tank-to-wheel by year"),
+    Metric(name="co2_wtw_t_by_year.*", unit="t", better=_L, label="CO2 well-to-wheel by year"),
+    Metric(name="truck_trips_by_year.*", unit="count", better=_L, label="truck trips by year"),
+    Metric(name="cost_cny_by_year.*", unit="CNY", better=_L, label="total cost by year"),
+    Metric(name="enterprises_meeting_target.*", unit="count", better=_H, label="key enterprises at target, by target year"),
+    Metric(name="target_deadline_year", unit="a", better=_N, label="last target year"),
+    Metric(name="npv_cost_cny", unit="CNY", better=_L, label="cost, present value", description="discounted to the first year"),
+    Metric(name="discount_rate", unit="1", better=_N, label="discount rate"),
+]
 # metric -> (leg column or None, divisor, unit): sums over a year's rows
 _SUMS = {
     "nox_kg": ("nox_g", 1e3, "kg"),
