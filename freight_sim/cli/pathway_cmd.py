@@ -17,7 +17,11 @@ def register(app: typer.Typer) -> None:
         years: str | None = typer.Option(None, "--years", help="FIRST-LAST calendar years to simulate (default: pathway.years)"),
         replications: int = typer.Option(1, "--replications", "-r", min=1, max=1000, help="replications (different seeds)"),
         seed: int | None = typer.Option(None, min=0, help="root seed of the replications (default: 20261124)"),
-        set_: list[str] = typer.Option([], "--set", help="override a field: dotted.path=value (repeatable)"),
+        set_: list[str] = typer.Option(
+            [],
+            "--set",
+            help="override a field: dotted.path=value (repeatable); simulation.days or start_date here shorten the run (quick looks)",
+        ),
         workers: int = typer.Option(2, "--workers", min=1, help="parallel worker processes"),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
         lang: str = typer.Option("en", "--lang", help="language of report.html: en or zh"),
