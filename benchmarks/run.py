@@ -25,6 +25,10 @@ last year minus that at the end of year 1, per year, taken before the result tab
 slows the model about sixfold, so this child runs ``--growth-years`` 2 by default; ``--growth-years 5``
 gives year 1 vs year 5 (about 12 minutes here).
 
+Pathways: ``experiments/pathway-current-plan.yaml`` through the whole run contract (simulation, accounting
+by year, trajectory) in fresh children, one year (2024) and seven (2024-2030) with legs aggregated by
+month as ``freight-sim pathway`` runs them -> ``pathway_peak_mb_1y``, ``pathway_peak_mb_7y`` and their
+ratio ``pathway_peak_ratio_7y_to_1y`` (flat memory in simulated time: at most 1.2). ``--no-pathway`` skips them.
 Province scale (benchmarks/province_bench.py), last, in its own child: a year (``--province-days``) of the
 synthetic Shanxi scenario in full mode -> ``province_year_full_wall_s``, ``province_year_full_truck_trips_per_s``,
 ``province_year_full_peak_mb`` (and its trips, events, shippers); ``--no-province`` skips it.
@@ -148,6 +152,26 @@ def running_growth_mb_per_year(years: int = GROWTH_YEARS) -> float:
     return (held[days] - held[DAYS_PER_YEAR]) / (years - 1) / 2**20
 
 
+def run_pathway_years(years: int) -> dict:
+    """The shipped current-plan pathway from 2024 for ``years`` years through ``run_scenario``."""
+    from freight_sim.config import load_scenario
+    from freight_sim.experiments.pathway_driver import horizon_overrides
+    from freight_sim.paths import experiments_dir
+    from freight_sim.runner import run_scenario
+
+    path = experiments_dir() / "pathway-current-plan.yaml"
+    loaded = load_scenario(path)
+    loaded = load_scenario(path, horizon_overrides(loaded, (2024, 2024 + years - 1)))
+    cpu_start = time.process_time()
+    output = run_scenario(loaded)
+    return {
+        "years": years,
+        "cpu_s": time.process_time() - cpu_start,
+        "trajectory_rows": len(output.tables["trajectory"]),
+        "peak_mb": peak_rss_mb(),
+    }
+
+
 def start_child(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
 
@@ -204,6 +228,8 @@ def main() -> None:
     parser.add_argument("--province-days", type=float, default=365.0, help="simulated days of the province run")
     parser.add_argument("--no-province", action="store_true", help="skip the province-scale run")
     parser.add_argument("--child-province", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-pathway", action="store_true", help="skip the 1- and 7-year pathway memory runs")
+    parser.add_argument("--child-pathway", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_province:
         from province_bench import province_measurement
@@ -220,6 +246,9 @@ def main() -> None:
         parser.error("--repeat must be at least 1")
     if args.child_speed:
         print(json.dumps(speed_measurement(args.days)))
+        return
+    if args.child_pathway is not None:
+        print(json.dumps(run_pathway_years(args.child_pathway)))
         return
     if args.child_days is not None:
         stats = run_model(args.child_days, record_legs=False)
@@ -239,6 +268,15 @@ def main() -> None:
             "leg_rows_5y": five["leg_rows"],
             **child_result(growth),
         }
+    if not args.no_pathway:  # one at a time: peak RSS per child
+        one_year = child_result(start_child("--child-pathway", "1"))
+        seven = child_result(start_child("--child-pathway", "7"))
+        memory.update(
+            pathway_peak_mb_1y=one_year["peak_mb"],
+            pathway_peak_mb_7y=seven["peak_mb"],
+            pathway_peak_ratio_7y_to_1y=seven["peak_mb"] / one_year["peak_mb"],
+            pathway_cpu_s_7y=seven["cpu_s"],
+        )
     runs = [child_result(start_child("--child-speed", "--days", str(args.days))) for _ in range(args.repeat)]
     report = sorted(runs, key=lambda run: run["model_vs_bare"])[(len(runs) - 1) // 2]  # the median run
     report["model_vs_bare_runs"] = [round(run["model_vs_bare"], 3) for run in runs]

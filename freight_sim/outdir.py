@@ -28,7 +28,7 @@ LOCK_NAME = ".freight-sim.lock"
 TEMP_SUFFIX = ".tmp"  # atomic.py writes ``.<name>.<random>.tmp`` beside the file it replaces
 # The sub-folder holding the nested results of a kind (one folder with its own manifest per run of a batch).
 # Inside a folder whose top manifest is of that kind, it is the tool's: its runs are redone or resumed there.
-NESTED_RESULTS = {"batch": "runs", "optimisation": "runs"}
+NESTED_RESULTS = {"batch": "runs", "optimisation": "runs", "pathway": "replications"}
 MAX_NAMES_SHOWN = 3
 
 

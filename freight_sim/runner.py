@@ -27,6 +27,7 @@ def run_metrics():
     """Declarations of every number in a run's summary: the key figures plus the run's own facts."""
     from freight_sim.kpis import KPI_METRICS
     from freight_sim.metric import Better, Metric
+    from freight_sim.pathway.trajectory import PATHWAY_METRICS
 
     neither = Better.NEITHER
     return KPI_METRICS.extended(
@@ -36,6 +37,7 @@ def run_metrics():
             Metric(name="warmup_days", unit="d", better=neither, label="warm-up days"),
             Metric(name="events", unit="count", better=neither, label="simulation events"),
             Metric(name="model.*", unit="count", better=neither, label="model size"),
+            *PATHWAY_METRICS,
         ]
     )
 
@@ -87,7 +89,12 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         scenario.accounting.rule_profile, data_path(loaded, ("accounting", "rule_profiles"), scenario.accounting.rule_profiles)
     )
 
-    emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
+    if scenario.pathway is not None:  # each leg with its year's grid factor
+        from freight_sim.pathway.accounting import account_by_year
+
+        emissions = cost_legs(account_by_year(sim.legs, scenario, catalog, factors, load_grid_table()), catalog, costs)
+    else:
+        emissions = cost_legs(account_legs(sim.legs, catalog, factors, grid), catalog, costs)
     kpis = build_kpis(scenario, sim, emissions, catalog, profile, costs)
     notes = siding_notes(scenario, emissions, catalog, mixes, factors)
     kpis.tables["sidings_built"]["notes"] = [notes.get(eid, "") for eid in kpis.tables["sidings_built"]["enterprise"]]
@@ -117,6 +124,10 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
         "tonnage": sim.tonnage,
         "production": sim.production,
     }
+    if scenario.pathway is not None:
+        from freight_sim.pathway.trajectory import add_pathway_results
+
+        add_pathway_results(scenario, emissions, catalog, profile, costs, summary, tables)
     spatial = None
     if scenario.spatial.enabled:
         from freight_sim.spatial import compute_spatial

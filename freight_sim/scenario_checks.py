@@ -66,6 +66,90 @@ def _accounting_problems(loaded: Loaded) -> Iterator[str]:
         yield from (loaded.error(("accounting", "grid", "factor"), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
 
 
+def pathway_problems(loaded: Loaded, catalog, mixes) -> Iterator[str]:
+    """Dated measures naming what the scenario lacks, dates and years outside the pathway's years, fleet
+    renewals of one fleet whose windows overlap (freight_sim.config.pathway); ``assemble`` relies on these."""
+    from freight_sim.config.scenario import EnterpriseKind, SidingStatus
+    from freight_sim.fleet import resolve_mix
+
+    scenario, error = loaded.model, loaded.error
+    pathway = scenario.pathway
+    if pathway is None:
+        return
+    first, last = pathway.years.first, pathway.years.last
+    span = f"the pathway's years {first}-{last}"
+    known = scenario.enterprises
+    for eid, dated in pathway.sidings.items():
+        at = ("pathway", "sidings", eid)
+        siding = known[eid].siding if eid in known else None
+        if eid not in known:
+            yield error(at, f"unknown enterprise {eid!r}")
+        elif siding is None or siding.status != SidingStatus.candidate:
+            yield error(at, f"enterprise {eid} has no candidate siding to commission (only candidate sidings get dates)")
+        elif siding.enabled:
+            yield error(at, f"the siding of {eid} is enabled from the start of the run; set enterprises.{eid}.siding.enabled: false")
+        if not first <= dated.commissioned.year <= last:
+            yield error((*at, "commissioned"), f"date {dated.commissioned} lies outside {span}")
+    if pathway.sidings and scenario.chains.rule != "siding_first":
+        yield error(("pathway", "sidings"), "dated sidings need chains.rule: siding_first (the rule that fills a siding as it opens)")
+    windows: dict[tuple[str, str], list[tuple[str, object]]] = {}
+    for name, renewal in pathway.fleet_renewals.items():
+        at = ("pathway", "fleet_renewals", name)
+        try:
+            resolve_mix(catalog, mixes, renewal.mix, scenario.fleet.extra_mixes, field="mix")
+        except ConfigError as exc:
+            yield from (error((*at, "mix"), _strip_field(line, "mix")) for line in exc.lines)
+        if not first <= renewal.start.year <= last:
+            yield error((*at, "start"), f"date {renewal.start} lies outside {span}")
+        names = sorted(known) if renewal.enterprises == "all" else renewal.enterprises
+        for i, eid in enumerate(names):
+            if eid not in known:
+                yield error((*at, "enterprises", i), f"unknown enterprise {eid!r}")
+                continue
+            for other, other_renewal in windows.get((renewal.fleet, eid), []):
+                if renewal.start < other_renewal.end and other_renewal.start < renewal.end:  # type: ignore[attr-defined]
+                    yield error(
+                        (*at, "start"),
+                        f"overlaps renewal {other!r} of the {renewal.fleet} fleet of {eid} ({other_renewal.start} to"  # type: ignore[attr-defined]
+                        f" {other_renewal.end}): one fleet turns over one renewal at a time",  # type: ignore[attr-defined]
+                    )
+            windows.setdefault((renewal.fleet, eid), []).append((name, renewal))
+    for field in ("targets", "grid", "demand_index"):
+        for year in getattr(pathway, field):
+            if not first <= year <= last:
+                yield error(("pathway", field, str(year)), f"year {year} lies outside {span}")
+    kinds = {k.value for k in EnterpriseKind}
+    for kind, by_year in pathway.demand_index_by_kind.items():
+        if kind not in kinds:
+            yield error(("pathway", "demand_index_by_kind", kind), f"unknown enterprise kind {kind!r}; known: {', '.join(sorted(kinds))}")
+        yield from (
+            error(("pathway", "demand_index_by_kind", kind, str(y)), f"year {y} lies outside {span}")
+            for y in by_year
+            if not first <= y <= last
+        )
+    for eid, by_year in pathway.demand_index_by_enterprise.items():
+        if eid not in known:
+            yield error(("pathway", "demand_index_by_enterprise", eid), f"unknown enterprise {eid!r}")
+        yield from (
+            error(("pathway", "demand_index_by_enterprise", eid, str(y)), f"year {y} lies outside {span}")
+            for y in by_year
+            if not first <= y <= last
+        )
+    yield from _pathway_grid_problems(loaded)
+
+
+def _pathway_grid_problems(loaded: Loaded) -> Iterator[str]:
+    from freight_sim.emissions import grid_factor, load_grid_table
+    from freight_sim.pathway.accounting import grid_setting
+
+    pathway = loaded.model.pathway
+    for year, by_year in pathway.grid.items():
+        try:
+            grid_factor(grid_setting(loaded.model.accounting.grid, by_year), load_grid_table())
+        except ConfigError as exc:
+            yield from (loaded.error(("pathway", "grid", str(year)), _strip_field(line, "accounting.grid.factor")) for line in exc.lines)
+
+
 def outage_problems(scenario, where) -> list[str]:
     """Outages (calendar and sampled) naming an enterprise the scenario does not have; ``where(path,
     message)`` makes the line. The one home of this check (``assemble`` calls it too)."""
@@ -101,6 +185,7 @@ def scenario_problems(loaded: Loaded, fleet=None) -> list[str]:
         *_ban_problems(loaded, catalog),
         *_accounting_problems(loaded),
         *outage_problems(loaded.model, loaded.error),
+        *pathway_problems(loaded, catalog, mixes),
     ]
 
 

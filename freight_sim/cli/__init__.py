@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from freight_sim.cli import batch_cmd, generate_cmd, network_cmd, optimise_cmd, ratio_cmd, report_cmd, run_cmd, validate_cmd
+from freight_sim.cli import batch_cmd, generate_cmd, network_cmd, optimise_cmd, pathway_cmd, ratio_cmd, report_cmd, run_cmd, validate_cmd
 from freight_sim.cli.common import GuardedGroup
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ validate_cmd.register(app)
 network_cmd.register(app)
 run_cmd.register(app)
 batch_cmd.register(app)
+pathway_cmd.register(app)
 optimise_cmd.register(app)
 ratio_cmd.register(app)
 report_cmd.register(app)

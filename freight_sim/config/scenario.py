@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from freight_sim.config.pathway import Pathway
+
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\.]+$", min_length=1, max_length=64)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -385,6 +387,7 @@ class Scenario(Strict):
     accounting: Accounting = Field(default_factory=Accounting)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
     spatial: SpatialOutputs = Field(default_factory=SpatialOutputs)
+    pathway: Pathway | None = Field(None, description="dated measures and targets over several years (freight_sim/config/pathway.py)")
 
     @field_validator("inputs", mode="before")
     @classmethod

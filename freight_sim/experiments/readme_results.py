@@ -187,18 +187,18 @@ def _rail_sentence(base, sidings) -> str:
     )
 
 
-def with_block(readme: str, block: str) -> str:
+def with_block(readme: str, block: str, start: str = START, end: str = END) -> str:
     """``readme`` with the text between the markers replaced by ``block``."""
-    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
-        raise FreightSimError(f"README.md: expected one {START} ... {END} block")
-    head, rest = readme.split(START)
-    _, tail = rest.split(END)
-    return f"{head}{START}\n{block}\n{END}{tail}"
+    if readme.count(start) != 1 or readme.count(end) != 1 or readme.index(start) > readme.index(end):
+        raise FreightSimError(f"README.md: expected one {start} ... {end} block")
+    head, rest = readme.split(start)
+    _, tail = rest.split(end)
+    return f"{head}{start}\n{block}\n{end}{tail}"
 
 
-def readme_block(readme: str) -> str:
+def readme_block(readme: str, start: str = START, end: str = END) -> str:
     """The text between the markers."""
-    return readme.split(START, 1)[1].split(END, 1)[0].strip("\n")
+    return readme.split(start, 1)[1].split(end, 1)[0].strip("\n")
 
 
 def read_results(repo: Path = _REPO) -> tuple[pd.DataFrame, dict]:

@@ -258,6 +258,10 @@ def lines_with_band(series: Sequence[tuple[str, pd.DataFrame]], x: str, xlabel: 
         ax.fill_between(xs, frame["ci_low"], frame["ci_high"], color=line.get_color(), alpha=0.2, linewidth=0)
     if categories:
         ax.set_xticks(range(len(categories)), categories)
+    elif all(float(v).is_integer() for _, frame in series for v in pd.to_numeric(frame[x], errors="coerce").dropna()):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole-number x (years, counts): whole-number ticks
     readable_axis(ax.yaxis)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

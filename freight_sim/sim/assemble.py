@@ -33,6 +33,7 @@ from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
 from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
 from freight_sim.sim.operations import Operations, load_operations
+from freight_sim.sim.pathway_inputs import PathwayInputs
 from freight_sim.sim.rail_paths import RailPaths
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
@@ -66,6 +67,7 @@ class _Builder(TruckPools):
         ops: Operations,
         alert_levels: tuple[int, ...],
         routing: Routing | None,
+        pathway: PathwayInputs | None = None,
     ) -> None:
         self.sc, self.where, self.net, self.legs, self.catalog, self.mixes, self.ops = scenario, where, network, legs, catalog, mixes, ops
         self.routing = routing if routing is not None else Routing(network)
@@ -81,6 +83,7 @@ class _Builder(TruckPools):
         self.drafts: list[TruckDraft] = []
         self.substitutions: list[FleetSubstitution] = []
         self.alert_levels: tuple[int, ...] = alert_levels
+        self.pathway: PathwayInputs | None = pathway  # dated measures, when the scenario has a pathway
 
     # --- parts -------------------------------------------------------------------------------------
 
@@ -149,7 +152,10 @@ class _Builder(TruckPools):
         flow = ent.flows[route.flow]
         at = ("enterprises", route.enterprise, "flows", route.flow)
         lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
-        daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
+        if self.pathway is not None:
+            daily = self.pathway.lane_daily_t(route.enterprise, route.flow, route.chain, flow.monthly_profile)
+        else:
+            daily = daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, self.n_days)
         # the stockyard is shared by the enterprise's lanes in proportion to their (scaled) tonnage
         capacity = ent.stockyard_capacity_t * route.tonnes_per_year / (ent.tonnes_per_year * self.sc.demand_scale)
         moving = list(route.segments)
@@ -246,7 +252,8 @@ class _Builder(TruckPools):
         mix_field, mix_value = self._mix_field(route, seg.kind)
         draft = TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
         shares = draft.mix = self._serving_mix(draft, route, self.mix(mix_value, mix_field))
-        payload = sum(share * self.vehicles[v].payload_t for v, share in shares.items())
+        draft.renewals = self._renewals(draft, route, seg.kind)
+        payload = min(sum(s * self.vehicles[v].payload_t for v, s in mix.items()) for mix in [shares, *(r.mix for r in draft.renewals)])
         cycle_h = load_h + unload_h + 2 * leg.hours
         trips_per_truck = min(self.sc.fleet.target_trips_per_truck_day, self.ops.operating_h_per_day / max(cycle_h, 1e-9))
         # sized for the peak day of a full year from the start date, whatever the horizon
@@ -383,7 +390,10 @@ def assemble(
     seed = sim.seed if seed is None else seed
     n_days = math.ceil(sim.days - 1e-9)
     levels = tuple(alert_levels(scenario.disruptions.alerts, sim.start_date, n_days, seed))
-    b = _Builder(scenario, where, network, legs, catalog, mixes, operations or load_operations(inputs=scenario.inputs), levels, routing)
+    pathway = PathwayInputs(scenario, where) if scenario.pathway is not None else None
+    b = _Builder(
+        scenario, where, network, legs, catalog, mixes, operations or load_operations(inputs=scenario.inputs), levels, routing, pathway
+    )
     if routes is None:
         routes = lane_routes(scenario, b.routing, where)
     lanes = [b.lane(i, r) for i, r in enumerate(routes)]

@@ -223,10 +223,13 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
         for si, seg in enumerate(lane.segments):
             if seg.mode != "road":
                 continue
+            numbered: dict[str, int] = {}  # trucks of a type so far: the entries of renewals continue the numbers
             for entry in seg.pool:
                 vehicle = spec.vehicle_types[vt_index[entry.vehicle_type]]
                 banned, next_allowed = bans[vehicle.id]
-                for k in range(entry.count):
+                first = numbered.get(vehicle.id, 0)
+                numbered[vehicle.id] = first + entry.count
+                for k in range(first, first + entry.count):
                     name = f"{lane.id}/{si}/{vehicle.id}/{k}"
                     factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
                     columns = tuple((v.distribution, v.cv) for v in handling)

@@ -143,8 +143,14 @@ class Routing:
 
 
 def lane_routes(scenario: Scenario, routing: Routing, where) -> list[LaneRoute]:
-    """Every lane (enterprise x flow x chain with tonnes) with its segments' end nodes, in id order."""
-    allocation = chain_tonnes(scenario, where)
+    """Every lane (enterprise x flow x chain with tonnes) with its segments' end nodes, in id order; with a
+    pathway, the lanes of every day's state with their largest t/yr (freight_sim.sim.pathway_inputs)."""
+    if scenario.pathway is not None:
+        from freight_sim.sim.pathway_inputs import PathwayInputs
+
+        allocation = PathwayInputs(scenario, where).max_allocation
+    else:
+        allocation = chain_tonnes(scenario, where)
     lanes = []
     for eid in sorted(scenario.enterprises):
         ent = scenario.enterprises[eid]

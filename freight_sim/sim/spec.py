@@ -141,6 +141,8 @@ class PoolEntry:
     far_to_swap_h: float = 0.0
     far_to_load_km: float = 0.0  # far swap station -> loading end (when the swap station is passed by)
     far_to_load_h: float = 0.0
+    active_from_h: float = 0.0  # fleet renewals: the trucks enter service at this hour ...
+    retire_h: float = math.inf  # ... and take no new load from this hour on (freight_sim.sim.fleet_turnover)
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,7 @@ class ModelSpec:
             "start_date": self.start_date.isoformat(),
             "enterprises": len(self.enterprises),
             "lanes": len(self.lanes),
-            "trucks": sum(p.count for lane in self.lanes for s in lane.segments for p in s.pool),
+            "trucks": sum(p.count for lane in self.lanes for s in lane.segments for p in s.pool if p.active_from_h == 0.0),  # at the start
             "terminals": len(self.terminals),
             "swap_stations": len(self.swap_stations),
             "alert_days": sum(1 for level in self.alert_levels if level),
@@ -393,6 +395,8 @@ def _segment_problems(where, seg, spec, ents, vts, terms, cors, swaps):
                 continue
             if vt.payload_t <= 0:
                 yield f"{where}: vehicle type {vt.id} has no payload"
+            if not 0.0 <= entry.active_from_h < entry.retire_h:
+                yield f"{where}: {vt.id} trucks in service from {entry.active_from_h:g} h until {entry.retire_h:g} h: need 0 <= from < until"
             if vt.refuel is not None:
                 if entry.swap_station not in swaps:
                     yield f"{where}: battery vehicle {vt.id} has no known swap/charge station ({entry.swap_station})"

@@ -13,6 +13,10 @@ first when it could not reach the swap station directly, and then at the swap st
 charge would not carry it through the next loaded leg to the far station. The truck stops at each
 station it visits, queueing for its bays like anywhere. The return's extra km over the direct empty leg
 are extra empty km of the same trip's row, recorded once the return time is known.
+
+Fleet renewals (freight_sim.sim.fleet_turnover): a truck enters service at its pool entry's
+``active_from_h`` and takes no new load from its ``retire_h`` on; one woken in line after that hands its
+load to the next truck waiting.
 """
 
 from __future__ import annotations
@@ -132,8 +136,13 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     f_loaded = f_empty = 1.0
     # ``now`` is kept here: after ``yield after(delay)`` the clock reads ``now + delay`` (the same
     # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
+    retire_h = entry.retire_h
+    if entry.active_from_h > 0.0:  # a renewal's truck enters service on its replacement date
+        yield after(entry.active_from_h - env.now)
     now = env.now
     while True:
+        if now >= retire_h:  # replaced: it takes no new load
+            return
         if banned is not None and banned[int(now // 24.0)]:
             if trace is not None:
                 trace(now, name, "alert_wait")
@@ -147,6 +156,11 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             waiting.append((payload, alarm))
             yield alarm.pending()
             now = env.now
+            if now >= retire_h:  # replaced while waiting in line: the load goes to the next truck (as production adds it)
+                source.level_t += payload
+                if source.waiting or source.listener is not None:
+                    source.serve()
+                return
             if banned is not None and banned[int(now // 24.0)]:
                 lot.cargo_t, lot.until_h = payload, INF
                 if trace is not None:

@@ -108,3 +108,19 @@ def test_metric_rows_keep_numbers_flatten_one_level_and_skip_the_rest():
     ]
     assert rows[0][1] == 12.0 and isinstance(rows[0][1], float)
     assert math.isnan(rows[-1][1])
+
+
+def test_every_number_of_a_pathway_run_summary_is_declared():
+    """A pathway run adds figures by year; each is declared with its unit and direction."""
+    from freight_sim.config import load_scenario
+    from freight_sim.paths import experiments_dir
+    from freight_sim.runner import run_scenario
+
+    overrides = ["simulation.start_date=2025-12-30", "simulation.days=3"]
+    summary = run_scenario(load_scenario(experiments_dir() / "pathway-current-plan.yaml", overrides)).summary
+    rows = metric_rows(summary)
+    undeclared = [name for name, _, _ in rows if name not in declared_metrics()]
+    assert not undeclared, f"declare these metrics where they are made: {undeclared}"
+    names = {name for name, _, _ in rows}
+    assert {"ratio_by_year.2025", "ratio_by_year.2026", "enterprises_meeting_target.2026", "npv_cost_cny"} <= names
+    assert declared_metrics().better("ratio_by_year.2026") == Better.HIGHER

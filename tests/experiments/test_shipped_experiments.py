@@ -4,22 +4,45 @@ from __future__ import annotations
 
 import pytest
 
-from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, detect_kind
+from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, SCENARIO, detect_kind
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.design import expand_design
 from freight_sim.experiments.spec import load_experiment
 from freight_sim.paths import default_scenario_path, experiments_dir
 
-FILES = sorted(experiments_dir().glob("*.yaml"))
-SHIPPED = [p for p in FILES if detect_kind(p) is EXPERIMENT]
-OPTIMISATIONS = [p for p in FILES if detect_kind(p) is OPTIMISATION]
+ALL_FILES = sorted(experiments_dir().glob("*.yaml"))
+SHIPPED = [p for p in ALL_FILES if detect_kind(p) is EXPERIMENT]
+PATHWAYS = [p for p in ALL_FILES if detect_kind(p) is SCENARIO]  # scenario files with a pathway section
+OPTIMISATIONS = [p for p in ALL_FILES if detect_kind(p) is OPTIMISATION]
 REDUCED = ("simulation.days=5", "simulation.warmup_days=0")  # shorter horizons can leave a chain without a gate leg
+# pathways at reduced size: six days across 1 July 2025, when measures of both shipped pathways are under way
+PATHWAY_REDUCED = ("simulation.start_date=2025-06-28", "simulation.days=6", "simulation.warmup_days=0")
 
 
 def test_the_shipped_set_is_complete():
     names = {p.stem for p in SHIPPED}
     assert {"changzhi-baseline", "sidings", "electrification", "grid", "harsh-winter", "sensitivity", "uncertainty"} <= names
+    assert {p.stem for p in PATHWAYS} == {"pathway-current-plan", "pathway-accelerated"}
     assert {"optimise-80"} <= {p.stem for p in OPTIMISATIONS}
+    assert len(SHIPPED) + len(PATHWAYS) + len(OPTIMISATIONS) == len(ALL_FILES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PATHWAYS, ids=lambda p: p.stem)
+def test_shipped_pathway_runs_at_reduced_size(path, tmp_path):
+    """Each shipped pathway validates over its whole years and runs six days with its measures under way."""
+    from freight_sim.config import load_scenario
+    from freight_sim.experiments.pathway_driver import run_pathway
+    from freight_sim.scenario_checks import checked_spec
+
+    loaded = load_scenario(path)
+    assert loaded.model.pathway is not None and loaded.model.pathway.description
+    checked_spec(loaded)  # every check `validate` makes, and the whole 2024-2030 model assembles
+    result = run_pathway(path, tmp_path / "out", replications=1, executor="inprocess", overrides=PATHWAY_REDUCED)
+    assert result.summary["days_by_year"] == {"2025": 6}
+    assert (tmp_path / "out" / "report.html").is_file()
+    figures = {m: result.trajectory[result.trajectory["metric"] == m] for m in ("truck_trips", "clean_transport_ratio")}
+    assert all(len(frame) for frame in figures.values())
 
 
 @pytest.fixture(scope="module")

@@ -60,3 +60,17 @@ def optimisation_folders(tmp_path_factory) -> tuple[Path, Path]:
     shutil.copytree(folder / "en", folder / "zh")
     optimise(folder / "opt_mini.yaml", folder / "zh", executor="inprocess", resume=True, lang="zh")
     return folder / "en", folder / "zh"
+
+
+@pytest.fixture(scope="session")
+def pathway_folder(tmp_path_factory) -> Path:
+    """The shipped current-plan pathway over eight days across New Year 2026 (two calendar years), two
+    replications; reports in en (report.html) and zh (report_zh.html)."""
+    from freight_sim.experiments.pathway_driver import run_pathway
+    from freight_sim.report.pathway_report import write_pathway_report
+
+    out = tmp_path_factory.mktemp("pathway") / "out"
+    overrides = ("simulation.start_date=2025-12-28", "simulation.days=8")
+    result = run_pathway(experiments_dir() / "pathway-current-plan.yaml", out, replications=2, executor="inprocess", overrides=overrides)
+    write_pathway_report(result, out / "report_zh.html", lang="zh")
+    return out

@@ -165,6 +165,37 @@ def test_chinese_batch_report_draws_chinese_glyphs(browser, sidings_batch):
         opened.close()
 
 
+def test_pathway_report_in_the_browser(browser, pathway_folder):
+    opened = Opened(browser, pathway_folder / "report.html")
+    try:
+        _assert_clean(opened)
+        page = opened.page
+        headings = page.locator("h2").all_text_contents()
+        assert headings[:3] == ["Clean-transport ratio path against the target", "NOx path", "CO2 path"]
+        assert "Compliance timeline" in headings
+        assert page.locator("svg").count() == 3
+        assert page.locator("svg").first.bounding_box()["width"] > 400
+        rows = page.locator("table.timeline tr")
+        assert rows.count() == 41  # header + 40 key enterprises
+        assert page.locator("table.timeline th").all_text_contents()[1:3] == ["2025", "2026"]
+        assert page.locator("table.timeline td.met").count() + page.locator("table.timeline td.unmet").count() == 80
+    finally:
+        opened.close()
+
+
+def test_chinese_pathway_report_draws_chinese_glyphs(browser, pathway_folder):
+    opened = Opened(browser, pathway_folder / "report_zh.html")
+    try:
+        _assert_clean(opened)
+        page = opened.page
+        assert "达标时间线" in page.locator("h2").all_text_contents()
+        for selector in ("h2", "table.timeline td", "svg text"):
+            ok, detail = draws_real_glyphs(page, selector)
+            assert ok, f"{selector}: {detail}"
+    finally:
+        opened.close()
+
+
 def test_missing_glyphs_are_detected(browser, tmp_path):
     """The glyph check itself: characters no installed font has (private use) are reported as boxes."""
     page_file = tmp_path / "boxes.html"

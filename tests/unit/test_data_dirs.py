@@ -31,12 +31,15 @@ def _load(path: Path) -> None:
     relative = path.relative_to(ROOT).as_posix()
     name = path.name
     if relative.startswith("experiments/"):
-        from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, detect_kind
+        from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, SCENARIO, detect_kind
         from freight_sim.optimise.spec import load_optimisation
 
         kind = detect_kind(path)
-        assert kind in (EXPERIMENT, OPTIMISATION), f"{relative} is {kind.name} file"
-        load_experiment(path) if kind is EXPERIMENT else load_optimisation(path)
+        if kind is SCENARIO:  # pathways: scenario files with a pathway section
+            assert relative.startswith("experiments/pathway-") and load_scenario(path).model.pathway is not None
+        else:
+            assert kind in (EXPERIMENT, OPTIMISATION), f"{relative} is {kind.name} file"
+            load_experiment(path) if kind is EXPERIMENT else load_optimisation(path)
     elif relative == "fleets/catalog.yaml":
         load_catalog(path)
     elif relative == "fleets/mixes.yaml":

@@ -1,0 +1,130 @@
+"""The ``pathway`` section of a scenario: measures with dates, inside one multi-year run.
+
+Every measure is a mapping entry keyed by an id, so a variant, a sweep or an optimiser can address one
+field by its dotted path (``pathway.sidings.E04.commissioned``, ``pathway.fleet_renewals.drayage.start``).
+Years are calendar years; a value given for a year holds from 1 January of that year until the next
+year given (before the first year given, the scenario's own value holds). Checks against the rest of the
+scenario (enterprise ids, candidate sidings, fleet mixes, overlapping renewals, dates outside ``years``)
+live in ``freight_sim.scenario_checks``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\.]+$", min_length=1, max_length=64)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Year = Annotated[int, Field(ge=2000, le=2100, description="calendar year")]
+Index = Annotated[float, Field(gt=0, le=5, description="multiplier of the scenario's t/yr (1 = as declared)")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class SidingCommissioning(_Strict):
+    """A candidate siding that starts carrying freight on ``commissioned`` and reaches its capacity after
+    ``ramp_up_months``: in the k-th month of operation (the commissioning month is the first) it may take
+    k / ramp_up_months of its capacity (all of it with 0 months)."""
+
+    commissioned: dt.date = Field(description="first day trains load at the siding")
+    ramp_up_months: int = Field(6, ge=0, le=60, description="months from commissioning to full capacity")
+    estimate: bool = Field(True, description="the date is an estimate, not a published plan date")
+    source: str = Field("", description="where the date comes from, or the reasoning of the estimate")
+
+
+class FleetRenewal(_Strict):
+    """Trucks of a fleet replaced by ``mix`` over ``turnover_months`` from ``start``: each truck whose type
+    the new mix no longer needs is retired on its own date, the dates spread evenly over the window, and
+    a truck of the new mix takes its place that day."""
+
+    fleet: Literal["direct", "drayage"] = Field(
+        description="'direct': the enterprises' door-to-door trucks (fleet_mix); 'drayage': their station drayage trucks"
+    )
+    enterprises: list[Id] | Literal["all"] = Field("all", description="enterprise ids, or 'all'")
+    mix: str | dict[Id, Share] = Field(description="the fleet mix at the end of the window: a named mix or vehicle type -> share")
+    start: dt.date = Field(description="first replacement day")
+    turnover_months: int = Field(12, ge=1, le=120, description="months over which the trucks are replaced")
+    estimate: bool = True
+    source: str = ""
+
+    @field_validator("mix")
+    @classmethod
+    def _mix_sums_to_one(cls, mix: str | dict[str, float]) -> str | dict[str, float]:
+        if isinstance(mix, dict) and abs(sum(mix.values()) - 1.0) > 1e-6:
+            raise ValueError(f"fleet mix shares must sum to 1, got {sum(mix.values()):.6g}")
+        return mix
+
+    @property
+    def end(self) -> dt.date:
+        """The day after the last replacement: ``turnover_months`` calendar months after ``start``."""
+        return add_months(self.start, self.turnover_months)
+
+
+class PathwayYears(_Strict):
+    first: Year = Field(description="first calendar year of the pathway")
+    last: Year = Field(description="last calendar year of the pathway")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PathwayYears:
+        if self.last < self.first:
+            raise ValueError(f"last ({self.last}) is before first ({self.first})")
+        if self.last - self.first > 9:
+            raise ValueError(f"at most 10 years (the engine's horizon), got {self.last - self.first + 1}")
+        return self
+
+
+class GridByYear(_Strict):
+    """The electricity factor of a year: a named factor, a value, or a new-energy share (as ``accounting.grid``)."""
+
+    factor: str | None = None
+    kg_co2_per_kwh: float | None = Field(None, gt=0, le=2.0, description="kg CO2/kWh (above 2 is likely g)")
+    new_energy_share: Share | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _one(self) -> GridByYear:
+        if self.kg_co2_per_kwh is not None and self.new_energy_share is not None:
+            raise ValueError("give kg_co2_per_kwh or new_energy_share, not both")
+        return self
+
+
+class Pathway(_Strict):
+    """Dated measures and targets; the run's horizon is the scenario's ``simulation`` (``freight-sim pathway
+    --years`` sets it from ``years``)."""
+
+    years: PathwayYears
+    targets: dict[Year, Share] = Field(
+        default_factory=dict, description="clean-transport ratio each key enterprise must reach by the end of that year"
+    )
+    sidings: dict[Id, SidingCommissioning] = Field(
+        default_factory=dict, description="enterprise id -> commissioning of its candidate siding"
+    )
+    fleet_renewals: dict[Id, FleetRenewal] = Field(default_factory=dict, description="name -> a dated fleet renewal")
+    grid: dict[Year, GridByYear] = Field(default_factory=dict, description="electricity factor from that year on")
+    demand_index: dict[Year, Index] = Field(default_factory=dict, description="city-wide multiplier of t/yr from that year on")
+    demand_index_by_kind: dict[str, dict[Year, Index]] = Field(
+        default_factory=dict, description="enterprise kind -> year -> multiplier (times the city-wide one)"
+    )
+    demand_index_by_enterprise: dict[Id, dict[Year, Index]] = Field(
+        default_factory=dict, description="enterprise id -> year -> multiplier (times the city-wide and kind ones)"
+    )
+    description: str = Field("", description="what the pathway assumes")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day when it is shorter)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def value_in_year(by_year: dict[int, float], year: int, default: float) -> float:
+    """The value given for the latest year at or before ``year`` (``default`` before the first)."""
+    known = [y for y in by_year if y <= year]
+    return by_year[max(known)] if known else default

@@ -1,0 +1,150 @@
+"""``freight-sim pathway``: replications of one multi-year scenario through the batch driver, then the
+trajectory by calendar year with confidence intervals.
+
+The runs go through ``run_batch`` (the same run contract, executors, store and resume logic as any
+batch) into ``DIR/replications``; this module only sets the horizon from the pathway's years and
+combines the runs' ``trajectory`` and ``compliance_by_year`` tables. The folder is claimed like every
+result folder (``freight_sim.outdir``): its manifest says ``writing`` until the last file is in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from freight_sim.config import Loaded, load_scenario
+from freight_sim.errors import ConfigError, ModelError
+from freight_sim.experiments.batch import ExecutorName
+from freight_sim.experiments.summary import t_interval
+
+KIND = "pathway"
+REPLICATIONS_DIR = "replications"
+OUTPUT_FILES = ("trajectory.csv", "compliance_by_year.csv", "summary.json", "report.html")
+
+
+@dataclass(frozen=True)
+class PathwayResult:
+    """The combined results of a pathway's replications."""
+
+    trajectory: pd.DataFrame  # year, enterprise, metric, value, unit, ci_low, ci_high, replications
+    compliance: pd.DataFrame  # year, enterprise, name, ratio, ci_low, ci_high, target, meets_target, replications_meeting
+    summary: dict[str, Any]
+    out_dir: Path
+    names_zh: dict[str, str] = field(default_factory=dict)  # enterprise id -> Chinese name, for reports in Chinese
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``2024-2030`` (or ``2026``) -> (first, last)."""
+    first, _, last = text.strip().partition("-")
+    try:
+        years = (int(first), int(last or first))
+    except ValueError:
+        raise ConfigError(f"--years:1: years: expected FIRST-LAST such as 2024-2030, got {text!r}") from None
+    if not 2000 <= years[0] <= years[1] <= years[0] + 9 or years[1] > 2100:
+        raise ConfigError(f"--years:1: years: expected FIRST-LAST within 2000-2100, at most 10 years, got {text!r}")
+    return years
+
+
+def horizon_overrides(loaded: Loaded, years: tuple[int, int] | None) -> list[str]:
+    """``--set`` texts that make the run span ``years`` (default: the pathway's ``years``) after the warm-up,
+    with legs aggregated by month (memory flat in simulated time). The user's own ``--set`` come after them."""
+    scenario = loaded.model
+    if scenario.pathway is None:
+        raise ConfigError(f"{loaded.path}:1: pathway: the scenario has no pathway section (dated measures and targets): nothing to trace")
+    first, last = years or (scenario.pathway.years.first, scenario.pathway.years.last)
+    warmup = scenario.simulation.warmup_days
+    start = dt.date(first, 1, 1) - dt.timedelta(days=int(warmup))
+    days = (dt.date(last + 1, 1, 1) - dt.date(first, 1, 1)).days + int(warmup)
+    return [f"simulation.start_date={start.isoformat()}", f"simulation.days={days}", "simulation.record_legs=false"]
+
+
+def pathway_experiment(scenario_path: Path, name: str, replications: int, seed: int | None):
+    """An in-memory experiment of one scenario and its replications (no variants)."""
+    from freight_sim.config.yaml_source import SourceMap
+    from freight_sim.experiments.spec import Experiment, ExperimentSpec
+
+    fields: dict[str, Any] = {"name": name, "base": str(Path(scenario_path).resolve()), "replications": replications}
+    if seed is not None:
+        fields["seed"] = seed
+    return Experiment(ExperimentSpec(**fields), Path(scenario_path), SourceMap(default_file=str(scenario_path)))
+
+
+def combine_trajectories(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Mean and 95% t-interval over replications per (year, enterprise, metric)."""
+    stacked = pd.concat(tables, ignore_index=True)
+    rows = []
+    for (year, enterprise, metric, unit), group in stacked.groupby(["year", "enterprise", "metric", "unit"], sort=True):
+        n, mean, _, low, high = t_interval(group["value"].dropna().to_numpy())
+        rows.append((int(year), enterprise, metric, mean, unit, low, high, n))
+    return pd.DataFrame(rows, columns=["year", "enterprise", "metric", "value", "unit", "ci_low", "ci_high", "replications"])
+
+
+def enterprise_names_zh(loaded: Loaded) -> dict[str, str]:
+    """Chinese names of the enterprises from the network's ``name_zh`` column (where given)."""
+    from freight_sim.network import load_network
+
+    nodes = load_network(loaded).nodes
+    if "name_zh" not in nodes.columns:
+        return {}
+    out = {}
+    for eid, enterprise in loaded.model.enterprises.items():
+        name = nodes.at[enterprise.node, "name_zh"] if enterprise.node in nodes.index else None
+        if isinstance(name, str) and name:
+            out[eid] = name
+    return out
+
+
+def run_pathway(
+    scenario_path: Path | str,
+    out_dir: Path | str,
+    *,
+    years: tuple[int, int] | None = None,
+    replications: int = 1,
+    seed: int | None = None,
+    overrides: list[str] | tuple[str, ...] = (),
+    executor: ExecutorName = "pool",
+    workers: int = 2,
+    overwrite: bool = False,
+    lang: str = "en",
+    on_record=None,
+) -> PathwayResult:
+    """Run the pathway's replications and write trajectory.csv, compliance_by_year.csv, summary.json, report.html."""
+    from freight_sim.experiments.batch import run_batch
+    from freight_sim.experiments.pathway_outputs import combined_compliance, pathway_summary, write_outputs
+    from freight_sim.manifest import FINISHED, WRITING, now_iso, write_manifest
+    from freight_sim.outdir import claim_out_dir
+    from freight_sim.provenance import Provenance
+
+    scenario_path = Path(scenario_path)
+    loaded = load_scenario(scenario_path, list(overrides))
+    all_overrides = [*horizon_overrides(loaded, years), *overrides]  # a --set of the horizon wins (quick looks)
+    loaded = load_scenario(scenario_path, all_overrides)
+    out = Path(out_dir).resolve()
+    experiment = pathway_experiment(scenario_path, loaded.model.name, replications, seed)
+    provenance, started = Provenance.detect(), now_iso()
+    with claim_out_dir(out, kind=KIND, overwrite=overwrite):
+        write_manifest(out, kind=KIND, status=WRITING, files=list(OUTPUT_FILES), provenance=provenance)
+        batch = run_batch(
+            experiment,
+            out / REPLICATIONS_DIR,
+            executor=executor,
+            workers=workers,
+            overrides=all_overrides,
+            on_record=on_record,
+        )
+        if batch.failures:
+            lines = [f"{r.run_id}: {(r.error or '').strip().splitlines()[-1] if r.error else 'failed'}" for r in batch.failures]
+            raise ModelError("; ".join(f"pathway run {line} (its manifest in {out / REPLICATIONS_DIR})" for line in lines))
+        runs = [out / REPLICATIONS_DIR / "runs" / r.run_id for r in batch.records]
+        trajectory = combine_trajectories([pd.read_parquet(run / "tables" / "trajectory.parquet") for run in runs])
+        compliance = combined_compliance(loaded.model, [pd.read_parquet(run / "tables" / "compliance_by_year.parquet") for run in runs])
+        summary = pathway_summary(loaded, trajectory, compliance, [r.seed for r in batch.design.runs], all_overrides)
+        result = PathwayResult(trajectory, compliance, summary, out, enterprise_names_zh(loaded))
+        written = write_outputs(result, lang=lang)
+        fields = {"started": started, "ended": now_iso(), "scenario": loaded.model.name, "replications": replications}
+        write_manifest(out, kind=KIND, status=FINISHED, files=written, provenance=provenance, fields=fields)
+    return result

@@ -1,0 +1,118 @@
+"""A scenario's ``pathway`` as time-varying inputs the engine reads per day: lane tonnages and fleet renewals.
+
+Each simulated day has a state: its calendar year (demand index of the year) and the share of capacity
+each dated siding may use (0 before commissioning; k / ramp_up_months in its k-th month of operation).
+The chain rule (``siding_first``) splits every flow for each state exactly as it does for a single year,
+so a lane's tonnes per day are its flow's monthly-profile day weight times the lane's t/yr in that day's
+state: a siding's rail lane ramps up while the flow's road or drayage lane falls, month by month. A
+scenario has the lanes of every state (the largest t/yr of each sizes its trucks and piles).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from array import array
+from collections.abc import Callable
+
+from freight_sim.config.pathway import FleetRenewal, value_in_year
+from freight_sim.config.scenario import Scenario
+from freight_sim.sim.calendar import daily_tonnes
+
+Allocation = dict[tuple[str, str], dict[str, float]]
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from ``earlier``'s month to ``later``'s (same month: 0)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def siding_share(commissioned: dt.date, ramp_up_months: int, day: dt.date) -> float:
+    """Share of a dated siding's capacity usable on ``day``."""
+    if day < commissioned:
+        return 0.0
+    if ramp_up_months == 0:
+        return 1.0
+    return min(1.0, (months_between(commissioned, day) + 1) / ramp_up_months)
+
+
+def demand_index(scenario: Scenario, enterprise_id: str, year: int) -> float:
+    """City-wide x kind x enterprise multiplier of an enterprise's t/yr in ``year`` (1 without a pathway)."""
+    pathway = scenario.pathway
+    if pathway is None:
+        return 1.0
+    kind = scenario.enterprises[enterprise_id].kind.value
+    return (
+        value_in_year(pathway.demand_index, year, 1.0)
+        * value_in_year(pathway.demand_index_by_kind.get(kind, {}), year, 1.0)
+        * value_in_year(pathway.demand_index_by_enterprise.get(enterprise_id, {}), year, 1.0)
+    )
+
+
+class PathwayInputs:
+    """Per-day lane tonnages and the fleet renewals of a scenario with a ``pathway`` section."""
+
+    def __init__(self, scenario: Scenario, where: Callable[..., str]) -> None:
+        assert scenario.pathway is not None, "a scenario with a pathway"
+        self.scenario = scenario
+        self.where = where
+        self.start_date = scenario.simulation.start_date
+        self.n_days = math.ceil(scenario.simulation.days - 1e-9)
+        self._sidings = sorted(scenario.pathway.sidings.items())
+        self._state_of_day: list[int] = []
+        self._states: list[Allocation] = []
+        keys: dict[tuple, int] = {}
+        for d in range(self.n_days):
+            day = self.start_date + dt.timedelta(days=d)
+            key = (day.year, *(siding_share(s.commissioned, s.ramp_up_months, day) for _, s in self._sidings))
+            if key not in keys:
+                keys[key] = len(self._states)
+                self._states.append(self._allocation(day.year, key[1:]))
+            self._state_of_day.append(keys[key])
+
+    def _allocation(self, year: int, shares: tuple[float, ...]) -> Allocation:
+        from freight_sim.sim.routes import chain_tonnes
+
+        enterprises = dict(self.scenario.enterprises)
+        for (eid, _), share in zip(self._sidings, shares, strict=True):
+            ent = enterprises[eid]
+            siding = ent.siding
+            assert siding is not None, "scenario_checks: a dated siding exists"
+            update = {"enabled": share > 0, "capacity_t_per_year": siding.capacity_t_per_year * share}
+            enterprises[eid] = ent.model_copy(update={"siding": siding.model_copy(update=update)})
+        for eid, ent in enterprises.items():
+            index = demand_index(self.scenario, eid, year)
+            if index != 1.0:
+                flows = {fid: f.model_copy(update={"tonnes_per_year": f.tonnes_per_year * index}) for fid, f in ent.flows.items()}
+                enterprises[eid] = ent.model_copy(update={"flows": flows})
+        return chain_tonnes(self.scenario.model_copy(update={"enterprises": enterprises}), self.where)
+
+    @property
+    def max_allocation(self) -> Allocation:
+        """(enterprise, flow) -> chain -> the largest t/yr of any day's state (the lanes the run needs)."""
+        out: Allocation = {}
+        for state in self._states:
+            for key, chains in state.items():
+                mine = out.setdefault(key, {})
+                for chain, tonnes in chains.items():
+                    mine[chain] = max(mine.get(chain, 0.0), tonnes)
+        return out
+
+    def lane_daily_t(self, enterprise: str, flow: str, chain: str, monthly_profile: list[float] | None) -> array:
+        """Tonnes per simulated day of one lane (8 bytes a day)."""
+        weights = daily_tonnes(1.0, monthly_profile, self.start_date, self.n_days)
+        per_state = [state.get((enterprise, flow), {}).get(chain, 0.0) for state in self._states]
+        return array("d", (w * per_state[s] for w, s in zip(weights, self._state_of_day, strict=True)))
+
+    def renewals(self, fleet: str, enterprise: str) -> list[tuple[str, FleetRenewal]]:
+        """(name, renewal) of the renewals of ``enterprise``'s ``fleet`` ('direct' or 'drayage'), by start date."""
+        assert self.scenario.pathway is not None
+        found = [
+            (name, r)
+            for name, r in sorted(self.scenario.pathway.fleet_renewals.items())
+            if r.fleet == fleet and (r.enterprises == "all" or enterprise in r.enterprises)
+        ]
+        return sorted(found, key=lambda item: item[1].start)
+
+    def hours_from_start(self, day: dt.date) -> float:
+        return (day - self.start_date).days * 24.0
