@@ -22,7 +22,7 @@ import math
 from dataclasses import replace
 
 from freight_sim.config.loader import Loaded
-from freight_sim.config.scenario import Scenario, Timetable
+from freight_sim.config.scenario import Scenario
 from freight_sim.config.yaml_source import dotted
 from freight_sim.errors import ConfigError, NetworkError
 from freight_sim.fleet import resolve_mix
@@ -34,6 +34,7 @@ from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors,
 from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.pathway_inputs import PathwayInputs
+from freight_sim.sim.rail_parts import RailParts
 from freight_sim.sim.rail_paths import RailPaths
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
@@ -53,7 +54,7 @@ def build_leg_requests(loaded_or_scenario: Loaded | Scenario, network) -> list[t
     return leg_requests(lane_routes(scenario, Routing(network), where))
 
 
-class _Builder(TruckPools):
+class _Builder(TruckPools, RailParts):
     """Accumulates the parts of a ModelSpec while lanes are assembled."""
 
     def __init__(
@@ -127,23 +128,6 @@ class _Builder(TruckPools):
             return self.legs.get(*route.route)
         except NetworkError as exc:
             raise ConfigError(self.where(field_path, str(exc))) from None
-
-    def public_terminal(self, station: str) -> str:
-        if station not in self.terminals:
-            o, own = self.ops, self.layout.station(station)
-            self.terminals[station] = S.RailTerminal(
-                station,
-                station,
-                "station",
-                own.loading_rate_tph or o.station_loading_rate_tph,
-                own.loading_tracks or o.station_loading_tracks,
-                own.wagon_sets or o.station_wagon_sets,
-                o.station_train_load_t,
-                *_timetable(self.sc.rail.station_timetables.get(station), o.station_train_load_t),
-                opens_h=own.opens_h or 0.0,
-                closes_h=own.closes_h or 0.0,
-            )
-        return station
 
     # --- lanes -------------------------------------------------------------------------------------
 
@@ -300,72 +284,6 @@ class _Builder(TruckPools):
             return str(exc).split(": ", 2)[-1].removeprefix(f"{vid}: ")
         return None
 
-    def _rail_terminal(self, route: LaneRoute, seg: SegmentRoute, ent) -> tuple[str, float]:
-        out = self.sc.enterprises[route.enterprise].flows[route.flow].direction == "out"
-        if route.chain == "rail_siding" and out:
-            sd = ent.siding
-            tid = f"SD_{route.enterprise}"
-            self.terminals.setdefault(
-                tid,
-                S.RailTerminal(
-                    tid,
-                    ent.node,
-                    "siding",
-                    sd.loading_rate_tph,
-                    1,
-                    sd.wagon_sets,
-                    sd.train_load_t,
-                    *_timetable(sd.timetable, sd.train_load_t),
-                ),
-            )
-            return tid, sd.train_load_t
-        return self.public_terminal(seg.origin), self.ops.station_train_load_t
-
-    def _rail(self, seg, route, ent, at, source, sink) -> S.Segment:
-        leg = self.leg(seg, at)
-        km, hours = leg.distance_km, leg.hours
-        electrified_km, shunting_km = leg.electrified_share * leg.distance_km, leg.diesel_spur_km
-        spur_h = 0.0
-        if route.chain == "rail_siding":
-            km += ent.siding.spur_km
-            spur_h = ent.siding.spur_km / self.spur_kph
-            hours += spur_h
-            if ent.siding.electrified:
-                electrified_km += ent.siding.spur_km
-            else:
-                shunting_km += ent.siding.spur_km
-        terminal, _ = self._rail_terminal(route, seg, ent)
-        # a siding's spur is run first on the way out from the plant, last on the way in
-        from_plant = seg.origin == ent.node and route.chain == "rail_siding"
-        home = terminal if terminal == seg.origin else None  # loaded at a public station: its own tracks
-        crossings, out_dwell_h = self.rail_paths.crossings(leg.path, leg.edge_rows, spur_h if from_plant else 0.0, home)
-        back, back_dwell_h = self.rail_paths.crossings(
-            leg.path[::-1], leg.edge_rows[::-1], 0.0 if from_plant or route.chain != "rail_siding" else spur_h, home
-        )
-        # traction by km: electric on electrified km, shunting locomotives on unelectrified spurs, main-line
-        # diesel on the rest (the accounting splits each row's energy by these shares)
-        traction = "rail-electric" if "rail-electric" in self.catalog.vehicles else "rail-diesel"
-        return S.Segment(
-            "long_haul",
-            "rail",
-            seg.origin,
-            seg.destination,
-            km,
-            hours + out_dwell_h,
-            km,
-            hours + back_dwell_h,
-            electrified_km / km if km > 0 else 0.0,
-            source=source,
-            sink=sink,
-            terminal=terminal,
-            crossings=crossings,
-            return_crossings=back,
-            rail_unload_h=self.ops.train_unloading_h,
-            vehicle_type=self.vehicle(traction, at).id,
-            gate=route.chain == "rail_siding",
-            shunting_share=shunting_km / km if km > 0 else 0.0,
-        )
-
     # --- trucks ------------------------------------------------------------------------------------
 
 
@@ -454,13 +372,6 @@ def assemble(
     )
     S.check_spec(spec)
     return spec
-
-
-def _timetable(timetable: Timetable | None, train_load_t: float) -> tuple[tuple[float, ...], float]:
-    """A terminal's (slots_h, min_load_t): none for trains that leave as soon as a load is ready."""
-    if timetable is None:
-        return (), 0.0
-    return tuple(timetable.slots_h), timetable.min_load_share * train_load_t
 
 
 def _outage_spells(scenario: Scenario, where, n_days: int, seed: int) -> dict[str, list[tuple[float, float]]]:
