@@ -42,11 +42,11 @@ def _issue(frame: pd.DataFrame, row: int, severity: str, message: str) -> Record
 
 
 def _numeric_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns that identify a weighing as numbers (text factorised once), so comparing rows is cheap."""
+    """The columns that identify a weighing as numbers (text factorised once), so comparing rows is cheap. The
+    ticket number, nearly unique per row, is left out: it is compared only among rows already alike in these."""
     return pd.DataFrame(
         {
             "plate": pd.factorize(frame["plate"])[0],
-            "waybill": pd.factorize(frame["waybill"])[0],
             "mode": pd.factorize(frame["mode"])[0],
             "date": frame["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
             "net_weight_t": frame["net_weight_t"].to_numpy(dtype=float),
@@ -97,13 +97,19 @@ def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> 
     keep &= ~conflicts
 
     duplicate_of = np.full(n, -1, dtype=np.int64)
-    for mask, columns, why in (
-        (timed & ~conflicts, ["plate", "date", "net_weight_t", "mode"], "same plate and time"),
-        (ticketed & ~conflicts, ["waybill", "plate", "date", "net_weight_t", "mode"], "same ticket"),
-    ):
+    alike = ["plate", "date", "net_weight_t", "mode"]
+    for mask, ticket, why in ((timed & ~conflicts, False, "same plate and time"), (ticketed & ~conflicts, True, "same ticket")):
         if not mask.any():
             continue
-        rows, originals = _first_of_group(keys.loc[mask, columns], columns, position[mask])
+        sub = keys.loc[mask, alike]
+        positions = position[mask]
+        columns = alike
+        if ticket:  # only rows alike in everything else can share a ticket: factorise the tickets of those alone
+            candidates = sub.duplicated(alike, keep=False).to_numpy()
+            sub, positions = sub[candidates], positions[candidates]
+            sub = sub.assign(waybill=pd.factorize(frame["waybill"].to_numpy()[positions])[0])
+            columns = ["waybill", *alike]
+        rows, originals = _first_of_group(sub, columns, positions)
         for row, original in zip(rows, originals, strict=True):
             if duplicate_of[row] < 0:
                 duplicate_of[row] = original
