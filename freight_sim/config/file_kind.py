@@ -46,8 +46,13 @@ LOADER_KEYS = frozenset({"base"})
 
 
 def _own_fields(kind: FileKind) -> set[str]:
-    others = {name for other in FILE_KINDS if other is not kind for name in other.model().model_fields}
-    return set(kind.model().model_fields) - others - LOADER_KEYS
+    """The top-level fields that tell a file of ``kind`` from a scenario: for a scenario, those no other kind has;
+    for the others, those a scenario does not have (an experiment and an optimisation share some, e.g.
+    ``replications``; a tie goes to the kind listed first)."""
+    fields = set(kind.model().model_fields) - LOADER_KEYS
+    if kind is SCENARIO:
+        return fields - {name for other in FILE_KINDS if other is not kind for name in other.model().model_fields}
+    return fields - set(SCENARIO.model().model_fields)
 
 
 def detect_kind(path: Path | str) -> FileKind:
