@@ -30,15 +30,16 @@ def _metric_problems(optimisation: Optimisation) -> list[str]:
     return problems
 
 
-def check_optimisation(optimisation: Optimisation) -> Evaluator:
-    """The evaluator of a checked optimisation file; ConfigError lists every problem found."""
+def check_optimisation(optimisation: Optimisation, evaluator: Evaluator | None = None) -> Evaluator:
+    """The evaluator of a checked optimisation file (``evaluator``: the one already built for it); ConfigError
+    lists every problem found."""
     from freight_sim.config import load_scenario
     from freight_sim.scenario_checks import checked_spec
 
     problems = _metric_problems(optimisation)
     if problems:
         raise ConfigError(*problems)
-    evaluator = Evaluator(optimisation, Path("."))
+    evaluator = evaluator if evaluator is not None else Evaluator(optimisation, Path("."))
     n = len(evaluator.bounds)
     singles = [tuple(c if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
     for picks in singles:

@@ -202,6 +202,12 @@ class Evaluator:
             return min(ratios) if ratios else math.nan
         return metrics.get(constraint.metric, math.nan)
 
+    def enterprise_ratios(self, evaluation: Evaluation) -> dict[str, float]:
+        """Each enterprise's mean ratio over the evaluation's replications (empty when its runs failed)."""
+        if evaluation.failed:
+            return {}
+        return {eid: evaluation.mean(f"enterprise_ratio.{eid}") for eid in self.base.enterprises}
+
     def describe(self, evaluation: Evaluation) -> dict[str, Any]:
         """A flat row: variables, objectives, margins, violation (for tables)."""
         spec = self.optimisation.spec

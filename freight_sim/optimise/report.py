@@ -54,13 +54,9 @@ def _answer(summary: dict[str, Any], t: Translator) -> list[str]:
     return lines
 
 
-def _ratios(evaluator: Evaluator, evaluation: Evaluation) -> dict[str, float]:
-    return {eid: evaluation.mean(f"enterprise_ratio.{eid}") for eid in evaluator.base.enterprises}
-
-
 def _enterprise_table(evaluator: Evaluator, base: Evaluation, best: Evaluation, t: Translator) -> str:
     """Per enterprise: in scope, the measures of the chosen portfolio at it, its ratio before and after."""
-    before, after = _ratios(evaluator, base), _ratios(evaluator, best)
+    before, after = evaluator.enterprise_ratios(base), evaluator.enterprise_ratios(best)
     rows = []
     for eid, enterprise in evaluator.base.enterprises.items():
         touched = [f"{c.name}: {c.labels[p]}" for c, p in zip(evaluator.choices, best.picks, strict=True) if p and eid in c.path]

@@ -64,11 +64,11 @@ def optimise(
 
     if not isinstance(optimisation, Optimisation):
         optimisation = load_optimisation(optimisation)
-    check_optimisation(optimisation)  # what `validate` checks, before any folder is touched
     out_dir = Path(out_dir)
+    evaluator = Evaluator(optimisation, out_dir, executor, workers, dask_address, run_fn, on_record)
+    check_optimisation(optimisation, evaluator)  # what `validate` checks, before any folder is touched
     started, clock = now_iso(), time.perf_counter()
     with claim_out_dir(out_dir, kind=KIND, overwrite=overwrite, clean=not resume):
-        evaluator = Evaluator(optimisation, out_dir, executor, workers, dask_address, run_fn, on_record)
         write_manifest(out_dir, kind=KIND, status=WRITING, files=OUTPUT_NAMES, provenance=evaluator.provenance, fields={"started": started})
         search = nsga2_search(evaluator, on_generation)
         greedy = greedy_baseline(evaluator) if optimisation.spec.greedy and optimisation.spec.constraints else None
@@ -108,12 +108,6 @@ def _portfolio_file(evaluator: Evaluator, evaluation: Evaluation, folder: Path) 
     path = folder / f"{name}.yaml"
     atomic.write_text(path, header + body)
     return path
-
-
-def _enterprise_ratios(evaluator: Evaluator, evaluation: Evaluation | None) -> dict[str, float]:
-    if evaluation is None or evaluation.failed:
-        return {}
-    return {eid: evaluation.mean(f"enterprise_ratio.{eid}") for eid in evaluator.base.enterprises}
 
 
 def _write(
@@ -234,6 +228,6 @@ def _portfolio_summary(evaluator: Evaluator, evaluation: Evaluation) -> dict[str
     if not evaluation.failed:
         for metric in ("cost_cny", "nox_kg", "co2_wtw_t", "clean_transport_ratio"):
             out.setdefault("metrics", {})[metric] = evaluation.mean(metric)
-        out["enterprise_ratio"] = _enterprise_ratios(evaluator, evaluation)
+        out["enterprise_ratio"] = evaluator.enterprise_ratios(evaluation)
         out[IN_SCOPE_RATIO] = min((out["enterprise_ratio"][e] for e in evaluator.in_scope), default=None)
     return out
