@@ -15,6 +15,11 @@ resume otherwise (failed events, finished generators, already processed events, 
 owner) schedules it now like ``Event.succeed()``. Each firing is a scheduled SimPy event with its own
 event id, in the order stock SimPy would give, so runs are identical to ones built on ``Timeout`` and
 ``Event``. An alarm must be armed only while its owner is not already waiting on it.
+
+An alarm made by a running ``LeanProcess`` (``env.alarm()`` inside its generator) is that process's own
+(``OwnedAlarm``): only the owner waits on it, and when it fires the loop sends to the owner's generator
+directly, with no callback list, closure call or outcome check (an alarm always succeeds). Such an owner
+is not interrupted while it waits on its alarm (the engine's processes are never interrupted).
 """
 
 from __future__ import annotations
@@ -62,6 +67,10 @@ class Kernel(simpy.Environment):
             self._now, _, _, event = heappop(queue)
         else:
             raise EmptySchedule
+        if event.__class__ is OwnedAlarm:
+            event.callbacks = None
+            _fire_owned(self, event)
+            return
         callbacks, event.callbacks = event.callbacks, None
         try:
             for callback in callbacks:
@@ -81,7 +90,9 @@ class Kernel(simpy.Environment):
         return LeanProcess(self, generator)
 
     def alarm(self) -> Alarm:
-        return Alarm(self)
+        """A reusable event; made inside a ``LeanProcess``, that process's own (``OwnedAlarm``)."""
+        owner = self._active_proc
+        return OwnedAlarm(self, owner) if isinstance(owner, LeanProcess) else Alarm(self)
 
     def run(self, until: float | Event | None = None) -> Any:
         """Run until the time ``until`` (a number), or until no events are left (``None``).
@@ -111,6 +122,10 @@ class Kernel(simpy.Environment):
                     self._now, _, _, event = heappop(queue)
                 else:
                     break
+                if event.__class__ is OwnedAlarm:  # its owner's generator goes on at once
+                    event.callbacks = None  # type: ignore[assignment]
+                    _fire_owned(self, event)
+                    continue
                 # SimPy types ``callbacks`` as a list; None marks a processed event (as in SimPy's own step)
                 callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                 for callback in callbacks:
@@ -140,6 +155,25 @@ class LeanProcess(Process):
         self._resume = _lean_resume(self, env, generator.send)  # type: ignore[method-assign]
         super().__init__(env, generator)
 
+    def wait_on(self, target: Any) -> None:
+        """Wait on the event the generator yielded (its own alarm needs nothing: the loop sends to it)."""
+        env = self.env
+        try:
+            callbacks = target.callbacks
+        except AttributeError:
+            env._active_proc = None
+            raise RuntimeError(f'Invalid yield value "{target}"') from None
+        if callbacks is None:  # already processed: SimPy's resume goes on with its outcome at once
+            return Process._resume(self, target)
+        if callbacks is _OWNED:
+            if target.owner is not self:
+                env._active_proc = None
+                raise RuntimeError("an alarm is waited on only by the process that made it")
+        else:
+            callbacks.append(self._resume)
+        self._target = target
+        env._active_proc = None
+
     def _end(self, ok: bool, value: Any) -> None:
         self._ok = ok
         self._value = value
@@ -161,21 +195,34 @@ def _lean_resume(process: LeanProcess, env: simpy.Environment, send):
             process._end(True, stop.args[0] if stop.args else None)
             return
         except BaseException as error:  # the generator raised: the process fails with the error
-            error.__traceback__ = error.__traceback__.tb_next if error.__traceback__ else None
-            process._end(False, error)
+            _owner_failed(process, error)
             return
-        try:
-            callbacks = target.callbacks
-        except AttributeError:
-            env._active_proc = None
-            raise RuntimeError(f'Invalid yield value "{target}"') from None
-        if callbacks is None:  # already processed: SimPy's resume goes on with its outcome at once
-            return Process._resume(process, target)
-        callbacks.append(resume)
-        process._target = target
-        env._active_proc = None
+        process.wait_on(target)
 
     return resume
+
+
+def _owner_failed(process: LeanProcess, error: BaseException) -> None:
+    """The generator raised: the process fails with the error (the resume frame left out of its traceback)."""
+    error.__traceback__ = error.__traceback__.tb_next if error.__traceback__ else None
+    process._end(False, error)
+
+
+def _fire_owned(env: Kernel, alarm: OwnedAlarm) -> None:
+    """Send to the owner of a fired ``OwnedAlarm``."""
+    owner = alarm.owner
+    env._active_proc = owner
+    try:
+        target = alarm.send(None)
+    except StopIteration as stop:
+        owner._end(True, stop.args[0] if stop.args else None)
+        return
+    except BaseException as error:
+        _owner_failed(owner, error)
+        return
+    if target is not alarm:
+        owner.wait_on(target)
+    env._active_proc = None
 
 
 class Alarm(Event):
@@ -213,4 +260,31 @@ class Alarm(Event):
             raise ValueError("an Alarm carries no value")
         env = self.env
         env._due_now.append((env._now, NORMAL, next(env._eid), self))
+        return self
+
+
+_OWNED: tuple = ()  # the callbacks of an armed ``OwnedAlarm``: none; the loop sends to its owner
+
+
+class OwnedAlarm(Alarm):
+    """An ``Alarm`` of one ``LeanProcess``, which alone waits on it: firing it sends to the owner directly."""
+
+    def __init__(self, env: Kernel, owner: LeanProcess) -> None:
+        super().__init__(env)
+        self.owner = owner
+        self.send = owner._generator.send
+
+    def after(self, delay: float) -> Alarm:
+        env = self.env
+        if delay > 0:
+            heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        elif delay == 0:
+            env._due_now.append((env._now, NORMAL, next(env._eid), self))
+        else:
+            raise ValueError(f"Negative delay {delay}")  # or NaN
+        self.callbacks = _OWNED  # type: ignore[assignment]
+        return self
+
+    def pending(self) -> Alarm:
+        self.callbacks = _OWNED  # type: ignore[assignment]
         return self

@@ -132,7 +132,10 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     # back at the loading end, the charge must cover the next loaded leg and the way on to the first station
     entry = plan.entry
     first_stop_km = entry.to_far_km if plan.far_station is not None else entry.to_swap_km
-    reserve_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + first_stop_km * vehicle.kwh_per_km_empty
+    loaded_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded
+    reserve_kwh = loaded_kwh + first_stop_km * vehicle.kwh_per_km_empty
+    if battery:
+        via_swap, via_far, far_below_kwh = return_routes(plan)
     f_loaded = f_empty = 1.0
     # ``now`` is kept here: after ``yield after(delay)`` the clock reads ``now + delay`` (the same
     # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
@@ -187,8 +190,9 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
         lot.cargo_t = payload
         lot.until_h = unloaded
         if battery and soc_kwh - cycle_kwh < reserve_kwh:
-            soc_kwh = yield from _return_via_stations(run, plan, lot, alarm, payload, start, unloaded, f_empty, soc_kwh)
-            now = env.now
+            route = via_far if soc_kwh - loaded_kwh < far_below_kwh else via_swap
+            now = yield from _return_via_stations(run, plan, route, lot, alarm, payload, start, unloaded, f_empty, now)
+            soc_kwh = route.soc_back_kwh
             continue
         end = unloaded + empty_h * f_empty
         soc_kwh -= cycle_kwh
@@ -245,43 +249,87 @@ def _wait_at_gate(env, sink: Stock, alarm: Alarm, lot: CargoLot, payload: float,
     return env.now
 
 
-def return_stops(plan: TruckPlan, soc_at_unloading_kwh: float) -> tuple[list[tuple[FifoServers, float, float]], float, float, float]:
-    """The stations of a return that must swap: ([(station, km, h of the hop to it)], km, h of the last hop
-    to the loading end, charge back at the loading end)."""
+class ReturnRoute:
+    """An empty return via swap stations: the stops (station, h of the hop to it), the h of the last hop
+    to the loading end, the charge back there, and the km it adds over the direct empty leg."""
+
+    __slots__ = ("extra_km", "last_h", "soc_back_kwh", "stops")
+
+    def __init__(
+        self,
+        *,
+        stops: tuple[tuple[FifoServers, float], ...],
+        stop_km: tuple[float, ...],
+        last_km: float,
+        last_h: float,
+        soc_back_kwh: float,
+        empty_km: float,
+    ) -> None:
+        self.stops = stops
+        self.last_h = last_h
+        self.soc_back_kwh = soc_back_kwh
+        self.extra_km = sum(stop_km) + last_km - empty_km
+
+
+def return_routes(plan: TruckPlan) -> tuple[ReturnRoute, ReturnRoute, float]:
+    """A battery truck's two ways back via stations, resolved once: (via its swap station, via its far
+    station, the charge at unloading below which it takes the far station's route; with no far station
+    that route is the swap station's and the charge -inf)."""
     entry, vehicle, seg = plan.entry, plan.vehicle, plan.segment
     e = vehicle.kwh_per_km_empty
     full = vehicle.usable_kwh
-    # a battery truck's plan always has its station: plan.station is not None here
-    if plan.far_station is not None and soc_at_unloading_kwh < e * entry.to_swap_km:
-        stops = [(plan.far_station, entry.to_far_km, entry.to_far_h)]
-        # on from the far station: straight to the loading end if that leaves enough for the next stretch
-        reserve_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + e * entry.to_far_km
-        if full - e * entry.far_to_load_km >= reserve_kwh:
-            return stops, entry.far_to_load_km, entry.far_to_load_h, full - e * entry.far_to_load_km
-        stops.append((cast(FifoServers, plan.station), entry.far_to_swap_km, entry.far_to_swap_h))
+    station = cast(FifoServers, plan.station)  # a battery truck's plan always has its station
+    via_swap = ReturnRoute(
+        stops=((station, entry.to_swap_h),),
+        stop_km=(entry.to_swap_km,),
+        last_km=entry.from_swap_km,
+        last_h=entry.from_swap_h,
+        soc_back_kwh=full - e * entry.from_swap_km,
+        empty_km=seg.empty_km,
+    )
+    if plan.far_station is None:
+        return via_swap, via_swap, -INF
+    # on from the far station: straight to the loading end if that leaves enough for the next stretch
+    reserve_kwh = seg.loaded_km * vehicle.kwh_per_km_loaded + e * entry.to_far_km
+    if full - e * entry.far_to_load_km >= reserve_kwh:
+        via_far = ReturnRoute(
+            stops=((plan.far_station, entry.to_far_h),),
+            stop_km=(entry.to_far_km,),
+            last_km=entry.far_to_load_km,
+            last_h=entry.far_to_load_h,
+            soc_back_kwh=full - e * entry.far_to_load_km,
+            empty_km=seg.empty_km,
+        )
     else:
-        stops = [(cast(FifoServers, plan.station), entry.to_swap_km, entry.to_swap_h)]
-    return stops, entry.from_swap_km, entry.from_swap_h, full - e * entry.from_swap_km
+        via_far = ReturnRoute(
+            stops=((plan.far_station, entry.to_far_h), (station, entry.far_to_swap_h)),
+            stop_km=(entry.to_far_km, entry.far_to_swap_km),
+            last_km=entry.from_swap_km,
+            last_h=entry.from_swap_h,
+            soc_back_kwh=full - e * entry.from_swap_km,
+            empty_km=seg.empty_km,
+        )
+    return via_swap, via_far, e * entry.to_swap_km
 
 
 def _return_via_stations(
     run: RunState,
     plan: TruckPlan,
+    route: ReturnRoute,
     lot: CargoLot,
     alarm: Alarm,
     payload: float,
     start: float,
     unloaded: float,
     f_empty: float,
-    soc_kwh: float,
+    now: float,
 ):
-    """The rest of a cycle whose empty return goes via swap stations, from the start of loading; returns the
-    charge back at the loading end. The truck stops at each station (its booking must be made on arrival,
-    for FIFO order); the row, with the return's extra km, is recorded once the return time is known."""
+    """The rest of a cycle whose empty return goes via swap stations, from the start of loading (``now``);
+    returns the time back at the loading end. The truck stops at each station (its booking must be made
+    on arrival, for FIFO order); the row, with the return's extra km, is recorded once the return time is
+    known."""
     env, trace, name, after = run.env, run.trace, plan.name, alarm.after
-    seg = plan.segment
-    stops, last_km, last_h, soc_back_kwh = return_stops(plan, soc_kwh - seg.loaded_km * plan.vehicle.kwh_per_km_loaded)
-    extra_km = sum(km for _, km, _ in stops) + last_km - seg.empty_km
+    extra_km = route.extra_km
     lot.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after the swaps
     sink = plan.sink
     if trace is not None:
@@ -290,7 +338,6 @@ def _return_via_stations(
             trace(unloaded, name, "unloaded")
     if sink is None and unloaded < run.horizon_h:
         run.delivered_by_day[plan.lane][int(unloaded // 24.0)] += payload
-    now = env.now
     delay = unloaded - now
     yield after(delay)
     now += delay
@@ -305,7 +352,7 @@ def _return_via_stations(
     plan_refuel_h = refuel_h = plan.vehicle.refuel_h
     swap_factors = run.swap_factors
     free_h = now  # when the truck drives on: one event per station, at the arrival that books its bay
-    for station, _, hop_h in stops:
+    for station, hop_h in route.stops:
         delay = free_h + hop_h * f_empty - now
         yield after(delay)
         now += delay
@@ -315,10 +362,11 @@ def _return_via_stations(
         if trace is not None:
             trace(swap_start, name, "swap_start")
         free_h = swap_start + refuel_h
-    end = free_h + last_h * f_empty
+    end = free_h + route.last_h * f_empty
     run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
     lot.pending_row = None
     if trace is not None:
         trace(end, name, "back")
-    yield after(end - now)
-    return soc_back_kwh
+    delay = end - now
+    yield after(delay)
+    return now + delay
