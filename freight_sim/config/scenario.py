@@ -339,6 +339,10 @@ class SimulationSettings(Strict):
         description="production and handling-time variability: 'bundled' (networks/variability.yaml), a path to such a file, or 'fixed' (all at plan)",
     )
     record_legs: bool = True
+    mode: Literal["full", "fast"] = Field(
+        "full",
+        description="'fast': the trucks of a pool move as convoys, one process each (docs/fast-mode.md); 'full': every truck its own",
+    )
 
     @model_validator(mode="after")
     def _warmup_inside_the_run(self) -> SimulationSettings:

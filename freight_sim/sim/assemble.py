@@ -349,6 +349,7 @@ def assemble(
         for eid, e in sorted(scenario.enterprises.items())
     )
     alerts = scenario.disruptions.alerts
+    fast = sim.mode == "fast"
     spec = S.ModelSpec(
         horizon_h=sim.days * 24.0,
         warmup_h=sim.warmup_days * 24.0,
@@ -365,10 +366,11 @@ def assemble(
         swap_stations=b.used_stations(lanes),
         travel_time_cv=sim.travel_time_cv,
         record_legs=sim.record_legs,
-        demand_step_h=b.ops.demand_step_h,
+        demand_step_h=b.ops.fast_demand_step_h if fast else b.ops.demand_step_h,
         name=scenario.name,
         fleet_substitutions=tuple(b.substitutions),
         service_times=variability.service_times(),
+        convoys=S.Convoys(max_trucks=b.ops.fast_trucks_per_convoy_max, min_per_pool=b.ops.fast_convoys_per_pool_min) if fast else None,
     )
     S.check_spec(spec)
     return spec

@@ -128,7 +128,8 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                     if moved > 0.0:
                         backlog[i] = pending - moved
                         stock.level_t += moved
-                        if stock.waiting or stock.listener is not None:
+                        waiting = stock.waiting  # serve only when the first in line can take its load, or trains may
+                        if (waiting and stock.level_t >= waiting[0][0]) or stock.listener is not None:
                             stock.serve()
                     else:
                         backlog[i] = pending

@@ -14,6 +14,7 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
+from freight_sim.sim.convoys import convoy_sizes
 from freight_sim.sim.demand import DemandLedger, day_factors, outage_factors, poisson_enterprises, poisson_lots, production
 from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.line_sections import PathCalendar
@@ -56,8 +57,8 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
             env.process(timetable(env, dispatch))
     segment_table = _segment_table(spec)
     origin = _origin_stocks(spec, run)
-    _start_rail(spec, run, terminals, sections)
-    _start_trucks(spec, run, seed)
+    room_after_train_t = _start_rail(spec, run, terminals, sections)
+    _start_trucks(spec, run, seed, room_after_train_t)
     ledger = DemandLedger(n_lanes, n_days, {i for i, stock in enumerate(origin) if stock is None})
     factors = day_factors(spec, seed)
     env.process(production(run, spec, ledger, origin, factors))
@@ -143,8 +144,8 @@ def _record_pending_rows(run: RunState) -> None:
     end when known, NaN for a truck waiting at a full station pile or returning via a swap station."""
     for lot in run.truck_lots:
         if lot.pending_row is not None:
-            seg, vt, tonnes, start_h, end_h, extra_km = lot.pending_row
-            run.recorder.leg(seg, vt, tonnes, start_h, end_h if lot.until_h != math.inf else math.nan, extra_km)
+            seg, vt, tonnes, start_h, end_h, extra_km, trips = lot.pending_row
+            run.recorder.leg(seg, vt, tonnes, start_h, end_h if lot.until_h != math.inf else math.nan, extra_km, trips)
 
 
 def _report_progress(env: simpy.Environment, horizon_h: float, progress: Callable[[float], None]):
@@ -210,7 +211,9 @@ def _segment_offsets(spec: ModelSpec) -> list[int]:
     return offsets
 
 
-def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
+def _start_trucks(spec: ModelSpec, run: RunState, seed: int, room_after_train_t: dict[int, float]) -> None:
+    """One process per truck (fast mode: per convoy, its load within the room of the piles it uses, beside a
+    train load where trains load from them)."""
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
     bans = {
         v.id: ban_days(v, spec.alert_levels[: spec.n_days], spec.orange_bans, spec.red_bans, spec.horizon_h) for v in spec.vehicle_types
@@ -229,7 +232,9 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                 banned, next_allowed = bans[vehicle.id]
                 first = numbered.get(vehicle.id, 0)
                 numbered[vehicle.id] = first + entry.count
-                for k in range(first, first + entry.count):
+                piles = [room_after_train_t.get(i, run.stocks[i].capacity_t) for i in (seg.source, seg.sink) if i >= 0]
+                k = first
+                for trucks in convoy_sizes(entry.count, vehicle.payload_t, spec.convoys, piles):
                     name = f"{lane.id}/{si}/{vehicle.id}/{k}"
                     factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
                     columns = tuple((v.distribution, v.cv) for v in handling)
@@ -251,13 +256,16 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int) -> None:
                         next_allowed_h=next_allowed,
                         station=run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
                         far_station=run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
+                        trucks=trucks,
                     )
+                    k += trucks
                     lot = CargoLot(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
                     run.truck_lots.append(lot)
                     run.env.process(truck(run, plan, lot))
 
 
-def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict) -> None:
+def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict) -> dict[int, float]:
+    """Hand the rail segments to their terminals; return, per pile trains load from, its room beside a train load."""
     vt_index = {v.id: i for i, v in enumerate(spec.vehicle_types)}
     payload_into: dict[int, float] = {}  # per pile trucks bring cargo to: their largest payload
     for lane in spec.lanes:
@@ -266,12 +274,14 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict)
                 most = max((spec.vehicle_types[vt_index[p.vehicle_type]].payload_t for p in seg.pool), default=0.0)
                 payload_into[seg.sink] = max(payload_into.get(seg.sink, 0.0), most)
     offsets = _segment_offsets(spec)
+    room_after_train_t: dict[int, float] = {}
     for li, lane in enumerate(spec.lanes):
         for si, seg in enumerate(lane.segments):
             if seg.mode != "rail":
                 continue
             dispatch = terminals[seg.terminal]
             source = run.stocks[seg.source]
+            room_after_train_t[seg.source] = min(room_after_train_t.get(seg.source, math.inf), source.capacity_t - dispatch.train_load_t)
             # room for a train load, and for a truck load more: else trucks could wait at a pile short of a train load forever
             need_t = dispatch.train_load_t + payload_into.get(seg.source, 0.0)
             if math.isfinite(source.capacity_t) and source.capacity_t < need_t:
@@ -290,6 +300,7 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict)
                 tuple((sections[c.section], c.offset_h) for c in seg.return_crossings),
             )
             dispatch.add_feed(feed)
+    return room_after_train_t
 
 
 def _daily_frame(spec: ModelSpec, run: RunState, ledger: DemandLedger) -> pd.DataFrame:

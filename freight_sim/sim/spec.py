@@ -241,6 +241,16 @@ class SwapStation:
     bays: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class Convoys:
+    """Fast mode: the trucks of a pool entry move as convoys of up to ``max_trucks`` (at least
+    ``min_per_pool`` convoys where the entry has that many trucks; a convoy's load at most a quarter of a
+    finite pile it takes from or brings to)."""
+
+    max_trucks: int
+    min_per_pool: int
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     horizon_h: float
@@ -262,6 +272,7 @@ class ModelSpec:
     name: str = "model"
     fleet_substitutions: tuple = ()  # FleetSubstitution rows: vehicle types replaced on segments they cannot serve
     service_times: ServiceTimes = ServiceTimes()
+    convoys: Convoys | None = None  # fast mode; None: every truck its own process
 
     @property
     def n_days(self) -> int:
@@ -281,6 +292,7 @@ class ModelSpec:
             "swap_stations": len(self.swap_stations),
             "alert_days": sum(1 for level in self.alert_levels if level),
             "fleet_substitutions": len(self.fleet_substitutions),
+            "mode": "full" if self.convoys is None else "fast",
         }
 
 

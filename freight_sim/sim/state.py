@@ -26,7 +26,7 @@ class CargoLot:
     """Cargo on a vehicle: ``cargo_t`` counts as in transit while ``until_h`` (unloaded at) is not yet reached.
 
     ``pending_row`` is the leg row of a trip whose end is known only later (a truck that may wait at a full
-    station pile or swap at the far end): (segment, vehicle type, tonnes, start_h, planned end_h, extra km).
+    station pile or swap at the far end): (segment, vehicle type, tonnes, start_h, planned end_h, extra km, trips).
     The engine records rows still pending at the horizon, so every trip started is in the leg table.
     """
 

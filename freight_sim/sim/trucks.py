@@ -53,6 +53,7 @@ class TruckPlan:
         "sink",
         "source",
         "station",
+        "trucks",
         "vehicle",
         "vt_index",
     )
@@ -76,6 +77,7 @@ class TruckPlan:
         station: FifoServers | None = None,
         far_station: FifoServers | None = None,
         handling: FactorBlocks | None = None,
+        trucks: int = 1,
     ) -> None:
         self.name = name
         self.lane = lane
@@ -93,6 +95,7 @@ class TruckPlan:
         self.station = station
         self.far_station = far_station
         self.handling = handling  # (loading, unloading) time factors per cycle, when they vary
+        self.trucks = trucks  # a convoy's trucks in fast mode (one process carries their payloads); else 1
 
 
 def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
@@ -123,7 +126,8 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     banned = plan.banned_by_day
     next_allowed = cast("list[float]", plan.next_allowed_h)  # set whenever banned is; read only then
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
-    payload = quantise_t(vehicle.payload_t)
+    trucks = plan.trucks
+    payload = quantise_t(vehicle.payload_t) * trucks  # on the 1/1024 t grid: an integer multiple stays on it
     plan_load_h, plan_unload_h = load_h, unload_h = seg.load_h, seg.unload_h
     loaded_h, empty_h = seg.loaded_h, seg.empty_h
     battery = vehicle.refuel is not None
@@ -177,7 +181,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             load_h = plan_load_h * handling_block[handled]
             unload_h = plan_unload_h * handling_block[handled + 1]
             handled += 2
-        start = now if bay is None else bay.book(now, load_h)
+        start = now if bay is None else bay.book(now, load_h) if trucks == 1 else bay.book_batch(now, load_h, trucks)
         if trace is not None and start > now:
             trace(now, name, "bay_queue")
         if noise is not None:
@@ -198,9 +202,9 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
         soc_kwh -= cycle_kwh
         if sink is None:
             if add_packed is not None:
-                add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, 1))
+                add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, trucks))
             else:
-                record(seg_index, vt_index, payload, start, end, 0.0)
+                record(seg_index, vt_index, payload, start, end, 0.0, trucks)
             if trace is not None:
                 trace(start, name, "load_start")
                 trace(unloaded, name, "unloaded")
@@ -211,7 +215,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             yield after(delay)
             now += delay
         else:  # to a station pile, which may be full: the row is recorded once the return time is known
-            lot.pending_row = (seg_index, vt_index, payload, start, end, 0.0)
+            lot.pending_row = (seg_index, vt_index, payload, start, end, 0.0, trucks)
             if trace is not None:
                 trace(start, name, "load_start")
             delay = unloaded - now
@@ -230,9 +234,9 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
                 trace(now, name, "unloaded")
                 trace(end, name, "back")
             if add_packed is not None:
-                add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, 1))
+                add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, trucks))
             else:
-                record(seg_index, vt_index, payload, start, end, 0.0)
+                record(seg_index, vt_index, payload, start, end, 0.0, trucks)
             lot.pending_row = None
             yield after(delay)
             now += delay
@@ -329,8 +333,9 @@ def _return_via_stations(
     on arrival, for FIFO order); the row, with the return's extra km, is recorded once the return time is
     known."""
     env, trace, name, after = run.env, run.trace, plan.name, alarm.after
-    extra_km = route.extra_km
-    lot.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km)  # end: after the swaps
+    trucks = plan.trucks
+    extra_km = route.extra_km * trucks
+    lot.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km, trucks)  # end: after the swaps
     sink = plan.sink
     if trace is not None:
         trace(start, name, "load_start")
@@ -358,12 +363,12 @@ def _return_via_stations(
         now += delay
         if swap_factors:
             refuel_h = plan_refuel_h * swap_factors[station.name].next()
-        swap_start = station.book(now, refuel_h)
+        swap_start = station.book(now, refuel_h) if trucks == 1 else station.book_batch(now, refuel_h, trucks)
         if trace is not None:
             trace(swap_start, name, "swap_start")
         free_h = swap_start + refuel_h
     end = free_h + route.last_h * f_empty
-    run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km)
+    run.recorder.leg(plan.seg_index, plan.vt_index, payload, start, end, extra_km, trucks)
     lot.pending_row = None
     if trace is not None:
         trace(end, name, "back")
