@@ -29,9 +29,15 @@ Pathways: ``experiments/pathway-current-plan.yaml`` through the whole run contra
 by year, trajectory) in fresh children, one year (2024) and seven (2024-2030) with legs aggregated by
 month as ``freight-sim pathway`` runs them -> ``pathway_peak_mb_1y``, ``pathway_peak_mb_7y`` and their
 ratio ``pathway_peak_ratio_7y_to_1y`` (flat memory in simulated time: at most 1.2). ``--no-pathway`` skips them.
-Province scale (benchmarks/province_bench.py), last, in its own child: a year (``--province-days``) of the
-synthetic Shanxi scenario in full mode -> ``province_year_full_wall_s``, ``province_year_full_truck_trips_per_s``,
-``province_year_full_peak_mb`` (and its trips, events, shippers); ``--no-province`` skips it.
+Fast mode (freight_sim.experiments.fast_agreement), in its own child: the bundled year in full and in fast
+mode with the same seed, through the whole run contract -> ``fast_speedup`` (full mode's simulation wall time
+over fast mode's), ``fast_max_rel_diff`` (the largest relative difference of the city KPIs),
+``fast_worst_enterprise_pp`` (the largest difference of an enterprise's ratio, percentage points) and
+``fast_events_ratio``; ``--no-fast`` skips it.
+Province scale (benchmarks/province_bench.py), last, one child per mode: a year (``--province-days``) of the
+synthetic Shanxi scenario in fast and in full mode -> ``province_year_<mode>_wall_s``, ``_cpu_s``,
+``_truck_trips_per_s``, ``_peak_mb`` (and its trips, events, shippers); ``--no-province`` skips both,
+``--no-province-full`` the full-mode year (about 11 minutes here).
 """
 
 from __future__ import annotations
@@ -172,6 +178,23 @@ def run_pathway_years(years: int) -> dict:
     }
 
 
+def fast_measurement(days: float) -> dict:
+    """The bundled scenario for ``days`` in full and in fast mode, one replication each (same seed)."""
+    from freight_sim.experiments.fast_agreement import measure_agreement
+    from freight_sim.paths import default_scenario_path
+
+    agreement = measure_agreement(default_scenario_path(), [f"simulation.days={days}"], replications=1)
+    return {
+        "fast_speedup": agreement.speedup,
+        "fast_max_rel_diff": agreement.max_rel_diff,
+        "fast_worst_enterprise_pp": agreement.worst_enterprise_pp,
+        "fast_agrees": agreement.agrees,
+        "fast_events_ratio": agreement.full.events[0] / agreement.fast.events[0],
+        "fast_year_wall_s": agreement.fast.sim_wall_s[0],
+        "full_year_sim_wall_s": agreement.full.sim_wall_s[0],
+    }
+
+
 def start_child(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
 
@@ -227,14 +250,20 @@ def main() -> None:
     parser.add_argument("--child-speed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--province-days", type=float, default=365.0, help="simulated days of the province run")
     parser.add_argument("--no-province", action="store_true", help="skip the province-scale run")
-    parser.add_argument("--child-province", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-province", default=None, choices=("full", "fast"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-province-full", action="store_true", help="skip the province's full-mode year (keep its fast-mode year)")
+    parser.add_argument("--no-fast", action="store_true", help="skip the fast-mode comparison")
+    parser.add_argument("--child-fast", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-pathway", action="store_true", help="skip the 1- and 7-year pathway memory runs")
     parser.add_argument("--child-pathway", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child_province:
+    if args.child_province is not None:
         from province_bench import province_measurement
 
-        print(json.dumps(province_measurement(args.province_days)))
+        print(json.dumps(province_measurement(args.province_days, args.child_province)))
+        return
+    if args.child_fast:
+        print(json.dumps(fast_measurement(args.days)))
         return
     if args.growth_years < 2:
         parser.error("--growth-years must be at least 2")
@@ -281,8 +310,11 @@ def main() -> None:
     report = sorted(runs, key=lambda run: run["model_vs_bare"])[(len(runs) - 1) // 2]  # the median run
     report["model_vs_bare_runs"] = [round(run["model_vs_bare"], 3) for run in runs]
     report.update(memory)
+    if not args.no_fast:
+        report.update(child_result(start_child("--child-fast", "--days", str(args.days))))
     if not args.no_province:  # alone, after the speed runs: it would slow them down
-        report.update(child_result(start_child("--child-province", "--province-days", str(args.province_days))))
+        for mode in ("fast",) if args.no_province_full else ("fast", "full"):
+            report.update(child_result(start_child("--child-province", mode, "--province-days", str(args.province_days))))
     if args.json:
         print(json.dumps(report))
         return

@@ -11,7 +11,7 @@ from typing import cast
 
 import typer
 
-from freight_sim.cli.common import EXIT_INTERRUPTED, user_errors
+from freight_sim.cli.common import EXIT_INTERRUPTED, FAST_HELP, user_errors, with_fast
 from freight_sim.errors import ConfigError
 
 DEFAULT_RUN_FN = "freight_sim.runner:run_scenario"
@@ -45,6 +45,7 @@ def register(app: typer.Typer) -> None:
         lang: str | None = typer.Option(
             None, "--lang", help="language of report.html and the table: en or zh (default: report.lang of the file)"
         ),
+        fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
     ) -> None:
         """Run every variant x sweep point x sample x replication of an experiment; write tidy tables.
 
@@ -63,6 +64,7 @@ def register(app: typer.Typer) -> None:
         if executor not in ("inprocess", "pool", "dask"):
             print(f"--executor: expected inprocess, pool or dask, got {executor!r}", file=sys.stderr)
             raise typer.Exit(2)
+        set_ = with_fast(set_, fast)
         with user_errors():
             parse_overrides(set_)
             require_kind(experiment, EXPERIMENT)

@@ -30,6 +30,15 @@ _ARGV_KEY = "freight_sim.argv"
 MAX_MESSAGE_CHARS = 300
 
 
+FAST_MODE_OVERRIDE = "simulation.mode=fast"
+FAST_HELP = "fast mode: the trucks of a pool move as convoys (same as --set simulation.mode=fast; docs/fast-mode.md)"
+
+
+def with_fast(overrides: list[str], fast: bool) -> list[str]:
+    """The ``--set`` overrides, with fast mode's when ``--fast`` is given."""
+    return [*overrides, FAST_MODE_OVERRIDE] if fast else list(overrides)
+
+
 def print_error(exc: FreightSimError) -> None:
     """One line per problem on stderr."""
     if isinstance(exc, (ConfigError, RecordError)):

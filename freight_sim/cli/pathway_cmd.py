@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from freight_sim.cli.common import user_errors
+from freight_sim.cli.common import FAST_HELP, user_errors, with_fast
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(2, "--workers", min=1, help="parallel worker processes"),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
         lang: str = typer.Option("en", "--lang", help="language of report.html: en or zh"),
+        fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
     ) -> None:
         """Simulate the pathway's years in one run per replication (measures take effect at their dates) and write
         trajectory.csv, compliance_by_year.csv, summary.json, report.html; the runs are kept in DIR/replications.
@@ -36,6 +37,7 @@ def register(app: typer.Typer) -> None:
         from freight_sim.experiments.pathway_driver import parse_years, run_pathway
         from freight_sim.report.i18n import check_language
 
+        set_ = with_fast(set_, fast)
         with user_errors():
             check_language(lang)
             parse_overrides(set_)

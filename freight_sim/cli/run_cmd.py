@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from freight_sim.cli.common import user_errors
+from freight_sim.cli.common import FAST_HELP, user_errors, with_fast
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
         spatial: bool = typer.Option(False, "--spatial", help="also write emissions per edge, hour and grid cell (extra 'spatial')"),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
         lang: str = typer.Option("en", "--lang", help="language of report.html and the table: en or zh"),
+        fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
     ) -> None:
         """Simulate one scenario and write summary.json, KPI tables, legs, report.html and manifest.json.
 
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
             parse_overrides(set_)
             path = scenario or default_scenario_path()
             require_kind(path, SCENARIO)
-            loaded = load_scenario(path, [*set_, *(["spatial.enabled=true"] if spatial else [])])
+            loaded = load_scenario(path, [*with_fast(set_, fast), *(["spatial.enabled=true"] if spatial else [])])
             out_dir = out or Path("out") / loaded.model.name
             with claim_out_dir(out_dir, kind="run", overwrite=overwrite):
                 with sim_progress(enabled=not as_json, days=loaded.model.simulation.days) as progress:

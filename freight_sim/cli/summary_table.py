@@ -53,6 +53,8 @@ def print_run_summary(summary: dict[str, Any], out_dir: Path, lang: str = "en") 
         (t("mean wait at full station piles"), t("{m} min", m=f"{summary.get('station_pile_wait_mean_h', 0.0) * 60:.1f}")),
         (t("events / wall time"), f"{summary['events']:,} / {summary['wall_s']:.1f} s"),
     ]
+    if summary.get("model", {}).get("mode") == "fast":
+        rows.append((t("simulation mode"), t("fast: trucks as convoys, queue waits approximate")))
     for name, value in rows:
         table.add_row(escape(name), value)
     console.print(table)

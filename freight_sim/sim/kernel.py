@@ -68,7 +68,7 @@ class Kernel(simpy.Environment):
         else:
             raise EmptySchedule
         if event.__class__ is OwnedAlarm:
-            event.callbacks = None
+            event.callbacks = None  # type: ignore[assignment]
             _fire_owned(self, event)
             return
         callbacks, event.callbacks = event.callbacks, None

@@ -28,7 +28,6 @@ class Operations(DataFile):
     demand_step_h: Annotated[float, Unit("h", 0.25, 24)]
     fast_trucks_per_convoy_max: Annotated[int, Unit("trucks", 1, 200)]
     fast_convoys_per_pool_min: Annotated[int, Unit("convoys", 1, 100)]
-    fast_demand_step_h: Annotated[float, Unit("h", 0.25, 24)]
 
 
 def operations_path() -> Path:

@@ -123,3 +123,17 @@ def test_a_failed_rerun_does_not_leave_an_old_finished_manifest(tmp_path, monkey
     assert result.exit_code != 0
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "writing", "a half-written result must not look finished"
+
+
+@pytest.mark.parametrize("lang, label", [("en", "simulation mode"), ("zh", "仿真模式")])
+def test_fast_flag_runs_fast_mode_and_says_so(tmp_path, lang, label):
+    result = CliRunner().invoke(
+        app, ["run", str(BROKEN / "valid.yaml"), "--out", str(tmp_path), "--fast", "--no-legs", "--no-report", "--lang", lang]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["model"]["mode"] == "fast"
+    assert label in result.output
+    plain = CliRunner().invoke(app, ["run", str(BROKEN / "valid.yaml"), "--out", str(tmp_path / "full"), "--no-legs", "--no-report"])
+    assert json.loads((tmp_path / "full" / "summary.json").read_text(encoding="utf-8"))["model"]["mode"] == "full"
+    assert "simulation mode" not in plain.output
