@@ -16,6 +16,7 @@ a Poisson process whose rate follows the day's plan (tonnes per day / load / 24 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
 import numpy as np
@@ -106,7 +107,12 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
     poisson = poisson_enterprises(spec)
     stepped = [lane.enterprise not in poisson for lane in spec.lanes]
     # conveyor lanes touch no stockpile and schedule nothing: handled apart, results do not depend on order
-    piled = [(i, stock) for i, stock in enumerate(origin) if stock is not None and stepped[i]]
+    # with the level below which a rise is news to nobody but the first taker in line (trains: TerminalDispatch)
+    piled = [
+        (i, stock, math.inf if stock.listener is None else stock.listener.quiet_below_t())
+        for i, stock in enumerate(origin)
+        if stock is not None and stepped[i]
+    ]
     conveyor = [i for i, stock in enumerate(origin) if stock is None and stepped[i]]
     for day in range(spec.n_days):
         regular_today, last_today = amounts.next_day(day)
@@ -118,7 +124,7 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                     produced[i] += amount
                     conveyed[i][day] += amount
                     delivered[i][day] += amount
-            for i, stock in piled:
+            for i, stock, quiet_below_t in piled:
                 amount = today[i]
                 pending = backlog[i] + amount
                 produced[i] += amount
@@ -127,9 +133,9 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                     moved = pending if pending <= room else room
                     if moved > 0.0:
                         backlog[i] = pending - moved
-                        stock.level_t += moved
+                        level = stock.level_t = stock.level_t + moved
                         waiting = stock.waiting  # serve only when the first in line can take its load, or trains may
-                        if (waiting and stock.level_t >= waiting[0][0]) or stock.listener is not None:
+                        if (waiting and level >= waiting[0][0]) or level >= quiet_below_t:
                             stock.serve()
                     else:
                         backlog[i] = pending

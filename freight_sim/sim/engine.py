@@ -14,7 +14,7 @@ import simpy
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days
 from freight_sim.sim.calendar import month_first_days
-from freight_sim.sim.convoys import convoy_sizes
+from freight_sim.sim.convoys import Convoy, segment_convoys
 from freight_sim.sim.demand import DemandLedger, day_factors, outage_factors, poisson_enterprises, poisson_lots, production
 from freight_sim.sim.kernel import Kernel
 from freight_sim.sim.line_sections import PathCalendar
@@ -143,8 +143,10 @@ def _record_pending_rows(run: RunState) -> None:
     """Rows of trips started but not back at the horizon whose end was still open: ``end_h`` is the planned
     end when known, NaN for a truck waiting at a full station pile or returning via a swap station."""
     for lot in run.truck_lots:
-        if lot.pending_row is not None:
-            seg, vt, tonnes, start_h, end_h, extra_km, trips = lot.pending_row
+        pending = lot.pending_row
+        if pending is None:
+            continue
+        for seg, vt, tonnes, start_h, end_h, extra_km, trips in pending if isinstance(pending, list) else (pending,):
             run.recorder.leg(seg, vt, tonnes, start_h, end_h if lot.until_h != math.inf else math.nan, extra_km, trips)
 
 
@@ -222,46 +224,53 @@ def _start_trucks(spec: ModelSpec, run: RunState, seed: int, room_after_train_t:
     service = spec.service_times
     handling = (service.truck_loading, service.truck_unloading)
     varied = not all(v.fixed for v in handling)
+    columns = tuple((v.distribution, v.cv) for v in handling)
+    vehicles = {v.id: v for v in spec.vehicle_types}
+
+    def ban_key(vehicle_id: str) -> tuple[bool, ...] | None:
+        banned = bans[vehicle_id][0]
+        return None if banned is None else tuple(banned)
+
     for li, lane in enumerate(spec.lanes):
         for si, seg in enumerate(lane.segments):
             if seg.mode != "road":
                 continue
-            numbered: dict[str, int] = {}  # trucks of a type so far: the entries of renewals continue the numbers
-            for entry in seg.pool:
-                vehicle = spec.vehicle_types[vt_index[entry.vehicle_type]]
+            piles = [room_after_train_t.get(i, run.stocks[i].capacity_t) for i in (seg.source, seg.sink) if i >= 0]
+            for convoy in segment_convoys(seg.pool, vehicles, spec.convoys, piles, ban_key):
+                entry = convoy.members[0][0]
+                vehicle = vehicles[entry.vehicle_type]
                 banned, next_allowed = bans[vehicle.id]
-                first = numbered.get(vehicle.id, 0)
-                numbered[vehicle.id] = first + entry.count
-                piles = [room_after_train_t.get(i, run.stocks[i].capacity_t) for i in (seg.source, seg.sink) if i >= 0]
-                k = first
-                for trucks in convoy_sizes(entry.count, vehicle.payload_t, spec.convoys, piles):
-                    name = f"{lane.id}/{si}/{vehicle.id}/{k}"
-                    factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
-                    columns = tuple((v.distribution, v.cv) for v in handling)
-                    handling_factors = FactorBlocks(entity_rng(seed, SERVICE_TIMES, name), columns) if varied else None
-                    plan = TruckPlan(
-                        name=name,
-                        lane=li,
-                        seg_index=offsets[li] + si,
-                        vt_index=vt_index[vehicle.id],
-                        segment=seg,
-                        vehicle=vehicle,
-                        entry=entry,
-                        source=run.stocks[seg.source],
-                        sink=run.stocks[seg.sink] if seg.sink >= 0 else None,
-                        bay=run.bays[seg.bay_site] if seg.bay_site is not None else None,
-                        factors=factors,
-                        handling=handling_factors,
-                        banned_by_day=banned,
-                        next_allowed_h=next_allowed,
-                        station=run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
-                        far_station=run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
-                        trucks=trucks,
-                    )
-                    k += trucks
-                    lot = CargoLot(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
-                    run.truck_lots.append(lot)
-                    run.env.process(truck(run, plan, lot))
+                name = f"{lane.id}/{si}/{vehicle.id}/{convoy.number}"
+                factors = GammaFactors(entity_rng(seed, TRAVEL_TIME, name), spec.travel_time_cv) if spec.travel_time_cv > 0 else None
+                handling_factors = FactorBlocks(entity_rng(seed, SERVICE_TIMES, name), columns) if varied else None
+                plan = TruckPlan(
+                    name=name,
+                    lane=li,
+                    seg_index=offsets[li] + si,
+                    vt_index=vt_index[vehicle.id],
+                    segment=seg,
+                    vehicle=vehicle,
+                    entry=entry,
+                    source=run.stocks[seg.source],
+                    sink=run.stocks[seg.sink] if seg.sink >= 0 else None,
+                    bay=run.bays[seg.bay_site] if seg.bay_site is not None else None,
+                    factors=factors,
+                    handling=handling_factors,
+                    banned_by_day=banned,
+                    next_allowed_h=next_allowed,
+                    station=run.swap_stations.get(entry.swap_station) if entry.swap_station else None,
+                    far_station=run.swap_stations.get(entry.far_swap_station) if entry.far_swap_station else None,
+                    trucks=convoy.trucks,
+                    members=None if len(convoy.members) == 1 else _member_rows(convoy, vehicles, vt_index),
+                )
+                lot = CargoLot(li, vehicle.usable_kwh if vehicle.refuel else 0.0)
+                run.truck_lots.append(lot)
+                run.env.process(truck(run, plan, lot))
+
+
+def _member_rows(convoy: Convoy, vehicles: dict, vt_index: dict[str, int]) -> tuple[tuple[int, int, float], ...]:
+    """A mixed convoy's (vehicle type index, trucks, tonnes of a full load) per vehicle type, for its leg rows."""
+    return tuple((vt_index[e.vehicle_type], n, quantise_t(vehicles[e.vehicle_type].payload_t) * n) for e, n in convoy.members)
 
 
 def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict) -> dict[int, float]:

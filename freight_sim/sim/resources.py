@@ -26,6 +26,10 @@ class StockListener(Protocol):
 
     def notify(self, changed: Stock | None = None) -> None: ...
 
+    def quiet_below_t(self) -> float:
+        """A level below which telling it about a rise of one of its piles changes nothing (0: always tell)."""
+        ...
+
 
 class FifoServers:
     """``capacity`` identical servers, first come first served, with lightweight wait/busy counters."""

@@ -26,7 +26,8 @@ class CargoLot:
     """Cargo on a vehicle: ``cargo_t`` counts as in transit while ``until_h`` (unloaded at) is not yet reached.
 
     ``pending_row`` is the leg row of a trip whose end is known only later (a truck that may wait at a full
-    station pile or swap at the far end): (segment, vehicle type, tonnes, start_h, planned end_h, extra km, trips).
+    station pile or swap at the far end): (segment, vehicle type, tonnes, start_h, planned end_h, extra km, trips), or a
+    list of such rows for a convoy of several vehicle types (fast mode).
     The engine records rows still pending at the horizon, so every trip started is in the leg table.
     """
 
@@ -37,7 +38,7 @@ class CargoLot:
         self.cargo_t = 0.0
         self.until_h = math.inf
         self.soc_kwh = soc_kwh
-        self.pending_row: tuple | None = None
+        self.pending_row: tuple | list[tuple] | None = None
 
 
 class RunState:

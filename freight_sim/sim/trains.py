@@ -137,6 +137,15 @@ class TerminalDispatch:
                 return
             self._send(best, load)
 
+    def quiet_below_t(self) -> float:
+        """A timetabled terminal acts only at its slots; one that alone serves its piles forms a train only
+        from a pile holding a train load (``notify``); else every rise counts. Call once the feeds are added."""
+        if self.timetabled:
+            return math.inf
+        if all(feed.source.listener is self for feed in self.feeds):
+            return self.train_load_t
+        return 0.0
+
     def slot(self) -> None:
         """A timetable slot: send an idle wagon set to the fullest pile holding the minimum load, or miss it."""
         run = self.run

@@ -46,6 +46,7 @@ class TruckPlan:
         "far_station",
         "handling",
         "lane",
+        "members",
         "name",
         "next_allowed_h",
         "seg_index",
@@ -78,6 +79,7 @@ class TruckPlan:
         far_station: FifoServers | None = None,
         handling: FactorBlocks | None = None,
         trucks: int = 1,
+        members: tuple[tuple[int, int, float], ...] | None = None,
     ) -> None:
         self.name = name
         self.lane = lane
@@ -96,6 +98,7 @@ class TruckPlan:
         self.far_station = far_station
         self.handling = handling  # (loading, unloading) time factors per cycle, when they vary
         self.trucks = trucks  # a convoy's trucks in fast mode (one process carries their payloads); else 1
+        self.members = members  # a convoy of several vehicle types: (type index, trucks, tonnes) each; else None
 
 
 def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
@@ -126,8 +129,9 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     banned = plan.banned_by_day
     next_allowed = cast("list[float]", plan.next_allowed_h)  # set whenever banned is; read only then
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
-    trucks = plan.trucks
-    payload = quantise_t(vehicle.payload_t) * trucks  # on the 1/1024 t grid: an integer multiple stays on it
+    trucks, members = plan.trucks, plan.members
+    # on the 1/1024 t grid: an integer multiple stays on it
+    payload = quantise_t(vehicle.payload_t) * trucks if members is None else sum(tonnes for _, _, tonnes in members)
     plan_load_h, plan_unload_h = load_h, unload_h = seg.load_h, seg.unload_h
     loaded_h, empty_h = seg.loaded_h, seg.empty_h
     battery = vehicle.refuel is not None
@@ -201,7 +205,10 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
         end = unloaded + empty_h * f_empty
         soc_kwh -= cycle_kwh
         if sink is None:
-            if add_packed is not None:
+            if members is not None:
+                for m_vt, m_trucks, m_tonnes in members:
+                    record(seg_index, m_vt, m_tonnes, start, end, 0.0, m_trucks)
+            elif add_packed is not None:
                 add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, trucks))
             else:
                 record(seg_index, vt_index, payload, start, end, 0.0, trucks)
@@ -215,7 +222,9 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             yield after(delay)
             now += delay
         else:  # to a station pile, which may be full: the row is recorded once the return time is known
-            lot.pending_row = (seg_index, vt_index, payload, start, end, 0.0, trucks)
+            lot.pending_row = (
+                (seg_index, vt_index, payload, start, end, 0.0, trucks) if members is None else members_rows(seg_index, members, start, end)
+            )
             if trace is not None:
                 trace(start, name, "load_start")
             delay = unloaded - now
@@ -233,13 +242,21 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             if trace is not None:
                 trace(now, name, "unloaded")
                 trace(end, name, "back")
-            if add_packed is not None:
+            if members is not None:
+                for m_vt, m_trucks, m_tonnes in members:
+                    record(seg_index, m_vt, m_tonnes, start, end, 0.0, m_trucks)
+            elif add_packed is not None:
                 add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, trucks))
             else:
                 record(seg_index, vt_index, payload, start, end, 0.0, trucks)
             lot.pending_row = None
             yield after(delay)
             now += delay
+
+
+def members_rows(seg_index: int, members: tuple[tuple[int, int, float], ...], start: float, end: float) -> list[tuple]:
+    """The pending leg rows of a convoy of several vehicle types (CargoLot.pending_row holds the list)."""
+    return [(seg_index, m_vt, m_tonnes, start, end, 0.0, m_trucks) for m_vt, m_trucks, m_tonnes in members]
 
 
 def _wait_at_gate(env, sink: Stock, alarm: Alarm, lot: CargoLot, payload: float, now: float, trace, name: str):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from freight_sim.sim.convoys import PILE_SHARE, convoy_sizes
+from freight_sim.sim.convoys import PILE_SHARE, convoy_sizes, segment_convoys
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import synthetic_city_spec
 from freight_sim.sim.resources import FifoServers
@@ -75,3 +75,79 @@ def test_a_convoy_row_carries_k_trips_of_a_full_payload_each():
     assert per_trip.to_numpy() == pytest.approx(road["vehicle_type"].astype(str).map(payload).to_numpy(), rel=1e-3)
     full = simulate_spec(spec, 7)
     assert simulate_spec(fast, 7).events < full.events
+
+
+def _mixed_pool():
+    from freight_sim.sim.examples import BEV_SWAP, DIESEL
+    from freight_sim.sim.spec import PoolEntry
+
+    cn6 = dataclasses.replace(DIESEL, id="diesel-cn6", class_id="diesel-cn6")
+    cn4 = dataclasses.replace(DIESEL, id="diesel-cn4", class_id="diesel-cn4")
+    vehicles = {v.id: v for v in (DIESEL, cn6, cn4, BEV_SWAP)}
+    pool = (
+        PoolEntry("diesel-cn5", 3),
+        PoolEntry("bev-swap", 2, swap_station="S"),
+        PoolEntry("diesel-cn6", 4),
+        PoolEntry("diesel-cn4", 2),
+        PoolEntry("diesel-cn6", 1, active_from_h=100.0),  # a renewal: its own service dates
+    )
+    bans = {"diesel-cn4": (True, False)}  # cn4 is banned on alert days, the others are not
+    return pool, vehicles, lambda vid: bans.get(vid)
+
+
+def test_full_mode_is_one_process_per_truck_numbered_per_vehicle_type_in_pool_order():
+    pool, vehicles, ban_key = _mixed_pool()
+    convoys = segment_convoys(pool, vehicles, None, [], ban_key)
+    assert [(c.members[0][0].vehicle_type, c.number, c.trucks) for c in convoys] == [
+        ("diesel-cn5", 0, 1), ("diesel-cn5", 1, 1), ("diesel-cn5", 2, 1),
+        ("bev-swap", 0, 1), ("bev-swap", 1, 1),
+        ("diesel-cn6", 0, 1), ("diesel-cn6", 1, 1), ("diesel-cn6", 2, 1), ("diesel-cn6", 3, 1),
+        ("diesel-cn4", 0, 1), ("diesel-cn4", 1, 1),
+        ("diesel-cn6", 4, 1),
+    ]  # fmt: skip
+    assert segment_convoys(pool, vehicles, Convoys(max_trucks=1, min_per_pool=1), [], ban_key) == convoys
+
+
+def test_fast_mode_shares_convoys_only_between_trucks_that_behave_alike():
+    pool, vehicles, ban_key = _mixed_pool()
+    convoys = segment_convoys(pool, vehicles, Convoys(max_trucks=40, min_per_pool=1), [], ban_key)
+    described = [sorted((e.vehicle_type, e.active_from_h, n) for e, n in c.members) for c in convoys]
+    assert described == [
+        [("diesel-cn5", 0.0, 3), ("diesel-cn6", 0.0, 4)],  # no bans, same dates: one convoy
+        [("bev-swap", 0.0, 2)],  # battery trucks: their own
+        [("diesel-cn4", 0.0, 2)],  # banned on alert days: their own
+        [("diesel-cn6", 100.0, 1)],  # enters service later: its own
+    ]
+    assert sum(c.trucks for c in convoys) == sum(e.count for e in pool)
+
+
+def test_a_mixed_convoy_records_a_row_per_vehicle_type():
+    spec = synthetic_city_spec(n_enterprises=3, days=4.0)
+    cn6 = dataclasses.replace(
+        spec.vehicle_types[[v.id for v in spec.vehicle_types].index("diesel-cn5")], id="diesel-cn6", class_id="diesel-cn6"
+    )
+    lanes = []
+    for lane in spec.lanes:
+        segments = []
+        for seg in lane.segments:
+            pool = seg.pool
+            if seg.mode == "road" and pool and pool[0].vehicle_type == "diesel-cn5" and pool[0].count >= 2:
+                half = pool[0].count // 2
+                pool = (
+                    dataclasses.replace(pool[0], count=pool[0].count - half),
+                    dataclasses.replace(pool[0], vehicle_type="diesel-cn6", count=half),
+                    *pool[1:],
+                )
+            segments.append(dataclasses.replace(seg, pool=pool))
+        lanes.append(dataclasses.replace(lane, segments=tuple(segments)))
+    mixed = dataclasses.replace(spec, lanes=tuple(lanes), vehicle_types=(*spec.vehicle_types, cn6))
+    full = simulate_spec(mixed, 3).legs
+    fast = simulate_spec(dataclasses.replace(mixed, convoys=Convoys(max_trucks=40, min_per_pool=1)), 3).legs
+    for legs in (full, fast):
+        assert {"diesel-cn5", "diesel-cn6"} <= set(legs["vehicle_type"].astype(str))
+    share = {
+        name: legs.loc[legs["vehicle_type"] == "diesel-cn6", "tonnes"].sum()
+        / legs.loc[legs["vehicle_type"].isin(["diesel-cn5", "diesel-cn6"]), "tonnes"].sum()
+        for name, legs in (("full", full), ("fast", fast))
+    }
+    assert share["fast"] == pytest.approx(share["full"], abs=0.05)
