@@ -77,7 +77,7 @@ class Recorder:
         self._closed_trips = array("q")
         self._closed_tonnes = array("d")
         self._closed_extra = array("d")
-        self.leg = self._leg_row if record_legs else self._leg_aggregate
+        self.leg = self._leg_row if record_legs else self._aggregating_leg()
 
     def _leg_row(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
         if start_h < self.warmup_h:
@@ -89,20 +89,26 @@ class Recorder:
         (aggregated mode, or a warm-up to filter)."""
         return self._rows.extend if self.record_legs and self.warmup_h <= 0.0 else None
 
-    def _leg_aggregate(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
-        if start_h < self.warmup_h:
-            return
-        day = int(start_h // 24.0)
-        period_of_day = self._period_of_day
-        period = period_of_day[day] if day < len(period_of_day) else self._n_periods - 1  # starts past the horizon: last
-        key = (seg * self._n_vt + vt) * self._n_periods + period
-        cell = self._agg.get(key)
-        if cell is None:
-            self._agg[key] = [trips, tonnes, extra_km]
-        else:
-            cell[0] += trips
-            cell[1] += tonnes
-            cell[2] += extra_km
+    def _aggregating_leg(self) -> Callable[..., None]:
+        """The aggregated mode's ``leg``: a closure over the recorder's tables (its hot path reads no attributes)."""
+        warmup_h, period_of_day, n_vt, n_periods, agg = self.warmup_h, self._period_of_day, self._n_vt, self._n_periods, self._agg
+        n_days = len(period_of_day)
+        last = n_periods - 1
+
+        def leg(seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+            if start_h < warmup_h:
+                return
+            day = int(start_h // 24.0)
+            key = (seg * n_vt + vt) * n_periods + (period_of_day[day] if day < n_days else last)  # past the horizon: last
+            cell = agg.get(key)
+            if cell is None:
+                agg[key] = [trips, tonnes, extra_km]
+            else:
+                cell[0] += trips
+                cell[1] += tonnes
+                cell[2] += extra_km
+
+        return leg
 
     def close_days_before(self, day: int) -> None:
         """Move aggregates of periods that end before ``day`` to compact arrays (a late row for such a period

@@ -14,6 +14,7 @@ import numpy as np
 
 DEMAND, TRAVEL_TIME, ALERTS, OUTAGES, SERVICE_TIMES = range(5)
 BLOCK = 1024
+FIRST_BLOCK = 32  # travel-time factors: blocks grow from this to BLOCK (the same draws, less waste on short runs)
 SERVICE_BLOCK = 256  # handling-time factors drawn at once per entity (rows of a block)
 
 
@@ -86,7 +87,7 @@ class FactorStream:
 class GammaFactors:
     """Multiplicative travel-time factors with mean 1 and coefficient of variation ``cv``, drawn in blocks."""
 
-    __slots__ = ("_block", "_next", "_rng", "_shape")
+    __slots__ = ("_block", "_next", "_rng", "_shape", "_size")
 
     def __init__(self, rng: np.random.Generator, cv: float) -> None:
         if cv <= 0:
@@ -95,11 +96,14 @@ class GammaFactors:
         self._shape = 1.0 / (cv * cv)
         self._block: array = array("d")
         self._next = 0
+        self._size = FIRST_BLOCK
 
     def block(self) -> array:
-        """A fresh block of factors as a compact float array (callers index it themselves in hot loops)."""
+        """The next block of factors as a compact float array (callers index it themselves in hot loops); blocks
+        double from FIRST_BLOCK to BLOCK factors, always an even number, and follow each other in the stream."""
         block = array("d")
-        block.frombytes(self._rng.gamma(self._shape, 1.0 / self._shape, BLOCK).tobytes())
+        block.frombytes(self._rng.gamma(self._shape, 1.0 / self._shape, self._size).tobytes())
+        self._size = min(2 * self._size, BLOCK)
         return block
 
     def pair(self) -> tuple[float, float]:
