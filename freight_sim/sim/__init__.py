@@ -10,7 +10,7 @@ Modules, in the order data flows:
   ``state``; random streams in ``streams``; alert calendars and bans in ``alerts``.
 - ``api.simulate(scenario, seed=None)``: load network -> leg table -> catalog -> assemble -> run
   (exported lazily as ``freight_sim.simulate``).
-- ``examples``: hand-made specs for tests and benchmarks.
+- ``examples``: hand-made specs for tests; ``synthetic_city``: a city-sized one for benchmarks.
 
 Speed comes from few events per truck cycle: queues whose service time is known on arrival (loading
 bays, loading tracks, swap bays, train paths) are FIFO bookings rather than SimPy resources, so a truck

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 
 from freight_sim.errors import ModelError
@@ -33,7 +33,7 @@ def quantise_t(tonnes: float) -> float:
     return round(tonnes * GRID_PER_T) / GRID_PER_T
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VehicleType:
     """A vehicle type as the engine needs it; ``class_id`` is what alert ban lists name."""
 
@@ -87,7 +87,7 @@ class ServiceTimes:
     train_loading: Variation = FIXED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Enterprise:
     """A plant gate with truck loading bays; ``production_factor_by_day`` is 0 on outage days (empty: all 1).
 
@@ -113,7 +113,7 @@ class Stockpile:
     capacity_t: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PoolEntry:
     """Trucks of one type on a road segment and, for battery trucks, where they swap or charge.
 
@@ -128,7 +128,6 @@ class PoolEntry:
 
     vehicle_type: str
     count: int
-    _: KW_ONLY
     swap_station: str | None = None
     to_swap_km: float = 0.0  # unloading end -> swap station
     to_swap_h: float = 0.0
@@ -153,7 +152,7 @@ class Crossing:
     offset_h: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Segment:
     kind: str  # one of SEGMENT_KINDS
     mode: str  # one of MODES
@@ -179,7 +178,7 @@ class Segment:
     shunting_share: float = 0.0  # rail: share of the km on unelectrified spurs, worked by shunting locomotives
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lane:
     """One enterprise x flow x chain: its share of the flow, its daily tonnage and its segments."""
 
@@ -195,7 +194,7 @@ class Lane:
     segments: tuple[Segment, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RailTerminal:
     """A public station or a siding where trains load: loading tracks at a t/h rate and wagon sets.
 
@@ -241,7 +240,7 @@ class SwapStation:
     bays: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelSpec:
     horizon_h: float
     warmup_h: float
