@@ -41,7 +41,16 @@ class RailFeed:
     )
 
     def __init__(
-        self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, route: Route, back_route: Route
+        self,
+        *,
+        lane: int,
+        seg_index: int,
+        vt_index: int,
+        segment: Segment,
+        source: Stock,
+        sink: Stock | None,
+        route: Route,
+        back_route: Route,
     ) -> None:
         self.lane = lane
         self.seg_index = seg_index
