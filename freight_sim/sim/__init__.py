@@ -2,7 +2,8 @@
 
 Modules, in the order data flows:
 
-- ``spec``: the static ``ModelSpec`` (frozen dataclasses; no files, no config schema).
+- ``spec``: the static ``ModelSpec`` (frozen dataclasses; no files, no config schema), its rail part in
+  ``rail_spec``; ``check_spec`` checks one before a run.
 - ``routes``, ``calendar``, ``operations``, ``assemble``: scenario + network + leg table + fleet -> spec.
 - ``engine.simulate_spec(spec, seed, trace=None) -> SimResult``; processes in ``demand`` (production into
   stockpiles, backlog on overflow), ``trucks`` (one generator per truck), ``trains`` (terminals, wagon

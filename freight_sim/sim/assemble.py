@@ -36,6 +36,7 @@ from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.pathway_inputs import PathwayInputs
 from freight_sim.sim.rail_parts import RailParts
 from freight_sim.sim.rail_paths import RailPaths
+from freight_sim.sim.rail_spec import RailTerminal
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.truck_pools import TruckDraft, TruckPools
@@ -76,7 +77,7 @@ class _Builder(TruckPools, RailParts):
         self.spur_kph = load_defaults().spur_speed_kph
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
         self.stockpiles: list[S.Stockpile] = []
-        self.terminals: dict[str, S.RailTerminal] = {}
+        self.terminals: dict[str, RailTerminal] = {}
         self.layout = rail_layout(network)
         m = scenario.disruptions.rail_maintenance
         self.rail_paths = RailPaths(self.layout, network.edges, m.window_start_h, m.window_h)

@@ -11,14 +11,12 @@ import datetime as dt
 import math
 from typing import Any
 
+from freight_sim.sim.rail_spec import Crossing, LineSection, RailTerminal
 from freight_sim.sim.spec import (
-    Crossing,
     Enterprise,
     Lane,
-    LineSection,
     ModelSpec,
     PoolEntry,
-    RailTerminal,
     Segment,
     ServiceTimes,
     Stockpile,

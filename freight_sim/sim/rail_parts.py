@@ -10,6 +10,7 @@ from typing import Any
 from freight_sim.config.scenario import Scenario, Timetable
 from freight_sim.sim import spec as S
 from freight_sim.sim.operations import Operations
+from freight_sim.sim.rail_spec import RailTerminal
 from freight_sim.sim.routes import LaneRoute, SegmentRoute
 
 
@@ -22,14 +23,14 @@ class RailParts:
     rail_paths: Any
     catalog: Any
     spur_kph: float
-    terminals: dict[str, S.RailTerminal]
+    terminals: dict[str, RailTerminal]
     leg: Callable[..., Any]
     vehicle: Callable[..., S.VehicleType]
 
     def public_terminal(self, station: str) -> str:
         if station not in self.terminals:
             o, own = self.ops, self.layout.station(station)
-            self.terminals[station] = S.RailTerminal(
+            self.terminals[station] = RailTerminal(
                 id=station,
                 node=station,
                 kind="station",
@@ -50,7 +51,7 @@ class RailParts:
             tid = f"SD_{route.enterprise}"
             self.terminals.setdefault(
                 tid,
-                S.RailTerminal(
+                RailTerminal(
                     id=tid,
                     node=ent.node,
                     kind="siding",

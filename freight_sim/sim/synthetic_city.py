@@ -10,18 +10,8 @@ import datetime as dt
 import math
 
 from freight_sim.sim.examples import VEHICLES, outbound_lane, plain_enterprise, road_segment
-from freight_sim.sim.spec import (
-    Crossing,
-    Enterprise,
-    Lane,
-    LineSection,
-    ModelSpec,
-    PoolEntry,
-    RailTerminal,
-    Segment,
-    Stockpile,
-    SwapStation,
-)
+from freight_sim.sim.rail_spec import Crossing, LineSection, RailTerminal
+from freight_sim.sim.spec import Enterprise, Lane, ModelSpec, PoolEntry, Segment, Stockpile, SwapStation
 
 
 def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_legs: bool = True, travel_time_cv: float = 0.1) -> ModelSpec:

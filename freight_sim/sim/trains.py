@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 
 from freight_sim.sim.line_sections import PathCalendar, book_route
+from freight_sim.sim.rail_spec import RailTerminal
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import HOURS_PER_DAY, RailTerminal, Segment, quantise_t
+from freight_sim.sim.spec import HOURS_PER_DAY, Segment, quantise_t
 from freight_sim.sim.state import CargoLot, RunState
 from freight_sim.sim.streams import FactorStream
 

@@ -14,8 +14,9 @@ from freight_sim.sim.alerts import ban_days, calendar_levels, sample_alert_level
 from freight_sim.sim.calendar import daily_tonnes, outage_factors
 from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec, swap_off_loading_end
 from freight_sim.sim.line_sections import PathCalendar, book_route, free_slot_offsets
+from freight_sim.sim.rail_spec import LineSection
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import LineSection, check_spec, quantise_t
+from freight_sim.sim.spec import check_spec, quantise_t
 
 
 def test_fifo_servers_book_in_arrival_order():

@@ -18,7 +18,7 @@ from freight_sim.sim.examples import (
     swap_off_loading_end,
     swap_truck,
 )
-from freight_sim.sim.spec import Crossing, LineSection
+from freight_sim.sim.rail_spec import Crossing, LineSection
 
 TRUCK = "E01/f1/road/0/diesel-cn5/0"
 

@@ -15,17 +15,8 @@ from hypothesis import strategies as st
 
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, swap_off_both_ends, swap_off_loading_end, swap_truck
-from freight_sim.sim.spec import (
-    Crossing,
-    Enterprise,
-    Lane,
-    LineSection,
-    ModelSpec,
-    RailTerminal,
-    Segment,
-    Stockpile,
-    SwapStation,
-)
+from freight_sim.sim.rail_spec import Crossing, LineSection, RailTerminal
+from freight_sim.sim.spec import Enterprise, Lane, ModelSpec, Segment, Stockpile, SwapStation
 
 # a small battery: trucks that swap at a far station on long hauls (PoolEntry far_swap_station)
 BEV_FAR = swap_truck("bev-far", payload_t=30.0, battery_kwh=150.0, kwh_per_km_loaded=1.6, kwh_per_km_empty=1.0, swap_h=0.1)
