@@ -8,7 +8,7 @@ Rates are per CPU second (one core); ``year_wall_s`` is the elapsed time of the 
 Speed: ``--repeat`` (3) fresh child processes each measure, in one run: ``bare_simpy_events_per_s``
 (N processes each doing ``yield env.timeout(1)`` on a stock ``simpy.Environment``; the mean of a run
 before and one after the model), a year of the bundled default scenario (or, when it does not assemble,
-the synthetic city spec of freight_sim.sim.examples), ``bare_simpy_matched_events_per_s`` (as many
+the synthetic city spec of freight_sim.sim.synthetic_city), ``bare_simpy_matched_events_per_s`` (as many
 processes as the model has trucks, with scattered timeouts) and ``bare_kernel_events_per_s`` (the bare
 loop on the engine's own environment, freight_sim.sim.kernel.Kernel: the model's ratio to it shows the
 model's own work per event apart from the event core). ``model_events_per_s`` is timed like the bare
@@ -99,7 +99,7 @@ def model_spec(days: float, record_legs: bool):
     from freight_sim.errors import ConfigError
     from freight_sim.paths import default_scenario_path
     from freight_sim.sim.api import build_spec
-    from freight_sim.sim.examples import synthetic_city_spec
+    from freight_sim.sim.synthetic_city import synthetic_city_spec
 
     path = default_scenario_path()
     if path.is_file():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import cast
 
 import typer
 
-from freight_sim.cli.common import EXIT_INTERRUPTED, FAST_HELP, user_errors, with_fast
+from freight_sim.cli.common import DASK_OPTION, EXECUTOR_OPTION, EXIT_INTERRUPTED, FAST_HELP, WORKERS_OPTION, user_errors, with_fast
 from freight_sim.errors import ConfigError
 
 DEFAULT_RUN_FN = "freight_sim.runner:run_scenario"
@@ -33,9 +32,9 @@ def register(app: typer.Typer) -> None:
     def batch(
         experiment: Path = typer.Argument(..., help="experiment file (YAML or TOML)"),
         out: Path = typer.Option(..., "--out", help="batch folder (runs/, metrics, summaries, batch.json)"),
-        workers: int = typer.Option(max(1, (os.cpu_count() or 1)), "--workers", min=1, help="parallel workers"),
-        executor: str = typer.Option("pool", "--executor", help="inprocess, pool or dask"),
-        dask: str | None = typer.Option(None, "--dask", help="'local' (LocalCluster) or a scheduler address tcp://host:port"),
+        workers: int = WORKERS_OPTION,
+        executor: str = EXECUTOR_OPTION,
+        dask: str | None = DASK_OPTION,
         resume: bool = typer.Option(False, "--resume", help="skip runs whose manifest says finished with the same config"),
         replications: int | None = typer.Option(None, "--replications", min=1, help="replications per variant (overrides the file)"),
         set_: list[str] = typer.Option([], "--set", help="override a scenario field in every run: dotted.path=value"),

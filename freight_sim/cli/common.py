@@ -12,6 +12,7 @@ Exit codes (also in ``docs/reliability.md`` and the README):
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,11 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 _ARGV_KEY = "freight_sim.argv"
 MAX_MESSAGE_CHARS = 300
+
+# options of the commands that run many simulations (batch, optimise)
+WORKERS_OPTION: Any = typer.Option(max(1, (os.cpu_count() or 1)), "--workers", min=1, help="parallel workers")
+EXECUTOR_OPTION: Any = typer.Option("pool", "--executor", help="inprocess, pool or dask")
+DASK_OPTION: Any = typer.Option(None, "--dask", help="'local' (LocalCluster) or a scheduler address tcp://host:port")
 
 
 FAST_MODE_OVERRIDE = "simulation.mode=fast"

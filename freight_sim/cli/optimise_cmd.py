@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import cast
 
 import typer
 
-from freight_sim.cli.common import EXIT_INTERRUPTED, user_errors
+from freight_sim.cli.common import DASK_OPTION, EXECUTOR_OPTION, EXIT_INTERRUPTED, WORKERS_OPTION, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -18,9 +17,9 @@ def register(app: typer.Typer) -> None:
     def optimise(
         file: Path = typer.Argument(..., help="optimisation file (YAML or TOML)"),
         out: Path = typer.Option(..., "--out", help="output folder (runs/, pareto.csv, evaluations.parquet, portfolios/, report.html)"),
-        workers: int = typer.Option(max(1, (os.cpu_count() or 1)), "--workers", min=1, help="parallel workers"),
-        executor: str = typer.Option("pool", "--executor", help="inprocess, pool or dask"),
-        dask: str | None = typer.Option(None, "--dask", help="'local' (LocalCluster) or a scheduler address tcp://host:port"),
+        workers: int = WORKERS_OPTION,
+        executor: str = EXECUTOR_OPTION,
+        dask: str | None = DASK_OPTION,
         resume: bool = typer.Option(False, "--resume", help="continue an interrupted optimisation: stored runs are read back"),
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html at the end"),

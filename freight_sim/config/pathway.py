@@ -13,19 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\.]+$", min_length=1, max_length=64)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
+from freight_sim.config.schema_base import Id, Share, Strict
+
 Year = Annotated[int, Field(ge=2000, le=2100, description="calendar year")]
 Index = Annotated[float, Field(gt=0, le=5, description="multiplier of the scenario's t/yr (1 = as declared)")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class SidingCommissioning(_Strict):
+class SidingCommissioning(Strict):
     """A candidate siding that starts carrying freight on ``commissioned`` and reaches its capacity after
     ``ramp_up_months``: in the k-th month of operation (the commissioning month is the first) it may take
     k / ramp_up_months of its capacity (all of it with 0 months)."""
@@ -36,7 +32,7 @@ class SidingCommissioning(_Strict):
     source: str = Field("", description="where the date comes from, or the reasoning of the estimate")
 
 
-class FleetRenewal(_Strict):
+class FleetRenewal(Strict):
     """Trucks of a fleet replaced by ``mix`` over ``turnover_months`` from ``start``: each truck whose type
     the new mix no longer needs is retired on its own date, the dates spread evenly over the window, and
     a truck of the new mix takes its place that day."""
@@ -64,7 +60,7 @@ class FleetRenewal(_Strict):
         return add_months(self.start, self.turnover_months)
 
 
-class PathwayYears(_Strict):
+class PathwayYears(Strict):
     first: Year = Field(description="first calendar year of the pathway")
     last: Year = Field(description="last calendar year of the pathway")
 
@@ -77,7 +73,7 @@ class PathwayYears(_Strict):
         return self
 
 
-class GridByYear(_Strict):
+class GridByYear(Strict):
     """The electricity factor of a year: a named factor, a value, or a new-energy share (as ``accounting.grid``)."""
 
     factor: str | None = None
@@ -92,7 +88,7 @@ class GridByYear(_Strict):
         return self
 
 
-class Pathway(_Strict):
+class Pathway(Strict):
     """Dated measures and targets; the run's horizon is the scenario's ``simulation`` (``freight-sim pathway
     --years`` sets it from ``years``)."""
 

@@ -3,7 +3,8 @@
 Every model forbids unknown fields. Bounds are plausibility checks that catch unit slips (metres given
 where kilometres are expected, kg given where tonnes are expected); each bound says why in its message.
 Collections that variants override (enterprises, flows, fleet mixes) are mappings keyed by id, so a
-variant can change one entry with a few lines.
+variant can change one entry with a few lines. The ``disruptions`` section is in
+freight_sim.config.disruptions, the ``pathway`` section in freight_sim.config.pathway.
 """
 
 from __future__ import annotations
@@ -13,17 +14,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from freight_sim.config.disruptions import Disruptions
 from freight_sim.config.pathway import Pathway
-
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\.]+$", min_length=1, max_length=64)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinite numbers are errors
-
+from freight_sim.config.schema_base import Id, Share, Strict
 
 # --- network -------------------------------------------------------------------------------------------
 
@@ -102,7 +97,7 @@ class Timetable(Strict):
     @field_validator("slots_h")
     @classmethod
     def _rising_within_a_day(cls, slots_h: list[float]) -> list[float]:
-        from freight_sim.sim.spec import slot_hours_problem
+        from freight_sim.sim.rail_spec import slot_hours_problem
 
         if problem := slot_hours_problem(slots_h):
             raise ValueError(problem)
@@ -223,66 +218,6 @@ class ChainPolicy(Strict):
         if abs(sum(shares.values()) - 1.0) > 1e-6:
             raise ValueError(f"default shares must sum to 1, got {sum(shares.values()):.6g}")
         return shares
-
-
-# --- disruptions ---------------------------------------------------------------------------------------
-
-
-class AlertLevel(StrEnum):
-    orange = "orange"
-    red = "red"
-
-
-class AlertDay(Strict):
-    date: dt.date
-    level: AlertLevel
-
-
-class SampledAlerts(Strict):
-    orange_days_per_year: float = Field(0, ge=0, le=365)
-    red_days_per_year: float = Field(0, ge=0, le=365)
-    winter_weight: float = Field(4.0, ge=1, le=100, description="relative daily probability Nov-Mar vs the rest")
-    mean_episode_days: float = Field(2.0, ge=1, le=30)
-
-
-class AlertSettings(Strict):
-    calendar: list[AlertDay] = Field(default_factory=list)
-    sampled: SampledAlerts | None = None
-    orange_bans: list[str] = Field(
-        default_factory=lambda: ["diesel-cn3", "diesel-cn4"],
-        description="vehicle classes banned on orange days (China IV and below, gas trucks included)",
-    )
-    red_bans: list[str] = Field(
-        default_factory=lambda: ["diesel-cn3", "diesel-cn4", "diesel-cn5", "diesel-cn6", "lng-cn5", "lng-cn6", "methanol-cn6"],
-        description="vehicle classes banned on red days (all heavy diesel and gas trucks per the default profile)",
-    )
-
-
-class Outage(Strict):
-    enterprise: Id
-    start: dt.date
-    days: float = Field(gt=0, le=366)
-
-
-class SampledOutages(Strict):
-    """Unplanned plant outages drawn per enterprise (its own random stream): spells of running and of
-    standing still, exponential in length, standing still ``days_per_year`` days a year in the long run."""
-
-    days_per_year: float = Field(gt=0, le=100, description="mean outage days per enterprise and year")
-    mean_episode_days: float = Field(2.0, ge=0.25, le=30, description="mean length of one outage, days")
-    enterprises: list[Id] | None = Field(None, description="the enterprises that can fail; absent: all")
-
-
-class RailMaintenance(Strict):
-    window_start_h: float = Field(0.0, ge=0, lt=24, description="daily maintenance window start, hour of day")
-    window_h: float = Field(0.0, ge=0, le=12, description="daily maintenance window length, h (0 = none)")
-
-
-class Disruptions(Strict):
-    alerts: AlertSettings = Field(default_factory=AlertSettings)
-    outages: list[Outage] = Field(default_factory=list)
-    sampled_outages: SampledOutages | None = None
-    rail_maintenance: RailMaintenance = Field(default_factory=RailMaintenance)
 
 
 # --- accounting ----------------------------------------------------------------------------------------

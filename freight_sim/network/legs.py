@@ -24,7 +24,7 @@ from freight_sim.network.model import MultimodalNetwork
 LEG_MODES: Mapping[str, tuple[str, ...]] = {"road": ("road",), "rail": ("rail", "spur"), "conveyor": ("conveyor",)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Leg:
     """One routed movement. ``paths_per_day`` is the tightest train-path capacity on the route (inf for road)."""
 
@@ -161,7 +161,16 @@ def build_leg_table(net: MultimodalNetwork, requests: Iterable[tuple[str, str, s
     legs = {}
     for origin, destination, mode in requests:
         if origin == destination and net.has_node(origin):
-            legs[(origin, destination, mode)] = Leg(origin, destination, mode, 0.0, 0.0, 0.0, math.inf, (origin,))
+            legs[(origin, destination, mode)] = Leg(
+                origin=origin,
+                destination=destination,
+                mode=mode,
+                distance_km=0.0,
+                hours=0.0,
+                electrified_share=0.0,
+                paths_per_day=math.inf,
+                path=(origin,),
+            )
         else:
             legs[(origin, destination, mode)] = routers[mode].leg(origin, destination)
     return LegTable(legs)

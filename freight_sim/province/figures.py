@@ -7,7 +7,7 @@ and gives FILE:LINE errors like every other data file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -15,7 +15,7 @@ from freight_sim.datafile import DataFile, Strict, Unit, load_data_file
 
 FIGURES_PATH = Path(__file__).resolve().parent / "shanxi_figures.yaml"
 ShipperKindName = Literal["mine", "power", "coking", "steel", "chemical", "cement", "logistics_park"]
-KINDS: tuple[ShipperKindName, ...] = ("mine", "power", "coking", "steel", "chemical", "cement", "logistics_park")
+KINDS: tuple[ShipperKindName, ...] = get_args(ShipperKindName)  # in this order (the generator draws kind by kind)
 
 
 class City(Strict):

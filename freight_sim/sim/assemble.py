@@ -36,6 +36,7 @@ from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.pathway_inputs import PathwayInputs
 from freight_sim.sim.rail_parts import RailParts
 from freight_sim.sim.rail_paths import RailPaths
+from freight_sim.sim.rail_spec import RailTerminal
 from freight_sim.sim.routes import LaneRoute, Routing, SegmentRoute, lane_routes, leg_requests
 from freight_sim.sim.streams import OUTAGES, entity_rng
 from freight_sim.sim.truck_pools import TruckDraft, TruckPools
@@ -76,7 +77,7 @@ class _Builder(TruckPools, RailParts):
         self.spur_kph = load_defaults().spur_speed_kph
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
         self.stockpiles: list[S.Stockpile] = []
-        self.terminals: dict[str, S.RailTerminal] = {}
+        self.terminals: dict[str, RailTerminal] = {}
         self.layout = rail_layout(network)
         m = scenario.disruptions.rail_maintenance
         self.rail_paths = RailPaths(self.layout, network.edges, m.window_start_h, m.window_h)
@@ -101,16 +102,16 @@ class _Builder(TruckPools, RailParts):
             electric = v.energy_carrier == "electricity_kwh"
             refuel_h = (v.swap_h if v.refuel == "swap" else v.charge_h) if v.refuel else 0.0
             self.vehicles[vehicle_id] = S.VehicleType(
-                v.id,
-                v.mode,
-                v.payload_t,
-                v.battery_kwh or 0.0,
-                v.usable_battery_share or 1.0,
-                v.energy_per_km_loaded if electric else 0.0,
-                v.energy_per_km_empty if electric else 0.0,
-                v.refuel if electric else None,
-                refuel_h or 0.0,
-                v.id,
+                id=v.id,
+                mode=v.mode,
+                payload_t=v.payload_t,
+                battery_kwh=v.battery_kwh or 0.0,
+                usable_battery_share=v.usable_battery_share or 1.0,
+                kwh_per_km_loaded=v.energy_per_km_loaded if electric else 0.0,
+                kwh_per_km_empty=v.energy_per_km_empty if electric else 0.0,
+                refuel=v.refuel if electric else None,
+                refuel_h=refuel_h or 0.0,
+                class_id=v.id,
             )
         return self.vehicles[vehicle_id]
 
@@ -158,14 +159,14 @@ class _Builder(TruckPools, RailParts):
                 leg = self.leg(seg, at)
                 segments.append(
                     S.Segment(
-                        "direct",
-                        "conveyor",
-                        seg.origin,
-                        seg.destination,
-                        leg.distance_km,
-                        leg.hours,
-                        0.0,
-                        0.0,
+                        kind="direct",
+                        mode="conveyor",
+                        origin=seg.origin,
+                        destination=seg.destination,
+                        loaded_km=leg.distance_km,
+                        loaded_h=leg.hours,
+                        empty_km=0.0,
+                        empty_h=0.0,
                         source=current,
                         vehicle_type=self.vehicle("conveyor-belt", at).id,
                         gate=True,
@@ -175,16 +176,16 @@ class _Builder(TruckPools, RailParts):
                 segments.append(self._road(index, len(segments), seg, route, ent, flow, at, current, sink))
             current = sink
         return S.Lane(
-            lane_id,
-            route.enterprise,
-            route.flow,
-            flow.commodity,
-            flow.direction,
-            route.chain,
-            route.tonnes_per_year,
-            daily,
-            origin,
-            tuple(segments),
+            id=lane_id,
+            enterprise=route.enterprise,
+            flow=route.flow,
+            commodity=flow.commodity,
+            direction=flow.direction,
+            chain=route.chain,
+            tonnes_per_year=route.tonnes_per_year,
+            daily_t=daily,
+            origin_stock=origin,
+            segments=tuple(segments),
         )
 
     def _station_pile_t(self, route: LaneRoute, ent, moving: list, seg) -> float:
@@ -218,14 +219,14 @@ class _Builder(TruckPools, RailParts):
         load_h = self.ops.station_truck_loading_h if from_station else ent.truck_loading_h
         unload_h = self.ops.station_truck_unloading_h if to_station else ent.unloading_h
         segment = S.Segment(
-            seg.kind,
-            "road",
-            seg.origin,
-            seg.destination,
-            leg.distance_km,
-            leg.hours,
-            leg.distance_km,
-            leg.hours,
+            kind=seg.kind,
+            mode="road",
+            origin=seg.origin,
+            destination=seg.destination,
+            loaded_km=leg.distance_km,
+            loaded_h=leg.hours,
+            empty_km=leg.distance_km,
+            empty_h=leg.hours,
             source=source,
             sink=sink,
             bay_site=route.enterprise if out and not far else None,
@@ -234,7 +235,9 @@ class _Builder(TruckPools, RailParts):
             gate=not far,
         )
         mix_field, mix_value = self._mix_field(route, seg.kind)
-        draft = TruckDraft(lane, route.enterprise, index, segment, {}, mix_field, 0.0)
+        draft = TruckDraft(
+            lane=lane, enterprise=route.enterprise, index=index, segment=segment, mix={}, mix_field=mix_field, need_trucks=0.0
+        )
         shares = draft.mix = self._serving_mix(draft, route, self.mix(mix_value, mix_field))
         draft.renewals = self._renewals(draft, route, seg.kind)
         payload = min(sum(s * self.vehicles[v].payload_t for v, s in mix.items()) for mix in [shares, *(r.mix for r in draft.renewals)])
@@ -332,19 +335,19 @@ def assemble(
     variability = variability or scenario_variabilities(loaded_or_scenario)
     enterprises = tuple(
         S.Enterprise(
-            eid,
-            e.node,
-            e.stockyard_capacity_t,
-            e.loading_bays,
-            e.truck_loading_h,
-            e.unloading_h,
-            outage_factors(
+            id=eid,
+            node=e.node,
+            stockyard_t=e.stockyard_capacity_t,
+            loading_bays=e.loading_bays,
+            loading_h=e.truck_loading_h,
+            unloading_h=e.unloading_h,
+            production_factor_by_day=outage_factors(
                 [(o.start, o.days) for o in scenario.disruptions.outages if o.enterprise == eid],
                 sim.start_date,
                 b.n_days,
                 outages.get(eid, []),
             ),
-            variability.production(e.kind.value),
+            production=variability.production(e.kind.value),
         )
         for eid, e in sorted(scenario.enterprises.items())
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from freight_sim.config.scenario import AlertLevel, AlertSettings
+from freight_sim.config.disruptions import AlertLevel, AlertSettings
 from freight_sim.sim.alerts import calendar_levels, sample_alert_levels
 from freight_sim.sim.spec import ALERT_ORANGE, ALERT_RED
 from freight_sim.sim.streams import ALERTS, purpose_rng

@@ -299,14 +299,14 @@ def _start_rail(spec: ModelSpec, run: RunState, terminals: dict, sections: dict)
                     f" ({dispatch.train_load_t:g} t) and a truck load more ({need_t - dispatch.train_load_t:g} t)"
                 )
             feed = RailFeed(
-                li,
-                offsets[li] + si,
-                vt_index[cast(str, seg.vehicle_type)],  # rail segments name their vehicle type (check_spec)
-                seg,
-                source,
-                run.stocks[seg.sink] if seg.sink >= 0 else None,
-                tuple((sections[c.section], c.offset_h) for c in seg.crossings),
-                tuple((sections[c.section], c.offset_h) for c in seg.return_crossings),
+                lane=li,
+                seg_index=offsets[li] + si,
+                vt_index=vt_index[cast(str, seg.vehicle_type)],  # rail segments name their vehicle type (check_spec)
+                segment=seg,
+                source=source,
+                sink=run.stocks[seg.sink] if seg.sink >= 0 else None,
+                route=tuple((sections[c.section], c.offset_h) for c in seg.crossings),
+                back_route=tuple((sections[c.section], c.offset_h) for c in seg.return_crossings),
             )
             dispatch.add_feed(feed)
     return room_after_train_t

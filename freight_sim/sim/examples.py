@@ -1,7 +1,7 @@
-"""Hand-made specs: tiny ones for exact tests, and a synthetic city-sized one for benchmarks.
+"""Hand-made specs: tiny ones for exact tests and the vehicles and parts they are built from.
 
 The numbers are illustrative (payloads and energy from FACTS 3, train loads from FACTS 5) and carry no
-claim about any real enterprise.
+claim about any real enterprise. The city-sized benchmark spec is in freight_sim.sim.synthetic_city.
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ import datetime as dt
 import math
 from typing import Any
 
+from freight_sim.sim.rail_spec import Crossing, LineSection, RailTerminal
 from freight_sim.sim.spec import (
-    Crossing,
     Enterprise,
     Lane,
-    LineSection,
     ModelSpec,
     PoolEntry,
-    RailTerminal,
     Segment,
     ServiceTimes,
     Stockpile,
@@ -27,10 +25,38 @@ from freight_sim.sim.spec import (
     VehicleType,
 )
 
-DIESEL = VehicleType("diesel-cn5", "road", 33.0, class_id="diesel-cn5")
-BEV_SWAP = VehicleType("bev-swap", "road", 30.0, 282.0, 0.9, 1.6, 1.0, "swap", 5 / 60, "bev-swap")
-RAIL = VehicleType("rail-electric", "rail", 5000.0)
-BELT = VehicleType("conveyor-belt", "conveyor", 1.0)
+
+def swap_truck(
+    vehicle_id: str,
+    *,
+    payload_t: float,
+    battery_kwh: float,
+    kwh_per_km_loaded: float,
+    kwh_per_km_empty: float,
+    swap_h: float,
+    usable_battery_share: float = 1.0,
+) -> VehicleType:
+    """A battery-swap truck type whose ban class is its id."""
+    return VehicleType(
+        id=vehicle_id,
+        mode="road",
+        payload_t=payload_t,
+        battery_kwh=battery_kwh,
+        usable_battery_share=usable_battery_share,
+        kwh_per_km_loaded=kwh_per_km_loaded,
+        kwh_per_km_empty=kwh_per_km_empty,
+        refuel="swap",
+        refuel_h=swap_h,
+        class_id=vehicle_id,
+    )
+
+
+DIESEL = VehicleType(id="diesel-cn5", mode="road", payload_t=33.0, class_id="diesel-cn5")
+BEV_SWAP = swap_truck(
+    "bev-swap", payload_t=30.0, battery_kwh=282.0, usable_battery_share=0.9, kwh_per_km_loaded=1.6, kwh_per_km_empty=1.0, swap_h=5 / 60
+)
+RAIL = VehicleType(id="rail-electric", mode="rail", payload_t=5000.0)
+BELT = VehicleType(id="conveyor-belt", mode="conveyor", payload_t=1.0)
 VEHICLES = (DIESEL, BEV_SWAP, RAIL, BELT)
 
 
@@ -55,8 +81,8 @@ def swap_off_loading_end(
     """Battery trucks on a ``km`` road at ``speed_kph`` whose station lies ``off_km`` (``off_h``) off the road
     at the loading end: their return via it is ``2 * off_km`` longer."""
     return PoolEntry(
-        vehicle_type,
-        count,
+        vehicle_type=vehicle_type,
+        count=count,
         swap_station=station,
         to_swap_km=km + off_km,
         to_swap_h=km / speed_kph + off_h,
@@ -82,6 +108,35 @@ def swap_off_both_ends(
     )
 
 
+def plain_enterprise(eid: str, stockyard_t: float, loading_bays: int) -> Enterprise:
+    """An enterprise at its own node with 15 min loading and unloading per truck."""
+    return Enterprise(id=eid, node=eid, stockyard_t=stockyard_t, loading_bays=loading_bays, loading_h=0.25, unloading_h=0.25)
+
+
+def outbound_lane(
+    eid: str,
+    chain: str,
+    tonnes_per_year: float,
+    daily_t: tuple[float, ...],
+    origin_stock: int,
+    segments: tuple[Segment, ...],
+    flow: str = "f1",
+) -> Lane:
+    """An outbound coal lane of ``eid``'s flow ``flow`` by ``chain``."""
+    return Lane(
+        id=f"{eid}/{flow}/{chain}",
+        enterprise=eid,
+        flow=flow,
+        commodity="coal",
+        direction="out",
+        chain=chain,
+        tonnes_per_year=tonnes_per_year,
+        daily_t=daily_t,
+        origin_stock=origin_stock,
+        segments=segments,
+    )
+
+
 def single_lane_spec(
     segment: Segment,
     tonnes_per_day: float,
@@ -102,9 +157,9 @@ def single_lane_spec(
         alert_levels=alert_levels or (0,) * n_days,
         orange_bans=("diesel-cn3", "diesel-cn4"),
         red_bans=("diesel-cn3", "diesel-cn4", "diesel-cn5"),
-        enterprises=(Enterprise("E01", "E01", stockyard_t, loading_bays, 0.25, 0.25),),
+        enterprises=(plain_enterprise("E01", stockyard_t, loading_bays),),
         stockpiles=(Stockpile("E01/f1", "E01", stockyard_t),),
-        lanes=(Lane("E01/f1/road", "E01", "f1", "coal", "out", "road", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (segment,)),),
+        lanes=(outbound_lane("E01", "road", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (segment,)),),
         vehicle_types=VEHICLES,
         swap_stations=(SwapStation("SW1", "SW1", swap_bays),),
         travel_time_cv=travel_time_cv,
@@ -160,24 +215,23 @@ def siding_spec(
     rail = _train_to_gw1("E01", 0, "SD1", gate=True)
     return ModelSpec(
         **_quiet_calendar(days),
-        enterprises=(Enterprise("E01", "E01", stockyard_t, 1, 0.25, 0.25),),
+        enterprises=(plain_enterprise("E01", stockyard_t, 1),),
         stockpiles=(Stockpile("E01/f1", "E01", stockyard_t),),
-        lanes=(
-            Lane(
-                "E01/f1/rail_siding",
-                "E01",
-                "f1",
-                "coal",
-                "out",
-                "rail_siding",
-                tonnes_per_day * 365,
-                (tonnes_per_day,) * n_days,
-                0,
-                (rail,),
+        lanes=(outbound_lane("E01", "rail_siding", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (rail,)),),
+        vehicle_types=VEHICLES,
+        terminals=(
+            RailTerminal(
+                id="SD1",
+                node="E01",
+                kind="siding",
+                loading_rate_tph=loading_rate_tph,
+                loading_tracks=1,
+                wagon_sets=wagon_sets,
+                train_load_t=train_load_t,
+                slots_h=slots_h,
+                min_load_t=min_load_t,
             ),
         ),
-        vehicle_types=VEHICLES,
-        terminals=(RailTerminal("SD1", "E01", "siding", loading_rate_tph, 1, wagon_sets, train_load_t, slots_h, min_load_t),),
         line_sections=(
             LineSection(id="C1", paths_per_day=paths_per_day, maintenance_start_h=maintenance[0], maintenance_h=maintenance[1]),
         ),
@@ -202,7 +256,7 @@ def drayage_spec(
         "ST",
         truck_km,
         40.0,
-        (PoolEntry("diesel-cn5", trucks),),
+        (PoolEntry(vehicle_type="diesel-cn5", count=trucks),),
         kind="gate_drayage",
         source=0,
         sink=1,
@@ -210,24 +264,21 @@ def drayage_spec(
     rail = _train_to_gw1("ST", 1, "ST")
     return ModelSpec(
         **_quiet_calendar(days),
-        enterprises=(Enterprise("E01", "E01", 5000.0, 1, 0.25, 0.25),),
+        enterprises=(plain_enterprise("E01", 5000.0, 1),),
         stockpiles=(Stockpile("E01/f1", "E01", 5000.0), Stockpile("E01/f1@ST", "ST", station_pile_t)),
-        lanes=(
-            Lane(
-                "E01/f1/drayage_rail",
-                "E01",
-                "f1",
-                "coal",
-                "out",
-                "drayage_rail",
-                tonnes_per_day * 365,
-                (tonnes_per_day,) * n_days,
-                0,
-                (truck, rail),
+        lanes=(outbound_lane("E01", "drayage_rail", tonnes_per_day * 365, (tonnes_per_day,) * n_days, 0, (truck, rail)),),
+        vehicle_types=VEHICLES,
+        terminals=(
+            RailTerminal(
+                id="ST",
+                node="ST",
+                kind="station",
+                loading_rate_tph=loading_rate_tph,
+                loading_tracks=1,
+                wagon_sets=wagon_sets,
+                train_load_t=train_load_t,
             ),
         ),
-        vehicle_types=VEHICLES,
-        terminals=(RailTerminal("ST", "ST", "station", loading_rate_tph, 1, wagon_sets, train_load_t),),
         line_sections=(LineSection(id="C1", paths_per_day=96.0),),  # a path every 15 min
     )
 
@@ -239,7 +290,9 @@ def mmc_bay_spec(arrival_rate_per_h: float, mean_service_h: float, bays: int, da
     least 40 trucks) is large enough that a load practically never waits for a truck, so bay arrivals stay
     Poisson; the mean bay wait is then Erlang C's (tests/validation/test_mmc_scenario.py)."""
     trucks = max(40, math.ceil(arrival_rate_per_h * 8.0))
-    road = road_segment("E01", "C1", 10.0, 40.0, (PoolEntry("diesel-cn5", trucks),), load_h=mean_service_h, unload_h=0.25)
+    road = road_segment(
+        "E01", "C1", 10.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=trucks),), load_h=mean_service_h, unload_h=0.25
+    )
     spec = single_lane_spec(road, arrival_rate_per_h * 24.0 * DIESEL.payload_t, days=days, stockyard_t=1e9, loading_bays=bays)
     open_source = dataclasses.replace(spec.enterprises[0], production=Variation("poisson"))
     return dataclasses.replace(
@@ -248,120 +301,3 @@ def mmc_bay_spec(arrival_rate_per_h: float, mean_service_h: float, bays: int, da
         enterprises=(open_source,),
         service_times=ServiceTimes(truck_loading=Variation("exponential", 1.0)),
     )
-
-
-def synthetic_city_spec(n_enterprises: int = 40, days: float = 365.0, record_legs: bool = True, travel_time_cv: float = 0.1) -> ModelSpec:
-    """A city-sized illustrative model: each enterprise ships 1-4 Mt/yr by road, by drayage to one of two
-    public stations and rail to a gateway with far-end drayage to a customer, and (every third enterprise)
-    from its own siding; a third of the trucks swap batteries."""
-    n_days = math.ceil(days)
-    enterprises: list[Enterprise] = []
-    stockpiles: list[Stockpile] = []
-    lanes: list[Lane] = []
-    terminals = [
-        RailTerminal("ST_A", "ST_A", "station", 3000.0, 2, 6, 5000.0),
-        RailTerminal("ST_B", "ST_B", "station", 3000.0, 2, 6, 5000.0),
-    ]
-    corridors = [LineSection(id=c, paths_per_day=60.0, maintenance_start_h=2.0, maintenance_h=2.0) for c in ("C_A", "C_B")]
-    swaps = [SwapStation(f"SW{i}", f"SW{i}", 4) for i in range(4)]
-    for e in range(n_enterprises):
-        eid = f"E{e + 1:02d}"
-        tpy = 1.0e6 + 3.0e6 * ((e * 37) % 10) / 9.0
-        enterprises.append(Enterprise(eid, eid, 60_000.0, 4, 0.25, 0.25))
-        road_km = 20.0 + (e * 13) % 60
-        shares = {"road": 0.6, "drayage_rail": 0.25, "rail_siding": 0.15} if e % 3 == 0 else {"road": 0.7, "drayage_rail": 0.3}
-        for chain, share in shares.items():
-            daily = tpy * share / 365.0
-            pile = len(stockpiles)
-            stockpiles.append(Stockpile(f"{eid}/{chain}", eid, 20_000.0 * share / 0.3 if chain != "road" else 30_000.0))
-            mix = _mix_for(e, daily, road_km if chain == "road" else 12.0, swaps)
-            segments: tuple[Segment, ...]
-            if chain == "road":
-                segments = (road_segment(eid, f"CUST{e % 7}", road_km, 45.0, mix, source=pile),)
-            elif chain == "drayage_rail":
-                station = terminals[e % 2]
-                station_pile = len(stockpiles)
-                stockpiles.append(Stockpile(f"{station.id}/{eid}", station.id, math.inf))
-                far_pile = len(stockpiles)
-                stockpiles.append(Stockpile(f"GW_EAST/{eid}", "GW_EAST", math.inf))
-                segments = (
-                    road_segment(eid, station.id, 12.0, 35.0, mix, kind="gate_drayage", source=pile, sink=station_pile),
-                    _rail(station.id, "GW_EAST", 220.0, station_pile, station.id, corridors[e % 2].id, gate=False, sink=far_pile),
-                    road_segment(
-                        "GW_EAST",
-                        f"CUST{e % 5}",
-                        15.0,
-                        37.5,
-                        _mix_for(e, daily, 15.0, swaps),
-                        kind="far_drayage",
-                        source=far_pile,
-                        bay_site=None,
-                        gate=False,
-                    ),
-                )
-            else:
-                siding = RailTerminal(f"SD_{eid}", eid, "siding", 2000.0, 1, 2, 5000.0)
-                terminals.append(siding)
-                corridors.append(LineSection(id=f"C_{eid}", paths_per_day=24.0, maintenance_start_h=2.0, maintenance_h=2.0))
-                segments = (_rail(eid, "GW_EAST", 230.0, pile, siding.id, f"C_{eid}", gate=True),)
-            lanes.append(Lane(f"{eid}/out/{chain}", eid, "out", "coal", "out", chain, tpy * share, (daily,) * n_days, pile, segments))
-    return ModelSpec(
-        horizon_h=days * 24.0,
-        warmup_h=0.0,
-        start_date=dt.date(2025, 1, 1),
-        alert_levels=_alerts(n_days),
-        orange_bans=("diesel-cn3", "diesel-cn4"),
-        red_bans=("diesel-cn3", "diesel-cn4", "diesel-cn5"),
-        enterprises=tuple(enterprises),
-        stockpiles=tuple(stockpiles),
-        lanes=tuple(lanes),
-        vehicle_types=VEHICLES,
-        terminals=tuple(terminals),
-        line_sections=tuple(corridors),
-        swap_stations=tuple(swaps),
-        travel_time_cv=travel_time_cv,
-        record_legs=record_legs,
-        name="synthetic-city",
-    )
-
-
-def _mix_for(e: int, daily_t: float, km: float, swaps: list[SwapStation]) -> tuple[PoolEntry, ...]:
-    """Trucks to carry ``daily_t`` with about 3.5 h of driving-and-handling per trip and 18 working h a day."""
-    cycle_h = 0.5 + 2 * km / 45.0
-    trucks = max(2, math.ceil(daily_t / 32.0 * cycle_h / 18.0 * 1.15))
-    bev = trucks // 3
-    station = swaps[e % len(swaps)].id
-    # the station 4 km off the route: 4 km there from the unloading end, the return's km + 4 on to the loading end
-    return (
-        PoolEntry("diesel-cn5", trucks - bev),
-        PoolEntry(
-            "bev-swap", bev, swap_station=station, to_swap_km=4.0, to_swap_h=0.15, from_swap_km=km + 4.0, from_swap_h=km / 45.0 + 0.15
-        ),
-    )
-
-
-def _rail(origin: str, destination: str, km: float, source: int, terminal: str, section: str, gate: bool, sink: int = -1) -> Segment:
-    return Segment(
-        "long_haul",
-        "rail",
-        origin,
-        destination,
-        km,
-        km / 50.0,
-        km,
-        km / 55.0,
-        1.0,
-        source=source,
-        sink=sink,
-        terminal=terminal,
-        crossings=(Crossing(section, 0.0),),
-        return_crossings=(Crossing(section, 0.0),),
-        rail_unload_h=3.0,
-        vehicle_type="rail-electric",
-        gate=gate,
-    )
-
-
-def _alerts(n_days: int) -> tuple[int, ...]:
-    """Illustrative alert calendar: an orange day every 20th day of winter, a red day on day 15."""
-    return tuple(2 if d == 15 else 1 if (d % 365 < 60 or d % 365 > 320) and d % 20 == 0 else 0 for d in range(n_days))

@@ -16,7 +16,8 @@ import math
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from freight_sim.sim.spec import HOURS_PER_DAY, LineSection
+from freight_sim.sim.rail_spec import LineSection
+from freight_sim.sim.spec import HOURS_PER_DAY
 
 
 def free_slot_offsets(paths_per_day: float, window_start_h: float, window_h: float) -> tuple[float, ...]:

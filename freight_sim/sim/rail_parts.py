@@ -10,6 +10,7 @@ from typing import Any
 from freight_sim.config.scenario import Scenario, Timetable
 from freight_sim.sim import spec as S
 from freight_sim.sim.operations import Operations
+from freight_sim.sim.rail_spec import RailTerminal
 from freight_sim.sim.routes import LaneRoute, SegmentRoute
 
 
@@ -22,22 +23,22 @@ class RailParts:
     rail_paths: Any
     catalog: Any
     spur_kph: float
-    terminals: dict[str, S.RailTerminal]
+    terminals: dict[str, RailTerminal]
     leg: Callable[..., Any]
     vehicle: Callable[..., S.VehicleType]
 
     def public_terminal(self, station: str) -> str:
         if station not in self.terminals:
             o, own = self.ops, self.layout.station(station)
-            self.terminals[station] = S.RailTerminal(
-                station,
-                station,
-                "station",
-                own.loading_rate_tph or o.station_loading_rate_tph,
-                own.loading_tracks or o.station_loading_tracks,
-                own.wagon_sets or o.station_wagon_sets,
-                o.station_train_load_t,
-                *_timetable(self.sc.rail.station_timetables.get(station), o.station_train_load_t),
+            self.terminals[station] = RailTerminal(
+                id=station,
+                node=station,
+                kind="station",
+                loading_rate_tph=own.loading_rate_tph or o.station_loading_rate_tph,
+                loading_tracks=own.loading_tracks or o.station_loading_tracks,
+                wagon_sets=own.wagon_sets or o.station_wagon_sets,
+                train_load_t=o.station_train_load_t,
+                **_timetable(self.sc.rail.station_timetables.get(station), o.station_train_load_t),
                 opens_h=own.opens_h or 0.0,
                 closes_h=own.closes_h or 0.0,
             )
@@ -50,15 +51,15 @@ class RailParts:
             tid = f"SD_{route.enterprise}"
             self.terminals.setdefault(
                 tid,
-                S.RailTerminal(
-                    tid,
-                    ent.node,
-                    "siding",
-                    sd.loading_rate_tph,
-                    1,
-                    sd.wagon_sets,
-                    sd.train_load_t,
-                    *_timetable(sd.timetable, sd.train_load_t),
+                RailTerminal(
+                    id=tid,
+                    node=ent.node,
+                    kind="siding",
+                    loading_rate_tph=sd.loading_rate_tph,
+                    loading_tracks=1,
+                    wagon_sets=sd.wagon_sets,
+                    train_load_t=sd.train_load_t,
+                    **_timetable(sd.timetable, sd.train_load_t),
                 ),
             )
             return tid, sd.train_load_t
@@ -89,15 +90,15 @@ class RailParts:
         # diesel on the rest (the accounting splits each row's energy by these shares)
         traction = "rail-electric" if "rail-electric" in self.catalog.vehicles else "rail-diesel"
         return S.Segment(
-            "long_haul",
-            "rail",
-            seg.origin,
-            seg.destination,
-            km,
-            hours + out_dwell_h,
-            km,
-            hours + back_dwell_h,
-            electrified_km / km if km > 0 else 0.0,
+            kind="long_haul",
+            mode="rail",
+            origin=seg.origin,
+            destination=seg.destination,
+            loaded_km=km,
+            loaded_h=hours + out_dwell_h,
+            empty_km=km,
+            empty_h=hours + back_dwell_h,
+            electrified_share=electrified_km / km if km > 0 else 0.0,
             source=source,
             sink=sink,
             terminal=terminal,
@@ -110,8 +111,8 @@ class RailParts:
         )
 
 
-def _timetable(timetable: Timetable | None, train_load_t: float) -> tuple[tuple[float, ...], float]:
-    """A terminal's (slots_h, min_load_t): none for trains that leave as soon as a load is ready."""
+def _timetable(timetable: Timetable | None, train_load_t: float) -> dict[str, Any]:
+    """A terminal's ``slots_h`` and ``min_load_t``: none for trains that leave as soon as a load is ready."""
     if timetable is None:
-        return (), 0.0
-    return tuple(timetable.slots_h), timetable.min_load_share * train_load_t
+        return {"slots_h": (), "min_load_t": 0.0}
+    return {"slots_h": tuple(timetable.slots_h), "min_load_t": timetable.min_load_share * train_load_t}

@@ -12,7 +12,7 @@ which then applies to every section.
 from __future__ import annotations
 
 from freight_sim.network.rail_layout import RailLayout
-from freight_sim.sim.spec import Crossing, LineSection
+from freight_sim.sim.rail_spec import Crossing, LineSection
 
 
 class RailPaths:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SimResult:
     """Tables of one run.
 

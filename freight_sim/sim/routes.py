@@ -18,7 +18,7 @@ from freight_sim.network.legs import ModeRouter, matching_nodes, nearest
 FAR_KINDS = ("station", "yard", "gateway")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SegmentRoute:
     kind: str  # direct | gate_drayage | long_haul | far_drayage
     mode: str  # road | rail | conveyor
@@ -32,7 +32,7 @@ class SegmentRoute:
         return (self.route_origin or self.origin, self.route_destination or self.destination, self.mode)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LaneRoute:
     enterprise: str
     flow: str
@@ -169,27 +169,34 @@ def _lane(scenario, routing: Routing, eid, ent, fid, flow, chain, tonnes) -> Lan
     plant, other = ent.node, flow.counterpart
 
     def oriented(kind, mode, a, b):
-        return SegmentRoute(kind, mode, a, b) if out else SegmentRoute(kind, mode, b, a)
+        return (
+            SegmentRoute(kind=kind, mode=mode, origin=a, destination=b)
+            if out
+            else SegmentRoute(kind=kind, mode=mode, origin=b, destination=a)
+        )
+
+    def lane(segments, station=None):
+        return LaneRoute(enterprise=eid, flow=fid, chain=chain, tonnes_per_year=tonnes, segments=segments, station=station)
 
     if chain in (Chain.road.value, Chain.conveyor.value):
-        return LaneRoute(eid, fid, chain, tonnes, (oriented("direct", "conveyor" if chain == "conveyor" else "road", plant, other),))
+        return lane((oriented("direct", "conveyor" if chain == "conveyor" else "road", plant, other),))
     far, _, _ = routing.far_station(other)
     far_seg = (oriented("far_drayage", "road", far, other),) if far != other else ()
     if chain == Chain.rail_siding.value:
         station = ent.siding.station
         haul = (
-            SegmentRoute("long_haul", "rail", plant, far, station, far)
+            SegmentRoute(kind="long_haul", mode="rail", origin=plant, destination=far, route_origin=station, route_destination=far)
             if out
-            else SegmentRoute("long_haul", "rail", far, plant, far, station)
+            else SegmentRoute(kind="long_haul", mode="rail", origin=far, destination=plant, route_origin=far, route_destination=station)
         )
         segments = (haul, *far_seg) if out else (*far_seg, haul)
-        return LaneRoute(eid, fid, chain, tonnes, segments)
+        return lane(segments)
     drayage = scenario.chains.drayage_station
     station = routing.drayage_station(plant) if drayage == "nearest" else drayage
     gate = oriented("gate_drayage", "road", plant, station)
     haul = oriented("long_haul", "rail", station, far)
     segments = (gate, haul, *far_seg) if out else (*far_seg, haul, gate)
-    return LaneRoute(eid, fid, chain, tonnes, segments, station)
+    return lane(segments, station)
 
 
 def leg_requests(routes: list[LaneRoute]) -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ and a sequence of ``Segment``s. A road segment is served by a pool of trucks tha
 ``source`` stockpile and put it into its ``sink`` stockpile (or deliver it when ``sink`` is -1); a rail
 segment is served by the wagon sets of its loading ``terminal``; a conveyor segment moves production
 straight through. Far-end drayage (rail station <-> counterpart) is a road segment like any other.
+Terminals, line sections and the crossings of a train's run are in freight_sim.sim.rail_spec.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
-from itertools import pairwise
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from freight_sim.errors import ModelError
+
+if TYPE_CHECKING:
+    from freight_sim.sim.rail_spec import Crossing, LineSection, RailTerminal
 
 GRID_PER_T = 1024.0
 ALERT_NONE, ALERT_ORANGE, ALERT_RED = 0, 1, 2
@@ -33,7 +37,7 @@ def quantise_t(tonnes: float) -> float:
     return round(tonnes * GRID_PER_T) / GRID_PER_T
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VehicleType:
     """A vehicle type as the engine needs it; ``class_id`` is what alert ban lists name."""
 
@@ -87,7 +91,7 @@ class ServiceTimes:
     train_loading: Variation = FIXED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Enterprise:
     """A plant gate with truck loading bays; ``production_factor_by_day`` is 0 on outage days (empty: all 1).
 
@@ -113,7 +117,7 @@ class Stockpile:
     capacity_t: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PoolEntry:
     """Trucks of one type on a road segment and, for battery trucks, where they swap or charge.
 
@@ -128,7 +132,6 @@ class PoolEntry:
 
     vehicle_type: str
     count: int
-    _: KW_ONLY
     swap_station: str | None = None
     to_swap_km: float = 0.0  # unloading end -> swap station
     to_swap_h: float = 0.0
@@ -145,15 +148,7 @@ class PoolEntry:
     retire_h: float = math.inf  # ... and take no new load from this hour on (freight_sim.sim.fleet_turnover)
 
 
-@dataclass(frozen=True)
-class Crossing:
-    """A train reaches line section (or yard) ``section`` ``offset_h`` after it sets off, if it never waits."""
-
-    section: str
-    offset_h: float
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Segment:
     kind: str  # one of SEGMENT_KINDS
     mode: str  # one of MODES
@@ -179,7 +174,7 @@ class Segment:
     shunting_share: float = 0.0  # rail: share of the km on unelectrified spurs, worked by shunting locomotives
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lane:
     """One enterprise x flow x chain: its share of the flow, its daily tonnage and its segments."""
 
@@ -193,45 +188,6 @@ class Lane:
     daily_t: Sequence[float]  # planned production per simulated day, before outages (assembled: array('d'))
     origin_stock: int  # index into ModelSpec.stockpiles
     segments: tuple[Segment, ...]
-
-
-@dataclass(frozen=True)
-class RailTerminal:
-    """A public station or a siding where trains load: loading tracks at a t/h rate and wagon sets.
-
-    Trains are formed as soon as a pile holds a train load, or, with ``slots_h``, only at those hours of
-    each day, taking up to a train load when a pile holds at least ``min_load_t``.
-    """
-
-    id: str
-    node: str
-    kind: str  # 'station' | 'siding'
-    loading_rate_tph: float
-    loading_tracks: int
-    wagon_sets: int
-    train_load_t: float
-    slots_h: tuple[float, ...] = ()
-    min_load_t: float = 0.0
-    opens_h: float = 0.0  # trains start loading only from opens_h to closes_h (hours of day; equal: always)
-    closes_h: float = 0.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class LineSection:
-    """Train paths of one line section in one direction (or both, on single track), or a yard's receiving tracks.
-
-    ``paths_per_day`` paths lie on a daily grid ``24 / floor(paths_per_day)`` h apart; those starting inside
-    the daily maintenance window are closed; ``background_per_day`` of the others (passenger and through
-    trains) are taken before the region's trains, spread evenly. A yard (``kind='yard'``) admits a train
-    every ``dwell_h / tracks`` h and holds it ``dwell_h``.
-    """
-
-    id: str
-    paths_per_day: float
-    maintenance_start_h: float = 0.0
-    maintenance_h: float = 0.0
-    background_per_day: float = 0.0
-    kind: str = "line_section"  # 'line_section' | 'yard'
 
 
 @dataclass(frozen=True)
@@ -251,7 +207,7 @@ class Convoys:
     min_per_pool: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelSpec:
     horizon_h: float
     warmup_h: float
@@ -304,6 +260,8 @@ def check_spec(spec: ModelSpec) -> None:
 
 
 def _spec_problems(spec: ModelSpec):
+    from freight_sim.sim.rail_spec import section_problems, timetable_problems  # it builds on this module
+
     if spec.horizon_h <= 0 or not 0 <= spec.warmup_h < spec.horizon_h:
         yield f"horizon_h {spec.horizon_h} / warmup_h {spec.warmup_h}: need 0 <= warmup_h < horizon_h"
     steps = HOURS_PER_DAY / spec.demand_step_h
@@ -316,10 +274,10 @@ def _spec_problems(spec: ModelSpec):
     terms = {t.id for t in spec.terminals}
     cors = {c.id for c in spec.line_sections}
     for section in spec.line_sections:
-        yield from _section_problems(section)
+        yield from section_problems(section)
     swaps = {s.id for s in spec.swap_stations}
     for terminal in spec.terminals:
-        yield from _timetable_problems(terminal)
+        yield from timetable_problems(terminal)
     for enterprise in spec.enterprises:
         yield from _variation_problems(f"enterprise {enterprise.id} production", enterprise.production, PRODUCTION_DISTRIBUTIONS)
     for operation, variation in vars(spec.service_times).items():
@@ -336,45 +294,11 @@ def _spec_problems(spec: ModelSpec):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
 
 
-def _section_problems(section: LineSection):
-    from freight_sim.sim.line_sections import free_slot_offsets
-
-    where = f"line section {section.id}"
-    if section.paths_per_day < 1:
-        yield f"{where}: paths_per_day {section.paths_per_day:g} must be at least 1"
-        return
-    free = len(free_slot_offsets(section.paths_per_day, section.maintenance_start_h, section.maintenance_h))
-    if not 0 <= section.background_per_day < free:
-        yield f"{where}: background {section.background_per_day:g} trains/day leaves none of its {free} open paths a day"
-
-
 def _variation_problems(where: str, variation: Variation, known: tuple[str, ...]):
     if variation.distribution not in known:
         yield f"{where}: unknown distribution {variation.distribution!r} (known: {', '.join(known)})"
     elif not 0.0 <= variation.cv <= 3.0:
         yield f"{where}: cv {variation.cv:g} must lie in [0, 3]"
-
-
-def slot_hours_problem(slots_h: Sequence[float]) -> str | None:
-    """What is wrong with a timetable's slot hours (each in [0, 24), rising strictly), or None.
-
-    The one home of this rule: the scenario schema and ``check_spec`` both call it."""
-    if any(not 0.0 <= h < HOURS_PER_DAY for h in slots_h):
-        return f"slot hours must lie in [0, 24): {list(slots_h)}"
-    if any(b <= a for a, b in pairwise(slots_h)):
-        return f"slot hours must rise strictly: {list(slots_h)}"
-    return None
-
-
-def _timetable_problems(terminal: RailTerminal):
-    slots = terminal.slots_h
-    if not slots:
-        return
-    where = f"terminal {terminal.id}"
-    if problem := slot_hours_problem(slots):
-        yield f"{where}: {problem}"
-    if not 0.0 < terminal.min_load_t <= terminal.train_load_t:
-        yield f"{where}: min_load_t {terminal.min_load_t:g} must be above 0 and at most the train load {terminal.train_load_t:g}"
 
 
 def stretch_need_kwh(seg: Segment, vt: VehicleType, entry: PoolEntry) -> tuple[float, ...]:

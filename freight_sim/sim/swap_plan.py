@@ -58,7 +58,9 @@ def battery_entry(
             singles.append((round(a_km + b_km - seg.empty_km, 9), sid, a_km, a_h, b_km, b_h))
     if singles:
         _, sid, a_km, a_h, b_km, b_h = min(singles)
-        return PoolEntry(vehicle_id, count, swap_station=sid, to_swap_km=a_km, to_swap_h=a_h, from_swap_km=b_km, from_swap_h=b_h)
+        return PoolEntry(
+            vehicle_type=vehicle_id, count=count, swap_station=sid, to_swap_km=a_km, to_swap_h=a_h, from_swap_km=b_km, from_swap_h=b_h
+        )
     best_single = min(e * (to_unload[s][0] + to_load[s][0]) + loaded_kwh for s in reachable)
     why = f"with a swap at the best-placed station the stretch around the loaded leg needs {best_single:.0f} kWh"
     if vt.refuel != "swap":
@@ -79,8 +81,8 @@ def battery_entry(
         raise NoFeasibleStation(f"{why}; with swaps at two stations on the return no pair fits either")
     _, far, near, between = min(pairs)
     return PoolEntry(
-        vehicle_id,
-        count,
+        vehicle_type=vehicle_id,
+        count=count,
         swap_station=near,
         to_swap_km=to_unload[near][0],
         to_swap_h=to_unload[near][1],

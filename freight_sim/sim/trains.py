@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 
 from freight_sim.sim.line_sections import PathCalendar, book_route
+from freight_sim.sim.rail_spec import RailTerminal
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import HOURS_PER_DAY, RailTerminal, Segment, quantise_t
+from freight_sim.sim.spec import HOURS_PER_DAY, Segment, quantise_t
 from freight_sim.sim.state import CargoLot, RunState
 from freight_sim.sim.streams import FactorStream
 
@@ -41,7 +42,16 @@ class RailFeed:
     )
 
     def __init__(
-        self, lane: int, seg_index: int, vt_index: int, segment: Segment, source: Stock, sink: Stock | None, route: Route, back_route: Route
+        self,
+        *,
+        lane: int,
+        seg_index: int,
+        vt_index: int,
+        segment: Segment,
+        source: Stock,
+        sink: Stock | None,
+        route: Route,
+        back_route: Route,
     ) -> None:
         self.lane = lane
         self.seg_index = seg_index

@@ -21,7 +21,7 @@ from freight_sim.sim.routes import LaneRoute, Routing
 from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
 
 
-@dataclass
+@dataclass(kw_only=True)
 class TruckDraft:
     """A road segment before its truck count is known."""
 
@@ -94,7 +94,7 @@ class TruckPools:
                 continue
             vt = self.vehicles[vid]
             if vt.refuel is None:
-                entries.append(S.PoolEntry(vid, count))
+                entries.append(S.PoolEntry(vehicle_type=vid, count=count))
                 continue
             entries.append(self._battery_entry(draft, vid, vt, count))
         return tuple(entries)
@@ -106,7 +106,7 @@ class TruckPools:
         entries = []
         for vid in sorted({s.vehicle_type for s in spells}):
             vt = self.vehicles[vid]
-            one = S.PoolEntry(vid, 1) if vt.refuel is None else self._battery_entry(draft, vid, vt, 1)
+            one = S.PoolEntry(vehicle_type=vid, count=1) if vt.refuel is None else self._battery_entry(draft, vid, vt, 1)
             mine = [s for s in spells if s.vehicle_type == vid]
             lasting = sum(1 for s in mine if s.from_h == 0.0 and s.until_h == math.inf)
             if lasting:

@@ -32,7 +32,18 @@ def two_edges():
         columns=["u", "v", "mode", "distance_km", "hours", "road_class"],
     )
     places = Places(MultimodalNetwork.from_frames(nodes, edges), ["urban"])
-    segment = Segment("direct", "road", "P", "Q", 30.0, 1.5, 30.0, 1.5, load_h=0.5, unload_h=0.5)
+    segment = Segment(
+        kind="direct",
+        mode="road",
+        origin="P",
+        destination="Q",
+        loaded_km=30.0,
+        loaded_h=1.5,
+        empty_km=30.0,
+        empty_h=1.5,
+        load_h=0.5,
+        unload_h=0.5,
+    )
     return places, place_segment(segment, places.path_edges(("P", "J", "Q"), "road"), places)
 
 
@@ -100,7 +111,17 @@ def test_a_train_runs_back_from_its_return(two_edges):
     """A train's row: loading from 0 h; it leaves when a path is free, so its runs are placed back from
     end_h = 20: empty return 15-20 h (5 h), unloading 13-15 h, loaded run 8-13 h."""
     places, _ = two_edges
-    segment = Segment("long_haul", "rail", "P", "Q", 30.0, 5.0, 30.0, 5.0, rail_unload_h=2.0)
+    segment = Segment(
+        kind="long_haul",
+        mode="rail",
+        origin="P",
+        destination="Q",
+        loaded_km=30.0,
+        loaded_h=5.0,
+        empty_km=30.0,
+        empty_h=5.0,
+        rail_unload_h=2.0,
+    )
     place = place_segment(segment, places.path_edges(("P", "J", "Q"), "road"), places)
     rows = _trip(chain="drayage_rail", segment="long_haul", mode="rail", start_h=0.0, end_h=20.0)
     result = allocate(rows, {("E1", "f1", "drayage_rail", "long_haul"): place}, 2, per_trip=True, horizon_h=24.0)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from freight_sim.sim.convoys import PILE_SHARE, convoy_sizes, segment_convoys
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import synthetic_city_spec
 from freight_sim.sim.resources import FifoServers
 from freight_sim.sim.spec import Convoys
+from freight_sim.sim.synthetic_city import synthetic_city_spec
 
 
 @given(
@@ -85,11 +85,11 @@ def _mixed_pool():
     cn4 = dataclasses.replace(DIESEL, id="diesel-cn4", class_id="diesel-cn4")
     vehicles = {v.id: v for v in (DIESEL, cn6, cn4, BEV_SWAP)}
     pool = (
-        PoolEntry("diesel-cn5", 3),
-        PoolEntry("bev-swap", 2, swap_station="S"),
-        PoolEntry("diesel-cn6", 4),
-        PoolEntry("diesel-cn4", 2),
-        PoolEntry("diesel-cn6", 1, active_from_h=100.0),  # a renewal: its own service dates
+        PoolEntry(vehicle_type="diesel-cn5", count=3),
+        PoolEntry(vehicle_type="bev-swap", count=2, swap_station="S"),
+        PoolEntry(vehicle_type="diesel-cn6", count=4),
+        PoolEntry(vehicle_type="diesel-cn4", count=2),
+        PoolEntry(vehicle_type="diesel-cn6", count=1, active_from_h=100.0),  # a renewal: its own service dates
     )
     bans = {"diesel-cn4": (True, False)}  # cn4 is banned on alert days, the others are not
     return pool, vehicles, lambda vid: bans.get(vid)

@@ -10,11 +10,11 @@ import pytest
 
 from freight_sim.errors import ModelError
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, single_lane_spec
-from freight_sim.sim.spec import SwapStation, VehicleType, check_spec, stretch_need_kwh
+from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, single_lane_spec, swap_truck
+from freight_sim.sim.spec import SwapStation, check_spec, stretch_need_kwh
 
 # 100 kWh usable, 1 kWh/km loaded and empty, 0.5 h swap
-BEV = VehicleType("bev-test", "road", 33.0, 100.0, 1.0, 1.0, 1.0, "swap", 0.5, "bev-test")
+BEV = swap_truck("bev-test", payload_t=33.0, battery_kwh=100.0, kwh_per_km_loaded=1.0, kwh_per_km_empty=1.0, swap_h=0.5)
 T0, T1 = "E01/f1/road/0/bev-test/0", "E01/f1/road/0/bev-test/1"
 
 
@@ -23,8 +23,8 @@ def far_entry(n_trucks: int, km: float) -> PoolEntry:
     50 km/h, so SW2 -> SW1 is km + 10 (1.5 h at 50 km), SW2 -> loading end and unloading end -> SW1 km + 5."""
     h = km / 50.0
     return PoolEntry(
-        "bev-test",
-        n_trucks,
+        vehicle_type="bev-test",
+        count=n_trucks,
         swap_station="SW1",
         to_swap_km=km + 5.0,
         to_swap_h=h + 0.25,

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import synthetic_city_spec
 from freight_sim.sim.recorder import Recorder
+from freight_sim.sim.synthetic_city import synthetic_city_spec
 from freight_sim.sim.trains import TerminalDispatch
 
 

@@ -14,8 +14,9 @@ from freight_sim.sim.alerts import ban_days, calendar_levels, sample_alert_level
 from freight_sim.sim.calendar import daily_tonnes, outage_factors
 from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec, swap_off_loading_end
 from freight_sim.sim.line_sections import PathCalendar, book_route, free_slot_offsets
+from freight_sim.sim.rail_spec import LineSection
 from freight_sim.sim.resources import FifoServers, Stock
-from freight_sim.sim.spec import LineSection, check_spec, quantise_t
+from freight_sim.sim.spec import check_spec, quantise_t
 
 
 def test_fifo_servers_book_in_arrival_order():
@@ -136,7 +137,7 @@ def test_check_spec_names_problems():
     far = road_segment("E01", "C1", 120.0, 40.0, (swap_off_loading_end("bev-swap", 1, "SW1", 120.0, 40.0, 5.0, 0.25),))
     with pytest.raises(ModelError, match="usable battery"):
         check_spec(single_lane_spec(far, 66.0))
-    ok = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    ok = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=1),))
     with pytest.raises(ModelError, match="alert_levels"):
         check_spec(dataclasses.replace(single_lane_spec(ok, 66.0, days=2.0), alert_levels=(0,)))
 

@@ -9,12 +9,12 @@ import pytest
 
 from freight_sim.errors import NetworkError
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import VEHICLES, road_segment, single_lane_spec
-from freight_sim.sim.spec import SwapStation, VehicleType
+from freight_sim.sim.examples import VEHICLES, road_segment, single_lane_spec, swap_truck
+from freight_sim.sim.spec import SwapStation
 from freight_sim.sim.swap_plan import NoFeasibleStation, battery_entry
 
 # 100 kWh usable, 1 kWh/km loaded and empty, 0.5 h swap
-BEV = VehicleType("bev-test", "road", 33.0, 100.0, 1.0, 1.0, 1.0, "swap", 0.5, "bev-test")
+BEV = swap_truck("bev-test", payload_t=33.0, battery_kwh=100.0, kwh_per_km_loaded=1.0, kwh_per_km_empty=1.0, swap_h=0.5)
 TRUCK = "E01/f1/road/0/bev-test/0"
 
 # A straight road E01 --20 km-- ON --10 km-- C1 at 40 km/h, the station ON on it; the station NEAR_BASE

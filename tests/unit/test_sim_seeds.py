@@ -5,14 +5,19 @@ from __future__ import annotations
 import dataclasses
 
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import PoolEntry, road_segment, single_lane_spec, swap_off_loading_end, synthetic_city_spec
-from freight_sim.sim.spec import Enterprise, Lane, Stockpile
+from freight_sim.sim.examples import PoolEntry, outbound_lane, plain_enterprise, road_segment, single_lane_spec, swap_off_loading_end
+from freight_sim.sim.spec import Stockpile
 from freight_sim.sim.streams import TRAVEL_TIME, GammaFactors, entity_rng
+from freight_sim.sim.synthetic_city import synthetic_city_spec
 
 
 def noisy_spec():
     seg = road_segment(
-        "E01", "C1", 40.0, 45.0, (PoolEntry("diesel-cn5", 5), swap_off_loading_end("bev-swap", 3, "SW1", 40.0, 45.0, 4.0, 0.15))
+        "E01",
+        "C1",
+        40.0,
+        45.0,
+        (PoolEntry(vehicle_type="diesel-cn5", count=5), swap_off_loading_end("bev-swap", 3, "SW1", 40.0, 45.0, 4.0, 0.15)),
     )
     return single_lane_spec(seg, 1500.0, days=6.0, travel_time_cv=0.25)
 
@@ -32,12 +37,12 @@ def test_different_seeds_differ():
 
 def test_adding_a_lane_keeps_other_trucks_draws():
     base = noisy_spec()
-    seg2 = road_segment("E02", "C2", 25.0, 40.0, (PoolEntry("diesel-cn5", 4),), source=1, bay_site="E02")
+    seg2 = road_segment("E02", "C2", 25.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=4),), source=1, bay_site="E02")
     extra = dataclasses.replace(
         base,
-        enterprises=base.enterprises + (Enterprise("E02", "E02", 800.0, 1, 0.25, 0.25),),
+        enterprises=base.enterprises + (plain_enterprise("E02", 800.0, 1),),
         stockpiles=base.stockpiles + (Stockpile("E02/f1", "E02", 800.0),),
-        lanes=(Lane("E02/f1/road", "E02", "f1", "coal", "out", "road", 500.0 * 365, (500.0,) * 6, 1, (seg2,)),) + base.lanes,
+        lanes=(outbound_lane("E02", "road", 500.0 * 365, (500.0,) * 6, 1, (seg2,)),) + base.lanes,
     )
     a = simulate_spec(base, 9).legs
     b = simulate_spec(extra, 9).legs

@@ -6,8 +6,8 @@ import dataclasses
 import math
 
 from freight_sim.sim.demand import DemandLedger, StepAmounts
-from freight_sim.sim.examples import synthetic_city_spec
 from freight_sim.sim.spec import GRID_PER_T
+from freight_sim.sim.synthetic_city import synthetic_city_spec
 
 STEPS_PER_DAY = 6
 

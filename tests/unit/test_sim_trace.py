@@ -8,8 +8,17 @@ import math
 import pytest
 
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import VEHICLES, PoolEntry, drayage_spec, road_segment, siding_spec, single_lane_spec, swap_off_loading_end
-from freight_sim.sim.spec import Crossing, LineSection, VehicleType
+from freight_sim.sim.examples import (
+    VEHICLES,
+    PoolEntry,
+    drayage_spec,
+    road_segment,
+    siding_spec,
+    single_lane_spec,
+    swap_off_loading_end,
+    swap_truck,
+)
+from freight_sim.sim.rail_spec import Crossing, LineSection
 
 TRUCK = "E01/f1/road/0/diesel-cn5/0"
 
@@ -23,7 +32,7 @@ def traced(spec, seed=1):
 def test_one_truck_cycle():
     # 66 t/day -> 2.75 t per hourly step; the 33 t payload is in the pile after the step at t=11.
     # 0.25 h loading, 30 km at 40 km/h = 0.75 h loaded, 0.25 h unloading, 0.75 h empty.
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=1),))
     events, result = traced(single_lane_spec(seg, 66.0, days=1.0))
     assert events == [
         (11.0, TRUCK, "load_start"),
@@ -172,7 +181,7 @@ def test_two_battery_trucks_queue_at_one_bay_swap_station():
     # 100 kWh battery, 1 kWh/km; the station lies 5 km off the road at the loading end (0.25 h): the
     # return via it is 35 + 5 km. Back at the loading end a truck needs the next loaded leg and the 35 km
     # on to the station (65 kWh); a 60 kWh cycle from 100 leaves 40, so every return goes via the station.
-    bev = VehicleType("bev-test", "road", 33.0, 100.0, 1.0, 1.0, 1.0, "swap", 0.5, "bev-test")
+    bev = swap_truck("bev-test", payload_t=33.0, battery_kwh=100.0, kwh_per_km_loaded=1.0, kwh_per_km_empty=1.0, swap_h=0.5)
     seg = road_segment("E01", "C1", 30.0, 40.0, (swap_off_loading_end("bev-test", 2, "SW1", 30.0, 40.0, 5.0, 0.25),))
     spec = dataclasses.replace(single_lane_spec(seg, 66.0 * 24, days=0.15), vehicle_types=(*VEHICLES, bev))
     events, result = traced(spec)
@@ -197,7 +206,7 @@ def test_two_battery_trucks_queue_at_one_bay_swap_station():
 
 def test_red_alert_day_blocks_diesel_truck_until_next_day():
     # Day 1 (24-48 h) is red; diesel-cn5 is on the red ban list. The truck back at 25 h waits to 48 h.
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=1),))
     events, _ = traced(single_lane_spec(seg, 66.0, days=2.1, alert_levels=(0, 2, 0)))
     assert events[:11] == [
         (11.0, TRUCK, "load_start"),
@@ -223,7 +232,7 @@ def test_alert_day_does_not_block_unbanned_class():
 
 
 def test_no_trace_hook_gives_same_tables():
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 3),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=3),))
     spec = single_lane_spec(seg, 500.0, days=3.0, travel_time_cv=0.2)
     _, with_trace = traced(spec, seed=5)
     without = simulate_spec(spec, 5)
@@ -231,7 +240,7 @@ def test_no_trace_hook_gives_same_tables():
 
 
 def test_warmup_excludes_early_rows_days_and_stats():
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 1),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=1),))
     full = simulate_spec(single_lane_spec(seg, 66.0, days=3.0), 1)
     warm = simulate_spec(single_lane_spec(seg, 66.0, days=3.0, warmup_h=24.0), 1)
     assert warm.legs["start_h"].min() >= 24.0
@@ -245,7 +254,19 @@ def test_warmup_excludes_early_rows_days_and_stats():
 def test_conveyor_moves_production_with_one_row_per_day():
     from freight_sim.sim.spec import Segment
 
-    belt = Segment("direct", "conveyor", "E01", "C1", 4.0, 0.3, 0.0, 0.0, source=0, vehicle_type="conveyor-belt", gate=True)
+    belt = Segment(
+        kind="direct",
+        mode="conveyor",
+        origin="E01",
+        destination="C1",
+        loaded_km=4.0,
+        loaded_h=0.3,
+        empty_km=0.0,
+        empty_h=0.0,
+        source=0,
+        vehicle_type="conveyor-belt",
+        gate=True,
+    )
     result = simulate_spec(single_lane_spec(belt, 1000.0, days=3.0), 1)
     assert result.legs[["start_h", "tonnes", "loaded_km", "trips"]].values.tolist() == [
         [0.0, 1000.0, 4.0, 1],

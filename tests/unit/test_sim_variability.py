@@ -39,7 +39,7 @@ def test_blocks_interleave_columns_row_by_row():
 
 
 def test_unknown_distribution_and_bad_cv_are_spec_errors():
-    seg = road_segment("E01", "C1", 10.0, 40.0, (PoolEntry("diesel-cn5", 2),))
+    seg = road_segment("E01", "C1", 10.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=2),))
     spec = single_lane_spec(seg, 500.0)
     bad = dataclasses.replace(spec, service_times=ServiceTimes(truck_loading=Variation("weibull", 0.3)))
     with pytest.raises(Exception, match="truck_loading: unknown distribution 'weibull'"):
@@ -48,7 +48,7 @@ def test_unknown_distribution_and_bad_cv_are_spec_errors():
 
 def test_loading_times_vary_around_the_plan_and_the_bay_sees_them():
     """The bay's busy hours per truck loaded average the planned 0.25 h (gamma, cv 0.3) and vary."""
-    seg = road_segment("E01", "C1", 10.0, 40.0, (PoolEntry("diesel-cn5", 10),))
+    seg = road_segment("E01", "C1", 10.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=10),))
     spec = single_lane_spec(seg, 3000.0, days=60, stockyard_t=1e6, loading_bays=2)
     varied = dataclasses.replace(spec, service_times=ServiceTimes(truck_loading=Variation("gamma", 0.3)))
     starts: list[float] = []

@@ -14,36 +14,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from freight_sim.sim.engine import simulate_spec
-from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, swap_off_both_ends, swap_off_loading_end
-from freight_sim.sim.spec import (
-    Crossing,
-    Enterprise,
-    Lane,
-    LineSection,
-    ModelSpec,
-    RailTerminal,
-    Segment,
-    Stockpile,
-    SwapStation,
-    VehicleType,
-)
+from freight_sim.sim.examples import VEHICLES, PoolEntry, road_segment, swap_off_both_ends, swap_off_loading_end, swap_truck
+from freight_sim.sim.rail_spec import Crossing, LineSection, RailTerminal
+from freight_sim.sim.spec import Enterprise, Lane, ModelSpec, Segment, Stockpile, SwapStation
 
 # a small battery: trucks that swap at a far station on long hauls (PoolEntry far_swap_station)
-BEV_FAR = VehicleType("bev-far", "road", 30.0, 150.0, 1.0, 1.6, 1.0, "swap", 0.1, "bev-far")
+BEV_FAR = swap_truck("bev-far", payload_t=30.0, battery_kwh=150.0, kwh_per_km_loaded=1.6, kwh_per_km_empty=1.0, swap_h=0.1)
 CHAINS = ("road", "drayage_rail", "rail_siding", "conveyor", "drayage_rail_in")
 
 
 def _rail(origin, source, sink, terminal, corridor, km):
     return Segment(
-        "long_haul",
-        "rail",
-        origin,
-        "GW",
-        km,
-        km / 50,
-        km,
-        km / 50,
-        1.0,
+        kind="long_haul",
+        mode="rail",
+        origin=origin,
+        destination="GW",
+        loaded_km=km,
+        loaded_h=km / 50,
+        empty_km=km,
+        empty_h=km / 50,
+        electrified_share=1.0,
         source=source,
         sink=sink,
         terminal=terminal,
@@ -54,10 +44,21 @@ def _rail(origin, source, sink, terminal, corridor, km):
     )
 
 
-def _dispatch(draw, train_load):
-    """A terminal's timetable fields: none (trains leave when a load is ready) or slots and a minimum load."""
+def _terminal(draw, terminal_id, node, kind, loading_rate_tph, wagon_sets, train_load):
+    """A terminal with one loading track and a drawn timetable: none (trains leave when a load is ready) or
+    slots and a minimum load."""
     slots = draw(st.sampled_from([(), (), (6.0,), (0.0, 8.5, 16.0), (3.0, 15.0, 23.5)]))
-    return slots, draw(st.sampled_from([0.25, 1.0])) * train_load if slots else 0.0
+    return RailTerminal(
+        id=terminal_id,
+        node=node,
+        kind=kind,
+        loading_rate_tph=loading_rate_tph,
+        loading_tracks=1,
+        wagon_sets=wagon_sets,
+        train_load_t=train_load,
+        slots_h=slots,
+        min_load_t=draw(st.sampled_from([0.25, 1.0])) * train_load if slots else 0.0,
+    )
 
 
 @st.composite
@@ -70,7 +71,7 @@ def random_specs(draw):
         [],
         [],
         [],
-        [RailTerminal("ST", "ST", "station", 900.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))],
+        [_terminal(draw, "ST", "ST", "station", 900.0, draw(st.integers(1, 2)), train_load)],
         [
             LineSection(
                 id="C_ST",
@@ -88,22 +89,45 @@ def random_specs(draw):
         if chain in ("rail_siding",):
             yard = max(yard, 1.5 * train_load)
         outage = tuple(draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.0]), min_size=n_days, max_size=n_days)))
-        enterprises.append(Enterprise(eid, eid, yard, draw(st.integers(1, 3)), 0.25, 0.25, outage))
+        enterprises.append(
+            Enterprise(
+                id=eid,
+                node=eid,
+                stockyard_t=yard,
+                loading_bays=draw(st.integers(1, 3)),
+                loading_h=0.25,
+                unloading_h=0.25,
+                production_factor_by_day=outage,
+            )
+        )
         origin = len(piles)
         piles.append(Stockpile(f"{eid}/pile", eid, yard))
         km = draw(st.floats(3.0, 60.0))
         mix = tuple(
-            swap_off_loading_end(v, n, "SW", km, 40.0, 3.0, 0.1) if v == "bev-swap" else PoolEntry(v, n)
+            swap_off_loading_end(v, n, "SW", km, 40.0, 3.0, 0.1) if v == "bev-swap" else PoolEntry(vehicle_type=v, count=n)
             for v, n in (("diesel-cn5", draw(st.integers(0, 4))), ("bev-swap", draw(st.integers(0, 3))))
             if n > 0
-        ) or (PoolEntry("diesel-cn5", 1),)
+        ) or (PoolEntry(vehicle_type="diesel-cn5", count=1),)
         n_far = draw(st.integers(0, 2))
         mix += (swap_off_both_ends("bev-far", n_far, ("SW", "SW_FAR"), km, 40.0, 3.0, 0.1),) if n_far else ()
-        far_mix = (PoolEntry("diesel-cn5", draw(st.integers(1, 3))),)
+        far_mix = (PoolEntry(vehicle_type="diesel-cn5", count=draw(st.integers(1, 3))),)
         if chain == "road":
             segs = (road_segment(eid, "C", km, 40.0, mix, source=origin, bay_site=eid),)
         elif chain == "conveyor":
-            segs = (Segment("direct", "conveyor", eid, "C", km, km / 12, 0.0, 0.0, source=origin, vehicle_type="conveyor-belt"),)
+            segs = (
+                Segment(
+                    kind="direct",
+                    mode="conveyor",
+                    origin=eid,
+                    destination="C",
+                    loaded_km=km,
+                    loaded_h=km / 12,
+                    empty_km=0.0,
+                    empty_h=0.0,
+                    source=origin,
+                    vehicle_type="conveyor-belt",
+                ),
+            )
         elif chain == "drayage_rail":
             station_pile = len(piles)
             # a full station pile holds trucks at its gate; it has room for a train load and a truck load more
@@ -123,7 +147,7 @@ def random_specs(draw):
             station_pile = len(piles)
             piles.append(Stockpile(f"ST/{eid}", "ST", math.inf))
             if not any(t.id == "FAR" for t in terminals):
-                terminals.append(RailTerminal("FAR", "FAR", "station", 900.0, 1, 1, train_load, *_dispatch(draw, train_load)))
+                terminals.append(_terminal(draw, "FAR", "FAR", "station", 900.0, 1, train_load))
                 corridors.append(LineSection(id="C_FAR", paths_per_day=24.0))
             piles[origin] = Stockpile(f"{eid}/supplier", "C", yard)
             far_pile = len(piles)  # trucks fill it: room for a train load and a truck load more
@@ -134,12 +158,23 @@ def random_specs(draw):
                 road_segment("ST", eid, km, 35.0, mix, kind="gate_drayage", source=station_pile, sink=-1, bay_site=None),
             )
         else:
-            terminals.append(
-                RailTerminal(f"SD_{eid}", eid, "siding", 1200.0, 1, draw(st.integers(1, 2)), train_load, *_dispatch(draw, train_load))
-            )
+            terminals.append(_terminal(draw, f"SD_{eid}", eid, "siding", 1200.0, draw(st.integers(1, 2)), train_load))
             corridors.append(LineSection(id=f"C_{eid}", paths_per_day=24.0))
             segs = (_rail(eid, origin, -1, f"SD_{eid}", f"C_{eid}", 120.0),)
-        lanes.append(Lane(f"{eid}/{chain}", eid, "f", "coal", "out", chain, per_day * 365, (per_day,) * n_days, origin, segs))
+        lanes.append(
+            Lane(
+                id=f"{eid}/{chain}",
+                enterprise=eid,
+                flow="f",
+                commodity="coal",
+                direction="out",
+                chain=chain,
+                tonnes_per_year=per_day * 365,
+                daily_t=(per_day,) * n_days,
+                origin_stock=origin,
+                segments=segs,
+            )
+        )
     return ModelSpec(
         horizon_h=days * 24.0,
         warmup_h=0.0,
@@ -177,7 +212,7 @@ def test_tonnes_conserved_exactly(spec, seed):
 
 def test_production_matches_the_plan_and_overflow_is_backlog():
     # 1,000 t/day into a 100 t yard with one slow truck: most production waits as backlog, none is lost.
-    seg = road_segment("E01", "C1", 50.0, 25.0, (PoolEntry("diesel-cn5", 1),))
+    seg = road_segment("E01", "C1", 50.0, 25.0, (PoolEntry(vehicle_type="diesel-cn5", count=1),))
     spec = ModelSpec(
         horizon_h=72.0,
         warmup_h=0.0,
@@ -185,9 +220,22 @@ def test_production_matches_the_plan_and_overflow_is_backlog():
         alert_levels=(0, 0, 0),
         orange_bans=(),
         red_bans=(),
-        enterprises=(Enterprise("E01", "E01", 100.0, 1, 0.25, 0.25),),
+        enterprises=(Enterprise(id="E01", node="E01", stockyard_t=100.0, loading_bays=1, loading_h=0.25, unloading_h=0.25),),
         stockpiles=(Stockpile("p", "E01", 100.0),),
-        lanes=(Lane("L", "E01", "f", "coal", "out", "road", 365_000.0, (1000.0,) * 3, 0, (seg,)),),
+        lanes=(
+            Lane(
+                id="L",
+                enterprise="E01",
+                flow="f",
+                commodity="coal",
+                direction="out",
+                chain="road",
+                tonnes_per_year=365_000.0,
+                daily_t=(1000.0,) * 3,
+                origin_stock=0,
+                segments=(seg,),
+            ),
+        ),
         vehicle_types=VEHICLES,
     )
     row = simulate_spec(spec, 1).tonnage.iloc[0]
@@ -199,7 +247,11 @@ def test_production_matches_the_plan_and_overflow_is_backlog():
 def test_aggregated_legs_match_full_legs():
     # 40 days from 2025-01-01 cross the January/February boundary (day 31 starts at 744 h)
     seg = road_segment(
-        "E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 4), swap_off_loading_end("bev-swap", 2, "SW1", 30.0, 40.0, 4.0, 0.15))
+        "E01",
+        "C1",
+        30.0,
+        40.0,
+        (PoolEntry(vehicle_type="diesel-cn5", count=4), swap_off_loading_end("bev-swap", 2, "SW1", 30.0, 40.0, 4.0, 0.15)),
     )
     from freight_sim.sim.examples import single_lane_spec
 

@@ -16,7 +16,7 @@ import pytest
 from freight_sim.sim.engine import simulate_spec
 from freight_sim.sim.examples import siding_spec
 from freight_sim.sim.line_sections import free_slot_offsets
-from freight_sim.sim.spec import LineSection
+from freight_sim.sim.rail_spec import LineSection
 
 TRAIN_T = 1000.0
 DAYS = 30

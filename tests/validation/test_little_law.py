@@ -17,7 +17,7 @@ from freight_sim.sim.examples import PoolEntry, road_segment, single_lane_spec
 
 def test_littles_law_on_a_busy_loading_bay():
     # 7 trucks, one bay, 0.25 h loading, ~2 h cycle with 50% travel-time noise: the bay is ~80% busy.
-    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry("diesel-cn5", 7),))
+    seg = road_segment("E01", "C1", 30.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=7),))
     spec = single_lane_spec(seg, 5000.0, days=40.0, stockyard_t=1e6, travel_time_cv=0.5)
     queued: dict[str, float] = {}
     intervals: list[tuple[float, float]] = []

@@ -21,7 +21,7 @@ DAILY_T = 2000.0
 
 
 def _year(seed: int, cv: float = CV, distribution: str = "gamma"):
-    seg = road_segment("E01", "C1", 20.0, 40.0, (PoolEntry("diesel-cn5", 40),))
+    seg = road_segment("E01", "C1", 20.0, 40.0, (PoolEntry(vehicle_type="diesel-cn5", count=40),))
     spec = single_lane_spec(seg, DAILY_T, days=DAYS, stockyard_t=1e6, loading_bays=4)
     varied = dataclasses.replace(spec.enterprises[0], production=Variation(distribution, cv))
     return simulate_spec(dataclasses.replace(spec, enterprises=(varied,), record_legs=False), seed=seed)
