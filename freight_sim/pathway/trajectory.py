@@ -2,7 +2,7 @@
 
 Per year (days after the warm-up only): the clean-transport ratio of each enterprise and the city (from
 that year's leg rows, under the scenario's rule profile), gate tonnes, tailpipe NOx, PM, SO2, CO2
-tank-to-wheel and well-to-wheel, truck trips, and cost: transport cost of the year's legs plus the
+tank-to-wheel and well-to-wheel, truck trips, train departures (the city's), and cost: transport cost of the year's legs plus the
 annuity share of each siding built, for the days it was open that year (a dated siding from its
 commissioning day). ``npv_cost_cny`` discounts each year's cost to the first year at the cost file's
 discount rate: ``sum cost_y / (1 + r)^(y - first year)``.
@@ -35,6 +35,7 @@ PATHWAY_METRICS = [
     Metric(name="co2_ttw_t_by_year.*", unit="t", better=_L, label="CO2 tank-to-wheel by year"),
     Metric(name="co2_wtw_t_by_year.*", unit="t", better=_L, label="CO2 well-to-wheel by year"),
     Metric(name="truck_trips_by_year.*", unit="count", better=_L, label="truck trips by year"),
+    Metric(name="train_departures_by_year.*", unit="count", better=_N, label="train departures by year"),
     Metric(name="cost_cny_by_year.*", unit="CNY", better=_L, label="total cost by year"),
     Metric(name="enterprises_meeting_target.*", unit="count", better=_H, label="key enterprises at target, by target year"),
     Metric(name="target_deadline_year", unit="a", better=_N, label="last target year"),
@@ -55,6 +56,7 @@ UNITS = {
     "tonnes": "t",
     "clean_tonnes": "t",
     "truck_trips": "count",
+    "train_departures": "count",
     "siding_capital_cost_cny": "CNY",
     "cost_cny": "CNY",
     "days": "d",
@@ -93,16 +95,28 @@ def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> d
     return out
 
 
+def departures_by_year(scenario: Scenario, departures_by_day: np.ndarray) -> dict[int, int]:
+    """Train departures per calendar year from the run's count by day of departure."""
+    years = year_of_day(scenario.simulation.start_date, len(departures_by_day))
+    values = np.asarray(departures_by_day, dtype=np.int64)
+    return {int(y): int(values[years == y].sum()) for y in np.unique(years)} if len(values) else {}
+
+
 def _sums(rows: pd.DataFrame) -> dict[str, float]:
     out = {name: float(rows[column].sum()) / divisor if column in rows else 0.0 for name, (column, divisor, _) in _SUMS.items()}
     out["truck_trips"] = float(rows.loc[rows["mode"] == "road", "trips"].sum())
     return out
 
 
-def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs) -> pd.DataFrame:
-    """Long table ``year, enterprise, metric, value, unit`` (enterprise ``city`` for the city's figures)."""
+def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs, departures_by_day: np.ndarray) -> pd.DataFrame:
+    """Long table ``year, enterprise, metric, value, unit`` (enterprise ``city`` for the city's figures; train
+    departures are the city's only: a train's day of departure, counted by the engine)."""
     nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
     days = measured_days_by_year(scenario)
+    departures = departures_by_year(scenario, departures_by_day)
+    last_year = max(days) if days else None
+    for year in [y for y in departures if y not in days]:  # a train leaving on a part day after the last whole one
+        departures[last_year] = departures.get(last_year, 0) + departures.pop(year)  # type: ignore[index]
     sidings = siding_cost_by_year(scenario, costs.finance.discount_rate, costs.finance.siding_life_years)
     rows: list[tuple[int, str, str, float]] = []
     for year in sorted(days):
@@ -111,6 +125,7 @@ def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profi
         city = _sums(legs)
         city["siding_capital_cost_cny"] = sidings.get(year, 0.0)
         city["cost_cny"] = city["transport_cost_cny"] + city["siding_capital_cost_cny"]
+        city["train_departures"] = float(departures.get(year, 0))
         city.update(clean_transport_ratio=city_ratio, tonnes=float(ratios["tonnes"].sum()), days=float(days[year]))
         city["clean_tonnes"] = float(ratios["clean_tonnes"].sum())
         rows += [(year, CITY, metric, value) for metric, value in city.items()]
@@ -161,6 +176,7 @@ def year_summary(scenario: Scenario, trajectory: pd.DataFrame, discount_rate: fl
             ("co2_ttw_t", "co2_ttw_t"),
             ("co2_wtw_t", "co2_wtw_t"),
             ("truck_trips", "truck_trips"),
+            ("train_departures", "train_departures"),
             ("cost_cny", "cost_cny"),
         )
         if metric in city
@@ -185,10 +201,12 @@ def year_summary(scenario: Scenario, trajectory: pd.DataFrame, discount_rate: fl
     }
 
 
-def add_pathway_results(scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs, summary: dict, tables: dict) -> None:
+def add_pathway_results(
+    scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs, summary: dict, tables: dict, departures_by_day: np.ndarray
+) -> None:
     """Put a multi-year run's results by year into its ``summary`` and ``tables`` (``trajectory``,
     ``compliance_by_year``); the run's siding capital cost counts each siding from the day it opened."""
-    trajectory = trajectory_table(scenario, accounted, catalog, profile, costs)
+    trajectory = trajectory_table(scenario, accounted, catalog, profile, costs, departures_by_day)
     tables["trajectory"] = trajectory
     tables["compliance_by_year"] = compliance_table(scenario, trajectory)
     summary.update(year_summary(scenario, trajectory, costs.finance.discount_rate))
