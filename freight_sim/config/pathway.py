@@ -119,6 +119,9 @@ class GridByYear(_Strict):
         return self
 
 
+MEASURES = ("sidings", "fleet_renewals", "chain_shifts")  # what ``without_measures`` leaves out
+
+
 class Pathway(_Strict):
     """Dated measures and targets; the run's horizon is the scenario's ``simulation`` (``freight-sim pathway
     --years`` sets it from ``years``)."""
@@ -143,6 +146,18 @@ class Pathway(_Strict):
         default_factory=dict, description="enterprise id -> year -> multiplier (times the city-wide and kind ones)"
     )
     description: str = Field("", description="what the pathway assumes")
+    without_measures: bool = Field(
+        False,
+        description="true: the same years, demand, grid and targets without the dated measures (sidings, fleet_renewals,"
+        " chain_shifts): the baseline path the pathway's emission cuts are counted against",
+    )
+
+    @model_validator(mode="after")
+    def _baseline(self) -> Pathway:
+        if self.without_measures:  # the measures stay checkable in the file, the run has none
+            for name in MEASURES:
+                object.__setattr__(self, name, {})
+        return self
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,13 +10,14 @@ discount rate: ``sum cost_y / (1 + r)^(y - first year)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from freight_sim.config.pathway import value_in_year
+from freight_sim.config.pathway import add_months, value_in_year
 from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import siding_annual_cost
 from freight_sim.metric import Better, Metric
@@ -73,14 +74,15 @@ def measured_days_by_year(scenario: Scenario) -> dict[int, int]:
     return {int(y): int(c) for y, c in zip(values, counts, strict=True)}
 
 
-def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> dict[int, float]:
-    """Annuity share of the sidings built, per year, for the days each was open (dated ones from commissioning)."""
+def siding_costs(scenario: Scenario, rate: float, life_years: float) -> dict[tuple[str, int], float]:
+    """(enterprise, year) -> annuity share of its siding for the days it was open that year: every candidate
+    siding built (enabled, or dated: from its commissioning day) after the warm-up."""
     sim = scenario.simulation
     n_days = math.floor(sim.days + 1e-9)
     first_measured = math.ceil(sim.warmup_days - 1e-9)
     years = year_of_day(sim.start_date, n_days)
     dated = scenario.pathway.sidings if scenario.pathway is not None else {}
-    out: dict[int, float] = {}
+    out: dict[tuple[str, int], float] = {}
     for eid, enterprise in sorted(scenario.enterprises.items()):
         siding = enterprise.siding
         if siding is None or siding.status != SidingStatus.candidate or not (siding.enabled or eid in dated):
@@ -91,8 +93,58 @@ def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> d
         annual = siding_annual_cost(siding.capex_million_cny or 0.0, rate, life_years)
         open_years, open_days = np.unique(years[opens:n_days], return_counts=True)
         for year, days in zip(open_years, open_days, strict=True):
-            out[int(year)] = out.get(int(year), 0.0) + annual * int(days) / DAYS_PER_YEAR
+            out[(eid, int(year))] = annual * int(days) / DAYS_PER_YEAR
     return out
+
+
+def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> dict[int, float]:
+    """Annuity share of the sidings built, per year, for the days each was open (dated ones from commissioning)."""
+    out: dict[int, float] = {}
+    for (_, year), cost in siding_costs(scenario, rate, life_years).items():
+        out[year] = out.get(year, 0.0) + cost
+    return out
+
+
+def full_capacity_from(commissioned: dt.date, ramp_up_months: int) -> dt.date:
+    """First day a dated siding may use all its capacity (its ``ramp_up_months``-th month of operation)."""
+    return commissioned if ramp_up_months <= 1 else add_months(commissioned.replace(day=1), ramp_up_months - 1)
+
+
+def sidings_built_table(scenario: Scenario, rate: float, life_years: float, notes: dict[str, str]) -> pd.DataFrame:
+    """The run's ``sidings_built`` for a pathway: every candidate siding built, with its commissioning day and
+    ramp-up (empty for one built from the start), the day it reaches full capacity, and its capital cost
+    for the days it was open in the run."""
+    costs = siding_costs(scenario, rate, life_years)
+    dated = scenario.pathway.sidings if scenario.pathway is not None else {}
+    rows = []
+    for eid in sorted({eid for eid, _ in costs} | {eid for eid in dated if eid in scenario.enterprises}):
+        siding = scenario.enterprises[eid].siding
+        assert siding is not None
+        when = dated.get(eid)
+        rows.append(
+            {
+                "enterprise": eid,
+                "station": siding.station,
+                "capacity_t_per_year": siding.capacity_t_per_year,
+                "commissioned": when.commissioned.isoformat() if when else "",
+                "ramp_up_months": when.ramp_up_months if when else 0,
+                "full_capacity_from": full_capacity_from(when.commissioned, when.ramp_up_months).isoformat() if when else "",
+                "date_estimate": bool(when.estimate) if when else False,
+                "date_source": when.source if when else "",
+                "capex_million_cny": siding.capex_million_cny or 0.0,
+                "capex_estimate": siding.capex_estimate,
+                "annual_cost_cny": siding_annual_cost(siding.capex_million_cny or 0.0, rate, life_years),
+                "period_cost_cny": sum(cost for (e, _), cost in costs.items() if e == eid),
+                "notes": notes.get(eid, ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=SIDINGS_BUILT_COLUMNS)
+
+
+SIDINGS_BUILT_COLUMNS = [
+    "enterprise", "station", "capacity_t_per_year", "commissioned", "ramp_up_months", "full_capacity_from", "date_estimate",
+    "date_source", "capex_million_cny", "capex_estimate", "annual_cost_cny", "period_cost_cny", "notes",
+]  # fmt: skip
 
 
 def departures_by_year(scenario: Scenario, departures_by_day: np.ndarray) -> dict[int, int]:
@@ -209,6 +261,10 @@ def add_pathway_results(
     trajectory = trajectory_table(scenario, accounted, catalog, profile, costs, departures_by_day)
     tables["trajectory"] = trajectory
     tables["compliance_by_year"] = compliance_table(scenario, trajectory)
+    built = tables.get("sidings_built")
+    notes = dict(zip(built["enterprise"], built["notes"], strict=True)) if built is not None and "notes" in built else {}
+    tables["sidings_built"] = sidings_built_table(scenario, costs.finance.discount_rate, costs.finance.siding_life_years, notes)
+    summary["candidate_sidings_built"] = len(tables["sidings_built"])
     summary.update(year_summary(scenario, trajectory, costs.finance.discount_rate))
     city = trajectory[trajectory["enterprise"] == CITY]
     siding_cny = float(city.loc[city["metric"] == "siding_capital_cost_cny", "value"].sum())
