@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from freight_sim.config import load_scenario
 from freight_sim.paths import default_scenario_path
+from freight_sim.pathway.trajectory import full_capacity_from
 from freight_sim.runner import run_scenario
+from freight_sim.sim.pathway_inputs import siding_share
 
 OVERRIDES = [
     "simulation.start_date=2024-12-10",
@@ -36,3 +40,22 @@ def test_the_yearly_values_sum_to_the_runs_totals(output):
     # the enterprises' truck trips make up the city's, year by year
     trips = trajectory[(trajectory["enterprise"] != "city") & (trajectory["metric"] == "truck_trips")].groupby("year")["value"].sum()
     assert trips.to_dict() == pytest.approx(city["truck_trips"].to_dict())
+
+
+def test_a_siding_reaches_full_capacity_in_its_last_ramp_up_month():
+    assert full_capacity_from(dt.date(2025, 7, 15), 0) == dt.date(2025, 7, 15)
+    assert full_capacity_from(dt.date(2025, 7, 15), 1) == dt.date(2025, 7, 15)
+    assert full_capacity_from(dt.date(2025, 7, 15), 6) == dt.date(2025, 12, 1)  # July is month 1: 6/6 in December
+    assert siding_share(dt.date(2025, 7, 15), 6, dt.date(2025, 11, 30)) < 1.0 == siding_share(dt.date(2025, 7, 15), 6, dt.date(2025, 12, 1))
+
+
+@pytest.mark.slow
+def test_the_sidings_built_table_shows_a_dated_siding_with_its_dates_and_the_cost_from_its_commissioning_day(output):
+    built = output.tables["sidings_built"].set_index("enterprise")
+    assert list(built.index) == ["E04"]  # the bundled scenario builds no candidate siding from the start
+    e04 = built.loc["E04"]
+    assert (e04["commissioned"], e04["ramp_up_months"], e04["full_capacity_from"]) == ("2024-12-28", 1, "2024-12-28")
+    open_days = (dt.date(2025, 1, 19) - dt.date(2024, 12, 28)).days  # to the end of the 40-day run
+    assert e04["period_cost_cny"] == pytest.approx(e04["annual_cost_cny"] * open_days / 365.0, rel=1e-12)
+    assert output.summary["siding_capital_cost_cny"] == pytest.approx(e04["period_cost_cny"], rel=1e-12)
+    assert output.summary["candidate_sidings_built"] == 1
