@@ -73,7 +73,6 @@ def test_a_trajectory_year_equals_a_single_year_run_of_that_years_configuration(
     for metric in names:
         a, b = np.array(from_pathway[metric]), np.array(from_single[metric])
         noise = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / len(SEEDS))
-        # within 4 standard errors of the difference, or 1% (truck counts and pile sizes follow the largest
-        # tonnage of the run, which the pathway's December sets)
-        print(metric, a.mean(), b.mean(), noise, (a.mean() - b.mean()) / b.mean())
-        assert abs(a.mean() - b.mean()) <= max(4 * noise, 0.01 * abs(b.mean())), (metric, a, b)
+        # within 4 standard errors of the difference, or 0.5% (truck counts and pile sizes follow the largest
+        # tonnage of the run, which the pathway's December sets; measured: at most 0.16%, E06's ratio)
+        assert abs(a.mean() - b.mean()) <= max(4 * noise, 0.005 * abs(b.mean())), (metric, a, b)
