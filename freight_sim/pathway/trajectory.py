@@ -166,9 +166,8 @@ def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profi
     nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
     days = measured_days_by_year(scenario)
     departures = departures_by_year(scenario, departures_by_day)
-    last_year = max(days) if days else None
-    for year in [y for y in departures if y not in days]:  # a train leaving on a part day after the last whole one
-        departures[last_year] = departures.get(last_year, 0) + departures.pop(year)  # type: ignore[index]
+    for year in [y for y in departures if days and y not in days]:  # a train leaving on a part day after the last whole one
+        departures[max(days)] = departures.get(max(days), 0) + departures.pop(year)
     sidings = siding_cost_by_year(scenario, costs.finance.discount_rate, costs.finance.siding_life_years)
     rows: list[tuple[int, str, str, float]] = []
     for year in sorted(days):

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from array import array
 from collections.abc import Callable
+from typing import Any
 
 from freight_sim.config.pathway import ChainShift, FleetRenewal, value_in_year
 from freight_sim.config.scenario import Chain, Scenario
@@ -100,11 +101,11 @@ class PathwayInputs:
             index = demand_index(self.scenario, eid, year)
             flows = {}
             for fid, flow in ent.flows.items():
-                update: dict = {"tonnes_per_year": flow.tonnes_per_year * index} if index != 1.0 else {}
+                changed: dict[str, Any] = {"tonnes_per_year": flow.tonnes_per_year * index} if index != 1.0 else {}
                 shares = shifted_shares(started, eid, fid)
                 if shares is not None:
-                    update["chain_shares"] = shares
-                flows[fid] = flow.model_copy(update=update) if update else flow
+                    changed["chain_shares"] = shares
+                flows[fid] = flow.model_copy(update=changed) if changed else flow
             enterprises[eid] = ent.model_copy(update={"flows": flows})
         return chain_tonnes(self.scenario.model_copy(update={"enterprises": enterprises}), self.where)
 
