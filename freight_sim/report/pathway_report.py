@@ -134,7 +134,7 @@ def cuts_section(summary: dict, t: Translator) -> dict[str, str] | None:
     head = f"<tr><th>{escape(t('pollutant'))}</th><th>{escape(t('cumulative cut [t]'))}</th><th>{escape(t('95% interval'))}</th></tr>"
     body = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>" for a, b, c in rows)
     plan = cut["plan"]
-    pollutants = ", ".join(t(p) for p in plan["pollutants"])
+    pollutants = ("、" if t.lang == "zh" else ", ").join(t(p) for p in plan["pollutants"])
     share = cut.get("transport_share_of_plan")
     if share is not None:
         years = cut["plan_years"]
