@@ -127,7 +127,7 @@ def run_scenario(loaded: Loaded, seed: int | None = None, progress=None) -> RunO
     if scenario.pathway is not None:
         from freight_sim.pathway.trajectory import add_pathway_results
 
-        add_pathway_results(scenario, emissions, catalog, profile, costs, summary, tables)
+        add_pathway_results(scenario, emissions, catalog, profile, costs, summary, tables, sim.train_departures_by_day)
     spatial = None
     if scenario.spatial.enabled:
         from freight_sim.spatial import compute_spatial

@@ -136,6 +136,42 @@ def pathway_problems(loaded: Loaded, catalog, mixes) -> Iterator[str]:
             if not first <= y <= last
         )
     yield from _pathway_grid_problems(loaded)
+    yield from _chain_shift_problems(loaded, span)
+
+
+def _chain_shift_problems(loaded: Loaded, span: str) -> Iterator[str]:
+    """Chain shifts naming unknown enterprises or flows, starting outside the pathway's years, two shifts of one
+    flow starting the same day, a rail_siding share without a built siding under the ``shares`` rule."""
+    from freight_sim.sim.pathway_inputs import shift_covers
+
+    scenario, error = loaded.model, loaded.error
+    pathway = scenario.pathway
+    assert pathway is not None
+    known = scenario.enterprises
+    starts: dict[tuple[str, str, object], str] = {}
+    for name, shift in pathway.chain_shifts.items():
+        at = ("pathway", "chain_shifts", name)
+        if not pathway.years.first <= shift.start.year <= pathway.years.last:
+            yield error((*at, "start"), f"date {shift.start} lies outside {span}")
+        names = sorted(known) if shift.enterprises == "all" else shift.enterprises
+        for i, eid in enumerate(names):
+            if eid not in known:
+                yield error((*at, "enterprises", i), f"unknown enterprise {eid!r}")
+        covered = [(eid, fid) for eid in names if eid in known for fid in sorted(known[eid].flows) if shift_covers(shift, eid, fid)]
+        if shift.flows != "all":
+            for i, fid in enumerate(shift.flows):
+                if not any(fid in known[eid].flows for eid in names if eid in known):
+                    yield error((*at, "flows", i), f"no flow {fid!r} in the enterprises of this shift")
+        for eid, fid in covered:
+            other = starts.setdefault((eid, fid, shift.start), name)
+            if other != name:
+                yield error((*at, "start"), f"flow {eid}.{fid} already shifts on {shift.start} by {other!r}: one set of shares a day")
+                break
+        if scenario.chains.rule == "shares" and shift.shares.get("rail_siding", 0.0) > 0:
+            for eid in sorted({eid for eid, _ in covered}):
+                siding = known[eid].siding
+                if siding is None or not siding.enabled:
+                    yield error((*at, "shares", "rail_siding"), f"enterprise {eid} has no built siding for a rail_siding share")
 
 
 def _pathway_grid_problems(loaded: Loaded) -> Iterator[str]:

@@ -1,10 +1,12 @@
 """The ``pathway`` section of a scenario: measures with dates, inside one multi-year run.
 
 Every measure is a mapping entry keyed by an id, so a variant, a sweep or an optimiser can address one
-field by its dotted path (``pathway.sidings.E04.commissioned``, ``pathway.fleet_renewals.drayage.start``).
+field by its dotted path (``pathway.sidings.E04.commissioned``, ``pathway.fleet_renewals.drayage.start``,
+``pathway.chain_shifts.E04-rail.start``).
 Years are calendar years; a value given for a year holds from 1 January of that year until the next
 year given (before the first year given, the scenario's own value holds). Checks against the rest of the
-scenario (enterprise ids, candidate sidings, fleet mixes, overlapping renewals, dates outside ``years``)
+scenario (enterprise ids, flow ids, candidate sidings, fleet mixes, overlapping renewals, chain shifts of
+one flow starting the same day, dates outside ``years``)
 live in ``freight_sim.scenario_checks``.
 """
 
@@ -60,6 +62,31 @@ class FleetRenewal(Strict):
         return add_months(self.start, self.turnover_months)
 
 
+# the names of ``freight_sim.config.scenario.Chain`` (that module imports this one)
+ChainName = Literal["road", "rail_siding", "drayage_rail", "conveyor"]
+
+
+class ChainShift(Strict):
+    """From ``start`` on, the flows of ``enterprises`` (all their flows, or those named in ``flows``) split by
+    ``shares`` instead of their own ``chain_shares`` (under ``siding_first`` a built siding still fills first
+    and the shares split the remainder). The latest shift started on a day holds for a flow; before the first,
+    the scenario's shares hold."""
+
+    enterprises: list[Id] | Literal["all"] = Field(description="enterprise ids, or 'all'")
+    flows: list[Id] | Literal["all"] = Field("all", description="flow ids of those enterprises, or 'all' their flows")
+    start: dt.date = Field(description="first day the shares hold")
+    shares: dict[ChainName, Share] = Field(description="chain -> share of the flow's tonnes (sum to 1)")
+    estimate: bool = True
+    source: str = ""
+
+    @field_validator("shares")
+    @classmethod
+    def _shares_sum_to_one(cls, shares: dict[str, float]) -> dict[str, float]:
+        if abs(sum(shares.values()) - 1.0) > 1e-6:
+            raise ValueError(f"chain shares must sum to 1, got {sum(shares.values()):.6g}")
+        return shares
+
+
 class PathwayYears(Strict):
     first: Year = Field(description="first calendar year of the pathway")
     last: Year = Field(description="last calendar year of the pathway")
@@ -88,6 +115,9 @@ class GridByYear(Strict):
         return self
 
 
+MEASURES = ("sidings", "fleet_renewals", "chain_shifts")  # what ``without_measures`` leaves out
+
+
 class Pathway(Strict):
     """Dated measures and targets; the run's horizon is the scenario's ``simulation`` (``freight-sim pathway
     --years`` sets it from ``years``)."""
@@ -100,6 +130,9 @@ class Pathway(Strict):
         default_factory=dict, description="enterprise id -> commissioning of its candidate siding"
     )
     fleet_renewals: dict[Id, FleetRenewal] = Field(default_factory=dict, description="name -> a dated fleet renewal")
+    chain_shifts: dict[Id, ChainShift] = Field(
+        default_factory=dict, description="name -> chain shares of enterprises' (or flows') tonnes from a date"
+    )
     grid: dict[Year, GridByYear] = Field(default_factory=dict, description="electricity factor from that year on")
     demand_index: dict[Year, Index] = Field(default_factory=dict, description="city-wide multiplier of t/yr from that year on")
     demand_index_by_kind: dict[str, dict[Year, Index]] = Field(
@@ -109,6 +142,18 @@ class Pathway(Strict):
         default_factory=dict, description="enterprise id -> year -> multiplier (times the city-wide and kind ones)"
     )
     description: str = Field("", description="what the pathway assumes")
+    without_measures: bool = Field(
+        False,
+        description="true: the same years, demand, grid and targets without the dated measures (sidings, fleet_renewals,"
+        " chain_shifts): the baseline path the pathway's emission cuts are counted against",
+    )
+
+    @model_validator(mode="after")
+    def _baseline(self) -> Pathway:
+        if self.without_measures:  # the measures stay checkable in the file, the run has none
+            for name in MEASURES:
+                object.__setattr__(self, name, {})
+        return self
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -23,7 +23,8 @@ from freight_sim.experiments.summary import t_interval
 
 KIND = "pathway"
 REPLICATIONS_DIR = "replications"
-OUTPUT_FILES = ("trajectory.csv", "compliance_by_year.csv", "summary.json", "report.html")
+WITHOUT_MEASURES = "without-measures"  # the baseline path's variant
+OUTPUT_FILES = ("trajectory.csv", "compliance_by_year.csv", "sidings_built.csv", "summary.json", "report.html")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class PathwayResult:
     summary: dict[str, Any]
     out_dir: Path
     names_zh: dict[str, str] = field(default_factory=dict)  # enterprise id -> Chinese name, for reports in Chinese
+    sidings_built: pd.DataFrame = field(default_factory=pd.DataFrame)  # candidate sidings built, dated ones with their dates
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -62,12 +64,15 @@ def horizon_overrides(loaded: Loaded, years: tuple[int, int] | None) -> list[str
     return [f"simulation.start_date={start.isoformat()}", f"simulation.days={days}", "simulation.record_legs=false"]
 
 
-def pathway_experiment(scenario_path: Path, name: str, replications: int, seed: int | None):
-    """An in-memory experiment of one scenario and its replications (no variants)."""
+def pathway_experiment(scenario_path: Path, name: str, replications: int, seed: int | None, baseline: bool = True):
+    """An in-memory experiment of one scenario and its replications, with the variant ``without-measures`` (the
+    baseline path, same seeds) unless ``baseline`` is false."""
     from freight_sim.config.yaml_source import SourceMap
     from freight_sim.experiments.spec import Experiment, ExperimentSpec
 
     fields: dict[str, Any] = {"name": name, "base": str(Path(scenario_path).resolve()), "replications": replications}
+    if baseline:
+        fields["variants"] = {WITHOUT_MEASURES: {"set": ["pathway.without_measures=true"]}}
     if seed is not None:
         fields["seed"] = seed
     return Experiment(ExperimentSpec(**fields), Path(scenario_path), SourceMap(default_file=str(scenario_path)))
@@ -98,6 +103,32 @@ def enterprise_names_zh(loaded: Loaded) -> dict[str, str]:
     return out
 
 
+def combine_runs(
+    loaded: Loaded, batch, runs_dir: Path, overrides: list[str], baseline: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
+    """The pathway's trajectory (with the cuts against the baseline path when it ran), compliance, summary and
+    sidings built (the same in every replication: the first one's)."""
+    from freight_sim.experiments.pathway_outputs import combined_compliance, pathway_summary
+    from freight_sim.experiments.spec import BASELINE
+    from freight_sim.pathway.reduction import cut_rows, reduction_summary
+
+    def tables(variant: str, name: str) -> list[pd.DataFrame]:
+        records = sorted((r for r in batch.records if r.variant == variant), key=lambda r: r.replication)
+        return [pd.read_parquet(runs_dir / r.run_id / "tables" / f"{name}.parquet") for r in records]
+
+    measured = tables(BASELINE, "trajectory")
+    trajectory = combine_trajectories(measured)
+    compliance = combined_compliance(loaded.model, tables(BASELINE, "compliance_by_year"))
+    seeds = [r.seed for r in batch.design.runs if r.variant == BASELINE]
+    summary = pathway_summary(loaded, trajectory, compliance, seeds, overrides)
+    summary["reduction_against_baseline"] = None
+    if baseline:
+        pairs = list(zip(measured, tables(WITHOUT_MEASURES, "trajectory"), strict=True))
+        trajectory = pd.concat([trajectory, cut_rows(pairs)], ignore_index=True)
+        summary["reduction_against_baseline"] = reduction_summary(pairs)
+    return trajectory, compliance, summary, tables(BASELINE, "sidings_built")[0]
+
+
 def run_pathway(
     scenario_path: Path | str,
     out_dir: Path | str,
@@ -111,10 +142,12 @@ def run_pathway(
     overwrite: bool = False,
     lang: str = "en",
     on_record=None,
+    baseline: bool = True,
 ) -> PathwayResult:
-    """Run the pathway's replications and write trajectory.csv, compliance_by_year.csv, summary.json, report.html."""
+    """Run the pathway's replications (and, with ``baseline``, those of its baseline path: the same years without
+    the dated measures, same seeds) and write trajectory.csv, compliance_by_year.csv, summary.json, report.html."""
     from freight_sim.experiments.batch import run_batch
-    from freight_sim.experiments.pathway_outputs import combined_compliance, pathway_summary, write_outputs
+    from freight_sim.experiments.pathway_outputs import write_outputs
     from freight_sim.manifest import FINISHED, WRITING, now_iso, write_manifest
     from freight_sim.outdir import claim_out_dir
     from freight_sim.provenance import Provenance
@@ -124,7 +157,7 @@ def run_pathway(
     all_overrides = [*horizon_overrides(loaded, years), *overrides]  # a --set of the horizon wins (quick looks)
     loaded = load_scenario(scenario_path, all_overrides)
     out = Path(out_dir).resolve()
-    experiment = pathway_experiment(scenario_path, loaded.model.name, replications, seed)
+    experiment = pathway_experiment(scenario_path, loaded.model.name, replications, seed, baseline)
     provenance, started = Provenance.detect(), now_iso()
     with claim_out_dir(out, kind=KIND, overwrite=overwrite):
         write_manifest(out, kind=KIND, status=WRITING, files=list(OUTPUT_FILES), provenance=provenance)
@@ -139,11 +172,8 @@ def run_pathway(
         if batch.failures:
             lines = [f"{r.run_id}: {(r.error or '').strip().splitlines()[-1] if r.error else 'failed'}" for r in batch.failures]
             raise ModelError("; ".join(f"pathway run {line} (its manifest in {out / REPLICATIONS_DIR})" for line in lines))
-        runs = [out / REPLICATIONS_DIR / "runs" / r.run_id for r in batch.records]
-        trajectory = combine_trajectories([pd.read_parquet(run / "tables" / "trajectory.parquet") for run in runs])
-        compliance = combined_compliance(loaded.model, [pd.read_parquet(run / "tables" / "compliance_by_year.parquet") for run in runs])
-        summary = pathway_summary(loaded, trajectory, compliance, [r.seed for r in batch.design.runs], all_overrides)
-        result = PathwayResult(trajectory, compliance, summary, out, enterprise_names_zh(loaded))
+        trajectory, compliance, summary, sidings = combine_runs(loaded, batch, out / REPLICATIONS_DIR / "runs", all_overrides, baseline)
+        result = PathwayResult(trajectory, compliance, summary, out, enterprise_names_zh(loaded), sidings)
         written = write_outputs(result, lang=lang)
         fields = {"started": started, "ended": now_iso(), "scenario": loaded.model.name, "replications": replications}
         write_manifest(out, kind=KIND, status=FINISHED, files=written, provenance=provenance, fields=fields)

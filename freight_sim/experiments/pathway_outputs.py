@@ -108,16 +108,17 @@ def pathway_summary(
 
 
 def write_outputs(result, lang: str = "en") -> list[Path]:
-    """trajectory.csv, compliance_by_year.csv, summary.json and report.html into ``result.out_dir``."""
+    """trajectory.csv, compliance_by_year.csv, sidings_built.csv, summary.json and report.html into ``result.out_dir``."""
     from freight_sim.atomic import write_csv, write_json
     from freight_sim.report.pathway_report import write_pathway_report
 
     out = Path(result.out_dir)
     write_csv(out / "trajectory.csv", result.trajectory)
     write_csv(out / "compliance_by_year.csv", result.compliance)
+    write_csv(out / "sidings_built.csv", result.sidings_built)
     write_json(out / "summary.json", _plain(result.summary))
     report = write_pathway_report(result, out / "report.html", lang=lang)
-    return [out / "trajectory.csv", out / "compliance_by_year.csv", out / "summary.json", report]
+    return [out / "trajectory.csv", out / "compliance_by_year.csv", out / "sidings_built.csv", out / "summary.json", report]
 
 
 def _plain(value: Any) -> Any:

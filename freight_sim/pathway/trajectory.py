@@ -2,7 +2,7 @@
 
 Per year (days after the warm-up only): the clean-transport ratio of each enterprise and the city (from
 that year's leg rows, under the scenario's rule profile), gate tonnes, tailpipe NOx, PM, SO2, CO2
-tank-to-wheel and well-to-wheel, truck trips, and cost: transport cost of the year's legs plus the
+tank-to-wheel and well-to-wheel, truck trips, train departures (the city's), and cost: transport cost of the year's legs plus the
 annuity share of each siding built, for the days it was open that year (a dated siding from its
 commissioning day). ``npv_cost_cny`` discounts each year's cost to the first year at the cost file's
 discount rate: ``sum cost_y / (1 + r)^(y - first year)``.
@@ -10,13 +10,14 @@ discount rate: ``sum cost_y / (1 + r)^(y - first year)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from freight_sim.config.pathway import value_in_year
+from freight_sim.config.pathway import add_months, value_in_year
 from freight_sim.config.scenario import Scenario, SidingStatus
 from freight_sim.cost import siding_annual_cost
 from freight_sim.metric import Better, Metric
@@ -35,6 +36,7 @@ PATHWAY_METRICS = [
     Metric(name="co2_ttw_t_by_year.*", unit="t", better=_L, label="CO2 tank-to-wheel by year"),
     Metric(name="co2_wtw_t_by_year.*", unit="t", better=_L, label="CO2 well-to-wheel by year"),
     Metric(name="truck_trips_by_year.*", unit="count", better=_L, label="truck trips by year"),
+    Metric(name="train_departures_by_year.*", unit="count", better=_N, label="train departures by year"),
     Metric(name="cost_cny_by_year.*", unit="CNY", better=_L, label="total cost by year"),
     Metric(name="enterprises_meeting_target.*", unit="count", better=_H, label="key enterprises at target, by target year"),
     Metric(name="target_deadline_year", unit="a", better=_N, label="last target year"),
@@ -55,6 +57,7 @@ UNITS = {
     "tonnes": "t",
     "clean_tonnes": "t",
     "truck_trips": "count",
+    "train_departures": "count",
     "siding_capital_cost_cny": "CNY",
     "cost_cny": "CNY",
     "days": "d",
@@ -71,14 +74,15 @@ def measured_days_by_year(scenario: Scenario) -> dict[int, int]:
     return {int(y): int(c) for y, c in zip(values, counts, strict=True)}
 
 
-def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> dict[int, float]:
-    """Annuity share of the sidings built, per year, for the days each was open (dated ones from commissioning)."""
+def siding_costs(scenario: Scenario, rate: float, life_years: float) -> dict[tuple[str, int], float]:
+    """(enterprise, year) -> annuity share of its siding for the days it was open that year: every candidate
+    siding built (enabled, or dated: from its commissioning day) after the warm-up."""
     sim = scenario.simulation
     n_days = math.floor(sim.days + 1e-9)
     first_measured = math.ceil(sim.warmup_days - 1e-9)
     years = year_of_day(sim.start_date, n_days)
     dated = scenario.pathway.sidings if scenario.pathway is not None else {}
-    out: dict[int, float] = {}
+    out: dict[tuple[str, int], float] = {}
     for eid, enterprise in sorted(scenario.enterprises.items()):
         siding = enterprise.siding
         if siding is None or siding.status != SidingStatus.candidate or not (siding.enabled or eid in dated):
@@ -89,8 +93,65 @@ def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> d
         annual = siding_annual_cost(siding.capex_million_cny or 0.0, rate, life_years)
         open_years, open_days = np.unique(years[opens:n_days], return_counts=True)
         for year, days in zip(open_years, open_days, strict=True):
-            out[int(year)] = out.get(int(year), 0.0) + annual * int(days) / DAYS_PER_YEAR
+            out[(eid, int(year))] = annual * int(days) / DAYS_PER_YEAR
     return out
+
+
+def siding_cost_by_year(scenario: Scenario, rate: float, life_years: float) -> dict[int, float]:
+    """Annuity share of the sidings built, per year, for the days each was open (dated ones from commissioning)."""
+    out: dict[int, float] = {}
+    for (_, year), cost in siding_costs(scenario, rate, life_years).items():
+        out[year] = out.get(year, 0.0) + cost
+    return out
+
+
+def full_capacity_from(commissioned: dt.date, ramp_up_months: int) -> dt.date:
+    """First day a dated siding may use all its capacity (its ``ramp_up_months``-th month of operation)."""
+    return commissioned if ramp_up_months <= 1 else add_months(commissioned.replace(day=1), ramp_up_months - 1)
+
+
+def sidings_built_table(scenario: Scenario, rate: float, life_years: float, notes: dict[str, str]) -> pd.DataFrame:
+    """The run's ``sidings_built`` for a pathway: every candidate siding built, with its commissioning day and
+    ramp-up (empty for one built from the start), the day it reaches full capacity, and its capital cost
+    for the days it was open in the run."""
+    costs = siding_costs(scenario, rate, life_years)
+    dated = scenario.pathway.sidings if scenario.pathway is not None else {}
+    rows = []
+    for eid in sorted({eid for eid, _ in costs} | {eid for eid in dated if eid in scenario.enterprises}):
+        siding = scenario.enterprises[eid].siding
+        assert siding is not None
+        when = dated.get(eid)
+        rows.append(
+            {
+                "enterprise": eid,
+                "station": siding.station,
+                "capacity_t_per_year": siding.capacity_t_per_year,
+                "commissioned": when.commissioned.isoformat() if when else "",
+                "ramp_up_months": when.ramp_up_months if when else 0,
+                "full_capacity_from": full_capacity_from(when.commissioned, when.ramp_up_months).isoformat() if when else "",
+                "date_estimate": bool(when.estimate) if when else False,
+                "date_source": when.source if when else "",
+                "capex_million_cny": siding.capex_million_cny or 0.0,
+                "capex_estimate": siding.capex_estimate,
+                "annual_cost_cny": siding_annual_cost(siding.capex_million_cny or 0.0, rate, life_years),
+                "period_cost_cny": sum(cost for (e, _), cost in costs.items() if e == eid),
+                "notes": notes.get(eid, ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=SIDINGS_BUILT_COLUMNS)
+
+
+SIDINGS_BUILT_COLUMNS = [
+    "enterprise", "station", "capacity_t_per_year", "commissioned", "ramp_up_months", "full_capacity_from", "date_estimate",
+    "date_source", "capex_million_cny", "capex_estimate", "annual_cost_cny", "period_cost_cny", "notes",
+]  # fmt: skip
+
+
+def departures_by_year(scenario: Scenario, departures_by_day: np.ndarray) -> dict[int, int]:
+    """Train departures per calendar year from the run's count by day of departure."""
+    years = year_of_day(scenario.simulation.start_date, len(departures_by_day))
+    values = np.asarray(departures_by_day, dtype=np.int64)
+    return {int(y): int(values[years == y].sum()) for y in np.unique(years)} if len(values) else {}
 
 
 def _sums(rows: pd.DataFrame) -> dict[str, float]:
@@ -99,10 +160,14 @@ def _sums(rows: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs) -> pd.DataFrame:
-    """Long table ``year, enterprise, metric, value, unit`` (enterprise ``city`` for the city's figures)."""
+def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs, departures_by_day: np.ndarray) -> pd.DataFrame:
+    """Long table ``year, enterprise, metric, value, unit`` (enterprise ``city`` for the city's figures; train
+    departures are the city's only: a train's day of departure, counted by the engine)."""
     nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
     days = measured_days_by_year(scenario)
+    departures = departures_by_year(scenario, departures_by_day)
+    for year in [y for y in departures if days and y not in days]:  # a train leaving on a part day after the last whole one
+        departures[max(days)] = departures.get(max(days), 0) + departures.pop(year)
     sidings = siding_cost_by_year(scenario, costs.finance.discount_rate, costs.finance.siding_life_years)
     rows: list[tuple[int, str, str, float]] = []
     for year in sorted(days):
@@ -111,6 +176,7 @@ def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profi
         city = _sums(legs)
         city["siding_capital_cost_cny"] = sidings.get(year, 0.0)
         city["cost_cny"] = city["transport_cost_cny"] + city["siding_capital_cost_cny"]
+        city["train_departures"] = float(departures.get(year, 0))
         city.update(clean_transport_ratio=city_ratio, tonnes=float(ratios["tonnes"].sum()), days=float(days[year]))
         city["clean_tonnes"] = float(ratios["clean_tonnes"].sum())
         rows += [(year, CITY, metric, value) for metric, value in city.items()]
@@ -161,6 +227,7 @@ def year_summary(scenario: Scenario, trajectory: pd.DataFrame, discount_rate: fl
             ("co2_ttw_t", "co2_ttw_t"),
             ("co2_wtw_t", "co2_wtw_t"),
             ("truck_trips", "truck_trips"),
+            ("train_departures", "train_departures"),
             ("cost_cny", "cost_cny"),
         )
         if metric in city
@@ -185,12 +252,18 @@ def year_summary(scenario: Scenario, trajectory: pd.DataFrame, discount_rate: fl
     }
 
 
-def add_pathway_results(scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs, summary: dict, tables: dict) -> None:
+def add_pathway_results(
+    scenario: Scenario, accounted: pd.DataFrame, catalog, profile, costs, summary: dict, tables: dict, departures_by_day: np.ndarray
+) -> None:
     """Put a multi-year run's results by year into its ``summary`` and ``tables`` (``trajectory``,
     ``compliance_by_year``); the run's siding capital cost counts each siding from the day it opened."""
-    trajectory = trajectory_table(scenario, accounted, catalog, profile, costs)
+    trajectory = trajectory_table(scenario, accounted, catalog, profile, costs, departures_by_day)
     tables["trajectory"] = trajectory
     tables["compliance_by_year"] = compliance_table(scenario, trajectory)
+    built = tables.get("sidings_built")
+    notes = dict(zip(built["enterprise"], built["notes"], strict=True)) if built is not None and "notes" in built else {}
+    tables["sidings_built"] = sidings_built_table(scenario, costs.finance.discount_rate, costs.finance.siding_life_years, notes)
+    summary["candidate_sidings_built"] = len(tables["sidings_built"])
     summary.update(year_summary(scenario, trajectory, costs.finance.discount_rate))
     city = trajectory[trajectory["enterprise"] == CITY]
     siding_cny = float(city.loc[city["metric"] == "siding_capital_cost_cny", "value"].sum())

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from freight_sim.pathway.trajectory import CITY
 from freight_sim.report import charts
-from freight_sim.report.formatting import format_number, format_percent
+from freight_sim.report.formatting import format_number, format_percent, html_table
 from freight_sim.report.i18n import Translator
 
 
@@ -83,6 +83,74 @@ def compliance_timeline(compliance: pd.DataFrame, first_years: dict, t: Translat
     return f'<table class="timeline"><tr><th>{escape(t("enterprise"))}</th>{head}<th>{caption}</th></tr>{"".join(rows)}</table>'
 
 
+def sidings_table(result, t: Translator, names: dict[str, str]) -> str:
+    """HTML table of the candidate sidings built: station, capacity, commissioning day, ramp-up, full capacity
+    from, capital cost in the run (empty when none is built)."""
+    built = getattr(result, "sidings_built", None)
+    if built is None or not len(built):
+        return ""
+    dated = built["commissioned"].astype(str) != ""
+
+    def day(value: str, estimate: bool) -> str:
+        return f"{value} ({t('estimate')})" if value and estimate else value or t("from the start")
+
+    frame = pd.DataFrame(
+        {
+            "name": [f"{names.get(e, e)} ({e})" for e in built["enterprise"]],
+            "station": built["station"],
+            "capacity": built["capacity_t_per_year"] / 1e6,
+            "commissioned": [day(v, bool(e)) for v, e in zip(built["commissioned"], built["date_estimate"], strict=True)],
+            "ramp_up_months": built["ramp_up_months"].where(dated),
+            "full": [v or t("from the start") for v in built["full_capacity_from"]],
+            "capex": built["capex_million_cny"],
+            "cost": built["period_cost_cny"] / 1e6,
+        }
+    )
+    headers = {
+        "name": t("enterprise"),
+        "station": t("station"),
+        "capacity": t("capacity [Mt/yr]"),
+        "commissioned": t("commissioned"),
+        "ramp_up_months": t("ramp-up [months]"),
+        "full": t("full capacity from"),
+        "capex": t("capex [M CNY]"),
+        "cost": t("capital cost in the run [M CNY]"),
+    }
+    return html_table(frame, headers, integer_columns=["ramp_up_months"])
+
+
+def _ci(entry: dict) -> str:
+    low, high = entry.get("ci_low"), entry.get("ci_high")
+    return "–" if low is None or high is None else f"{format_number(low)} – {format_number(high)}"
+
+
+def cuts_section(summary: dict, t: Translator) -> dict[str, str] | None:
+    """The emission cuts against the baseline path (table) and the plan's city-wide cut beside them (text)."""
+    cut = summary.get("reduction_against_baseline")
+    if not cut:
+        return None
+    labels = {"nox": t("NOx (tailpipe)"), "pm": t("PM (tailpipe)"), "so2": t("SO2 (tailpipe)"), "total": t("NOx + PM + SO2")}
+    rows = [(labels[k], format_number(v["mean"]), _ci(v)) for k, v in cut["cumulative_t"].items()]
+    head = f"<tr><th>{escape(t('pollutant'))}</th><th>{escape(t('cumulative cut [t]'))}</th><th>{escape(t('95% interval'))}</th></tr>"
+    body = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>" for a, b, c in rows)
+    plan = cut["plan"]
+    pollutants = ("、" if t.lang == "zh" else ", ").join(t(p) for p in plan["pollutants"])
+    share = cut.get("transport_share_of_plan")
+    if share is not None:
+        years = cut["plan_years"]
+        text = t(
+            "The plan's city-wide cut of {pollutants}: {plan} t cumulative by end-{year}, all sectors. The pathway's cut in {years}: {cut} t, a transport share of {share}.",
+            pollutants=pollutants, plan=format_number(plan["cumulative_cut_t"]), year=plan["by_end_of_year"],
+            years=str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}", cut=format_number(cut["cut_in_plan_years_t"]["mean"]), share=format_percent(share["mean"], 3),
+        )  # fmt: skip
+    else:
+        text = t(
+            "The plan's city-wide cut of {pollutants} ({plan} t cumulative by end-{year}) lies before the pathway's years: no transport share.",
+            pollutants=pollutants, plan=format_number(plan["cumulative_cut_t"]), year=plan["by_end_of_year"],
+        )  # fmt: skip
+    return {"table": f'<table class="cuts">{head}{body}</table>', "plan": text, "source": plan["source"]}
+
+
 def _names(result, t: Translator) -> dict[str, str]:
     names = dict(zip(result.compliance["enterprise"].astype(str), result.compliance["name"].astype(str), strict=True))
     zh = getattr(result, "names_zh", None) or {}
@@ -101,6 +169,8 @@ def render_pathway_report(result, lang: str = "en") -> str:
         pct=format_percent,
         charts=_charts(result, t),
         timeline=compliance_timeline(result.compliance, s.get("first_year_meeting_target", {}), t, _names(result, t)),
+        sidings=sidings_table(result, t, _names(result, t)),
+        cuts=cuts_section(s, t),
         description=s.get("description", "") if t.lang == "en" else "",
     )
 

@@ -102,6 +102,7 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
         truck_trips=int(legs.loc[road, "trips"].sum()),
         truck_trips_by_segment={kind: int(trips_by_segment.get(kind, 0)) for kind in TRUCK_SEGMENT_KINDS},
         train_departures=run.train_departures,
+        train_departures_by_day=np.frombuffer(run.train_departures_by_day, dtype=np.int64).copy(),
         train_slots_missed=sum(t.slots.missed for t in terminals.values()),  # counted since the warm-up's reset
         spec=spec.summary(),
         loop_cpu_s=loop_cpu_s,

@@ -1,7 +1,8 @@
 """A scenario's ``pathway`` as time-varying inputs the engine reads per day: lane tonnages and fleet renewals.
 
-Each simulated day has a state: its calendar year (demand index of the year) and the share of capacity
-each dated siding may use (0 before commissioning; k / ramp_up_months in its k-th month of operation).
+Each simulated day has a state: its calendar year (demand index of the year), the share of capacity
+each dated siding may use (0 before commissioning; k / ramp_up_months in its k-th month of operation) and
+the chain shifts started by then (a flow takes the shares of the latest one covering it).
 The chain rule (``siding_first``) splits every flow for each state exactly as it does for a single year,
 so a lane's tonnes per day are its flow's monthly-profile day weight times the lane's t/yr in that day's
 state: a siding's rail lane ramps up while the flow's road or drayage lane falls, month by month. A
@@ -14,9 +15,10 @@ import datetime as dt
 import math
 from array import array
 from collections.abc import Callable
+from typing import Any
 
-from freight_sim.config.pathway import FleetRenewal, value_in_year
-from freight_sim.config.scenario import Scenario
+from freight_sim.config.pathway import ChainShift, FleetRenewal, value_in_year
+from freight_sim.config.scenario import Chain, Scenario
 from freight_sim.sim.calendar import daily_tonnes
 
 Allocation = dict[tuple[str, str], dict[str, float]]
@@ -49,6 +51,17 @@ def demand_index(scenario: Scenario, enterprise_id: str, year: int) -> float:
     )
 
 
+def shift_covers(shift: ChainShift, enterprise: str, flow: str) -> bool:
+    """Whether a chain shift applies to ``enterprise``'s ``flow``."""
+    return (shift.enterprises == "all" or enterprise in shift.enterprises) and (shift.flows == "all" or flow in shift.flows)
+
+
+def shifted_shares(started: list[ChainShift], enterprise: str, flow: str) -> dict[Chain, float] | None:
+    """The shares of the latest started shift (``started`` in start order) covering a flow, else None."""
+    covering = [shift for shift in started if shift_covers(shift, enterprise, flow)]
+    return {Chain(c): s for c, s in covering[-1].shares.items()} if covering else None
+
+
 class PathwayInputs:
     """Per-day lane tonnages and the fleet renewals of a scenario with a ``pathway`` section."""
 
@@ -59,32 +72,41 @@ class PathwayInputs:
         self.start_date = scenario.simulation.start_date
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
         self._sidings = sorted(scenario.pathway.sidings.items())
+        self._shifts = sorted(scenario.pathway.chain_shifts.items(), key=lambda item: (item[1].start, item[0]))
         self._state_of_day: list[int] = []
         self._states: list[Allocation] = []
         keys: dict[tuple, int] = {}
         for d in range(self.n_days):
             day = self.start_date + dt.timedelta(days=d)
-            key = (day.year, *(siding_share(s.commissioned, s.ramp_up_months, day) for _, s in self._sidings))
+            shares = tuple(siding_share(s.commissioned, s.ramp_up_months, day) for _, s in self._sidings)
+            started = tuple(shift.start <= day for _, shift in self._shifts)
+            key = (day.year, shares, started)
             if key not in keys:
                 keys[key] = len(self._states)
-                self._states.append(self._allocation(day.year, key[1:]))
+                self._states.append(self._allocation(*key))
             self._state_of_day.append(keys[key])
 
-    def _allocation(self, year: int, shares: tuple[float, ...]) -> Allocation:
+    def _allocation(self, year: int, siding_shares: tuple[float, ...], shifts_started: tuple[bool, ...]) -> Allocation:
         from freight_sim.sim.routes import chain_tonnes
 
         enterprises = dict(self.scenario.enterprises)
-        for (eid, _), share in zip(self._sidings, shares, strict=True):
+        for (eid, _), share in zip(self._sidings, siding_shares, strict=True):
             ent = enterprises[eid]
             siding = ent.siding
             assert siding is not None, "scenario_checks: a dated siding exists"
             update = {"enabled": share > 0, "capacity_t_per_year": siding.capacity_t_per_year * share}
             enterprises[eid] = ent.model_copy(update={"siding": siding.model_copy(update=update)})
+        started = [shift for (_, shift), on in zip(self._shifts, shifts_started, strict=True) if on]
         for eid, ent in enterprises.items():
             index = demand_index(self.scenario, eid, year)
-            if index != 1.0:
-                flows = {fid: f.model_copy(update={"tonnes_per_year": f.tonnes_per_year * index}) for fid, f in ent.flows.items()}
-                enterprises[eid] = ent.model_copy(update={"flows": flows})
+            flows = {}
+            for fid, flow in ent.flows.items():
+                changed: dict[str, Any] = {"tonnes_per_year": flow.tonnes_per_year * index} if index != 1.0 else {}
+                shares = shifted_shares(started, eid, fid)
+                if shares is not None:
+                    changed["chain_shares"] = shares
+                flows[fid] = flow.model_copy(update=changed) if changed else flow
+            enterprises[eid] = ent.model_copy(update={"flows": flows})
         return chain_tonnes(self.scenario.model_copy(update={"enterprises": enterprises}), self.where)
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -34,6 +35,7 @@ class SimResult:
     train_departures: int
     spec: dict = field(default_factory=dict)
     train_slots_missed: int = 0  # timetable slots (after the warm-up) that sent no train
+    train_departures_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # after the warm-up, by day
     loop_cpu_s: float = 0.0
     production: pd.DataFrame = field(default_factory=pd.DataFrame)
     truck_trips_by_segment: dict = field(

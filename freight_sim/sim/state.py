@@ -60,6 +60,7 @@ class RunState:
         # per lane, its row of delivered_t as a memoryview: Python-float item updates as fast as array('d')
         self.delivered_by_day = [cast("memoryview[float]", row.data) for row in self.delivered_t]
         self.train_departures = 0
+        self.train_departures_by_day = array("q", bytes(8 * max(n_days, 1)))  # by day of departure (the last day: later)
         self.train_trips_started = 0
 
     def deliver(self, lane: int, at_h: float, tonnes: float) -> None:

@@ -225,6 +225,7 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     lot.until_h = arrival
     if departure >= run.recorder.warmup_h:
         run.train_departures += 1
+        run.train_departures_by_day[min(int(departure // 24.0), run.n_days - 1)] += 1
     run.recorder.leg(feed.seg_index, feed.vt_index, load_t, start, end, 0.0)
     if run.trace is not None:
         run.trace(departure, name, "depart")

@@ -42,7 +42,7 @@ def test_the_command_writes_the_trajectory_and_refuses_a_folder_with_user_files(
     args = ["pathway", str(scenario), "--out", str(out), "--years", "2025-2025", "--set", "simulation.days=8", "--lang", "zh"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    for name in ("trajectory.csv", "compliance_by_year.csv", "summary.json", "report.html"):
+    for name in ("trajectory.csv", "compliance_by_year.csv", "sidings_built.csv", "summary.json", "report.html"):
         assert (out / name).is_file(), name
     manifest = read_manifest(out)
     assert manifest["kind"] == "pathway" and manifest["status"] == "finished"
@@ -54,7 +54,14 @@ def test_the_command_writes_the_trajectory_and_refuses_a_folder_with_user_files(
     assert summary["discount_rate"] == 0.08 and "discount rate" in summary["discount_rate_source"]
     assert summary["enterprises_meeting_target"]["2025"]["of"] == 40
     assert isinstance(summary["target_met_by_deadline"], bool)
-    assert "清洁运输比例" in (out / "report.html").read_text(encoding="utf-8")
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "清洁运输比例" in report
+    sidings = pd.read_csv(out / "sidings_built.csv", encoding="utf-8-sig")
+    assert sidings[["enterprise", "commissioned", "ramp_up_months", "full_capacity_from"]].values.tolist() == [
+        ["E04", "2025-01-03", 1, "2025-01-03"]
+    ]
+    assert "投用日期" in report and "2025-01-03 (估计)" in report
+    assert "相对基准路径的减排" in report and summary["reduction_against_baseline"]["plan"]["cumulative_cut_t"] == 10_000
     # the same command again replaces its own result; a user's file in the folder is refused
     assert CliRunner().invoke(app, args).exit_code == 0
     (out / "notes.txt").write_text("mine", encoding="utf-8")
