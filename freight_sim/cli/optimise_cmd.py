@@ -75,7 +75,8 @@ def _print_result(summary: dict, out: Path) -> None:
         check = summary["verification"]
         if check and check.get("constraint_held_share") is not None:
             held = ", ".join(f"{h:.0%}" for h in check["constraint_held_share"])
-            typer.echo(f"  re-run with {check['replications']} fresh seeds: constraints held in {held} of replications")
+            points = f" at {check['sample_points']} fresh sample points of the uncertain inputs" if check.get("sample_points") else ""
+            typer.echo(f"  re-run with {check['replications']} fresh seeds{points}: constraints held in {held} of the {check['runs']} runs")
     greedy = summary.get("greedy")
     if greedy is not None:
         cost = ((greedy.get("final") or {}).get("metrics") or {}).get("cost_cny")
