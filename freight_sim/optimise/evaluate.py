@@ -146,6 +146,13 @@ class Evaluator:
             raise ConfigError(*self.digests.error_lines())
         return sha, inputs_sha
 
+    def portfolio_loaded(self, picks: Sequence[int]) -> Loaded:
+        """A portfolio's scenario at the inputs' nominal values, from the base file read once (as
+        ``load_scenario`` with the portfolio's patches)."""
+        patches = self.fixed_patches + portfolio_patches(self.choices, picks)
+        data, smap = effective_scenario(self.base_data, self.base_map, patches, ())
+        return Loaded(validate(Scenario, data, smap, self.digests.context), self.base_path, smap)
+
     def portfolio_sha(self, picks: Sequence[int]) -> str:
         """The config hash of a portfolio's scenario (at the inputs' nominal values): its identity."""
         return self._digest(self.fixed_patches + portfolio_patches(self.choices, picks), portfolio_label(self.choices, picks))[0]
