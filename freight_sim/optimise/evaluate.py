@@ -26,7 +26,7 @@ from freight_sim.config.yaml_source import SourceMap
 from freight_sim.errors import ConfigError
 from freight_sim.experiments import store
 from freight_sim.experiments.batch import ExecutorName, execute_runs
-from freight_sim.experiments.design import RunSpec, ScenarioDigests, effective_scenario, replication_seeds
+from freight_sim.experiments.design import Patch, RunSpec, ScenarioDigests, effective_scenario, replication_seeds
 from freight_sim.experiments.run_one import RunFn
 from freight_sim.experiments.sampling import SampleDesign
 from freight_sim.experiments.store import Provenance, RunRecord
@@ -118,7 +118,7 @@ class Evaluator:
         named = {**{k: dict(v) for k, v in mixes.items()}, **{k: dict(v) for k, v in self.base.fleet.extra_mixes.items()}}
         self.choices = decision_choices(self.optimisation, self.base, named)
         self.seeds = replication_seeds(spec.seed, spec.replications)
-        simulation = [({"simulation": dict(spec.simulation)}, self.optimisation.source)] if spec.simulation else []
+        simulation: list[Patch] = [({"simulation": dict(spec.simulation)}, self.optimisation.source)] if spec.simulation else []
         # the pathway's horizon first, so the file's own simulation settings win (as --set does for freight-sim pathway)
         self.fixed_patches = pathway_base.horizon_patches(self.optimisation, self.base, self.base_map) + simulation
         data, smap = effective_scenario(self.base_data, self.base_map, self.fixed_patches, ())
@@ -170,9 +170,9 @@ class Evaluator:
         points: list[tuple[int | None, list, dict[str, Any]]] = [(None, patches, {})]
         if sample is not None:
             points = []
-            for index in range(len(sample.matrix)):
-                point, values = point_patches(self.optimisation, sample, index)
-                points.append((index, patches + point, values))
+            for point_index in range(len(sample.matrix)):
+                point, values = point_patches(self.optimisation, sample, point_index)
+                points.append((point_index, patches + point, values))
         specs = []
         for index, run_patches, values in points:
             run_sha, run_inputs_sha = (sha, inputs_sha) if index is None else self._digest(run_patches, label)

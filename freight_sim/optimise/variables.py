@@ -53,8 +53,8 @@ def _base_mix(scenario: Scenario, path: tuple[str, ...], named: Mapping[str, Map
         renewal = scenario.pathway.fleet_renewals.get(path[2]) if scenario.pathway is not None else None
         if renewal is None:
             raise ConfigError(f"{where}: the base scenario's pathway has no fleet renewal {path[2]!r}")
-        mix: Any = named.get(renewal.mix, {renewal.mix: 1.0}) if isinstance(renewal.mix, str) else renewal.mix
-        return {str(k): float(v) for k, v in dict(mix).items()}
+        target: Any = named.get(renewal.mix, {renewal.mix: 1.0}) if isinstance(renewal.mix, str) else renewal.mix
+        return {str(k): float(v) for k, v in dict(target).items()}
     if path[1] not in scenario.enterprises:
         raise ConfigError(f"{where}: no enterprise {path[1]!r} in the base scenario")
     mix: Any = _get(scenario, path)
