@@ -96,3 +96,9 @@ def test_an_input_without_a_range_is_named_at_its_line(folder, tmp_path):
     assert (
         f"{file}:17: uncertainty.parameters.inputs.costs.energy_prices.diesel_per_litre: no energy_prices.diesel_per_litre" in result.output
     )
+
+
+def test_validate_counts_the_runs_of_a_portfolio(folder):
+    result = CliRunner().invoke(app, ["validate", str(folder / "opt.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "2 possible portfolios, 4 runs per portfolio (1 replication x 4 sample points)" in result.output
