@@ -131,8 +131,13 @@ def test_a_fleet_share_of_a_renewal_and_the_horizon_of_the_files_years(tmp_path)
             "{file}:9: constraints.0.metric: 'tonnes_delivered' has no figure by year",
         ),
         ("base: opt_pathway.yaml", "base: opt_scenario.yaml", "{file}:4: variables.0.path: the base scenario has no pathway section"),
+        (
+            "simulation: {start_date: 2025-12-22, days: 20}",
+            "years: {first: 2024, last: 2025}",
+            "{file}:12: years: 2024-2025 lies outside the pathway's years 2025-2027",
+        ),
     ],
-    ids=["year outside", "variable year outside", "no figure by year", "no pathway"],
+    ids=["year outside", "variable year outside", "no figure by year", "no pathway", "years outside"],
 )
 def test_validate_names_the_line_and_field(tmp_path, old, new, message):
     file = write_file(tmp_path)
