@@ -51,7 +51,7 @@ SECTION_METRIC = "line_section_utilisation."
 BATTERY_TRUCK_BAND_G_PER_TKM = (57.0, 65.0)
 START, END = "<!-- readme-results:start -->", "<!-- readme-results:end -->"
 # parts of the package whose code does not change a run's figures (commands, reports, record audit, batch plumbing)
-_NOT_MODEL = ("cli", "report", "records", "experiments", "province")
+_NOT_MODEL = ("cli", "report", "records", "experiments", "province", "optimise")
 _REPO = Path(__file__).resolve().parents[2]
 
 
