@@ -25,11 +25,15 @@ def register(app: typer.Typer) -> None:
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html at the end"),
         lang: str = typer.Option("en", "--lang", help="language of report.html: en or zh"),
     ) -> None:
-        """Find the cheapest portfolios of measures (sidings, new-energy fleet shares, road -> rail shifts) that meet
-        the file's constraints, by NSGA-II (pymoo) with every portfolio simulated; also the greedy baseline.
+        """Find the cheapest portfolios of measures (sidings, new-energy fleet shares, road -> rail shifts, the years
+        of a pathway's dated measures) that meet the file's constraints, by NSGA-II (pymoo) with every portfolio
+        simulated; also the greedy baseline.
 
-        Each portfolio's runs are stored under --out/runs like a batch's, so no portfolio is simulated twice and
-        --resume after Ctrl-C or a crash continues with identical results.
+        The base may be a pathway: runs span its years and constraints may name a year (year: 2026). Uncertain
+        inputs (uncertainty: as an experiment's sample) are sampled at the same points for every portfolio;
+        constraints must hold in their share of replications x sample points. Each portfolio's runs are stored
+        under --out/runs like a batch's, so no portfolio is simulated twice and --resume after Ctrl-C or a crash
+        continues with identical results.
         """
         from freight_sim.config.file_kind import OPTIMISATION, require_kind
         from freight_sim.experiments.batch import ExecutorName
@@ -46,7 +50,7 @@ def register(app: typer.Typer) -> None:
             check_language(lang)
             require_kind(file, OPTIMISATION)
             optimisation = load_optimisation(file)
-            progress, on_generation, on_record = _progress(optimisation.spec.budget.evaluations)
+            progress, on_generation, on_record = _progress(optimisation.spec.budget.evaluations, optimisation.spec.objectives[0].metric)
             try:
                 with progress:
                     result = run_optimisation(
@@ -74,7 +78,8 @@ def _print_result(summary: dict, out: Path) -> None:
         check = summary["verification"]
         if check and check.get("constraint_held_share") is not None:
             held = ", ".join(f"{h:.0%}" for h in check["constraint_held_share"])
-            typer.echo(f"  re-run with {check['replications']} fresh seeds: constraints held in {held} of replications")
+            points = f" at {check['sample_points']} fresh sample points of the uncertain inputs" if check.get("sample_points") else ""
+            typer.echo(f"  re-run with {check['replications']} fresh seeds{points}: constraints held in {held} of the {check['runs']} runs")
     greedy = summary.get("greedy")
     if greedy is not None:
         cost = ((greedy.get("final") or {}).get("metrics") or {}).get("cost_cny")
@@ -87,8 +92,8 @@ def _print_result(summary: dict, out: Path) -> None:
     )
 
 
-def _progress(budget: int):
-    """A rich progress bar over the evaluation budget, with the best feasible cost so far."""
+def _progress(budget: int, cost_metric: str):
+    """A rich progress bar over the evaluation budget, with the best feasible first objective (a cost) so far."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -96,7 +101,7 @@ def _progress(budget: int):
         TextColumn("[bold]portfolios"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("generation {task.fields[generation]}, best feasible cost {task.fields[best]}, runs {task.fields[runs]}"),
+        TextColumn("generation {task.fields[generation]}, best feasible {task.fields[best]}, runs {task.fields[runs]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
@@ -105,7 +110,11 @@ def _progress(budget: int):
     runs = 0
 
     def on_generation(generation: int, evaluated: int, best) -> None:
-        text = f"{best.mean('cost_cny') / 1e6:,.1f} M CNY" if best is not None else "–"
+        if best is None:
+            text = "–"
+        else:
+            value = best.objectives[0]
+            text = f"{value / 1e6:,.1f} M CNY" if cost_metric.endswith("cny") else f"{value:,.4g} ({cost_metric})"
         progress.update(task, completed=min(evaluated, budget), generation=generation, best=text)
 
     def on_record(_record) -> None:

@@ -67,9 +67,13 @@ def _validate_optimisation(file: Path, overrides: list[str]) -> str:
     portfolios = 1
     for bound in evaluator.bounds:
         portfolios *= bound + 1
+    points = len(evaluator.sample.matrix) if evaluator.sample is not None else 1
+    runs = f"{_count(len(evaluator.seeds) * points, 'run')} per portfolio"
+    if points > 1:
+        runs += f" ({_count(len(evaluator.seeds), 'replication')} x {points} sample points)"
     return (
         f"{file}: ok: optimisation '{evaluator.optimisation.spec.name}', {_count(len(evaluator.bounds), 'variable')}, "
-        f"{portfolios:,} possible portfolios (run it with: freight-sim optimise {file} --out DIR)"
+        f"{portfolios:,} possible portfolios, {runs} (run it with: freight-sim optimise {file} --out DIR)"
     )
 
 

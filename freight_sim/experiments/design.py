@@ -273,21 +273,28 @@ def effective_scenario(
 
 
 def _input_ranges(experiment: Experiment, base: Loaded) -> dict[str, tuple[float, float]]:
-    """The data-file range of every sampled uncertain input (``inputs.<data path>``) of the experiment, read
-    from the base scenario's data files; a data path that addresses no number with a range is an error at
-    its line of the experiment file."""
+    """The data-file range of every sampled uncertain input (``inputs.<data path>``) of the experiment."""
+    settings = experiment.spec.sample
+    return input_ranges(settings.parameters if settings is not None else {}, base, experiment.source, ("sample", "parameters"))
+
+
+def input_ranges(
+    parameters: Mapping[str, Any], base: Loaded, source: SourceMap, section: tuple[str, ...]
+) -> dict[str, tuple[float, float]]:
+    """The data-file range of every uncertain input (``inputs.<data path>``) among ``parameters``, read from the
+    base scenario's data files; a data path that addresses no number with a range is an error at its line of
+    the file (``section``: where the parameters sit in it)."""
     from freight_sim.inputs import data_path_range
 
-    settings = experiment.spec.sample
     ranges, problems = {}, []
-    for name in settings.parameters if settings is not None else ():
+    for name in parameters:
         if not name.startswith(INPUTS_PREFIX):
             continue
         try:
             ranges[name] = data_path_range(base, name.removeprefix(INPUTS_PREFIX))
         except (ValueError, ConfigError) as exc:
             message = exc.lines[0].split(": ", 2)[-1] if isinstance(exc, ConfigError) else str(exc)
-            problems.append(f"{experiment.source.where(('sample', 'parameters', name))}: sample.parameters.{name}: {message}")
+            problems.append(f"{source.where((*section, name))}: {'.'.join((*section, name))}: {message}")
     if problems:
         raise ConfigError(*problems)
     return ranges

@@ -54,14 +54,21 @@ def parse_years(text: str) -> tuple[int, int]:
 def horizon_overrides(loaded: Loaded, years: tuple[int, int] | None) -> list[str]:
     """``--set`` texts that make the run span ``years`` (default: the pathway's ``years``) after the warm-up,
     with legs aggregated by month (memory flat in simulated time). The user's own ``--set`` come after them."""
-    scenario = loaded.model
-    if scenario.pathway is None:
+    if loaded.model.pathway is None:
         raise ConfigError(f"{loaded.path}:1: pathway: the scenario has no pathway section (dated measures and targets): nothing to trace")
+    return [
+        f"simulation.{key}={str(value).lower() if isinstance(value, bool) else value}"
+        for key, value in horizon(loaded.model, years).items()
+    ]
+
+
+def horizon(scenario, years: tuple[int, int] | None = None) -> dict[str, object]:
+    """The ``simulation`` settings of a pathway run over ``years`` (default: the pathway's): start, days, legs by month."""
     first, last = years or (scenario.pathway.years.first, scenario.pathway.years.last)
     warmup = scenario.simulation.warmup_days
     start = dt.date(first, 1, 1) - dt.timedelta(days=int(warmup))
     days = (dt.date(last + 1, 1, 1) - dt.date(first, 1, 1)).days + int(warmup)
-    return [f"simulation.start_date={start.isoformat()}", f"simulation.days={days}", "simulation.record_legs=false"]
+    return {"start_date": start.isoformat(), "days": days, "record_legs": False}
 
 
 def pathway_experiment(scenario_path: Path, name: str, replications: int, seed: int | None, baseline: bool = True):

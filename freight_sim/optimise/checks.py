@@ -1,7 +1,10 @@
 """What `validate` checks of an optimisation file, and `optimise` before its first run: the file, its metric
-names, every choice of every variable against the scenario schema, and the model assembly of the base, of
-each variable alone at its last choice and of the portfolio with every variable at its last choice (steps
-in between use the same vehicles, stations and routes)."""
+names, every choice of every variable against the scenario schema, the base at every sample point of the
+uncertain inputs, and the model assembly of the base, of each variable alone at its last choice and of the
+portfolio with every variable at its last choice (steps in between use the same vehicles, stations and
+routes). A ``year`` variable alone changes only a pathway's dates: it gets every check of the scenario
+against its data files and network (dates, candidate sidings, renewals) without a second assembly, since
+the portfolio of every last choice assembles its dated measures."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pathlib import Path
 from freight_sim.errors import ConfigError
 from freight_sim.optimise.evaluate import IN_SCOPE_RATIO, Evaluator
 from freight_sim.optimise.spec import Optimisation
+from freight_sim.optimise.variables import portfolio_label
 from freight_sim.sim.fleet_feasibility import FleetSubstitutionWarning
 
 
@@ -33,8 +37,8 @@ def _metric_problems(optimisation: Optimisation) -> list[str]:
 def check_optimisation(optimisation: Optimisation, evaluator: Evaluator | None = None) -> Evaluator:
     """The evaluator of a checked optimisation file (``evaluator``: the one already built for it); ConfigError
     lists every problem found."""
-    from freight_sim.config import load_scenario
-    from freight_sim.scenario_checks import checked_spec
+    from freight_sim.optimise.spec import YearVariable
+    from freight_sim.scenario_checks import all_problems, checked_spec
 
     problems = _metric_problems(optimisation)
     if problems:
@@ -43,19 +47,27 @@ def check_optimisation(optimisation: Optimisation, evaluator: Evaluator | None =
     n = len(evaluator.bounds)
     singles = [tuple(c if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
     for picks in singles:
-        evaluator.run_specs(picks)  # every choice against the schema: errors name the file and line of the variable
+        evaluator.portfolio_sha(picks)  # every choice against the schema: errors name the file and line of the variable
+    evaluator.run_specs(tuple([0] * n))  # the base at every sample point
+    dates_only = {i for i, variable in enumerate(optimisation.spec.variables) if isinstance(variable, YearVariable)}
     assembled = [tuple([0] * n), tuple(evaluator.bounds)]
     assembled += [tuple(bound if j == i else 0 for j in range(n)) for i, bound in enumerate(evaluator.bounds)]
     found: dict[str, list[str]] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FleetSubstitutionWarning)
         for picks in dict.fromkeys(assembled):
-            spec = evaluator.run_specs(picks)[0]
+            loaded = evaluator.portfolio_loaded(picks)
+            changed = {i for i, p in enumerate(picks) if p}
             try:
-                checked_spec(load_scenario(spec.scenario_path, patches=list(spec.patches)))
+                if len(changed) == 1 and changed <= dates_only:
+                    lines = all_problems(loaded)
+                    if lines:
+                        raise ConfigError(*lines)
+                else:
+                    checked_spec(loaded)
             except ConfigError as exc:
                 for line in exc.lines:
-                    found.setdefault(line, []).append(spec.variant)
+                    found.setdefault(line, []).append(portfolio_label(evaluator.choices, picks))
     shown: set[tuple[str, str, int | None]] = set()
     for w in caught:  # each substitution once, however many portfolios share it; other warnings as they came
         key = (str(w.message), str(w.filename), w.lineno)

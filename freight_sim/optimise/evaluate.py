@@ -1,11 +1,13 @@
-"""Evaluate portfolios by simulation: each is a set of runs (one per replication, common random numbers)
-executed by the batch executors and stored like a batch's runs, so a portfolio simulated once is read back
-(the cache), a resumed optimisation replays its finished runs, and results do not depend on the executor.
+"""Evaluate portfolios by simulation: each is a set of runs (one per replication and sample point of the
+uncertain inputs, common random numbers and the same points for every portfolio) executed by the batch
+executors and stored like a batch's runs, so a portfolio simulated once is read back (the cache), a resumed
+optimisation replays its finished runs, and results do not depend on the executor. A pathway base's runs span
+its years (``freight_sim.optimise.pathway_base``).
 
-Objectives are means over replications. A constraint's margin is the value its bound allows to spare
-(negative: violated); it must hold in ``share`` of the replications, so its robust margin is the k-th
-largest margin over replications, k = ceil(share x replications). ``in_scope_enterprise_ratio`` is the
-smallest ratio over the in-scope key enterprises.
+Objectives are means over the runs. A constraint's margin is the value its bound allows to spare (negative:
+violated); it must hold in ``share`` of the runs (replications x sample points), so its robust margin is the
+k-th largest margin over the runs, k = ceil(share x runs). ``in_scope_enterprise_ratio`` is the smallest
+ratio over the in-scope key enterprises (in the constraint's ``year`` when it names one).
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from freight_sim.config.loader import load_merged, validate
+from freight_sim.config.loader import Loaded, load_merged, validate
 from freight_sim.config.scenario import Scenario
 from freight_sim.config.yaml_source import SourceMap
 from freight_sim.errors import ConfigError
 from freight_sim.experiments import store
 from freight_sim.experiments.batch import ExecutorName, execute_runs
-from freight_sim.experiments.design import RunSpec, ScenarioDigests, effective_scenario, replication_seeds
+from freight_sim.experiments.design import Patch, RunSpec, ScenarioDigests, effective_scenario, replication_seeds
 from freight_sim.experiments.run_one import RunFn
+from freight_sim.experiments.sampling import SampleDesign
 from freight_sim.experiments.store import Provenance, RunRecord
+from freight_sim.optimise import pathway_base
 from freight_sim.optimise.spec import Constraint, Optimisation
+from freight_sim.optimise.uncertainty import input_sample, point_patches
 from freight_sim.optimise.variables import Choices, decision_choices, portfolio_label, portfolio_patches
 from freight_sim.policy.scope import in_scope
 
@@ -56,7 +61,7 @@ class Evaluation:
     picks: tuple[int, ...]
     label: str
     config_sha256: str
-    metrics: tuple[dict[str, float], ...]  # per replication
+    metrics: tuple[dict[str, float], ...]  # per run (sample point x replication)
     objectives: tuple[float, ...]  # means, in the file's senses (not negated)
     margins: tuple[float, ...]  # robust margin per constraint
     failed: str | None = None
@@ -96,7 +101,6 @@ class Evaluator:
     runs_cached: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
-        from freight_sim.config import Loaded
         from freight_sim.errors import FreightSimError
         from freight_sim.fleet import load_scenario_fleet
 
@@ -114,7 +118,18 @@ class Evaluator:
         named = {**{k: dict(v) for k, v in mixes.items()}, **{k: dict(v) for k, v in self.base.fleet.extra_mixes.items()}}
         self.choices = decision_choices(self.optimisation, self.base, named)
         self.seeds = replication_seeds(spec.seed, spec.replications)
-        self.simulation_patch = [({"simulation": dict(spec.simulation)}, self.optimisation.source)] if spec.simulation else []
+        simulation: list[Patch] = [({"simulation": dict(spec.simulation)}, self.optimisation.source)] if spec.simulation else []
+        # the pathway's horizon first, so the file's own simulation settings win (as --set does for freight-sim pathway)
+        self.fixed_patches = pathway_base.horizon_patches(self.optimisation, self.base, self.base_map) + simulation
+        data, smap = effective_scenario(self.base_data, self.base_map, self.fixed_patches, ())
+        self.scenario = validate(Scenario, data, smap, self.digests.context)  # the base as every run simulates it
+        problems = pathway_base.year_problems(self.optimisation, self.base, self.scenario)
+        if problems:
+            raise ConfigError(*problems)
+        base_loaded = Loaded(self.base, self.base_path, SourceMap(dict(self.base_map.locations), self.base_map.default_file))
+        self.sample = input_sample(self.optimisation, base_loaded, spec.seed)
+        self.verify_sample = input_sample(self.optimisation, base_loaded, spec.seed + 1)
+        self.enterprise_years = pathway_base.needs_enterprise_years(self.optimisation)
         declared = {eid: e.tonnes_per_year for eid, e in self.base.enterprises.items()}
         scope = in_scope(declared, self.base.accounting.scope_threshold_t_per_year)
         self.in_scope = tuple(eid for eid in scope.index[scope] if self.base.enterprises[eid].key_enterprise)
@@ -124,31 +139,61 @@ class Evaluator:
         """The largest choice index of each variable."""
         return [len(c.values) - 1 for c in self.choices]
 
-    def run_specs(self, picks: Sequence[int], seeds: Sequence[int] | None = None, tag: str = "p") -> list[RunSpec]:
-        """The runs of a portfolio (``seeds``: the replications' seeds, default the common ones)."""
-        patches = self.simulation_patch + portfolio_patches(self.choices, picks)
-        label = portfolio_label(self.choices, picks)
+    def _digest(self, patches: list, label: str) -> tuple[str, str]:
         data, smap = effective_scenario(self.base_data, self.base_map, patches, ())
         sha, inputs_sha = self.digests.digest(data, smap, label)
         if not sha:
             raise ConfigError(*self.digests.error_lines())
+        return sha, inputs_sha
+
+    def portfolio_loaded(self, picks: Sequence[int]) -> Loaded:
+        """A portfolio's scenario at the inputs' nominal values, from the base file read once (as
+        ``load_scenario`` with the portfolio's patches)."""
+        patches = self.fixed_patches + portfolio_patches(self.choices, picks)
+        data, smap = effective_scenario(self.base_data, self.base_map, patches, ())
+        return Loaded(validate(Scenario, data, smap, self.digests.context), self.base_path, smap)
+
+    def portfolio_sha(self, picks: Sequence[int]) -> str:
+        """The config hash of a portfolio's scenario (at the inputs' nominal values): its identity."""
+        return self._digest(self.fixed_patches + portfolio_patches(self.choices, picks), portfolio_label(self.choices, picks))[0]
+
+    def run_specs(
+        self, picks: Sequence[int], seeds: Sequence[int] | None = None, tag: str = "p", sample: SampleDesign | None = None
+    ) -> list[RunSpec]:
+        """The runs of a portfolio: each sample point (``sample``, default the search's) x each replication
+        (``seeds``, default the common ones)."""
+        patches = self.fixed_patches + portfolio_patches(self.choices, picks)
+        label = portfolio_label(self.choices, picks)
+        sha, inputs_sha = self._digest(patches, label)
         parameters = {c.name: c.labels[p] for c, p in zip(self.choices, picks, strict=True)}
-        return [
-            RunSpec(
-                f"{tag}-{sha[:16]}__r{rep:03d}",
-                label,
-                None,
-                rep,
-                seed,
-                str(self.base_path),
-                tuple(patches),
-                (),
-                sha,
-                parameters,
-                inputs_sha,
-            )
-            for rep, seed in enumerate(seeds if seeds is not None else self.seeds)
-        ]
+        sample = sample if sample is not None else self.sample
+        points: list[tuple[int | None, list, dict[str, Any]]] = [(None, patches, {})]
+        if sample is not None:
+            points = []
+            for point_index in range(len(sample.matrix)):
+                point, values = point_patches(self.optimisation, sample, point_index)
+                points.append((point_index, patches + point, values))
+        specs = []
+        for index, run_patches, values in points:
+            run_sha, run_inputs_sha = (sha, inputs_sha) if index is None else self._digest(run_patches, label)
+            stem = f"{tag}-{sha[:16]}" + (f"__s{index:04d}" if index is not None else "")
+            for rep, seed in enumerate(seeds if seeds is not None else self.seeds):
+                specs.append(
+                    RunSpec(
+                        f"{stem}__r{rep:03d}",
+                        label,
+                        index,
+                        rep,
+                        seed,
+                        str(self.base_path),
+                        tuple(run_patches),
+                        (),
+                        run_sha,
+                        {**parameters, **values},
+                        run_inputs_sha,
+                    )
+                )
+        return specs
 
     def evaluate(self, portfolios: Sequence[Sequence[int]]) -> list[Evaluation]:
         """Evaluations of ``portfolios`` (in order); only runs not stored yet are simulated, all at once."""
@@ -164,7 +209,7 @@ class Evaluator:
     def verify(self, picks: Sequence[int], replications: int) -> Evaluation:
         """A portfolio re-run with fresh seeds (a different root seed from the search's)."""
         seeds = replication_seeds(self.optimisation.spec.seed + 1, replications)
-        specs = self.run_specs(picks, seeds, tag="v")
+        specs = self.run_specs(picks, seeds, tag="v", sample=self.verify_sample)
         return self._evaluation(tuple(picks), specs, self._records(specs))
 
     def _records(self, specs: list[RunSpec]) -> dict[str, RunRecord]:
@@ -182,21 +227,31 @@ class Evaluator:
     def _evaluation(self, picks: tuple[int, ...], specs: list[RunSpec], records: dict[str, RunRecord]) -> Evaluation:
         spec = self.optimisation.spec
         label = portfolio_label(self.choices, picks)
+        sha = self.portfolio_sha(picks)
         runs = [records[s.run_id] for s in specs]
         failures = [r for r in runs if r.failed]
         if failures:
             last = (failures[0].error or "").strip().splitlines()
-            return Evaluation(picks=picks, label=label, config_sha256=specs[0].config_sha256, metrics=(),
+            return Evaluation(picks=picks, label=label, config_sha256=sha, metrics=(),
                               objectives=tuple(math.nan for _ in spec.objectives), margins=tuple(-math.inf for _ in spec.constraints),
                               failed=last[-1] if last else "run failed", runs_simulated=len(runs))  # fmt: skip
-        metrics = tuple({name: value for name, value, _unit in r.metrics} for r in runs)
+        metrics = tuple(self._run_metrics(r) for r in runs)
         objectives = tuple(float(np.mean([m.get(o.metric, math.nan) for m in metrics])) for o in spec.objectives)
         margins = tuple(robust_margin(c, [self.constraint_value(c, m) for m in metrics]) for c in spec.constraints)
-        return Evaluation(picks=picks, label=label, config_sha256=specs[0].config_sha256, metrics=metrics, objectives=objectives,
+        return Evaluation(picks=picks, label=label, config_sha256=sha, metrics=metrics, objectives=objectives,
                           margins=margins, runs_simulated=len(runs))  # fmt: skip
 
+    def _run_metrics(self, record: RunRecord) -> dict[str, float]:
+        """A run's metrics, with its enterprises' ratios by year when a constraint needs them."""
+        metrics = {name: value for name, value, _unit in record.metrics}
+        if self.enterprise_years:
+            metrics.update(pathway_base.enterprise_ratios_by_year(store.run_dir(self.out_dir, record.run_id)))
+        return metrics
+
     def constraint_value(self, constraint: Constraint, metrics: dict[str, float]) -> float:
-        """The constrained quantity in one replication."""
+        """The constrained quantity in one run."""
+        if constraint.year is not None:
+            return pathway_base.value_in_year(constraint, metrics, self.in_scope)
         if constraint.metric == IN_SCOPE_RATIO:
             ratios = [metrics[f"enterprise_ratio.{eid}"] for eid in self.in_scope if f"enterprise_ratio.{eid}" in metrics]
             return min(ratios) if ratios else math.nan
@@ -222,7 +277,7 @@ class Evaluator:
 
 
 def robust_margin(constraint: Constraint, values: Sequence[float]) -> float:
-    """The k-th largest margin of ``values`` (one per replication) to the constraint's bound, k = ceil(share x n):
+    """The k-th largest margin of ``values`` (one per run) to the constraint's bound, k = ceil(share x n):
     non-negative when the constraint holds in at least ``share`` of them; a missing value counts as violated."""
     margins = [(v - constraint.min) if constraint.min is not None else (constraint.max - v) for v in values]  # type: ignore[operator]
     ordered = sorted((m if math.isfinite(m) else -math.inf for m in margins), reverse=True)
@@ -231,7 +286,7 @@ def robust_margin(constraint: Constraint, values: Sequence[float]) -> float:
 
 
 def constraint_name(constraint: Constraint) -> str:
-    """``metric >= bound [in share of replications]``."""
+    """``metric [in YEAR] >= bound [in share of runs]``."""
     bound = f">= {constraint.min:g}" if constraint.min is not None else f"<= {constraint.max:g}"
-    share = f" in {constraint.share:.0%} of replications" if constraint.share < 1 else ""
-    return f"{constraint.metric} {bound}{share}"
+    share = f" in {constraint.share:.0%} of runs" if constraint.share < 1 else ""
+    return f"{constraint.metric}{pathway_base.describe_year(constraint)} {bound}{share}"

@@ -40,8 +40,13 @@ def _answer(summary: dict[str, Any], t: Translator) -> list[str]:
     if check is not None and check.get("constraint_held_share") is not None:
         held = ", ".join(format_percent(h, 0) for h in check["constraint_held_share"])
         verdict = t("holds") if summary["target_met"] else t("does not hold")
-        lines.append(t("Re-run with {n} fresh seeds, the constraint held in {held} of the replications (required {required}): it {verdict}.",
-                       n=check["replications"], held=held, required=format_percent(check["required_share"], 0), verdict=verdict))  # fmt: skip
+        required = format_percent(check["required_share"], 0)
+        if check.get("sample_points"):
+            lines.append(t("Re-run with {n} fresh seeds at {points} fresh sample points of the uncertain inputs, the constraint held in {held} of the {runs} runs (required {required}): it {verdict}.",
+                           n=check["replications"], points=check["sample_points"], runs=check["runs"], held=held, required=required, verdict=verdict))  # fmt: skip
+        else:
+            lines.append(t("Re-run with {n} fresh seeds, the constraint held in {held} of the replications (required {required}): it {verdict}.",
+                           n=check["replications"], held=held, required=required, verdict=verdict))  # fmt: skip
     if greedy is not None:
         final = greedy.get("final")
         if greedy["feasible"] and final is not None:

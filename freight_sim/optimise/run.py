@@ -95,7 +95,7 @@ def _portfolio_file(evaluator: Evaluator, evaluation: Evaluation, folder: Path) 
 
     data: dict[str, Any] = {}
     smap = SourceMap(default_file="<portfolio>")
-    patches = evaluator.simulation_patch + portfolio_patches(evaluator.choices, evaluation.picks)
+    patches = evaluator.fixed_patches + portfolio_patches(evaluator.choices, evaluation.picks)
     for patch, patch_map in patches:
         data = deep_merge(data, patch, smap, patch_map or SourceMap(default_file="<patch>"))
     try:
@@ -149,6 +149,10 @@ def _write(
         "objectives": [o.model_dump() for o in spec.objectives],
         "constraints": [{**c.model_dump(), "text": constraint_name(c)} for c in spec.constraints],
         "in_scope_enterprises": list(evaluator.in_scope),
+        "pathway_years": pathway_years(evaluator),
+        "uncertain_inputs": list(evaluator.sample.names) if evaluator.sample is not None else [],
+        "sample_points": len(evaluator.sample.matrix) if evaluator.sample is not None else 0,
+        "runs_per_portfolio": len(evaluator.seeds) * (len(evaluator.sample.matrix) if evaluator.sample is not None else 1),
         "feasible_found": feasible_found,
         "best_portfolio": _portfolio_summary(evaluator, best) if best is not None else None,
         "base_portfolio": _portfolio_summary(evaluator, base),
@@ -156,6 +160,8 @@ def _write(
         if verified is None
         else {
             "replications": spec.verify.replications,
+            "sample_points": len(evaluator.verify_sample.matrix) if evaluator.verify_sample is not None else 0,
+            "runs": len(verified.metrics),
             "constraint_held_share": held,
             "required_share": min((c.share for c in spec.constraints), default=1.0),
             **_portfolio_summary(evaluator, verified),
@@ -202,8 +208,17 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
+def pathway_years(evaluator: Evaluator) -> list[int] | None:
+    """The calendar years a pathway base's runs span (None for a scenario base)."""
+    from freight_sim.optimise.pathway_base import simulated_years
+
+    if evaluator.base.pathway is None:
+        return None
+    return simulated_years(evaluator.scenario)
+
+
 def _held_share(evaluator: Evaluator, verified: Evaluation) -> list[float] | None:
-    """Per constraint, the share of the verification's replications in which it held."""
+    """Per constraint, the share of the verification's runs (replications x sample points) in which it held."""
     if verified.failed:
         return None
     shares = []

@@ -8,7 +8,14 @@ YAML (or TOML) validated with pydantic (unknown fields forbidden); every error i
   proportions), e.g. the new-energy share of an enterprise's road haulage or drayage; steps at or below the
   base mix's share are left out;
 - ``chain_shift``: the part of a flow's ``from_chain`` share moved to ``to_chain`` in ``steps`` (e.g. road ->
-  drayage + rail).
+  drayage + rail);
+- ``year``: a dated measure of a pathway base in one of ``years`` (a candidate siding's commissioning day or a
+  fleet renewal's start, on ``month``/``day`` of the year).
+
+The base may be a pathway (a scenario with a ``pathway`` section): every run then spans the pathway's years
+(or ``years``), and a constraint may name a ``year`` (its figure in that calendar year). ``uncertainty``
+samples uncertain inputs (``inputs.<data path>``, as experiments do); every portfolio is simulated at the same
+sample points, and constraints must hold in ``share`` of replications x sample points.
 
 Choice 0 of every variable is the base scenario's own value, so the portfolio of all zeros is the base.
 """
@@ -22,10 +29,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from freight_sim.config.loader import validate
+from freight_sim.config.pathway import PathwayYears
 from freight_sim.config.scenario import Chain
 from freight_sim.config.yaml_source import SourceMap, read_config_file
 from freight_sim.errors import ConfigError
-from freight_sim.experiments.spec import base_scenario_path
+from freight_sim.experiments.spec import SampleSettings, base_scenario_path
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\.]+$", min_length=1, max_length=64)]
 Step = Annotated[float, Field(ge=0, le=1)]
@@ -50,7 +58,10 @@ class FleetShareVariable(_Strict):
 
     kind: Literal["fleet_share"]
     name: Name
-    path: str = Field(pattern=r"^enterprises\.[A-Za-z0-9_\-]+\.(fleet_mix|drayage_fleet_mix)$")
+    path: str = Field(
+        pattern=r"^(enterprises\.[A-Za-z0-9_\-]+\.(fleet_mix|drayage_fleet_mix)|pathway\.fleet_renewals\.[A-Za-z0-9_\-\.]+\.mix)$",
+        description="an enterprise's fleet_mix or drayage_fleet_mix, or the mix a pathway's fleet renewal reaches",
+    )
     vehicle: str = Field(min_length=1, description="catalog id of the new-energy vehicle")
     steps: list[Step] = Field(min_length=2, description="shares of the vehicle, lowest first")
     label: str = ""
@@ -68,6 +79,26 @@ class ChainShiftVariable(_Strict):
     label: str = ""
 
 
+class YearVariable(_Strict):
+    """The year of a dated measure of a pathway base: ``pathway.sidings.E04.commissioned`` (a candidate siding,
+    added to the pathway when the base does not date it) or ``pathway.fleet_renewals.NAME.start``."""
+
+    kind: Literal["year"]
+    name: Name
+    path: str = Field(pattern=r"^pathway\.(sidings\.[A-Za-z0-9_\-\.]+\.commissioned|fleet_renewals\.[A-Za-z0-9_\-\.]+\.start)$")
+    years: list[Annotated[int, Field(ge=2000, le=2100)]] = Field(min_length=1, description="calendar years, earliest first")
+    month: int = Field(1, ge=1, le=12, description="month of the date in each year")
+    day: int = Field(1, ge=1, le=28, description="day of the month")
+    label: str = ""
+
+    @field_validator("years")
+    @classmethod
+    def _increasing(cls, years: list[int]) -> list[int]:
+        if sorted(set(years)) != years:
+            raise ValueError(f"years must increase without repeats, got {years}")
+        return years
+
+
 def _variable_kind(value: Any) -> str:
     """The ``kind`` of a variable (``values`` when not given)."""
     kind = value.get("kind", "values") if isinstance(value, dict) else getattr(value, "kind", "values")
@@ -77,7 +108,8 @@ def _variable_kind(value: Any) -> str:
 Variable = Annotated[
     Annotated[ValuesVariable, Tag("values")]
     | Annotated[FleetShareVariable, Tag("fleet_share")]
-    | Annotated[ChainShiftVariable, Tag("chain_shift")],
+    | Annotated[ChainShiftVariable, Tag("chain_shift")]
+    | Annotated[YearVariable, Tag("year")],
     Discriminator(_variable_kind),
 ]
 
@@ -88,13 +120,15 @@ class Objective(_Strict):
 
 
 class Constraint(_Strict):
-    """``metric >= min`` (or ``<= max``) in at least ``share`` of the replications. ``metric`` may be
-    ``in_scope_enterprise_ratio``: every in-scope key enterprise's ratio."""
+    """``metric >= min`` (or ``<= max``) in at least ``share`` of the replications (x sample points). ``metric``
+    may be ``in_scope_enterprise_ratio``: every in-scope key enterprise's ratio. With ``year`` (a pathway base):
+    the metric's figure in that calendar year."""
 
     metric: str = Field(min_length=1)
     min: float | None = None
     max: float | None = None
-    share: float = Field(1.0, gt=0, le=1, description="share of replications in which it must hold")
+    share: float = Field(1.0, gt=0, le=1, description="share of replications x sample points in which it must hold")
+    year: int | None = Field(None, ge=2000, le=2100, description="a pathway base's calendar year the constraint is judged in")
 
     @model_validator(mode="after")
     def _one_bound(self) -> Constraint:
@@ -122,6 +156,10 @@ class OptimisationSpec(_Strict):
     replications: int = Field(2, ge=1, le=1_000, description="replications per portfolio (common random numbers)")
     seed: int = Field(20261124, ge=0)
     simulation: dict[str, Any] = Field(default_factory=dict, description="simulation settings applied to every run (e.g. days)")
+    years: PathwayYears | None = Field(None, description="a pathway base's years each run spans (default: the pathway's own)")
+    uncertainty: SampleSettings | None = Field(
+        None, description="uncertain inputs sampled for every portfolio (the same points for all): lhs or sobol"
+    )
     budget: Budget
     verify: Verify = Field(default_factory=Verify)
     greedy: bool = Field(True, description="also compute the greedy baseline (single measures by cost-effectiveness)")
@@ -142,6 +180,13 @@ class OptimisationSpec(_Strict):
             if steps is not None and sorted(set(steps)) != steps:
                 raise ValueError(f"variable {v.name}: steps must increase without repeats, got {steps}")
         return variables
+
+    @field_validator("uncertainty")
+    @classmethod
+    def _sampled(cls, uncertainty: SampleSettings | None) -> SampleSettings | None:
+        if uncertainty is not None and uncertainty.method == "morris":
+            raise ValueError("method: use lhs or sobol (morris screens inputs; it does not sample their spread)")
+        return uncertainty
 
 
 @dataclass(frozen=True)

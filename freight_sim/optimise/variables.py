@@ -6,6 +6,7 @@ sets every key of a mapping it changes (zero shares included), because patches m
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from freight_sim.config.scenario import Scenario
 from freight_sim.config.yaml_source import Location, SourceMap
 from freight_sim.errors import ConfigError
 from freight_sim.experiments.design import Patch, nested
-from freight_sim.optimise.spec import ChainShiftVariable, FleetShareVariable, Optimisation, ValuesVariable
+from freight_sim.optimise.spec import ChainShiftVariable, FleetShareVariable, Optimisation, ValuesVariable, YearVariable
 
 SHARE_DIGITS = 9
 
@@ -48,6 +49,12 @@ def _rounded(shares: Mapping[str, float]) -> dict[str, float]:
 
 
 def _base_mix(scenario: Scenario, path: tuple[str, ...], named: Mapping[str, Mapping[str, float]], where: str) -> dict[str, float]:
+    if path[0] == "pathway":
+        renewal = scenario.pathway.fleet_renewals.get(path[2]) if scenario.pathway is not None else None
+        if renewal is None:
+            raise ConfigError(f"{where}: the base scenario's pathway has no fleet renewal {path[2]!r}")
+        target: Any = named.get(renewal.mix, {renewal.mix: 1.0}) if isinstance(renewal.mix, str) else renewal.mix
+        return {str(k): float(v) for k, v in dict(target).items()}
     if path[1] not in scenario.enterprises:
         raise ConfigError(f"{where}: no enterprise {path[1]!r} in the base scenario")
     mix: Any = _get(scenario, path)
@@ -92,6 +99,24 @@ def chain_shift_values(variable: ChainShiftVariable, base: Mapping[str, float], 
     return values
 
 
+def _plain(value: Any) -> Any:
+    """A date as ISO text (as the base scenario's dump gives it), so a value equal to the base's is recognised."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def year_values(variable: YearVariable, base: Scenario, own: Any, where: str, where_years: str) -> list[str]:
+    """The dates of a ``year`` variable (ISO text), each checked against the base's pathway years."""
+    if base.pathway is None:
+        raise ConfigError(f"{where}: the base scenario has no pathway section: a year variable dates a pathway's measure")
+    if variable.path.startswith("pathway.fleet_renewals.") and own is None:
+        raise ConfigError(f"{where}: the base scenario's pathway has no fleet renewal {variable.path.split('.')[2]!r}")
+    first, last = base.pathway.years.first, base.pathway.years.last
+    outside = [y for y in variable.years if not first <= y <= last]
+    if outside:
+        raise ConfigError(f"{where_years}: {', '.join(map(str, outside))} outside the pathway's years {first}-{last}")
+    return [dt.date(y, variable.month, variable.day).isoformat() for y in variable.years]
+
+
 def _label(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k} {v:.0%}" for k, v in value.items() if v > 0)
@@ -105,12 +130,18 @@ def _base_value(base: Scenario, path: tuple[str, ...]) -> Any:
     return data
 
 
-def _variable_choices(variable: Any, base: Scenario, path: tuple[str, ...], named_mixes: Mapping[str, Mapping[str, float]], where: str):
+def _variable_choices(
+    variable: Any, base: Scenario, path: tuple[str, ...], named_mixes: Mapping[str, Mapping[str, float]], where: str, where_years: str = ""
+):
     """(values, labels) of one variable, the base scenario's own value first."""
     if isinstance(variable, ValuesVariable):
         own = _base_value(base, path)
-        values = [own, *(v for v in variable.values if v != own)]
+        values = [own, *dict.fromkeys(_plain(v) for v in variable.values if _plain(v) != own)]
         return values, [f"{_label(own)} (base)", *(_label(v) for v in values[1:])]
+    if isinstance(variable, YearVariable):
+        own = _base_value(base, path)
+        dates = [d for d in year_values(variable, base, own, where, where_years) if d != own]
+        return [own, *dates], [f"{'not dated' if own is None else own} (base)", *dates]
     if isinstance(variable, FleetShareVariable):
         mix = _base_mix(base, path, named_mixes, where)
         share = mix.get(variable.vehicle, 0.0)
@@ -138,7 +169,7 @@ def decision_choices(optimisation: Optimisation, base: Scenario, named_mixes: Ma
         where = optimisation.where("variables", i, "path")
         path = tuple(variable.path.split("."))
         try:
-            values, labels = _variable_choices(variable, base, path, named_mixes, where)
+            values, labels = _variable_choices(variable, base, path, named_mixes, where, optimisation.where("variables", i, "years"))
         except ConfigError as exc:
             problems += exc.lines
             continue

@@ -23,7 +23,7 @@ def test_the_shipped_set_is_complete():
     names = {p.stem for p in SHIPPED}
     assert {"changzhi-baseline", "sidings", "electrification", "grid", "harsh-winter", "sensitivity", "uncertainty"} <= names
     assert {p.stem for p in PATHWAYS} == {"pathway-current-plan", "pathway-accelerated"}
-    assert {"optimise-80"} <= {p.stem for p in OPTIMISATIONS}
+    assert {"optimise-80", "optimise-pathway-2026"} <= {p.stem for p in OPTIMISATIONS}
     assert len(SHIPPED) + len(PATHWAYS) + len(OPTIMISATIONS) == len(ALL_FILES)
 
 
@@ -95,24 +95,33 @@ def test_shipped_experiment_runs_every_point_at_reduced_size(path, bundled_scena
 @pytest.mark.parametrize("path", OPTIMISATIONS, ids=lambda p: p.stem)
 def test_shipped_optimisation_runs_at_reduced_size(path, bundled_scenario, tmp_path):
     """The file's checks (every choice of every variable; the base, each variable at its last choice and all
-    at once assembled), then a search of a few portfolios over two days with the real model on the pool.
+    at once assembled), then a search of a few portfolios over two days with the real model on the pool, at
+    every sample point of its uncertain inputs; a pathway base over two days of its last constrained year.
     The greedy baseline is left out here (it simulates every single measure); tests/optimise covers it."""
     pytest.importorskip("pymoo")
+    from freight_sim.config.pathway import PathwayYears
     from freight_sim.optimise.run import optimise
     from freight_sim.optimise.spec import Optimisation, load_optimisation
 
     loaded = load_optimisation(path)
-    reduced = loaded.spec.model_copy(
-        update={
-            "simulation": {**loaded.spec.simulation, "days": 2},
-            "replications": 1,
-            "budget": loaded.spec.budget.model_copy(update={"evaluations": 4, "population": 4}),
-            "verify": loaded.spec.verify.model_copy(update={"replications": 1}),
-            "greedy": False,
-        }
-    )
+    update = {
+        "simulation": {**loaded.spec.simulation, "days": 2},
+        "replications": 1,
+        "budget": loaded.spec.budget.model_copy(update={"evaluations": 2, "population": 2}),
+        "verify": loaded.spec.verify.model_copy(update={"replications": 1}),
+        "greedy": False,
+    }
+    years = [c.year for c in loaded.spec.constraints if c.year is not None]
+    if years:
+        update["years"] = PathwayYears(first=max(years), last=max(years))
+    reduced = loaded.spec.model_copy(update=update)
     result = optimise(Optimisation(reduced, loaded.path, loaded.source), tmp_path / "out", executor="pool", workers=2)
-    assert result.summary["evaluations"] >= 4 and not result.evaluations["failed"].astype(bool).any()
+    assert result.summary["evaluations"] >= 2 and not result.evaluations["failed"].astype(bool).any()
+    points = result.summary["sample_points"]
+    if loaded.spec.uncertainty is not None and loaded.spec.uncertainty.method == "lhs":
+        assert points == loaded.spec.uncertainty.n  # every sample point of the file
+    assert result.summary["runs_per_portfolio"] == max(1, points)
+    assert result.summary["runs_simulated"] >= result.summary["evaluations"] * max(1, points)
     assert (tmp_path / "out" / "report.html").is_file()
 
 

@@ -100,3 +100,47 @@ def test_resume_reads_every_finished_run_back(file, tmp_path):
     assert resumed.pareto.equals(first.pareto) and resumed.evaluations.equals(first.evaluations)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["runs_read_back"] == first.summary["runs_simulated"] - 2
+
+
+class UncertainStubModel(StubModel):
+    """The stub's figures, with 0.25 more ratio where the sampled diesel price lies below its nominal 7.6 CNY/L."""
+
+    def __call__(self, loaded, seed=None):
+        output = super().__call__(loaded, seed)
+        if loaded.model.inputs["costs.energy_prices.diesel_cny_per_l"] < 7.6:
+            output.summary["clean_transport_ratio"] += 0.25
+        return output
+
+
+UNCERTAIN = """\
+uncertainty:
+  method: lhs
+  n: 2
+  parameters:
+    inputs.costs.energy_prices.diesel_cny_per_l: {}
+"""
+
+
+@pytest.mark.parametrize(
+    ("share", "measures", "cost"),
+    [
+        (1.0, {"siding_E02": "true", "siding_E03": "true", "nev_E01": "bev-swap 50%"}, 101.0),  # 0.75 at both points
+        (0.5, {"siding_E02": "true", "siding_E03": "true"}, 96.0),  # 0.5 + 0.25 at the point below 7.6 CNY/L only
+    ],
+)
+def test_the_robust_share_over_sampled_inputs_decides_the_cheapest_portfolio(file, tmp_path, share, measures, cost):
+    """Two Latin-hypercube points over the diesel price's range (7.0-8.2 CNY/L), one in each half; the
+    constraint held at one point of two is enough only with share 0.5. The search and the greedy baseline
+    together see every portfolio (as in the test above)."""
+    text = (
+        file.read_text(encoding="utf-8").replace("min: 0.7}", f"min: 0.7, share: {share}}}").replace("replications: 2", "replications: 1")
+    )
+    file.write_text(text + UNCERTAIN, encoding="utf-8")
+    model = UncertainStubModel()
+    result = optimise(file, tmp_path / "out", executor="inprocess", run_fn=model, write_report=False)
+    assert result.summary["best_portfolio"]["measures"] == measures
+    assert result.summary["best_portfolio"]["objectives"]["cost_cny"] == pytest.approx(cost)
+    assert result.summary["sample_points"] == 2 and result.summary["runs_per_portfolio"] == 2
+    verification = result.summary["verification"]
+    assert verification["runs"] == 3 * 2 and verification["sample_points"] == 2  # fresh seeds x fresh points
+    assert verification["constraint_held_share"] == [share] and result.summary["target_met"]  # one fresh point in each half
