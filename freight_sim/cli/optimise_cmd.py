@@ -9,7 +9,7 @@ from typing import cast
 
 import typer
 
-from freight_sim.cli.common import DASK_OPTION, EXECUTOR_OPTION, EXIT_INTERRUPTED, WORKERS_OPTION, user_errors
+from freight_sim.cli.common import DASK_OPTION, EXECUTOR_OPTION, EXIT_INTERRUPTED, FAST_HELP, WORKERS_OPTION, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         overwrite: bool = typer.Option(False, "--overwrite", help="write into a folder that holds files freight-sim did not write"),
         report: bool = typer.Option(True, "--report/--no-report", help="write report.html at the end"),
         lang: str = typer.Option("en", "--lang", help="language of report.html: en or zh"),
+        fast: bool = typer.Option(False, "--fast", help=FAST_HELP + "; the chosen portfolio is verified in full mode"),
     ) -> None:
         """Find the cheapest portfolios of measures (sidings, new-energy fleet shares, road -> rail shifts, the years
         of a pathway's dated measures) that meet the file's constraints, by NSGA-II (pymoo) with every portfolio
@@ -33,12 +34,13 @@ def register(app: typer.Typer) -> None:
         inputs (uncertainty: as an experiment's sample) are sampled at the same points for every portfolio;
         constraints must hold in their share of replications x sample points. Each portfolio's runs are stored
         under --out/runs like a batch's, so no portfolio is simulated twice and --resume after Ctrl-C or a crash
-        continues with identical results.
+        continues with identical results. With --fast (or simulation: {mode: fast} in the file) the search runs in
+        fast mode and the chosen portfolio's verification in full mode.
         """
         from freight_sim.config.file_kind import OPTIMISATION, require_kind
         from freight_sim.experiments.batch import ExecutorName
         from freight_sim.optimise.run import optimise as run_optimisation
-        from freight_sim.optimise.spec import load_optimisation
+        from freight_sim.optimise.spec import load_optimisation, with_fast_search
         from freight_sim.report.i18n import check_language
 
         if dask is not None:
@@ -50,6 +52,8 @@ def register(app: typer.Typer) -> None:
             check_language(lang)
             require_kind(file, OPTIMISATION)
             optimisation = load_optimisation(file)
+            if fast:
+                optimisation = with_fast_search(optimisation)
             progress, on_generation, on_record = _progress(optimisation.spec.budget.evaluations, optimisation.spec.objectives[0].metric)
             try:
                 with progress:

@@ -30,7 +30,7 @@ Patch = tuple[dict[str, Any], SourceMap | None]
 MAX_ERROR_LINES = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunSpec:
     """Everything one run needs: which scenario, which changes, which seed; where it sits in the design."""
 
@@ -355,7 +355,17 @@ def expand_design(
                     seen_ids.add(run_id)
                     runs.append(
                         RunSpec(
-                            run_id, label, sample_index, rep, seed, str(base_path), tuple(patches), overrides, sha, parameters, inputs_sha
+                            run_id=run_id,
+                            variant=label,
+                            sample=sample_index,
+                            replication=rep,
+                            seed=seed,
+                            scenario_path=str(base_path),
+                            patches=tuple(patches),
+                            overrides=overrides,
+                            config_sha256=sha,
+                            parameters=parameters,
+                            inputs_sha256=inputs_sha,
                         )
                     )
     if validator.errors:

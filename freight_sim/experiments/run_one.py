@@ -87,12 +87,12 @@ def run_one(
         write_run_manifest(
             out_dir, spec, provenance, FAILED, files=kept, seconds=seconds, started=started, ended=now_iso(), error=error, attempts=attempts
         )
-        return RunRecord(spec.run_id, spec.variant, spec.sample, spec.replication, FAILED, seconds, (), error, attempts)
+        return _record(spec, FAILED, seconds, (), error, attempts)
     seconds = time.perf_counter() - clock
     write_run_manifest(
         out_dir, spec, provenance, FINISHED, files=written, seconds=seconds, started=started, ended=now_iso(), attempts=attempts
     )
-    return RunRecord(spec.run_id, spec.variant, spec.sample, spec.replication, FINISHED, seconds, rows, None, attempts)
+    return _record(spec, FINISHED, seconds, rows, None, attempts)
 
 
 def run_chunk(specs: list[RunSpec], out_dir: str, run_fn: RunFn | None, provenance: Provenance) -> list[RunRecord]:
@@ -107,4 +107,12 @@ def record_lost_run(out_dir: Path, spec: RunSpec, provenance: Provenance, error:
     folder.mkdir(parents=True, exist_ok=True)
     clear_run_folder(folder)
     write_run_manifest(out_dir, spec, provenance, FAILED, started=now, ended=now, error=error, attempts=attempts)
-    return RunRecord(spec.run_id, spec.variant, spec.sample, spec.replication, FAILED, 0.0, (), error, attempts)
+    return _record(spec, FAILED, 0.0, (), error, attempts)
+
+
+def _record(spec: RunSpec, status: str, seconds: float, metrics: tuple, error: str | None, attempts: int) -> RunRecord:
+    """The record of ``spec``'s run."""
+    return RunRecord(
+        run_id=spec.run_id, variant=spec.variant, sample=spec.sample, replication=spec.replication,
+        status=status, seconds=seconds, metrics=metrics, error=error, attempts=attempts,
+    )  # fmt: skip

@@ -37,7 +37,7 @@ RUN_OF_BATCH = "batch-run"
 BATCH = "batch"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunRecord:
     """What the batch keeps of one run (the rest is in its folder)."""
 
@@ -119,13 +119,13 @@ def finished_record(out_dir: Path, spec: RunSpec) -> RunRecord | None:
     frame = pd.read_parquet(folder / "metrics.parquet")
     rows = tuple(zip(frame["metric"].astype(str), frame["value"].astype(float), frame["unit"].astype(str), strict=True))
     return RunRecord(
-        spec.run_id,
-        spec.variant,
-        spec.sample,
-        spec.replication,
-        FINISHED,
-        float(manifest.get("seconds", 0.0)),
-        rows,
+        run_id=spec.run_id,
+        variant=spec.variant,
+        sample=spec.sample,
+        replication=spec.replication,
+        status=FINISHED,
+        seconds=float(manifest.get("seconds", 0.0)),
+        metrics=rows,
         attempts=int(manifest.get("attempts", 1)),
         skipped=True,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,7 @@ class Evaluator:
 
     optimisation: Optimisation
     out_dir: Path
+    _: KW_ONLY
     executor: ExecutorName = "pool"
     workers: int = 2
     dask_address: str | None = None
@@ -158,11 +159,16 @@ class Evaluator:
         return self._digest(self.fixed_patches + portfolio_patches(self.choices, picks), portfolio_label(self.choices, picks))[0]
 
     def run_specs(
-        self, picks: Sequence[int], seeds: Sequence[int] | None = None, tag: str = "p", sample: SampleDesign | None = None
+        self,
+        picks: Sequence[int],
+        seeds: Sequence[int] | None = None,
+        tag: str = "p",
+        sample: SampleDesign | None = None,
+        extra: Sequence[Patch] = (),
     ) -> list[RunSpec]:
         """The runs of a portfolio: each sample point (``sample``, default the search's) x each replication
-        (``seeds``, default the common ones)."""
-        patches = self.fixed_patches + portfolio_patches(self.choices, picks)
+        (``seeds``, default the common ones); ``extra`` patches apply on top of the portfolio's."""
+        patches = self.fixed_patches + portfolio_patches(self.choices, picks) + list(extra)
         label = portfolio_label(self.choices, picks)
         sha, inputs_sha = self._digest(patches, label)
         parameters = {c.name: c.labels[p] for c, p in zip(self.choices, picks, strict=True)}
@@ -180,17 +186,17 @@ class Evaluator:
             for rep, seed in enumerate(seeds if seeds is not None else self.seeds):
                 specs.append(
                     RunSpec(
-                        f"{stem}__r{rep:03d}",
-                        label,
-                        index,
-                        rep,
-                        seed,
-                        str(self.base_path),
-                        tuple(run_patches),
-                        (),
-                        run_sha,
-                        {**parameters, **values},
-                        run_inputs_sha,
+                        run_id=f"{stem}__r{rep:03d}",
+                        variant=label,
+                        sample=index,
+                        replication=rep,
+                        seed=seed,
+                        scenario_path=str(self.base_path),
+                        patches=tuple(run_patches),
+                        overrides=(),
+                        config_sha256=run_sha,
+                        parameters={**parameters, **values},
+                        inputs_sha256=run_inputs_sha,
                     )
                 )
         return specs
@@ -206,10 +212,17 @@ class Evaluator:
                 self.done[picks] = self._evaluation(picks, specs, records)
         return [self.done[p] for p in wanted]
 
+    @property
+    def search_mode(self) -> str:
+        """The simulation mode of the search's runs (``fast`` when the file or ``--fast`` asks for it)."""
+        return self.scenario.simulation.mode
+
     def verify(self, picks: Sequence[int], replications: int) -> Evaluation:
-        """A portfolio re-run with fresh seeds (a different root seed from the search's)."""
+        """A portfolio re-run with fresh seeds (a different root seed from the search's), always in full mode:
+        a search in fast mode is checked at full resolution."""
         seeds = replication_seeds(self.optimisation.spec.seed + 1, replications)
-        specs = self.run_specs(picks, seeds, tag="v", sample=self.verify_sample)
+        full = [({"simulation": {"mode": "full"}}, None)] if self.search_mode != "full" else []
+        specs = self.run_specs(picks, seeds, tag="v", sample=self.verify_sample, extra=full)
         return self._evaluation(tuple(picks), specs, self._records(specs))
 
     def _records(self, specs: list[RunSpec]) -> dict[str, RunRecord]:

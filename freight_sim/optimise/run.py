@@ -65,7 +65,9 @@ def optimise(
     if not isinstance(optimisation, Optimisation):
         optimisation = load_optimisation(optimisation)
     out_dir = Path(out_dir)
-    evaluator = Evaluator(optimisation, out_dir, executor, workers, dask_address, run_fn, on_record)
+    evaluator = Evaluator(
+        optimisation, out_dir, executor=executor, workers=workers, dask_address=dask_address, run_fn=run_fn, on_record=on_record
+    )
     check_optimisation(optimisation, evaluator)  # what `validate` checks, before any folder is touched
     started, clock = now_iso(), time.perf_counter()
     with claim_out_dir(out_dir, kind=KIND, overwrite=overwrite, clean=not resume):
@@ -160,6 +162,8 @@ def _write(
         if verified is None
         else {
             "replications": spec.verify.replications,
+            "mode": "full",
+            "search_mode": evaluator.search_mode,
             "sample_points": len(evaluator.verify_sample.matrix) if evaluator.verify_sample is not None else 0,
             "runs": len(verified.metrics),
             "constraint_held_share": held,

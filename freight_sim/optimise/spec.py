@@ -217,3 +217,9 @@ def load_optimisation(path: Path | str) -> Optimisation:
     if not optimisation.base_path.is_file():
         raise ConfigError(f"{optimisation.where('base')}: scenario file not found: {optimisation.base_path}")
     return optimisation
+
+
+def with_fast_search(optimisation: Optimisation) -> Optimisation:
+    """The optimisation with its search's runs in fast mode (``simulation.mode: fast``; ``--fast``)."""
+    spec = optimisation.spec.model_copy(update={"simulation": {**optimisation.spec.simulation, "mode": "fast"}})
+    return Optimisation(spec, optimisation.path, optimisation.source)

@@ -89,6 +89,27 @@ class DemandLedger:
         self.stock_by_day = np.zeros((n_lanes, n_days))
         self.backlog_by_day = np.zeros((n_lanes, n_days))
         self.conveyed_by_day = [zeros(n_days if i in conveyor_lanes else 0) for i in range(n_lanes)]
+        self._day: tuple | None = None  # the open day's (lanes, regular step t, last step t, steps per day)
+        self.steps_today = 0
+
+    def open_day(self, lanes: list[int], regular_t: list[float], last_t: list[float], steps: int) -> None:
+        """The day's step amounts of the stepped piled lanes, added to ``produced_t`` once the day is over
+        (``close_day``; the same sums as step by step: amounts on the 1/1024 t grid add exactly)."""
+        self._day = (lanes, regular_t, last_t, steps)
+        self.steps_today = 0
+
+    def close_day(self) -> None:
+        """Add the production of the day's steps so far to ``produced_t`` (all of them at the day's end; at the
+        horizon, those the run reached)."""
+        if self._day is None:
+            return
+        lanes, regular_t, last_t, steps = self._day
+        done, produced = self.steps_today, self.produced_t
+        regular_steps = min(done, steps - 1)
+        for i in lanes:
+            produced[i] += regular_t[i] * regular_steps + (last_t[i] if done == steps else 0.0)
+        self._day = None
+        self.steps_today = 0
 
     def snapshot(self, day: int, stocks: list[Stock | None]) -> None:
         self.stock_by_day[:, day] = [stock.level_t if stock is not None else 0.0 for stock in stocks]
@@ -114,8 +135,10 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
         if stock is not None and stepped[i]
     ]
     conveyor = [i for i, stock in enumerate(origin) if stock is None and stepped[i]]
+    piled_lanes = [i for i, _, _ in piled]
     for day in range(spec.n_days):
         regular_today, last_today = amounts.next_day(day)
+        ledger.open_day(piled_lanes, regular_today, last_today, steps_per_day)
         for step in range(steps_per_day):
             today = last_today if step == steps_per_day - 1 else regular_today
             for i in conveyor:
@@ -125,21 +148,25 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                     conveyed[i][day] += amount
                     delivered[i][day] += amount
             for i, stock, quiet_below_t in piled:
-                amount = today[i]
-                pending = backlog[i] + amount
-                produced[i] += amount
+                pending = backlog[i] + today[i]
                 if pending > 0.0:
-                    room = stock.capacity_t - stock.level_t
-                    moved = pending if pending <= room else room
-                    if moved > 0.0:
-                        backlog[i] = pending - moved
-                        level = stock.level_t = stock.level_t + moved
-                        waiting = stock.waiting  # serve only when the first in line can take its load, or trains may
-                        if (waiting and level >= waiting[0][0]) or level >= quiet_below_t:
-                            stock.serve()
+                    level = stock.level_t
+                    room = stock.capacity_t - level
+                    if pending <= room:
+                        backlog[i] = 0.0
+                        level = stock.level_t = level + pending
+                    elif room > 0.0:
+                        backlog[i] = pending - room
+                        level = stock.level_t = level + room
                     else:
                         backlog[i] = pending
+                        continue
+                    waiting = stock.waiting  # serve only when the first in line can take its load, or trains may
+                    if (waiting and level >= waiting[0][0]) or level >= quiet_below_t:
+                        stock.serve()
+            ledger.steps_today = step + 1
             yield env.timeout(step_h)
+        ledger.close_day()
         ledger.snapshot(day, origin)
         run.recorder.close_days_before(day - 1)
 

@@ -83,6 +83,7 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
     if progress is not None:
         progress(1.0)
     _record_pending_rows(run)
+    ledger.close_day()  # the production of a day the horizon cut short
     if spec.horizon_h > (n_days - 1) * 24.0:
         ledger.snapshot(n_days - 1, origin)
     events = next(env._eid)  # SimPy numbers every scheduled event; this is the count so far

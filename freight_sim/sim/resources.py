@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from heapq import heapreplace
+from heapq import heapify, heapreplace
 from typing import Protocol
 
 import simpy
@@ -80,6 +80,13 @@ class FifoServers:
             free_at[0] = first_h + count * service_h
             wait_sum = count * (first_h - now_h) + service_h * count * (count - 1) / 2.0
             wait_max = max(wait_max, first_h - now_h + (count - 1) * service_h)
+        elif max(free_at) <= now_h:  # every server free: rounds of ``capacity`` services from now
+            rounds, extra = divmod(count, self.capacity)
+            busy = [now_h + (rounds + 1) * service_h] * extra + [now_h + rounds * service_h] * (self.capacity - extra)
+            free_at[:] = busy if rounds else busy[:extra] + free_at[extra:]
+            heapify(free_at)
+            wait_sum = service_h * (self.capacity * rounds * (rounds - 1) / 2.0 + extra * rounds)
+            wait_max = max(wait_max, (count - 1) // self.capacity * service_h)
         else:
             wait_sum = 0.0
             for _ in range(count):

@@ -144,3 +144,28 @@ def test_the_robust_share_over_sampled_inputs_decides_the_cheapest_portfolio(fil
     verification = result.summary["verification"]
     assert verification["runs"] == 3 * 2 and verification["sample_points"] == 2  # fresh seeds x fresh points
     assert verification["constraint_held_share"] == [share] and result.summary["target_met"]  # one fresh point in each half
+
+
+class ModeRecordingStub(StubModel):
+    """The stub, noting the simulation mode of every run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modes: list[str] = []
+
+    def __call__(self, loaded, seed=None):
+        self.modes.append(loaded.model.simulation.mode)
+        return super().__call__(loaded, seed)
+
+
+def test_a_fast_search_is_verified_in_full_mode(file, tmp_path):
+    from freight_sim.optimise.spec import load_optimisation, with_fast_search
+
+    model = ModeRecordingStub()
+    result = optimise(with_fast_search(load_optimisation(file)), tmp_path / "out", executor="inprocess", run_fn=model)
+    assert model.modes[-3:] == ["full"] * 3  # the verification's three replications
+    assert set(model.modes[:-3]) == {"fast"}
+    assert result.summary["verification"]["search_mode"] == "fast" and result.summary["verification"]["mode"] == "full"
+    plain = ModeRecordingStub()
+    optimise(file, tmp_path / "plain", executor="inprocess", run_fn=plain)
+    assert set(plain.modes) == {"full"}
