@@ -74,33 +74,21 @@ class FifoServers:
         the convoy waits only as long as one of its trucks would (its trucks stand for ones that arrive
         spread out, not in a bunch queueing behind each other). The counters count ``count`` requests."""
         free_at = self._free_at
-        first_h = free_at[0] if free_at[0] > now_h else now_h
-        wait_max = self.wait_max_h
-        if self.capacity == 1:  # one after another from the first start
-            free_at[0] = first_h + count * service_h
-            wait_sum = count * (first_h - now_h) + service_h * count * (count - 1) / 2.0
-            wait_max = max(wait_max, first_h - now_h + (count - 1) * service_h)
-        elif max(free_at) <= now_h:  # every server free: rounds of ``capacity`` services from now
-            rounds, extra = divmod(count, self.capacity)
-            busy = [now_h + (rounds + 1) * service_h] * extra + [now_h + rounds * service_h] * (self.capacity - extra)
-            free_at[:] = busy if rounds else busy[:extra] + free_at[extra:]
-            heapify(free_at)
-            wait_sum = service_h * (self.capacity * rounds * (rounds - 1) / 2.0 + extra * rounds)
-            wait_max = max(wait_max, (count - 1) // self.capacity * service_h)
-        else:
-            wait_sum = 0.0
-            for _ in range(count):
-                start = free_at[0] if free_at[0] > now_h else now_h
-                heapreplace(free_at, start + service_h)
-                wait = start - now_h
-                wait_sum += wait
-                if wait > wait_max:
-                    wait_max = wait
+        if max(free_at) > now_h:  # a server is busy: the bookings one by one
+            first_h = self.book(now_h, service_h)
+            for _ in range(count - 1):
+                self.book(now_h, service_h)
+            return first_h
+        # every server free (the common case): rounds of ``capacity`` services from now, in closed form
+        rounds, extra = divmod(count, self.capacity)
+        busy = [now_h + (rounds + 1) * service_h] * extra + [now_h + rounds * service_h] * (self.capacity - extra)
+        free_at[:] = busy if rounds else busy[:extra] + free_at[extra:]
+        heapify(free_at)
         self.requests += count
-        self.wait_sum_h += wait_sum
-        self.wait_max_h = wait_max
+        self.wait_sum_h += service_h * (self.capacity * rounds * (rounds - 1) / 2.0 + extra * rounds)
+        self.wait_max_h = max(self.wait_max_h, (count - 1) // self.capacity * service_h)
         self.busy_h += count * service_h
-        return first_h
+        return now_h
 
     def stats_row(self, observed_h: float) -> dict:
         mean = self.wait_sum_h / self.requests if self.requests else 0.0

@@ -130,6 +130,9 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     next_allowed = cast("list[float]", plan.next_allowed_h)  # set whenever banned is; read only then
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
     trucks, members = plan.trucks, plan.members
+    if members is not None:  # a convoy of several vehicle types (fast mode): a row per type
+        add_packed = None
+        record = _rows_by_type(record, members)
     # on the 1/1024 t grid: an integer multiple stays on it
     payload = quantise_t(vehicle.payload_t) * trucks if members is None else sum(tonnes for _, _, tonnes in members)
     plan_load_h, plan_unload_h = load_h, unload_h = seg.load_h, seg.unload_h
@@ -205,10 +208,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
         end = unloaded + empty_h * f_empty
         soc_kwh -= cycle_kwh
         if sink is None:
-            if members is not None:
-                for m_vt, m_trucks, m_tonnes in members:
-                    record(seg_index, m_vt, m_tonnes, start, end, 0.0, m_trucks)
-            elif add_packed is not None:
+            if add_packed is not None:
                 add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, trucks))
             else:
                 record(seg_index, vt_index, payload, start, end, 0.0, trucks)
@@ -242,16 +242,23 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             if trace is not None:
                 trace(now, name, "unloaded")
                 trace(end, name, "back")
-            if members is not None:
-                for m_vt, m_trucks, m_tonnes in members:
-                    record(seg_index, m_vt, m_tonnes, start, end, 0.0, m_trucks)
-            elif add_packed is not None:
+            if add_packed is not None:
                 add_packed(pack_row(seg_index, vt_index, payload, start, end, 0.0, trucks))
             else:
                 record(seg_index, vt_index, payload, start, end, 0.0, trucks)
             lot.pending_row = None
             yield after(delay)
             now += delay
+
+
+def _rows_by_type(leg, members: tuple[tuple[int, int, float], ...]):
+    """``Recorder.leg`` for a convoy of several vehicle types: each trip's row split into a row per type."""
+
+    def record(seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int) -> None:
+        for m_vt, m_trucks, m_tonnes in members:
+            leg(seg, m_vt, m_tonnes, start_h, end_h, extra_km, m_trucks)
+
+    return record
 
 
 def members_rows(seg_index: int, members: tuple[tuple[int, int, float], ...], start: float, end: float) -> list[tuple]:
