@@ -12,6 +12,7 @@ Exit codes (also in ``docs/reliability.md`` and the README):
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Iterator
@@ -83,8 +84,35 @@ def _is_command_line_control(exc: Exception) -> bool:
     )
 
 
+EXIT_BROKEN_PIPE = 1  # the reader of the output went away (``freight-sim network ... | head``): quiet, as the help printer (rich)
+
+
+def reflowed(help_text: str) -> str:
+    """A command's help with each paragraph on one line (the terminal wraps it): the docstrings break lines
+    at the source's width, which the help printer would otherwise keep."""
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _reflow_commands(command: Any) -> None:
+    if getattr(command, "help", None):
+        command.help = reflowed(command.help)
+    for sub in getattr(command, "commands", {}).values():
+        _reflow_commands(sub)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null so that the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class GuardedGroup(TyperGroup):
-    """The root command group: no traceback reaches a user unless ``--debug`` is given."""
+    """The root command group: no traceback reaches a user unless ``--debug`` is given; help paragraphs reflowed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _reflow_commands(self)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         argv = list(args)
@@ -98,6 +126,9 @@ class GuardedGroup(TyperGroup):
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except FreightSimError as exc:
             print_error(exc)
             raise typer.Exit(EXIT_INPUT) from None
