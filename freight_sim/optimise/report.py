@@ -16,6 +16,7 @@ from freight_sim.optimise.evaluate import Evaluation, Evaluator
 from freight_sim.report import charts
 from freight_sim.report.formatting import format_number, format_percent, html_table
 from freight_sim.report.i18n import Translator
+from freight_sim.report.metric_section import metric_label
 
 REPORT_FILE = "report.html"
 
@@ -26,6 +27,16 @@ def _money(value: Any, t: Translator) -> str:
     return f"{value / 1e6:,.1f} {t('M CNY')}"
 
 
+def _cost_metric(summary: dict[str, Any]) -> str:
+    """The cost the search minimised (a pathway base: the present value): the first cost objective, else ``cost_cny``."""
+    return next((o["metric"] for o in summary["objectives"] if "cost" in o["metric"] and o["sense"] == "min"), "cost_cny")
+
+
+def _cost_of(portfolio: dict[str, Any], metric: str) -> float | None:
+    value = portfolio.get("objectives", {}).get(metric)
+    return value if value is not None else portfolio.get("metrics", {}).get(metric)
+
+
 def _answer(summary: dict[str, Any], t: Translator) -> list[str]:
     best, greedy, check = summary["best_portfolio"], summary["greedy"], summary["verification"]
     lines = []
@@ -33,10 +44,11 @@ def _answer(summary: dict[str, Any], t: Translator) -> list[str]:
         lines.append(t("No portfolio met the constraints in {n} evaluations; the least-violating portfolios are listed below.",
                        n=summary["evaluations"]))  # fmt: skip
         return lines
-    cost = best["metrics"].get("cost_cny")
+    cost_metric = _cost_metric(summary)
+    cost = _cost_of(best, cost_metric)
     measures = "; ".join(f"{k}: {v}" for k, v in best["measures"].items()) or t("no change")
-    lines.append(t("Cheapest portfolio found that meets the constraints: {measures}. Total cost {cost} over the simulated period.",
-                   measures=measures, cost=_money(cost, t)))  # fmt: skip
+    lines.append(t("Cheapest portfolio found that meets the constraints: {measures}. Its {cost_label} over the simulated period: {cost}.",
+                   measures=measures, cost_label=metric_label(cost_metric, t), cost=_money(cost, t)))  # fmt: skip
     if check is not None and check.get("constraint_held_share") is not None:
         held = ", ".join(format_percent(h, 0) for h in check["constraint_held_share"])
         verdict = t("holds") if summary["target_met"] else t("does not hold")
@@ -50,7 +62,7 @@ def _answer(summary: dict[str, Any], t: Translator) -> list[str]:
     if greedy is not None:
         final = greedy.get("final")
         if greedy["feasible"] and final is not None:
-            greedy_cost = final["metrics"].get("cost_cny")
+            greedy_cost = _cost_of(final, cost_metric)
             saving = (greedy_cost - cost) if greedy_cost is not None and cost is not None else None
             lines.append(t("The greedy baseline (single measures added by cost-effectiveness) meets the constraints at {cost}; the search saves {saving}.",
                            cost=_money(greedy_cost, t), saving=_money(saving, t)))  # fmt: skip

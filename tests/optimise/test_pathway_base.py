@@ -145,3 +145,26 @@ def test_validate_names_the_line_and_field(tmp_path, old, new, message):
     result = CliRunner().invoke(app, ["validate", str(file)])
     assert result.exit_code == 1
     assert message.format(file=file) in result.output, result.output
+
+
+@pytest.mark.parametrize("lang, label", [("en", "cost, present value"), ("zh", "成本现值")])
+def test_the_reports_answer_quotes_the_cost_the_search_minimised(lang, label):
+    """With a pathway base the search minimises the present value of costs: the report's answer and its
+    comparison with greedy quote that objective, not the undiscounted total over the run."""
+    from freight_sim.optimise.report import _answer
+    from freight_sim.report.i18n import Translator
+
+    def portfolio(npv: float, total: float) -> dict:
+        return {"measures": {"siding_E38": "2025"}, "objectives": {"npv_cost_cny": npv}, "metrics": {"cost_cny": total}}
+
+    summary = {
+        "objectives": [{"metric": "npv_cost_cny", "sense": "min"}, {"metric": "nox_kg", "sense": "min"}],
+        "best_portfolio": portfolio(4.0e6, 4.2e6),
+        "greedy": {"feasible": True, "final": portfolio(5.0e6, 5.5e6)},
+        "verification": None,
+        "target_met": False,
+        "evaluations": 10,
+    }
+    text = " ".join(_answer(summary, Translator(lang)))
+    assert label in text and "4.0" in text and "1.0" in text  # the saving: 5.0 - 4.0 M CNY
+    assert "4.2" not in text and "0.5" not in text
