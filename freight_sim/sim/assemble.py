@@ -375,6 +375,9 @@ def assemble(
         service_times=variability.service_times(),
         convoys=S.Convoys(max_trucks=b.ops.fast_trucks_per_convoy_max, min_per_pool=b.ops.fast_convoys_per_pool_min) if fast else None,
     )
+    open_source = list(S.open_source_problems(spec))
+    if open_source:  # the variability file (or the scenario's simulation.variability) chose it
+        raise ConfigError(*(where(("simulation", "variability"), problem) for problem in open_source))
     S.check_spec(spec)
     return spec
 

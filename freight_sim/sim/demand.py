@@ -21,7 +21,6 @@ from collections.abc import Collection
 
 import numpy as np
 
-from freight_sim.errors import ModelError
 from freight_sim.sim.resources import Stock
 from freight_sim.sim.spec import GRID_PER_T, HOURS_PER_DAY, ModelSpec, quantise_t
 from freight_sim.sim.state import RunState, zeros
@@ -175,9 +174,7 @@ def poisson_lot_t(spec: ModelSpec, lane_index: int) -> float:
     """The truck load a ``poisson`` lane's cargo arrives in: the largest payload of its first segment's trucks."""
     lane = spec.lanes[lane_index]
     first = lane.segments[0]
-    payloads = {v.id: v.payload_t for v in spec.vehicle_types}
-    if first.mode != "road" or not first.pool:
-        raise ModelError(f"lane {lane.id}: poisson production needs trucks on its first segment (an open source of truck loads)")
+    payloads = {v.id: v.payload_t for v in spec.vehicle_types}  # trucks on the first segment: check_spec (open_source_problems)
     return quantise_t(max(payloads[p.vehicle_type] for p in first.pool))
 
 

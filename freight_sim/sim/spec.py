@@ -282,6 +282,7 @@ def _spec_problems(spec: ModelSpec):
         yield from _variation_problems(f"enterprise {enterprise.id} production", enterprise.production, PRODUCTION_DISTRIBUTIONS)
     for operation, variation in vars(spec.service_times).items():
         yield from _variation_problems(operation, variation, DISTRIBUTIONS)
+    yield from open_source_problems(spec)
     for lane in spec.lanes:
         where = f"lane {lane.id}"
         if lane.enterprise not in ents:
@@ -292,6 +293,21 @@ def _spec_problems(spec: ModelSpec):
             yield f"{where}: daily_t has {len(lane.daily_t)} days, the horizon needs {spec.n_days}"
         for i, seg in enumerate(lane.segments):
             yield from _segment_problems(f"{where} segment {i}", seg, spec, ents, vts, terms, cors, swaps)
+
+
+def open_source_problems(spec: ModelSpec):
+    """``poisson`` production brings truck loads at random times to the first leg's trucks: every lane of such
+    an enterprise must start with a truck segment (not a rail siding or a conveyor)."""
+    poisson = {e.id for e in spec.enterprises if e.production.distribution == "poisson"}
+    for lane in spec.lanes:
+        if lane.enterprise in poisson and lane.segments:
+            first = lane.segments[0]
+            if first.mode != "road" or not first.pool:
+                starts = "trucks without a fleet" if first.mode == "road" else first.mode
+                yield (
+                    f"enterprise {lane.enterprise}: production 'poisson' (truck loads at random times) needs trucks on the"
+                    f" first leg of every flow; lane {lane.id} starts with {starts}"
+                )
 
 
 def _variation_problems(where: str, variation: Variation, known: tuple[str, ...]):

@@ -110,3 +110,23 @@ def test_a_scenario_expresses_an_mmc_bay(tmp_path):
     low, high = t_interval(np.array(means))
     expected = erlang_c_mean_wait(lam, 1 / 0.3, 2)
     assert low <= expected <= high, (low, expected, high)
+
+
+def test_poisson_production_of_a_plant_whose_flow_starts_by_rail_is_refused_where_it_is_chosen(tmp_path):
+    """An open source brings truck loads: validate refuses it (the scenario's simulation.variability line)
+    for an enterprise with a flow that leaves by its own siding or by conveyor, instead of the run failing."""
+    from freight_sim.config import load_scenario
+    from freight_sim.config.scenario import EnterpriseKind
+    from freight_sim.errors import ConfigError
+    from freight_sim.paths import default_scenario_path
+    from freight_sim.scenario_checks import checked_spec
+
+    kinds = ", ".join(f"{kind.value}: {{distribution: poisson}}" for kind in EnterpriseKind)
+    (tmp_path / "open.yaml").write_text(MMC_VARIABILITY % kinds, encoding="utf-8")
+    scenario = tmp_path / "open-source.yaml"
+    scenario.write_text(f"base: {default_scenario_path()}\nsimulation:\n  days: 5\n  variability: open.yaml\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        checked_spec(load_scenario(scenario))
+    lines = caught.value.lines
+    assert lines and all(line.startswith(f"{scenario}:4: simulation.variability: enterprise ") for line in lines), lines
+    assert any("starts with rail" in line for line in lines), lines
