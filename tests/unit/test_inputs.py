@@ -49,6 +49,7 @@ def test_nested_and_dotted_inputs_are_the_same_scenario():
     ("data_path", "value", "fragment"),
     [
         ("emission_factors.rail.electric_kwh_per_10k_gross_tkm", 120, "outside the number's range [100, 110]"),
+        ("grid_factors.grids.shanxi-2023.kg_co2_per_kwh", 0.8, "outside the number's range [0.6634, 0.7096]"),
         ("emission_factors.rail.diesel_nox_g_per_net_tkm", 0.3, "has no range"),
         ("costs.energy.diesel_cny_per_l", 7.5, "no energy in"),
         ("fleet.x", 1, "unknown data file 'fleet'"),
@@ -121,3 +122,21 @@ def test_validate_checks_every_sampled_configuration(tmp_path):
     assert all(hits) and {Path(h["file"]).name for h in hits} == {"e.yaml"} and {h["line"] for h in hits} == {"7"}, lines
     assert all("outside the number's range [100, 110]" in h["message"] for h in hits)
     assert 1 <= len(lines) < 8  # only the points beyond 110
+
+
+def test_a_higher_grid_factor_moves_only_what_runs_on_electricity():
+    """Metamorphic, end to end: the grid CO2 factor, sampled over its range (the published 2023 and 2022
+    values), raises well-to-wheel CO2 and leaves tank-to-wheel CO2, NOx and the trips as they were."""
+    from freight_sim.paths import default_scenario_path
+    from freight_sim.runner import run_scenario
+
+    runs = [
+        run_scenario(
+            load_scenario(default_scenario_path(), ["simulation.days=3", f"inputs.grid_factors.grids.shanxi-2023.kg_co2_per_kwh={factor}"])
+        )
+        for factor in (0.6634, 0.7096)
+    ]
+    low, high = (r.summary for r in runs)
+    assert high["co2_wtw_t"] > low["co2_wtw_t"]
+    for unchanged in ("co2_ttw_t", "nox_kg", "truck_trips", "clean_transport_ratio"):
+        assert high[unchanged] == low[unchanged], unchanged
