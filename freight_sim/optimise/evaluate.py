@@ -7,7 +7,11 @@ its years (``freight_sim.optimise.pathway_base``).
 Objectives are means over the runs. A constraint's margin is the value its bound allows to spare (negative:
 violated); it must hold in ``share`` of the runs (replications x sample points), so its robust margin is the
 k-th largest margin over the runs, k = ceil(share x runs). ``in_scope_enterprise_ratio`` is the smallest
-ratio over the in-scope key enterprises (in the constraint's ``year`` when it names one).
+ratio over the in-scope key enterprises (in the constraint's ``year`` when it names one). What the search
+minimises as a constraint's violation is its shortfall, the amount by which the bound is missed, summed over
+the in-scope enterprises for ``in_scope_enterprise_ratio`` (the k-th smallest over the runs): zero exactly
+when the margin is non-negative, and it falls with every enterprise brought closer to the target, not only
+the furthest one (a measure that lifts one of several enterprises below the target counts).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class Evaluation:
     metrics: tuple[dict[str, float], ...]  # per run (sample point x replication)
     objectives: tuple[float, ...]  # means, in the file's senses (not negated)
     margins: tuple[float, ...]  # robust margin per constraint
+    shortfalls: tuple[float, ...] = ()  # robust shortfall per constraint (0: it holds)
     failed: str | None = None
     runs_simulated: int = 0
 
@@ -71,7 +76,7 @@ class Evaluation:
     def violation(self) -> float:
         if self.failed:
             return FAILED_PENALTY
-        return float(sum(max(0.0, -m) for m in self.margins))
+        return float(sum(self.shortfalls))
 
     @property
     def feasible(self) -> bool:
@@ -251,8 +256,9 @@ class Evaluator:
         metrics = tuple(self._run_metrics(r) for r in runs)
         objectives = tuple(float(np.mean([m.get(o.metric, math.nan) for m in metrics])) for o in spec.objectives)
         margins = tuple(robust_margin(c, [self.constraint_value(c, m) for m in metrics]) for c in spec.constraints)
+        shortfalls = tuple(robust_shortfall(c, [self.constraint_values(c, m) for m in metrics]) for c in spec.constraints)
         return Evaluation(picks=picks, label=label, config_sha256=sha, metrics=metrics, objectives=objectives,
-                          margins=margins, runs_simulated=len(runs))  # fmt: skip
+                          margins=margins, shortfalls=shortfalls, runs_simulated=len(runs))  # fmt: skip
 
     def _run_metrics(self, record: RunRecord) -> dict[str, float]:
         """A run's metrics, with its enterprises' ratios by year when a constraint needs them."""
@@ -262,13 +268,18 @@ class Evaluator:
         return metrics
 
     def constraint_value(self, constraint: Constraint, metrics: dict[str, float]) -> float:
-        """The constrained quantity in one run."""
+        """The constrained quantity in one run (for ``in_scope_enterprise_ratio`` the smallest ratio)."""
+        return min(self.constraint_values(constraint, metrics))
+
+    def constraint_values(self, constraint: Constraint, metrics: dict[str, float]) -> list[float]:
+        """The figures the constraint bounds in one run: each in-scope enterprise's ratio for
+        ``in_scope_enterprise_ratio``, else the one figure (NaN when missing)."""
         if constraint.year is not None:
-            return pathway_base.value_in_year(constraint, metrics, self.in_scope)
+            return pathway_base.values_in_year(constraint, metrics, self.in_scope)
         if constraint.metric == IN_SCOPE_RATIO:
             ratios = [metrics[f"enterprise_ratio.{eid}"] for eid in self.in_scope if f"enterprise_ratio.{eid}" in metrics]
-            return min(ratios) if ratios else math.nan
-        return metrics.get(constraint.metric, math.nan)
+            return ratios or [math.nan]
+        return [metrics.get(constraint.metric, math.nan)]
 
     def enterprise_ratios(self, evaluation: Evaluation) -> dict[str, float]:
         """Each enterprise's mean ratio over the evaluation's replications (empty when its runs failed)."""
@@ -294,6 +305,19 @@ def robust_margin(constraint: Constraint, values: Sequence[float]) -> float:
     non-negative when the constraint holds in at least ``share`` of them; a missing value counts as violated."""
     margins = [(v - constraint.min) if constraint.min is not None else (constraint.max - v) for v in values]  # type: ignore[operator]
     ordered = sorted((m if math.isfinite(m) else -math.inf for m in margins), reverse=True)
+    k = max(1, math.ceil(constraint.share * len(ordered) - 1e-9))
+    return float(ordered[k - 1])
+
+
+def robust_shortfall(constraint: Constraint, values_by_run: Sequence[Sequence[float]]) -> float:
+    """The k-th smallest shortfall over the runs, k = ceil(share x n); a run's shortfall is the sum over its
+    figures of the amount by which each misses the bound (a missing figure: infinite). Zero exactly when
+    ``robust_margin`` is non-negative."""
+    shortfalls = []
+    for values in values_by_run:
+        missed = [(constraint.min - v) if constraint.min is not None else (v - constraint.max) for v in values]  # type: ignore[operator]
+        shortfalls.append(sum(max(0.0, m) if math.isfinite(m) else math.inf for m in missed))
+    ordered = sorted(shortfalls)
     k = max(1, math.ceil(constraint.share * len(ordered) - 1e-9))
     return float(ordered[k - 1])
 

@@ -97,9 +97,7 @@ def nsga2_search(evaluator: Evaluator, on_generation: OnGeneration | None = None
                 result.generation_of[evaluation.picks] = result.generations
                 result.evaluations.append(evaluation)
         F = np.array([_signed(evaluator, e) for e in evaluations], dtype=float)
-        G = np.array([[-m if math.isfinite(m) else 1e12 for m in e.margins] for e in evaluations], dtype=float).reshape(
-            len(evaluations), n_constraints
-        )
+        G = np.array([_constraint_row(e, n_constraints) for e in evaluations], dtype=float).reshape(len(evaluations), n_constraints)
         static = StaticProblem(problem, F=F, G=G) if n_constraints else StaticProblem(problem, F=F)
         algorithm.evaluator.eval(static, offspring)  # the algorithm's own evaluator: it counts the budget
         algorithm.tell(infills=offspring)
@@ -142,6 +140,13 @@ class GreedyResult:
     @property
     def final(self) -> Evaluation | None:
         return self.steps[-1] if self.steps else None
+
+
+def _constraint_row(evaluation: Evaluation, n_constraints: int) -> list[float]:
+    """pymoo's constraint values (<= 0: satisfied): each constraint's shortfall (see freight_sim.optimise.evaluate)."""
+    if evaluation.failed or len(evaluation.shortfalls) != n_constraints:
+        return [1e12] * n_constraints
+    return [s if math.isfinite(s) else 1e12 for s in evaluation.shortfalls]
 
 
 def greedy_baseline(evaluator: Evaluator) -> GreedyResult:
