@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
     from freight_sim.records import RecordSet
+    from freight_sim.report.i18n import Translator
 
 MAX_ISSUE_LINES = 20
 OUTPUT_NAMES = ["ratio.csv", "rejected_rows.csv", "warnings.csv", "summary.json", "scenario_snippet.yaml"]
@@ -36,12 +37,12 @@ class BreakdownOption(StrEnum):
     mode = "mode"
 
 
-def _print_issues(records: RecordSet) -> None:
+def _print_issues(records: RecordSet, t: Translator) -> None:
     shown = [issue for issue in records.issues if issue.severity in ("error", "warning")]
     for issue in shown[:MAX_ISSUE_LINES]:
         print(issue.format(), file=sys.stderr)
     if len(shown) > MAX_ISSUE_LINES:
-        print(f"... {len(shown) - MAX_ISSUE_LINES} more: see rejected_rows.csv and warnings.csv", file=sys.stderr)
+        print(t("... {n} more: see rejected_rows.csv and warnings.csv", n=len(shown) - MAX_ISSUE_LINES), file=sys.stderr)
 
 
 def _print_table(summary: dict, out_dir: Path, lang: str = "en") -> None:
@@ -148,6 +149,7 @@ def register(app: typer.Typer) -> None:
         from freight_sim.policy.profiles import get_profile
         from freight_sim.records import audit, derive_snippet, load_aliases, read_records
         from freight_sim.records.outputs import build_summary, write_outputs
+        from freight_sim.report.i18n import Translator
 
         kinds = [kind.value for kind in EnterpriseKind]
         if enterprise_kind is not None and enterprise_kind not in kinds:
@@ -177,7 +179,8 @@ def register(app: typer.Typer) -> None:
                     summary["scenario"] = write_scenario(folder, records_read.frame, rule, aliases, request)
                     written += [folder / name for name in ("scenario.yaml", "counterpart_map.csv") if (folder / name).is_file()]
                     if not summary["scenario"]["written"]:
-                        print(f"warning: scenario.yaml not written: {summary['scenario']['reason']}", file=sys.stderr)
+                        reason = summary["scenario"]["reason"]
+                        print(Translator(lang.value)("warning: scenario.yaml not written: {reason}", reason=reason), file=sys.stderr)
                 written += write_outputs(folder, records_read, result, summary, snippet)
                 if not no_report and result.ratio is not None:
                     from freight_sim.records import clean_mask
@@ -196,18 +199,16 @@ def register(app: typer.Typer) -> None:
                 *(["scenario.yaml", "counterpart_map.csv"] if scenario else []),
             ]
             write_result_folder(out, kind="ratio", planned=planned, overwrite=overwrite, write=write)
-        _print_issues(records_read)
+        t = Translator(lang.value)
+        _print_issues(records_read, t)
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
             _print_table(summary, out, lang.value)
         if result.ratio is None:
-            print("error: no accepted rows: cannot compute a ratio (see rejected_rows.csv)", file=sys.stderr)
+            print(t("error: no accepted rows: cannot compute a ratio (see rejected_rows.csv)"), file=sys.stderr)
             raise typer.Exit(EXIT_REFUSED)
         if records_read.rows_rejected:
-            print(
-                f"{records_read.rows_rejected} row(s) rejected: the ratio leaves them out (see rejected_rows.csv); exit code"
-                f" {EXIT_WITH_REJECTED_ROWS}",
-                file=sys.stderr,
-            )
+            message = "{n} row(s) rejected: the ratio leaves them out (see rejected_rows.csv); exit code {code}"
+            print(t(message, n=records_read.rows_rejected, code=EXIT_WITH_REJECTED_ROWS), file=sys.stderr)
             raise typer.Exit(EXIT_WITH_REJECTED_ROWS)

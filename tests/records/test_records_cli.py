@@ -88,3 +88,12 @@ def test_bad_breakdown_and_kind_are_usage_errors(tmp_path):
     records = write_csv(tmp_path / "r.csv", [HEADER] + TEN_ROWS)
     assert _run(str(records), "--out", str(tmp_path / "o"), "--by", "week").exit_code == 2
     assert _run(str(records), "--out", str(tmp_path / "o"), "--kind", "bakery").exit_code == 2
+
+
+def test_the_closing_lines_are_in_chinese_under_lang_zh(tmp_path):
+    rows = [HEADER] + TEN_ROWS + [["2025-02-09", "晋D1", "", "柴油", "国五", "-2", "焦炭", "出厂", "公路", "", ""]]
+    records = write_csv(tmp_path / "磅单.csv", rows, "gbk")
+    result = _run(str(records), "--out", str(tmp_path / "out"), "--lang", "zh", "--no-report")
+    assert result.exit_code == 4, result.output
+    assert "1行记录被拒收：比例计算未包含这些行（见 rejected_rows.csv）；退出码 4" in result.stderr
+    assert "row(s) rejected" not in result.stderr
