@@ -27,7 +27,16 @@ from freight_sim.experiments.run_one import RunFn
 from freight_sim.experiments.store import RunRecord
 from freight_sim.manifest import FINISHED, WRITING, now_iso, write_manifest
 from freight_sim.optimise.evaluate import IN_SCOPE_RATIO, Evaluation, Evaluator, constraint_name
-from freight_sim.optimise.search import GreedyResult, SearchResult, best_feasible, front, greedy_baseline, nsga2_search
+from freight_sim.optimise.search import (
+    GreedyResult,
+    SearchResult,
+    best_feasible,
+    drop_order,
+    drop_pass,
+    front,
+    greedy_baseline,
+    nsga2_search,
+)
 from freight_sim.optimise.spec import Optimisation, load_optimisation
 from freight_sim.optimise.variables import portfolio_patches
 from freight_sim.outdir import claim_out_dir
@@ -72,9 +81,14 @@ def optimise(
     started, clock = now_iso(), time.perf_counter()
     with claim_out_dir(out_dir, kind=KIND, overwrite=overwrite, clean=not resume):
         write_manifest(out_dir, kind=KIND, status=WRITING, files=OUTPUT_NAMES, provenance=evaluator.provenance, fields={"started": started})
-        search = nsga2_search(evaluator, on_generation)
         greedy = greedy_baseline(evaluator) if optimisation.spec.greedy and optimisation.spec.constraints else None
+        seeds = [greedy.final.picks] if greedy is not None and greedy.final is not None else []
+        search = nsga2_search(evaluator, on_generation, seeds)
         best = best_feasible(evaluator, [*search.evaluations, *(greedy.steps if greedy else [])])
+        if best is not None and optimisation.spec.constraints:
+            refined = drop_pass(evaluator, best, drop_order(evaluator, greedy))
+            search.refined, search.refined_from = refined, best
+            best = best_feasible(evaluator, [best, *refined])
         verified = evaluator.verify(best.picks, optimisation.spec.verify.replications) if best is not None else None
         base = evaluator.evaluate([tuple([0] * len(evaluator.bounds))])[0]
         return _write(evaluator, search, greedy, base, best, verified, out_dir, started, time.perf_counter() - clock, write_report, lang)
@@ -84,6 +98,7 @@ def _evaluation_rows(evaluator: Evaluator, search: SearchResult, greedy: GreedyR
     rows = []
     for e in search.evaluations:
         rows.append({"source": "search", "generation": search.generation_of[e.picks], **evaluator.describe(e)})
+    rows += [{"source": "drop pass", "generation": -1, **evaluator.describe(e)} for e in search.refined]
     if greedy is not None:
         rows += [{"source": "greedy single", "generation": -1, **evaluator.describe(e)} for e in greedy.singles]
         rows += [{"source": f"greedy step {i + 1}", "generation": -1, **evaluator.describe(e)} for i, e in enumerate(greedy.steps)]
@@ -126,7 +141,7 @@ def _write(
     lang: str,
 ) -> OptimisationResult:
     spec = evaluator.optimisation.spec
-    pareto_set = front(evaluator, search.evaluations + (greedy.steps if greedy else []))
+    pareto_set = front(evaluator, search.evaluations + search.refined + (greedy.steps if greedy else []))
     pareto = pd.DataFrame([evaluator.describe(e) for e in pareto_set])
     evaluations = _evaluation_rows(evaluator, search, greedy)
     files: list[Path] = []
@@ -182,6 +197,13 @@ def _write(
         },
         "least_violating": [_portfolio_summary(evaluator, e) for e in pareto_set] if not feasible_found else [],
         "evaluations": len(search.evaluations),
+        "drop_pass": None
+        if search.refined_from is None
+        else {
+            "tried": len(search.refined),
+            "started_from": _portfolio_summary(evaluator, search.refined_from)["objectives"],
+            "improved": best is not None and best.picks != search.refined_from.picks,
+        },
         "generations": search.generations,
         "runs_simulated": evaluator.runs_simulated,
         "runs_read_back": evaluator.runs_cached,

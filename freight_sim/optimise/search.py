@@ -8,6 +8,11 @@ seed. Constraints use pymoo's feasibility-first rule. Because the search is dete
 every simulated run is stored, a resumed search replays its finished generations from the stored runs and
 carries on with identical results.
 
+The greedy baseline runs first and its portfolio joins the first population, so the search starts from a
+feasible portfolio when greedy found one; after the search, a drop pass (``drop_pass``) steps the best
+feasible portfolio's measures down one at a time, dearest first, keeping each step that stays feasible and
+costs less: measures that later additions made redundant go.
+
 Greedy baseline: each single measure (one variable at one of its steps, the rest at base) is simulated;
 measures that reduce the total constraint violation are taken in order of violation removed per extra CNY
 of the first objective (a cost), one step per variable (a later step replaces an earlier one), simulating
@@ -17,7 +22,7 @@ the cumulative portfolio after each addition until the constraints hold.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +47,8 @@ class SearchResult:
     evaluations: list[Evaluation] = field(default_factory=list)
     generation_of: dict[tuple[int, ...], int] = field(default_factory=dict)
     generations: int = 0
+    refined: list[Evaluation] = field(default_factory=list)  # the drop pass after the search (drop_pass)
+    refined_from: Evaluation | None = None  # the portfolio the drop pass started from
 
 
 def _signed(evaluator: Evaluator, evaluation: Evaluation) -> list[float]:
@@ -51,10 +58,11 @@ def _signed(evaluator: Evaluator, evaluation: Evaluation) -> list[float]:
     return [v if o.sense == "min" else -v for o, v in zip(evaluator.optimisation.spec.objectives, evaluation.objectives, strict=True)]
 
 
-def _first_population(evaluator: Evaluator, size: int, seed: int) -> np.ndarray:
-    """Base, every measure at its last step, then distinct random portfolios (numpy Generator from ``seed``)."""
+def _first_population(evaluator: Evaluator, size: int, seed: int, seeds: Sequence[tuple[int, ...]] = ()) -> np.ndarray:
+    """Base, every measure at its last step, the ``seeds`` (the greedy baseline's portfolio), then distinct
+    random portfolios (numpy Generator from ``seed``)."""
     bounds = np.array(evaluator.bounds)
-    rows = [tuple([0] * len(bounds)), tuple(bounds.tolist())]
+    rows = [tuple([0] * len(bounds)), tuple(bounds.tolist()), *(tuple(picks) for picks in seeds)]
     rng = np.random.default_rng(seed)
     space = int(np.prod(bounds + 1, dtype=float)) if len(bounds) < 60 else size * 10
     while len(set(rows)) < min(size, space):
@@ -62,8 +70,9 @@ def _first_population(evaluator: Evaluator, size: int, seed: int) -> np.ndarray:
     return np.array(list(dict.fromkeys(rows))[:size], dtype=int)
 
 
-def nsga2_search(evaluator: Evaluator, on_generation: OnGeneration | None = None) -> SearchResult:
-    """Run NSGA-II within the file's evaluation budget; returns every evaluation made."""
+def nsga2_search(evaluator: Evaluator, on_generation: OnGeneration | None = None, seeds: Sequence[tuple[int, ...]] = ()) -> SearchResult:
+    """Run NSGA-II within the file's evaluation budget, its first population holding ``seeds``; returns every
+    evaluation made."""
     _require_pymoo()
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
@@ -81,7 +90,7 @@ def nsga2_search(evaluator: Evaluator, on_generation: OnGeneration | None = None
     population = min(spec.budget.population, int(np.prod(bounds + 1, dtype=float)))
     algorithm = NSGA2(
         pop_size=population,
-        sampling=_first_population(evaluator, population, spec.seed),
+        sampling=_first_population(evaluator, population, spec.seed, seeds),
         crossover=SBX(prob=0.9, eta=15, vtype=float, repair=RoundingRepair()),
         mutation=PM(eta=20, vtype=float, repair=RoundingRepair()),
         eliminate_duplicates=True,
@@ -181,3 +190,35 @@ def greedy_baseline(evaluator: Evaluator) -> GreedyResult:
         if steps[-1].feasible:
             break
     return GreedyResult(singles=singles, steps=steps, order=order)
+
+
+def drop_pass(evaluator: Evaluator, start: Evaluation, order: Sequence[int]) -> list[Evaluation]:
+    """One pass of single steps down from ``start`` (a feasible portfolio): for each variable in ``order``
+    that is not at base, its choice one step lower (a siding off, a share one step smaller) is simulated and
+    kept when the portfolio stays feasible and costs less. Returns the portfolios simulated, in order; the
+    last kept is the pass's result. Measures the additions made redundant are dropped this way."""
+    current, tried = start, []
+    for variable in order:
+        if current.picks[variable] == 0:
+            continue
+        picks = list(current.picks)
+        picks[variable] -= 1
+        candidate = evaluator.evaluate([tuple(picks)])[0]
+        tried.append(candidate)
+        if candidate.feasible and _signed(evaluator, candidate)[0] < _signed(evaluator, current)[0]:
+            current = candidate
+    return tried
+
+
+def drop_order(evaluator: Evaluator, greedy: GreedyResult | None) -> list[int]:
+    """Variables to try stepping down, the dearest first: by the extra first objective of each variable's
+    single measures in the greedy baseline (variable order without one)."""
+    n = len(evaluator.bounds)
+    if greedy is None or not greedy.singles:
+        return list(range(n))
+    extra = [0.0] * n
+    measures = [(i, c) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
+    for (variable, _choice), single in zip(measures, greedy.singles, strict=True):
+        if not single.failed:
+            extra[variable] = max(extra[variable], _signed(evaluator, single)[0])
+    return sorted(range(n), key=lambda i: (-extra[i], i))
