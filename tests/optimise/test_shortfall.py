@@ -59,3 +59,26 @@ def test_greedy_adds_measures_that_each_lift_one_of_several_enterprises_below_th
     result = greedy_baseline(evaluator)  # type: ignore[arg-type]
     assert result.final is not None and result.final.feasible
     assert result.final.picks == (1, 1, 1) and [variable for variable, _ in result.order] == [0, 1, 2]
+
+
+def _with_redundant(picks: tuple[int, ...]) -> Evaluation:
+    """The three-enterprise example plus a fourth measure that costs 20 and lifts nobody."""
+    three = _evaluation(picks[:3])
+    cost = three.objectives[0] + 20.0 * picks[3]
+    return Evaluation(picks=picks, label=str(picks), config_sha256=str(picks), metrics=({"cost_cny": cost},), objectives=(cost,),
+                      margins=three.margins, shortfalls=three.shortfalls)  # fmt: skip
+
+
+def test_the_drop_pass_removes_a_measure_the_others_made_redundant_and_keeps_the_needed_ones():
+    from freight_sim.optimise.search import drop_pass
+
+    evaluator = SimpleNamespace(
+        bounds=[1, 1, 1, 1],
+        evaluate=lambda portfolios: [_with_redundant(tuple(p)) for p in portfolios],
+        optimisation=SimpleNamespace(spec=SimpleNamespace(objectives=[SimpleNamespace(metric="cost_cny", sense="min")])),
+    )
+    start = _with_redundant((1, 1, 1, 1))
+    tried = drop_pass(evaluator, start, order=[3, 2, 1, 0])  # type: ignore[arg-type]
+    assert [e.picks for e in tried] == [(1, 1, 1, 0), (1, 1, 0, 0), (1, 0, 1, 0), (0, 1, 1, 0)]
+    kept = [e for e in tried if e.feasible]
+    assert [e.picks for e in kept] == [(1, 1, 1, 0)] and kept[0].objectives[0] == start.objectives[0] - 20.0
