@@ -140,12 +140,18 @@ def siding_capex_table(scenario: Scenario, rate: float, life_years: float, days:
 TRUCK_LANE_KEYS = ("enterprise", "flow", "chain", "segment", "vehicle_type")
 
 
+def _road_rows(accounted: pd.DataFrame) -> np.ndarray:
+    """Row mask of the road legs."""
+    return (accounted["mode"] == "road").to_numpy(dtype=bool)
+
+
 def truck_lane_table(accounted: pd.DataFrame, catalog) -> pd.DataFrame:
     """Per lane, road segment and truck type: trips, tonnes, km (``detour_km``: swap detours, part of
     ``empty_km``), ``detour_share`` of all the km driven, and well-to-wheel g CO2 per net t-km."""
-    road = accounted[accounted["mode"] == "road"]
     columns = ["trips", "tonnes", "loaded_km", "empty_km", "detour_km", "tkm", "co2_wtw_kg"]
-    table = road.groupby(list(TRUCK_LANE_KEYS), observed=True, sort=True)[[c for c in columns if c in road.columns]].sum().reset_index()
+    summed = [c for c in columns if c in accounted.columns]
+    road = accounted.loc[_road_rows(accounted), [*TRUCK_LANE_KEYS, *summed]]  # only the columns summed: no copy of the rest
+    table = road.groupby(list(TRUCK_LANE_KEYS), observed=True, sort=True)[summed].sum().reset_index()
     for column in columns:
         if column not in table.columns:
             table[column] = 0.0
@@ -163,7 +169,8 @@ def battery_truck_figures(lanes: pd.DataFrame, accounted: pd.DataFrame) -> dict[
     battery = lanes.loc[lanes["battery"].to_numpy(dtype=bool)]
     km = float((battery["loaded_km"] + battery["empty_km"]).sum())
     types = set(battery["vehicle_type"].astype(str))
-    rows = accounted[(accounted["mode"] == "road") & accounted["vehicle_type"].astype(str).isin(types)]
+    chosen = _road_rows(accounted) & accounted["vehicle_type"].isin(types).to_numpy(dtype=bool)
+    rows = accounted.loc[chosen, [c for c in ("tkm", "co2_wtw_kg") if c in accounted.columns]]
     tkm = _sum(rows, "tkm")
     return {
         "battery_truck_detour_share": float(battery["detour_km"].sum()) / km if km > 0 else math.nan,
@@ -203,8 +210,9 @@ def build_kpis(scenario: Scenario, sim, accounted: pd.DataFrame, catalog, profil
     nodes = {eid: e.node for eid, e in scenario.enterprises.items()}
     ratio_table, city_ratio = clean_ratio_from_legs(accounted, catalog, profile, nodes, target)
     enterprises = enterprise_table(scenario, ratio_table, target)
-    road = accounted[accounted["mode"] == "road"]
-    trips = road.groupby(road["enterprise"].astype(str))["trips"].sum()  # far-end drayage of its flows included
+    road = accounted.loc[_road_rows(accounted), ["enterprise", "trips"]]
+    trips = road.groupby("enterprise", observed=True)["trips"].sum()  # far-end drayage of its flows included
+    trips.index = trips.index.astype(str)
     enterprises["truck_trips"] = enterprises["enterprise"].map(trips).fillna(0).astype(int)
     days = scenario.simulation.days - scenario.simulation.warmup_days
     sidings = siding_capex_table(scenario, costs.finance.discount_rate, costs.finance.siding_life_years, days)

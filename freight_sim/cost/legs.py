@@ -97,7 +97,7 @@ def cost_per_tonne_by_chain(costed: pd.DataFrame) -> pd.DataFrame:
     """``chain, tonnes, cost_cny, cny_per_t``: cost of all legs of a chain over its shipped tonnes
     (tonnes of its ``gate`` rows, each shipment counted once)."""
     gate = costed["gate"].astype(bool)
-    tonnes = costed.loc[gate].groupby("chain", observed=True)["tonnes"].sum()
+    tonnes = costed.loc[gate, ["chain", "tonnes"]].groupby("chain", observed=True)["tonnes"].sum()
     cost = costed.groupby("chain", observed=True)["cost_cny"].sum()
     table = pd.DataFrame({"tonnes": tonnes, "cost_cny": cost}).fillna({"tonnes": 0.0, "cost_cny": 0.0})
     table["cny_per_t"] = table["cost_cny"] / table["tonnes"].where(table["tonnes"] > 0)

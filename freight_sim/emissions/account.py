@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from freight_sim.emissions.factors import EmissionFactors
-from freight_sim.emissions.grid import GridFactor
+from freight_sim.emissions.grid import GridFactor, RowGridFactors
 from freight_sim.errors import ModelError
 from freight_sim.fleet.catalog import CatalogVehicle, FleetCatalog
 
@@ -52,6 +52,7 @@ EMISSION_COLUMNS = (
     "pm_upstream_g",
 )
 ADDED_COLUMNS = ("tkm",) + ENERGY_COLUMNS + EMISSION_COLUMNS + ("factor_id",)
+CHUNK_ROWS = 8192  # rows accounted at a time
 _MODE_CODE = {"road": 0, "rail": 1, "conveyor": 2}
 _CARRIERS = ("diesel_l", "lng_kg", "electricity_kwh", "h2_kg", "methanol_l")
 _PARAMETER_COLUMNS = (
@@ -120,7 +121,7 @@ def _check_modes(legs: pd.DataFrame, vehicle: pd.Categorical, params: pd.DataFra
 
 
 def _energy_and_tailpipe(
-    legs: pd.DataFrame, params: pd.DataFrame, codes: np.ndarray, factors: EmissionFactors, grid: GridFactor
+    legs: pd.DataFrame, params: pd.DataFrame, codes: np.ndarray, factors: EmissionFactors, grid: GridFactor | RowGridFactors
 ) -> dict[str, np.ndarray]:
     """``tkm``, energy by carrier (electricity at the wall), tailpipe ``nox_g`` and ``pm_g``."""
     n = len(legs)
@@ -190,7 +191,7 @@ def rail_traction_shares(
     return electric, shunting, np.clip(1.0 - electric - shunting, 0.0, 1.0)
 
 
-def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, grid: GridFactor) -> dict[str, np.ndarray]:
+def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, grid: GridFactor | RowGridFactors) -> dict[str, np.ndarray]:
     """SO2 from fuel sulphur, CO2 tank-to-wheel and upstream, and power-plant pollutants."""
     fuels = factors.fuels
     methanol_kg = q["methanol_l"] * fuels.methanol.density_kg_per_l
@@ -219,8 +220,9 @@ def _carbon_and_upstream(q: dict[str, np.ndarray], factors: EmissionFactors, gri
     }
 
 
-def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFactors, grid: GridFactor) -> pd.DataFrame:
-    """The leg rows plus ``tkm``, energy by carrier, emissions and ``factor_id`` (see module docstring)."""
+def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFactors, grid: GridFactor | RowGridFactors) -> pd.DataFrame:
+    """The leg rows plus ``tkm``, energy by carrier, emissions and ``factor_id`` (see module docstring); ``grid``
+    is one factor for all rows or one per row (the same arithmetic, value by value)."""
     missing = [c for c in LEG_COLUMNS if c not in legs.columns]
     if missing:
         raise ValueError(f"leg table lacks columns: {', '.join(missing)}")
@@ -228,12 +230,18 @@ def account_legs(legs: pd.DataFrame, catalog: FleetCatalog, factors: EmissionFac
     params = vehicle_parameters([str(c) for c in vehicle.categories], catalog, factors)
     codes = np.asarray(vehicle.codes)
     _check_modes(legs, vehicle, params, codes)
-    quantities = _energy_and_tailpipe(legs, params, codes, factors, grid)
-    quantities.update(_carbon_and_upstream(quantities, factors, grid))
-    new = {name: quantities[name] for name in ADDED_COLUMNS if name != "factor_id"}
+    computed = {name: np.empty(len(legs)) for name in ADDED_COLUMNS if name != "factor_id"}
+    for start in range(0, len(legs), CHUNK_ROWS):  # row by row arithmetic: chunks bound the temporaries of long tables
+        stop = min(start + CHUNK_ROWS, len(legs))
+        part_grid = grid if isinstance(grid, GridFactor) else grid.rows(start, stop)
+        quantities = _energy_and_tailpipe(legs.iloc[start:stop], params, codes[start:stop], factors, part_grid)
+        quantities.update(_carbon_and_upstream(quantities, factors, part_grid))
+        for name, column in computed.items():
+            column[start:stop] = quantities[name]
     factor_ids, factor_codes = np.unique(params["factor_id"].to_numpy(dtype=str), return_inverse=True)
-    new["factor_id"] = pd.Categorical.from_codes(factor_codes[codes], categories=factor_ids.tolist())
+    new = {**computed, "factor_id": pd.Categorical.from_codes(factor_codes[codes], categories=factor_ids.tolist())}
     kept = legs.drop(columns=[c for c in ADDED_COLUMNS if c in legs.columns])
     out = pd.concat([kept, pd.DataFrame(new, index=legs.index, copy=False)], axis=1)
-    out.attrs["grid"] = grid.label
+    if grid.label is not None:
+        out.attrs["grid"] = grid.label
     return out

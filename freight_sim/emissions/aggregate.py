@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from freight_sim.emissions.account import EMISSION_COLUMNS, ENERGY_COLUMNS
+from freight_sim.emissions.account import EMISSION_COLUMNS, ENERGY_COLUMNS, as_categorical
 
 SUMMED_COLUMNS = ("tonnes", "trips", "loaded_km", "empty_km", "tkm") + ENERGY_COLUMNS + EMISSION_COLUMNS
 # (pollutant, scope, source column, factor to kg)
@@ -71,7 +71,9 @@ def inventory(emissions: pd.DataFrame) -> pd.DataFrame:
     production). NOx, PM, SO2 in kg; CO2 in t. Rows with zero amount are left out.
     """
     columns = [c for c in EMISSION_COLUMNS if c != "co2_wtw_kg"]
-    by_factor = emissions.groupby(emissions["factor_id"].astype(str), sort=True)[columns].sum()
+    by_factor = emissions.groupby(as_categorical(emissions["factor_id"]), observed=True)[columns].sum()  # no text per row
+    by_factor.index = by_factor.index.astype(str)
+    by_factor = by_factor.sort_index()
     rows = []
     for factor_id, sums in by_factor.iterrows():
         direct, user = source_labels(str(factor_id))

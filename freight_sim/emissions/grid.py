@@ -14,11 +14,12 @@ consumed (per kWh of thermal output x the thermal share of generation). Three wa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 from pydantic import Field, model_validator
 
 from freight_sim.config.scenario import GridSetting
@@ -50,6 +51,47 @@ class GridFactor:
     pm_g_per_kwh: float
     thermal_share: float
     charging_loss_share: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowGridFactors:
+    """The grid factors of leg rows that lie in periods with different grids (a pathway's calendar years),
+    one value per row, so the rows are accounted in one pass; ``label`` is None unless every row has the same grid."""
+
+    label: str | None
+    kg_co2_per_kwh: np.ndarray
+    nox_g_per_kwh: np.ndarray
+    so2_g_per_kwh: np.ndarray
+    pm_g_per_kwh: np.ndarray
+    charging_loss_share: np.ndarray
+
+    @classmethod
+    def pick(cls, grids: Sequence[GridFactor], index: np.ndarray) -> RowGridFactors:
+        """Row ``i`` gets ``grids[index[i]]``."""
+
+        def per_row(name: str) -> np.ndarray:
+            return np.array([getattr(grid, name) for grid in grids], dtype=float)[index]
+
+        labels = {grid.label for grid in grids}
+        return cls(
+            label=labels.pop() if len(labels) == 1 else None,
+            kg_co2_per_kwh=per_row("kg_co2_per_kwh"),
+            nox_g_per_kwh=per_row("nox_g_per_kwh"),
+            so2_g_per_kwh=per_row("so2_g_per_kwh"),
+            pm_g_per_kwh=per_row("pm_g_per_kwh"),
+            charging_loss_share=per_row("charging_loss_share"),
+        )
+
+    def rows(self, start: int, stop: int) -> RowGridFactors:
+        """The factors of rows ``start`` to ``stop - 1``."""
+        return RowGridFactors(
+            label=self.label,
+            kg_co2_per_kwh=self.kg_co2_per_kwh[start:stop],
+            nox_g_per_kwh=self.nox_g_per_kwh[start:stop],
+            so2_g_per_kwh=self.so2_g_per_kwh[start:stop],
+            pm_g_per_kwh=self.pm_g_per_kwh[start:stop],
+            charging_loss_share=self.charging_loss_share[start:stop],
+        )
 
 
 class GridTable(DataFile):

@@ -16,7 +16,7 @@ import pandas as pd
 from freight_sim.config.pathway import GridByYear
 from freight_sim.config.scenario import GridSetting, Scenario
 from freight_sim.emissions import account_legs
-from freight_sim.emissions.grid import GridFactor, GridTable, grid_factor
+from freight_sim.emissions.grid import GridFactor, GridTable, RowGridFactors, grid_factor
 
 
 def grid_setting(base: GridSetting, year: GridByYear) -> GridSetting:
@@ -50,16 +50,14 @@ def grids_by_year(scenario: Scenario, table: GridTable, years: list[int]) -> dic
 
 
 def account_by_year(legs: pd.DataFrame, scenario: Scenario, catalog, factors, table: GridTable) -> pd.DataFrame:
-    """The leg rows with a ``year`` column, accounted with each year's grid factor (rows keep their order)."""
+    """The leg rows with a ``year`` column, accounted with each year's grid factor in one pass (rows keep their
+    order; no per-year copies of the rows)."""
     import math
 
     n_days = math.ceil(scenario.simulation.days - 1e-9)
     years = row_years(legs, scenario.simulation.start_date, n_days)
-    grids = grids_by_year(scenario, table, sorted({int(y) for y in years}))
-    parts = []
-    for year, grid in grids.items():
-        rows = legs.loc[years == year]
-        parts.append(account_legs(rows, catalog, factors, grid).assign(year=year))
-    if not parts:
+    if len(years) == 0:
         return account_legs(legs, catalog, factors, grid_factor(scenario.accounting.grid, table)).assign(year=pd.Series(dtype=int))
-    return pd.concat(parts).sort_index(kind="stable")
+    distinct, row_index = np.unique(years, return_inverse=True)
+    grids = grids_by_year(scenario, table, [int(y) for y in distinct])
+    return account_legs(legs, catalog, factors, RowGridFactors.pick(list(grids.values()), row_index)).assign(year=years)

@@ -23,7 +23,7 @@ from freight_sim.cost import siding_annual_cost
 from freight_sim.metric import Better, Metric
 from freight_sim.pathway.accounting import year_of_day
 from freight_sim.policy.compliance import meets_target
-from freight_sim.policy.ratio import clean_ratio_from_legs
+from freight_sim.policy.ratio import RATIO_COLUMNS, clean_ratio_from_legs
 from freight_sim.policy.scope import DAYS_PER_YEAR
 
 CITY = "city"
@@ -170,8 +170,12 @@ def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profi
         departures[max(days)] = departures.get(max(days), 0) + departures.pop(year)
     sidings = siding_cost_by_year(scenario, costs.finance.discount_rate, costs.finance.siding_life_years)
     rows: list[tuple[int, str, str, float]] = []
+    # a year's rows with the columns read here only, its enterprises by category (no copy of all columns, no text per row)
+    read = dict.fromkeys([*RATIO_COLUMNS, "trips", *(column for column, _, _ in _SUMS.values())])
+    columns = [c for c in read if c in accounted.columns]
+    row_year = accounted["year"].to_numpy()
     for year in sorted(days):
-        legs = accounted.loc[accounted["year"] == year]
+        legs = accounted.loc[row_year == year, columns]
         ratios, city_ratio = clean_ratio_from_legs(legs, catalog, profile, nodes)
         city = _sums(legs)
         city["siding_capital_cost_cny"] = sidings.get(year, 0.0)
@@ -180,7 +184,7 @@ def trajectory_table(scenario: Scenario, accounted: pd.DataFrame, catalog, profi
         city.update(clean_transport_ratio=city_ratio, tonnes=float(ratios["tonnes"].sum()), days=float(days[year]))
         city["clean_tonnes"] = float(ratios["clean_tonnes"].sum())
         rows += [(year, CITY, metric, value) for metric, value in city.items()]
-        by_enterprise = {str(e): _sums(group) for e, group in legs.groupby(legs["enterprise"].astype(str), sort=True)}
+        by_enterprise = {str(e): _sums(group) for e, group in legs.groupby("enterprise", observed=True, sort=True)}
         for row in ratios.itertuples(index=False):
             figures = {"clean_transport_ratio": row.ratio, "tonnes": row.tonnes, "clean_tonnes": row.clean_tonnes}
             figures.update(by_enterprise.get(str(row.enterprise), {}))

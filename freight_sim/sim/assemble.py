@@ -19,6 +19,7 @@ line sections and yards of its route (freight_sim.sim.rail_paths), shared by all
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 from freight_sim.config.loader import Loaded
@@ -137,6 +138,7 @@ class _Builder(TruckPools, RailParts):
         flow = ent.flows[route.flow]
         at = ("enterprises", route.enterprise, "flows", route.flow)
         lane_id = f"{route.enterprise}/{route.flow}/{route.chain}"
+        daily: Sequence[float]
         if self.pathway is not None:
             daily = self.pathway.lane_daily_t(route.enterprise, route.flow, route.chain, flow.monthly_profile)
         else:

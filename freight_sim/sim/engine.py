@@ -90,7 +90,7 @@ def simulate_spec(spec: ModelSpec, seed: int, trace: TraceHook | None = None, pr
     _record_conveyors(spec, recorder, ledger)
     legs = legs_frame(recorder.columns(), segment_table, [v.id for v in spec.vehicle_types])
     road = legs["mode"] == "road"
-    trips_by_segment = legs.loc[road].groupby("segment", observed=True, sort=True)["trips"].sum()
+    trips_by_segment = legs.loc[road, ["segment", "trips"]].groupby("segment", observed=True, sort=True)["trips"].sum()
     return SimResult(
         legs=legs,
         resources=pd.DataFrame([r.stats_row(spec.horizon_h - spec.warmup_h) for r in resources]),

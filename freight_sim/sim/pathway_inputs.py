@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from array import array
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
 from freight_sim.config.pathway import ChainShift, FleetRenewal, value_in_year
 from freight_sim.config.scenario import Chain, Scenario
@@ -62,6 +62,31 @@ def shifted_shares(started: list[ChainShift], enterprise: str, flow: str) -> dic
     return {Chain(c): s for c, s in covering[-1].shares.items()} if covering else None
 
 
+class StateDailyTonnes(Sequence[float]):
+    """A lane's tonnes per simulated day, computed when read: the day's monthly-profile weight times the lane's
+    t/yr in the day's state. The weights and the day -> state index are shared by the lanes (one weight array
+    per monthly profile), so a lane holds one number per state, not one per day."""
+
+    __slots__ = ("_per_state", "_state_of_day", "_weights")
+
+    def __init__(self, weights: array, state_of_day: array, per_state: tuple[float, ...]) -> None:
+        self._weights = weights
+        self._state_of_day = state_of_day
+        self._per_state = per_state
+
+    def __len__(self) -> int:
+        return len(self._weights)
+
+    @overload
+    def __getitem__(self, day: int) -> float: ...
+    @overload
+    def __getitem__(self, days: slice) -> array: ...
+    def __getitem__(self, day: int | slice) -> float | array:
+        if isinstance(day, slice):
+            return array("d", (self[d] for d in range(*day.indices(len(self)))))
+        return self._weights[day] * self._per_state[self._state_of_day[day]]
+
+
 class PathwayInputs:
     """Per-day lane tonnages and the fleet renewals of a scenario with a ``pathway`` section."""
 
@@ -73,7 +98,8 @@ class PathwayInputs:
         self.n_days = math.ceil(scenario.simulation.days - 1e-9)
         self._sidings = sorted(scenario.pathway.sidings.items())
         self._shifts = sorted(scenario.pathway.chain_shifts.items(), key=lambda item: (item[1].start, item[0]))
-        self._state_of_day: list[int] = []
+        self._state_of_day = array("i")
+        self._weights: dict[tuple[float, ...] | None, array] = {}  # day weights by monthly profile
         self._states: list[Allocation] = []
         keys: dict[tuple, int] = {}
         for d in range(self.n_days):
@@ -120,11 +146,13 @@ class PathwayInputs:
                     mine[chain] = max(mine.get(chain, 0.0), tonnes)
         return out
 
-    def lane_daily_t(self, enterprise: str, flow: str, chain: str, monthly_profile: list[float] | None) -> array:
-        """Tonnes per simulated day of one lane (8 bytes a day)."""
-        weights = daily_tonnes(1.0, monthly_profile, self.start_date, self.n_days)
-        per_state = [state.get((enterprise, flow), {}).get(chain, 0.0) for state in self._states]
-        return array("d", (w * per_state[s] for w, s in zip(weights, self._state_of_day, strict=True)))
+    def lane_daily_t(self, enterprise: str, flow: str, chain: str, monthly_profile: list[float] | None) -> StateDailyTonnes:
+        """Tonnes per simulated day of one lane (one number per state; the days' weights shared by profile)."""
+        profile = None if monthly_profile is None else tuple(monthly_profile)
+        if profile not in self._weights:
+            self._weights[profile] = daily_tonnes(1.0, monthly_profile, self.start_date, self.n_days)
+        per_state = tuple(state.get((enterprise, flow), {}).get(chain, 0.0) for state in self._states)
+        return StateDailyTonnes(self._weights[profile], self._state_of_day, per_state)
 
     def renewals(self, fleet: str, enterprise: str) -> list[tuple[str, FleetRenewal]]:
         """(name, renewal) of the renewals of ``enterprise``'s ``fleet`` ('direct' or 'drayage'), by start date."""

@@ -185,7 +185,7 @@ class Lane:
     direction: str
     chain: str
     tonnes_per_year: float
-    daily_t: Sequence[float]  # planned production per simulated day, before outages (assembled: array('d'))
+    daily_t: Sequence[float]  # planned production per simulated day, before outages (assembled: array('d'); pathways: StateDailyTonnes)
     origin_stock: int  # index into ModelSpec.stockpiles
     segments: tuple[Segment, ...]
 

@@ -66,6 +66,22 @@ def test_the_sidings_lanes_carry_nothing_before_1_july_then_ramp_by_month(model)
             assert moved == pytest.approx(weights[d], rel=1e-12)
 
 
+def test_a_lane_holds_a_number_per_state_and_reads_like_an_array_of_days(model):
+    """A lane's day tonnes (weight x t/yr of the day's state, values in the test above) keep one t/yr per state
+    of the run and share the day weights of their monthly profile; indexing, slicing and iteration agree."""
+    scenario, spec = model
+    weights_of = {}
+    for lane in spec.lanes:
+        days = lane.daily_t
+        assert len(days) == DAYS and list(days) == [days[d] for d in range(DAYS)]
+        assert list(days[5:40:7]) == [days[d] for d in range(5, 40, 7)] and days[-1] == days[DAYS - 1]
+        with pytest.raises(IndexError):
+            days[DAYS]
+        profile = scenario.enterprises[lane.enterprise].flows[lane.flow].monthly_profile
+        assert days._weights is weights_of.setdefault(tuple(profile or ()), days._weights)  # one per profile, not per lane
+        assert len(days._per_state) < DAYS
+
+
 @pytest.fixture(scope="module")
 def legs(model):
     _, spec = model
