@@ -155,6 +155,7 @@ def register(app: typer.Typer) -> None:
         if enterprise_kind is not None and enterprise_kind not in kinds:
             raise typer.BadParameter(f"{enterprise_kind!r} is not one of {', '.join(kinds)}", param_hint="--kind")
         position = _parse_lonlat(lonlat)
+        t = Translator(lang.value)
         with user_errors():
             rule = get_profile(profile)
             aliases = load_aliases()
@@ -180,7 +181,7 @@ def register(app: typer.Typer) -> None:
                     written += [folder / name for name in ("scenario.yaml", "counterpart_map.csv") if (folder / name).is_file()]
                     if not summary["scenario"]["written"]:
                         reason = summary["scenario"]["reason"]
-                        print(Translator(lang.value)("warning: scenario.yaml not written: {reason}", reason=reason), file=sys.stderr)
+                        print(t("warning: scenario.yaml not written: {reason}", reason=reason), file=sys.stderr)
                 written += write_outputs(folder, records_read, result, summary, snippet)
                 if not no_report and result.ratio is not None:
                     from freight_sim.records import clean_mask
@@ -199,7 +200,6 @@ def register(app: typer.Typer) -> None:
                 *(["scenario.yaml", "counterpart_map.csv"] if scenario else []),
             ]
             write_result_folder(out, kind="ratio", planned=planned, overwrite=overwrite, write=write)
-        t = Translator(lang.value)
         _print_issues(records_read, t)
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

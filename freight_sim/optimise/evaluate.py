@@ -304,9 +304,14 @@ def robust_margin(constraint: Constraint, values: Sequence[float]) -> float:
     """The k-th largest margin of ``values`` (one per run) to the constraint's bound, k = ceil(share x n):
     non-negative when the constraint holds in at least ``share`` of them; a missing value counts as violated."""
     margins = [(v - constraint.min) if constraint.min is not None else (constraint.max - v) for v in values]  # type: ignore[operator]
-    ordered = sorted((m if math.isfinite(m) else -math.inf for m in margins), reverse=True)
-    k = max(1, math.ceil(constraint.share * len(ordered) - 1e-9))
-    return float(ordered[k - 1])
+    return -_kth_best_run(constraint, [-m if math.isfinite(m) else math.inf for m in margins])
+
+
+def _kth_best_run(constraint: Constraint, shortfalls: Sequence[float]) -> float:
+    """The k-th smallest of the runs' ``shortfalls``, k = ceil(share x n): the constraint holds in ``share`` of
+    the runs when it is at most 0."""
+    k = max(1, math.ceil(constraint.share * len(shortfalls) - 1e-9))
+    return float(sorted(shortfalls)[k - 1])
 
 
 def robust_shortfall(constraint: Constraint, values_by_run: Sequence[Sequence[float]]) -> float:
@@ -317,9 +322,7 @@ def robust_shortfall(constraint: Constraint, values_by_run: Sequence[Sequence[fl
     for values in values_by_run:
         missed = [(constraint.min - v) if constraint.min is not None else (v - constraint.max) for v in values]  # type: ignore[operator]
         shortfalls.append(sum(max(0.0, m) if math.isfinite(m) else math.inf for m in missed))
-    ordered = sorted(shortfalls)
-    k = max(1, math.ceil(constraint.share * len(ordered) - 1e-9))
-    return float(ordered[k - 1])
+    return _kth_best_run(constraint, shortfalls)
 
 
 def constraint_name(constraint: Constraint) -> str:

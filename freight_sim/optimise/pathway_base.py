@@ -109,21 +109,14 @@ def enterprise_ratios_by_year(run_folder: Path) -> dict[str, float]:
 def values_in_year(constraint: Constraint, metrics: dict[str, float], in_scope: tuple[str, ...]) -> list[float]:
     """The constrained figures of one run in ``constraint.year``: each in-scope enterprise's ratio for
     ``in_scope_enterprise_ratio``, else the one figure (NaN when the run does not give it)."""
-    if _in_scope(constraint):
-        ratios = [metrics.get(f"{ENTERPRISE_RATIO_BY_YEAR}.{eid}.{constraint.year}", math.nan) for eid in in_scope]
-        return [r for r in ratios if not math.isnan(r)] or [math.nan]  # no tonnes that year: nothing to judge (as compliance_by_year)
-    return [value_in_year(constraint, metrics, in_scope)]
-
-
-def value_in_year(constraint: Constraint, metrics: dict[str, float], in_scope: tuple[str, ...]) -> float:
-    """The constrained figure of one run in ``constraint.year``; NaN when the run does not give it."""
     year = constraint.year
     if _in_scope(constraint):
-        return min(values_in_year(constraint, metrics, in_scope))
+        ratios = [metrics.get(f"{ENTERPRISE_RATIO_BY_YEAR}.{eid}.{year}", math.nan) for eid in in_scope]
+        return [r for r in ratios if not math.isnan(r)] or [math.nan]  # no tonnes that year: nothing to judge (as compliance_by_year)
     if constraint.metric.startswith(ENTERPRISE_RATIO):
-        return metrics.get(f"{ENTERPRISE_RATIO_BY_YEAR}.{constraint.metric.removeprefix(ENTERPRISE_RATIO)}.{year}", math.nan)
+        return [metrics.get(f"{ENTERPRISE_RATIO_BY_YEAR}.{constraint.metric.removeprefix(ENTERPRISE_RATIO)}.{year}", math.nan)]
     name = "ratio" if constraint.metric == CITY_RATIO else constraint.metric
-    return metrics.get(f"{name}_by_year.{year}", math.nan)
+    return [metrics.get(f"{name}_by_year.{year}", math.nan)]
 
 
 def describe_year(constraint: Constraint) -> str:

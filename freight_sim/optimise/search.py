@@ -158,12 +158,17 @@ def _constraint_row(evaluation: Evaluation, n_constraints: int) -> list[float]:
     return [s if math.isfinite(s) else 1e12 for s in evaluation.shortfalls]
 
 
+def single_measures(evaluator: Evaluator) -> list[tuple[int, int]]:
+    """Every single measure, (variable, choice), in the order the greedy baseline simulates them."""
+    return [(i, c) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
+
+
 def greedy_baseline(evaluator: Evaluator) -> GreedyResult:
     """Single measures ranked by violation removed per extra cost, added until the constraints hold."""
     n = len(evaluator.bounds)
     base_picks = tuple([0] * n)
     base = evaluator.evaluate([base_picks])[0]
-    measures = [(i, c) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
+    measures = single_measures(evaluator)
     singles = evaluator.evaluate([tuple(c if j == i else 0 for j in range(n)) for i, c in measures])
     if base.feasible:
         return GreedyResult(singles=singles, steps=[base], order=[])
@@ -217,8 +222,7 @@ def drop_order(evaluator: Evaluator, greedy: GreedyResult | None) -> list[int]:
     if greedy is None or not greedy.singles:
         return list(range(n))
     extra = [0.0] * n
-    measures = [(i, c) for i, bound in enumerate(evaluator.bounds) for c in range(1, bound + 1)]
-    for (variable, _choice), single in zip(measures, greedy.singles, strict=True):
+    for (variable, _choice), single in zip(single_measures(evaluator), greedy.singles, strict=True):
         if not single.failed:
             extra[variable] = max(extra[variable], _signed(evaluator, single)[0])
     return sorted(range(n), key=lambda i: (-extra[i], i))
