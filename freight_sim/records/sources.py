@@ -112,11 +112,55 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
         head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
     except csv.Error as exc:
         raise RecordError(f"{name}:1:1: the head of the file cannot be split into CSV rows: {exc}") from None
+    cells = _arrow_cells(path, chosen, delimiter, head_width)
+    if cells is None:
+        cells = _pandas_cells(path, chosen, delimiter, head_width)
+    release_freed_memory()
+    if len(cells) == physical_lines:
+        lines = np.arange(1, len(cells) + 1, dtype=np.int64)
+    else:
+        lines = _record_start_lines(read_bytes(path).decode(chosen).removeprefix("\ufeff"), delimiter)
+        if len(lines) != len(cells):
+            raise RecordError(f"{name}:1:1: cannot match CSV records to lines ({len(cells)} records, {len(lines)} found); check quotes")
+    used = [c for c in cells.columns if c < head_width or (cells[c].to_numpy() != "").any()]
+    text_cells = pd.DataFrame({c: cells[c] if c < head_width else cells[c].astype("str") for c in used}, index=cells.index)
+    return RawTable(SourceRef(name), text_cells, lines, chosen, delimiter)
+
+
+def _arrow_cells(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Every line of a rectangular file (each line ``width`` fields) as text cells, read by Arrow's CSV reader
+    (several times faster than pandas' on large files); None when some line has another number of fields
+    (a title row, a stray delimiter), which :func:`_pandas_cells` then reads and reports."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    names = [str(c) for c in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, encoding=encoding, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    cells = table.to_pandas()
+    del table
+    cells.columns = range(width)
+    return cells
+
+
+def _pandas_cells(path: Path, encoding: str, delimiter: str, head_width: int) -> pd.DataFrame:
+    """Every line as text cells, up to ``EXTRA_FIELDS`` more than ``head_width``, read by pandas' C parser;
+    a line with more fields is an error located at its line."""
+    name = str(path)
     names = list(range(head_width + EXTRA_FIELDS))
     try:
         cells = pd.read_csv(
             path,
-            encoding=chosen,
+            encoding=encoding,
             encoding_errors="strict",
             sep=delimiter,
             header=None,
@@ -137,16 +181,7 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
             f"{name}:{line}:1: cannot split the line into columns ({detail}, far more than the header): an unquoted"
             " thousands separator or a stray delimiter; check delimiters and quotes"
         ) from None
-    release_freed_memory()
-    if len(cells) == physical_lines:
-        lines = np.arange(1, len(cells) + 1, dtype=np.int64)
-    else:
-        lines = _record_start_lines(read_bytes(path).decode(chosen).removeprefix("\ufeff"), delimiter)
-        if len(lines) != len(cells):
-            raise RecordError(f"{name}:1:1: cannot match CSV records to lines ({len(cells)} records, {len(lines)} found); check quotes")
-    used = [c for c in cells.columns if c < head_width or (cells[c].to_numpy() != "").any()]
-    text_cells = pd.DataFrame({c: cells[c] if c < head_width else cells[c].astype("str") for c in used}, index=cells.index)
-    return RawTable(SourceRef(name), text_cells, lines, chosen, delimiter)
+    return cells
 
 
 def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:

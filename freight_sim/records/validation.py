@@ -99,15 +99,11 @@ def _frame(table: CanonicalTable, text_columns: list[str]) -> pd.DataFrame:
 
 
 def damaged(text: pd.Series) -> pd.Series:
-    """Whether each cell holds '?' or U+FFFD (characters lost in an earlier conversion): U+FFFD only in cells
-    with non-ASCII characters, '?' by a literal search."""
-    from freight_sim.records.parsing import non_ascii
-
+    """Whether each cell holds '?' or U+FFFD (characters lost in an earlier conversion)."""
     text = text.astype("str")
-    hit = text.str.contains("?", regex=False, na=False).to_numpy(dtype=bool, copy=True)
-    wide = non_ascii(text)
-    if wide.any():
-        hit[wide] |= text[wide].str.contains("\ufffd", regex=False, na=False).to_numpy(dtype=bool)
+    hit = text.str.contains("?", regex=False, na=False).to_numpy(dtype=bool) | text.str.contains("\ufffd", regex=False, na=False).to_numpy(
+        dtype=bool
+    )
     return pd.Series(hit, index=text.index)
 
 
@@ -132,7 +128,7 @@ def validate_table(table: CanonicalTable, aliases: AliasTable, plausibility: Pla
     structural = [issue.line for issue in table.issues if issue.severity == "error" and issue.rejects_row]
     rejected = np.isin(lines, structural)
     try:
-        _schema(aliases, text_columns).validate(frame, lazy=True)
+        _schema(aliases, text_columns).validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         issues += _failure_issues(exc.failure_cases, table, aliases, rejected)
     issues += _warnings(table, rejected)
