@@ -126,48 +126,69 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
     conveyed, delivered = ledger.conveyed_by_day, run.delivered_by_day
     poisson = poisson_enterprises(spec)
     stepped = [lane.enterprise not in poisson for lane in spec.lanes]
-    # conveyor lanes touch no stockpile and schedule nothing: handled apart, results do not depend on order
+    piled = [(i, stock) for i, stock in enumerate(origin) if stock is not None and stepped[i]]
+    piled_lanes = [i for i, _ in piled]
+    piled_stocks = [stock for _, stock in piled]
     # with the level below which a rise is news to nobody but the first taker in line (trains: TerminalDispatch)
-    piled = [
-        (i, stock, math.inf if stock.listener is None else stock.listener.quiet_below_t())
-        for i, stock in enumerate(origin)
-        if stock is not None and stepped[i]
-    ]
+    quiet_below = [math.inf if stock.listener is None else stock.listener.quiet_below_t() for stock in piled_stocks]
+    # conveyor lanes touch no stockpile and schedule nothing: handled apart, results do not depend on order
     conveyor = [i for i, stock in enumerate(origin) if stock is None and stepped[i]]
-    piled_lanes = [i for i, _, _ in piled]
     for day in range(spec.n_days):
         regular_today, last_today = amounts.next_day(day)
         ledger.open_day(piled_lanes, regular_today, last_today, steps_per_day)
+        regular_piled = [regular_today[i] for i in piled_lanes]
+        last_piled = [last_today[i] for i in piled_lanes]
         for step in range(steps_per_day):
-            today = last_today if step == steps_per_day - 1 else regular_today
+            last_step = step == steps_per_day - 1
+            today = last_today if last_step else regular_today
             for i in conveyor:
                 amount = today[i]
                 if amount > 0.0:
                     produced[i] += amount
                     conveyed[i][day] += amount
                     delivered[i][day] += amount
-            for i, stock, quiet_below_t in piled:
-                pending = backlog[i] + today[i]
-                if pending > 0.0:
-                    level = stock.level_t
-                    room = stock.capacity_t - level
-                    if pending <= room:
-                        backlog[i] = 0.0
-                        level = stock.level_t = level + pending
-                    elif room > 0.0:
-                        backlog[i] = pending - room
-                        level = stock.level_t = level + room
-                    else:
-                        backlog[i] = pending
+            for i, stock, amount, quiet_below_t in zip(
+                piled_lanes, piled_stocks, last_piled if last_step else regular_piled, quiet_below, strict=True
+            ):
+                if backlog[i] > 0.0:  # the pile was full: what waits comes first
+                    level = _offer(stock, backlog, i, backlog[i] + amount)
+                    if level < 0.0:
                         continue
-                    waiting = stock.waiting  # serve only when the first in line can take its load, or trains may
-                    if (waiting and level >= waiting[0][0]) or level >= quiet_below_t:
-                        stock.serve()
+                elif amount > 0.0:
+                    level = stock.level_t + amount
+                    if level <= stock.capacity_t:  # on the 1/1024 t grid: the same test as amount <= room
+                        stock.level_t = level
+                    else:
+                        level = _offer(stock, backlog, i, amount)
+                        if level < 0.0:
+                            continue
+                else:
+                    continue
+                waiting = stock.waiting  # serve only when the first in line can take its load, or trains may
+                if (waiting and level >= waiting[0][0]) or level >= quiet_below_t:
+                    stock.serve()
             ledger.steps_today = step + 1
             yield env.timeout(step_h)
         ledger.close_day()
         ledger.snapshot(day, origin)
         run.recorder.close_days_before(day - 1)
+
+
+def _offer(stock: Stock, backlog: list[float], lane: int, pending_t: float) -> float:
+    """Put ``pending_t`` into a pile as far as it has room, the rest into the lane's backlog; the new level,
+    or -1 when the pile was already full (nothing changed for its takers)."""
+    level = stock.level_t
+    room = stock.capacity_t - level
+    if pending_t <= room:
+        backlog[lane] = 0.0
+        level = stock.level_t = level + pending_t
+    elif room > 0.0:
+        backlog[lane] = pending_t - room
+        level = stock.level_t = level + room
+    else:
+        backlog[lane] = pending_t
+        return -1.0
+    return level
 
 
 def poisson_lot_t(spec: ModelSpec, lane_index: int) -> float:
