@@ -110,6 +110,40 @@ class Recorder:
 
         return leg
 
+    def members_leg(self, seg: int, members: tuple[tuple[int, int, float], ...]) -> Callable[..., None]:
+        """``leg`` for the trips of a convoy of several vehicle types on segment ``seg`` (fast mode): each
+        trip's row split into a row per type, ``members`` = (type index, trucks, tonnes) each; the arguments
+        ``vt``, ``tonnes`` and ``trips`` of a call are the convoy's and are not used."""
+        leg = self.leg
+        if self.record_legs:
+
+            def rows(seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+                for m_vt, m_trucks, m_tonnes in members:
+                    leg(seg, m_vt, m_tonnes, start_h, end_h, extra_km, m_trucks)
+
+            return rows
+        # aggregated: the same additions to the same cells as one ``leg`` call per type, with the period found once
+        warmup_h, period_of_day, agg, n_periods = self.warmup_h, self._period_of_day, self._agg, self._n_periods
+        n_days, last = len(period_of_day), n_periods - 1
+        cells = tuple(((seg * self._n_vt + m_vt) * n_periods, m_trucks, m_tonnes) for m_vt, m_trucks, m_tonnes in members)
+
+        def aggregated(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+            if start_h < warmup_h:
+                return
+            day = int(start_h // 24.0)
+            period = period_of_day[day] if day < n_days else last
+            for first_key, m_trucks, m_tonnes in cells:
+                key = first_key + period
+                cell = agg.get(key)
+                if cell is None:
+                    agg[key] = [m_trucks, m_tonnes, extra_km]
+                else:
+                    cell[0] += m_trucks
+                    cell[1] += m_tonnes
+                    cell[2] += extra_km
+
+        return aggregated
+
     def close_days_before(self, day: int) -> None:
         """Move aggregates of periods that end before ``day`` to compact arrays (a late row for such a period
         opens a new aggregate, merged at the end)."""

@@ -74,10 +74,26 @@ class FifoServers:
         the convoy waits only as long as one of its trucks would (its trucks stand for ones that arrive
         spread out, not in a bunch queueing behind each other). The counters count ``count`` requests."""
         free_at = self._free_at
-        if max(free_at) > now_h:  # a server is busy: the bookings one by one
-            first_h = self.book(now_h, service_h)
-            for _ in range(count - 1):
-                self.book(now_h, service_h)
+        if max(free_at) > now_h:  # a server is busy: the bookings one by one, as ``book`` makes them
+            single = self.capacity == 1
+            wait_sum, wait_max, busy_h = self.wait_sum_h, self.wait_max_h, self.busy_h
+            first_h = -1.0
+            for _ in range(count):
+                first = free_at[0]
+                start = first if first > now_h else now_h
+                if single:
+                    free_at[0] = start + service_h
+                else:
+                    heapreplace(free_at, start + service_h)
+                if first_h < 0.0:
+                    first_h = start
+                wait = start - now_h
+                wait_sum += wait
+                if wait > wait_max:
+                    wait_max = wait
+                busy_h += service_h
+            self.requests += count
+            self.wait_sum_h, self.wait_max_h, self.busy_h = wait_sum, wait_max, busy_h
             return first_h
         # every server free (the common case): rounds of ``capacity`` services from now, in closed form
         rounds, extra = divmod(count, self.capacity)

@@ -132,7 +132,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     trucks, members = plan.trucks, plan.members
     if members is not None:  # a convoy of several vehicle types (fast mode): a row per type
         add_packed = None
-        record = _rows_by_type(record, members)
+        record = recorder.members_leg(seg_index, members)
     # on the 1/1024 t grid: an integer multiple stays on it
     payload = quantise_t(vehicle.payload_t) * trucks if members is None else sum(tonnes for _, _, tonnes in members)
     plan_load_h, plan_unload_h = load_h, unload_h = seg.load_h, seg.unload_h
@@ -249,16 +249,6 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             lot.pending_row = None
             yield after(delay)
             now += delay
-
-
-def _rows_by_type(leg, members: tuple[tuple[int, int, float], ...]):
-    """``Recorder.leg`` for a convoy of several vehicle types: each trip's row split into a row per type."""
-
-    def record(seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int) -> None:
-        for m_vt, m_trucks, m_tonnes in members:
-            leg(seg, m_vt, m_tonnes, start_h, end_h, extra_km, m_trucks)
-
-    return record
 
 
 def members_rows(seg_index: int, members: tuple[tuple[int, int, float], ...], start: float, end: float) -> list[tuple]:
