@@ -42,19 +42,24 @@ CHUNK_BYTES = 8 * 1024 * 1024
 class DecodedText:
     """The file as UTF-8 bytes (what the CSV parser reads fastest), with the encoding it was read in."""
 
-    utf8: bytes
+    utf8: bytes | bytearray
     encoding: str
 
     @property
     def text(self) -> str:
-        return self.utf8.decode("utf-8")
+        return bytes(self.utf8).decode("utf-8")
 
 
-def transcode(data: bytes, encoding: str) -> bytes:
-    """``data`` in ``encoding`` as UTF-8 (without a byte-order mark)."""
+def transcode(data: bytes, encoding: str) -> bytes | bytearray:
+    """``data`` in ``encoding`` as UTF-8 (without a byte-order mark), decoded strictly chunk by chunk so that
+    the whole text never sits in memory as a Python string."""
     if encoding in ("utf-8", "utf-8-sig"):
         return data[3:] if data.startswith(codecs.BOM_UTF8) else data
-    return data.decode(encoding).encode("utf-8")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    utf8 = bytearray()
+    for start in range(0, len(data), CHUNK_BYTES):
+        utf8 += decoder.decode(data[start : start + CHUNK_BYTES], final=start + CHUNK_BYTES >= len(data)).encode("utf-8")
+    return utf8
 
 
 def _validate(data: bytes, encoding: str) -> None:

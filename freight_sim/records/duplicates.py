@@ -41,18 +41,20 @@ def _issue(frame: pd.DataFrame, row: int, severity: str, message: str) -> Record
     return RecordIssue(source, int(frame["line"].iat[row]), None, severity, message, rejects_row=severity == "error")  # type: ignore[arg-type]
 
 
-def _numeric_keys(frame: pd.DataFrame) -> pd.DataFrame:
+def _numeric_keys(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """The columns that identify a weighing as numbers (text factorised once), so comparing rows is cheap. The
     ticket number, nearly unique per row, is left out: it is compared only among rows already alike in these."""
-    return pd.DataFrame(
-        {
-            "plate": pd.factorize(frame["plate"])[0],
-            "mode": pd.factorize(frame["mode"])[0],
-            "date": frame["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
-            "net_weight_t": frame["net_weight_t"].to_numpy(dtype=float),
-        },
-        index=frame.index,
-    )
+    return {
+        "plate": pd.factorize(frame["plate"])[0],
+        "mode": pd.factorize(frame["mode"])[0],
+        "date": frame["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
+        "net_weight_t": frame["net_weight_t"].to_numpy(dtype=float),
+    }
+
+
+def _subset(keys: dict[str, np.ndarray], columns: list[str], rows: np.ndarray) -> pd.DataFrame:
+    """The ``columns`` of ``keys`` at positions ``rows``, as a frame (one numpy take per column)."""
+    return pd.DataFrame({name: keys[name][rows] for name in columns}, copy=False)
 
 
 def _first_of_group(sub: pd.DataFrame, columns: list[str], positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,7 +86,7 @@ def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> 
 
     conflicts = np.zeros(n, dtype=bool)
     if timed.any():
-        sub = keys.loc[timed, ["plate", "date", "net_weight_t"]]
+        sub = _subset(keys, ["plate", "date", "net_weight_t"], position[timed])
         twins = sub.duplicated(["plate", "date"], keep=False).to_numpy()
         if twins.any():
             weights = sub[twins].groupby(["plate", "date"], sort=False)["net_weight_t"].transform("nunique").to_numpy()
@@ -101,13 +103,13 @@ def find_duplicates(frame: pd.DataFrame, eligible: np.ndarray | None = None) -> 
     for mask, ticket, why in ((timed & ~conflicts, False, "same plate and time"), (ticketed & ~conflicts, True, "same ticket")):
         if not mask.any():
             continue
-        sub = keys.loc[mask, alike]
         positions = position[mask]
+        sub = _subset(keys, alike, positions)
         columns = alike
         if ticket:  # only rows alike in everything else can share a ticket: factorise the tickets of those alone
             candidates = sub.duplicated(alike, keep=False).to_numpy()
             sub, positions = sub[candidates], positions[candidates]
-            sub = sub.assign(waybill=pd.factorize(frame["waybill"].to_numpy()[positions])[0])
+            sub = sub.assign(waybill=pd.factorize(frame["waybill"].iloc[positions].to_numpy())[0])
             columns = ["waybill", *alike]
         rows, originals = _first_of_group(sub, columns, positions)
         for row, original in zip(rows, originals, strict=True):

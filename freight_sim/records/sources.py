@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from freight_sim.errors import RecordError
-from freight_sim.records.decoding import detect_encoding, read_bytes
+from freight_sim.records.decoding import detect_encoding, read_bytes, transcode
 from freight_sim.records.issues import SourceRef
 from freight_sim.records.workbook import open_package, sheet_extent, sheet_part, stream_xlsx_sheet
 
@@ -105,14 +105,18 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     # "\n" is never part of a multi-byte character in the accepted encodings: lines are counted on the bytes
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     head = codecs.getincrementaldecoder(chosen)().decode(data[: 1 << 20], final=False).split("\n", SNIFF_LINES)[:SNIFF_LINES]
-    del data  # the parser reads the file itself, decoding as it goes: no second copy of the whole text
     head[0] = head[0].removeprefix("\ufeff")
     try:
         delimiter = sniff_delimiter(head)
         head_width = max(len(row) for row in csv.reader(head, delimiter=delimiter))
     except csv.Error as exc:
         raise RecordError(f"{name}:1:1: the head of the file cannot be split into CSV rows: {exc}") from None
-    cells = _arrow_cells(path, chosen, delimiter, head_width)
+    # Arrow reads UTF-8 (a byte-order mark included) from the file; a legacy encoding is transcoded once, in
+    # chunks, and read from memory (Arrow's own transcoding calls back into Python for every block)
+    utf8 = None if chosen in ("utf-8", "utf-8-sig") else transcode(data, chosen)
+    del data  # the parsers read the file (or its UTF-8 copy) themselves: no second copy of the whole text
+    cells = _arrow_cells(path if utf8 is None else utf8, delimiter, head_width)
+    del utf8
     if cells is None:
         cells = _pandas_cells(path, chosen, delimiter, head_width)
     release_freed_memory()
@@ -127,21 +131,24 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     return RawTable(SourceRef(name), text_cells, lines, chosen, delimiter)
 
 
-def _arrow_cells(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame | None:
-    """Every line of a rectangular file (each line ``width`` fields) as text cells, read by Arrow's CSV reader
-    (several times faster than pandas' on large files); None when some line has another number of fields
-    (a title row, a stray delimiter), which :func:`_pandas_cells` then reads and reports."""
+def _arrow_cells(source: Path | bytes | bytearray, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Every line of a rectangular UTF-8 file or buffer (each line ``width`` fields) as text cells, read by
+    Arrow's CSV reader (several times faster than pandas' on large files); None when some line has another
+    number of fields (a title row, a stray delimiter), which :func:`_pandas_cells` then reads and reports."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
     names = [str(c) for c in range(width)]
     try:
         table = pa_csv.read_csv(
-            path,
-            read_options=pa_csv.ReadOptions(column_names=names, encoding=encoding, block_size=1 << 24),
+            source if isinstance(source, Path) else pa.BufferReader(pa.py_buffer(source)),
+            read_options=pa_csv.ReadOptions(column_names=names, encoding="utf8", block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+                # large strings: what pandas' text columns hold (no cast of every column afterwards)
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
