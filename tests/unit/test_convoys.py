@@ -151,3 +151,11 @@ def test_a_mixed_convoy_records_a_row_per_vehicle_type():
         for name, legs in (("full", full), ("fast", fast))
     }
     assert share["fast"] == pytest.approx(share["full"], abs=0.05)
+    # aggregated legs (batches, pathways): the same trips, tonnes and km per vehicle type as the full table
+    fast_spec = dataclasses.replace(mixed, convoys=Convoys(max_trucks=40, min_per_pool=1))
+    aggregated = simulate_spec(dataclasses.replace(fast_spec, record_legs=False), 3).legs
+    columns = ["trips", "tonnes", "loaded_km", "empty_km"]
+    by_type = {
+        name: legs.groupby(legs["vehicle_type"].astype(str))[columns].sum() for name, legs in (("rows", fast), ("aggregated", aggregated))
+    }
+    pd.testing.assert_frame_equal(by_type["aggregated"], by_type["rows"], check_dtype=False)
