@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,7 +116,8 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     # chunks, and read from memory (Arrow's own transcoding calls back into Python for every block)
     utf8 = None if chosen in ("utf-8", "utf-8-sig") else transcode(data, chosen)
     del data  # the parsers read the file (or its UTF-8 copy) themselves: no second copy of the whole text
-    cells = _arrow_cells(path if utf8 is None else utf8, delimiter, head_width)
+    titles = _title_rows(head, delimiter, head_width)
+    cells = _arrow_cells(path if utf8 is None else utf8, delimiter, head_width, titles)
     del utf8
     if cells is None:
         cells = _pandas_cells(path, chosen, delimiter, head_width)
@@ -131,10 +133,24 @@ def read_csv_table(path: Path, encoding: str | None = None) -> RawTable:
     return RawTable(SourceRef(name), text_cells, lines, chosen, delimiter)
 
 
-def _arrow_cells(source: Path | bytes | bytearray, delimiter: str, width: int) -> pd.DataFrame | None:
-    """Every line of a rectangular UTF-8 file or buffer (each line ``width`` fields) as text cells, read by
-    Arrow's CSV reader (several times faster than pandas' on large files); None when some line has another
-    number of fields (a title row, a stray delimiter), which :func:`_pandas_cells` then reads and reports."""
+def _title_rows(head: list[str], delimiter: str, width: int) -> list[list[str]]:
+    """The lines above the first line of ``width`` fields (a title, an export note, blank lines), as cells
+    padded to ``width``; none when one of them holds a quote (a quoted line break would make lines and rows
+    differ: the general parser reads such a file)."""
+    rows: list[list[str]] = []
+    for line, row in zip(head, csv.reader(head, delimiter=delimiter), strict=False):
+        if len(row) >= width:
+            return rows
+        if '"' in line:
+            return []
+        rows.append(row + [""] * (width - len(row)))
+    return []
+
+
+def _arrow_cells(source: Path | bytes | bytearray, delimiter: str, width: int, titles: Sequence[list[str]] = ()) -> pd.DataFrame | None:
+    """Every line of a UTF-8 file or buffer as text cells, read by Arrow's CSV reader (several times faster
+    than pandas' on large files) when, below its ``titles`` (see :func:`_title_rows`), every line has ``width``
+    fields; None otherwise (a footer, a stray delimiter), and :func:`_pandas_cells` then reads and reports."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -142,7 +158,7 @@ def _arrow_cells(source: Path | bytes | bytearray, delimiter: str, width: int) -
     try:
         table = pa_csv.read_csv(
             source if isinstance(source, Path) else pa.BufferReader(pa.py_buffer(source)),
-            read_options=pa_csv.ReadOptions(column_names=names, encoding="utf8", block_size=1 << 24),
+            read_options=pa_csv.ReadOptions(column_names=names, encoding="utf8", block_size=1 << 24, skip_rows=len(titles)),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 # large strings: what pandas' text columns hold (no cast of every column afterwards)
@@ -156,6 +172,8 @@ def _arrow_cells(source: Path | bytes | bytearray, delimiter: str, width: int) -
     cells = table.to_pandas()
     del table
     cells.columns = range(width)
+    if titles:
+        cells = pd.concat([pd.DataFrame(titles, dtype="str"), cells], ignore_index=True)
     return cells
 
 
