@@ -91,7 +91,7 @@ def _enterprise_table(evaluator: Evaluator, base: Evaluation, best: Evaluation, 
     headers = {"enterprise": t("enterprise"), "name": t("name"), "in_scope": t("in scope"), "measures": t("measures"),
                "before": t("ratio before"), "after": t("ratio after")}  # fmt: skip
     percent = {"before": lambda v: format_percent(v), "after": lambda v: format_percent(v)}
-    return html_table(frame, headers, formatters=percent)
+    return html_table(frame, headers, formatters=percent, css_class="by-enterprise")  # its names and measures wrap
 
 
 def _front_charts(evaluations: pd.DataFrame, pareto: pd.DataFrame, t: Translator) -> list[dict[str, str]]:

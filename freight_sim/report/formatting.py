@@ -53,9 +53,10 @@ def html_table(
     headers: Mapping[str, str] | None = None,
     integer_columns: Sequence[str] = (),
     formatters: Mapping[str, Callable[[Any], str | None]] | None = None,
+    css_class: str | None = None,
 ) -> str:
     """``frame`` as an HTML table: numbers formatted, columns renamed by ``headers`` (text escaped); a formatter
-    returning None shows the cell as missing."""
+    returning None shows the cell as missing; ``css_class`` is added to the table's classes."""
     formatted = frame.copy()
     formatters = formatters or {}
     for column in formatted.columns:
@@ -69,4 +70,4 @@ def html_table(
             formatted[column] = formatted[column].map(lambda v: format_number(float(v)))
     if headers:
         formatted = formatted.rename(columns=dict(headers))
-    return formatted.to_html(index=False, border=0, escape=True, na_rep="–")
+    return formatted.to_html(index=False, border=0, escape=True, na_rep="–", classes=css_class)

@@ -283,6 +283,11 @@ def test_optimisation_report_in_the_browser(browser, optimisation_folders):
         for chart in page.locator("svg").all():
             assert chart.bounding_box()["width"] > 300
         assert page.locator("#enterprises + p + div table tbody tr").count() == 3
+        # a long list of measures wraps inside the page instead of widening the table past it
+        measures = page.locator("#enterprises + p + div table tbody tr td:nth-child(4)").first.element_handle()
+        page.evaluate("cell => { cell.textContent = Array(40).fill('siding_E24: true').join(', '); }", measures)
+        table_width = page.locator("#enterprises + p + div table").bounding_box()["width"]
+        assert table_width <= page.locator("#enterprises + p + div").bounding_box()["width"] + 1
     finally:
         opened.close()
     opened = Opened(browser, chinese / "report.html")
