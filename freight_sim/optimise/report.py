@@ -49,6 +49,10 @@ def _answer(summary: dict[str, Any], t: Translator) -> list[str]:
     measures = "; ".join(f"{k}: {v}" for k, v in best["measures"].items()) or t("no change")
     lines.append(t("Cheapest portfolio found that meets the constraints: {measures}. Its {cost_label} over the simulated period: {cost}.",
                    measures=measures, cost_label=metric_label(cost_metric, t), cost=_money(cost, t)))  # fmt: skip
+    base_cost = _cost_of(summary["base_portfolio"], cost_metric) if summary.get("base_portfolio") else None
+    if cost is not None and base_cost is not None and cost < base_cost:
+        lines.append(t("It costs less than the base scenario ({base}): over the simulated period its measures save more operating cost than they add in capital cost.",
+                       base=_money(base_cost, t)))  # fmt: skip
     if check is not None and check.get("constraint_held_share") is not None:
         held = ", ".join(format_percent(h, 0) for h in check["constraint_held_share"])
         verdict = t("holds") if summary["target_met"] else t("does not hold")

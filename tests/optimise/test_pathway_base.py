@@ -168,3 +168,22 @@ def test_the_reports_answer_quotes_the_cost_the_search_minimised(lang, label):
     text = " ".join(_answer(summary, Translator(lang)))
     assert label in text and "4.0" in text and "1.0" in text  # the saving: 5.0 - 4.0 M CNY
     assert "4.2" not in text and "0.5" not in text
+
+
+@pytest.mark.parametrize("base_cost, said", [(4.5e6, True), (3.9e6, False), (None, False)])
+def test_the_answer_says_when_the_portfolio_costs_less_than_the_base(base_cost, said):
+    from freight_sim.optimise.report import _answer
+    from freight_sim.report.i18n import Translator
+
+    summary = {
+        "objectives": [{"metric": "cost_cny", "sense": "min"}],
+        "best_portfolio": {"measures": {"nev_E01": "bev-swap 100%"}, "objectives": {"cost_cny": 4.0e6}},
+        "base_portfolio": None if base_cost is None else {"measures": {}, "objectives": {"cost_cny": base_cost}},
+        "greedy": None,
+        "verification": None,
+        "target_met": True,
+        "evaluations": 10,
+    }
+    for lang, words in (("en", "costs less than the base scenario (4.5 M CNY)"), ("zh", "其成本低于基准情景（4.5 百万元）")):
+        text = " ".join(_answer(summary, Translator(lang)))
+        assert (words in text) is said, text
