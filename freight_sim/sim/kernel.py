@@ -122,9 +122,21 @@ class Kernel(simpy.Environment):
                     self._now, _, _, event = heappop(queue)
                 else:
                     break
-                if event.__class__ is OwnedAlarm:  # its owner's generator goes on at once
+                if event.__class__ is OwnedAlarm:  # its owner's generator goes on at once (_fire_owned, inlined)
                     event.callbacks = None  # type: ignore[assignment]
-                    _fire_owned(self, event)
+                    owner = event.owner
+                    self._active_proc = owner
+                    try:
+                        target = event.send(None)
+                    except StopIteration as stop:
+                        owner._end(True, stop.args[0] if stop.args else None)
+                        continue
+                    except BaseException as error:
+                        _owner_failed(owner, error)
+                        continue
+                    if target is not event:
+                        owner.wait_on(target)
+                    self._active_proc = None
                     continue
                 # SimPy types ``callbacks`` as a list; None marks a processed event (as in SimPy's own step)
                 callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]

@@ -84,8 +84,8 @@ class PathCalendar:
         per_day = self._per_day
         day = math.floor(at_h / HOURS_PER_DAY)
         first = k = day * per_day + bisect_left(self.offsets, at_h - day * HOURS_PER_DAY - 1e-9)
-        taken = self._taken
-        while k in taken or self.is_background(k):
+        taken, share, floor = self._taken, self._share, math.floor
+        while k in taken or floor((k + 1) * share) > floor(k * share):  # held by a train, or by background (is_background, inlined)
             k += 1
         taken.add(k)
         day, index = divmod(k, per_day)
