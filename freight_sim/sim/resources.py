@@ -77,7 +77,7 @@ class FifoServers:
         if max(free_at) > now_h:  # a server is busy: the bookings one by one, as ``book`` makes them
             single = self.capacity == 1
             wait_sum, wait_max, busy_h = self.wait_sum_h, self.wait_max_h, self.busy_h
-            first_h = -1.0
+            first_h = max(free_at[0], now_h)  # the first booking's start
             for _ in range(count):
                 first = free_at[0]
                 start = first if first > now_h else now_h
@@ -85,8 +85,6 @@ class FifoServers:
                     free_at[0] = start + service_h
                 else:
                     heapreplace(free_at, start + service_h)
-                if first_h < 0.0:
-                    first_h = start
                 wait = start - now_h
                 wait_sum += wait
                 if wait > wait_max:
