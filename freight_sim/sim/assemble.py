@@ -371,7 +371,7 @@ def assemble(
         swap_stations=b.used_stations(lanes),
         travel_time_cv=sim.travel_time_cv,
         record_legs=sim.record_legs,
-        demand_step_h=b.ops.demand_step_h,
+        demand_step_h=b.ops.fast_demand_step_h if fast else b.ops.demand_step_h,
         name=scenario.name,
         fleet_substitutions=tuple(b.substitutions),
         service_times=variability.service_times(),

@@ -26,6 +26,7 @@ class Operations(DataFile):
     fleet_margin: Annotated[float, Unit("1", 1.0, 3.0)]
     min_train_loads_in_stockpile: Annotated[float, Unit("train loads", 1.0, 10.0)]
     demand_step_h: Annotated[float, Unit("h", 0.25, 24)]
+    fast_demand_step_h: Annotated[float, Unit("h", 0.25, 24)]
     fast_trucks_per_convoy_max: Annotated[int, Unit("trucks", 1, 200)]
     fast_convoys_per_pool_min: Annotated[int, Unit("convoys", 1, 100)]
 
