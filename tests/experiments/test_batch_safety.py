@@ -18,6 +18,7 @@ from pathlib import Path
 import batch_test_models as models
 import pandas as pd
 import pytest
+from batch_test_files import CLI_DRIVER_CODE
 from typer.testing import CliRunner
 
 from freight_sim.cli import app
@@ -60,7 +61,7 @@ def _descendants(pid: int) -> set[int]:
 def _start_batch(mini: Path, out: Path, *options: str, sleep_s: float = 1.0, new_session: bool = False) -> subprocess.Popen:
     env = {**os.environ, "BATCH_TEST_SLEEP_S": str(sleep_s)}
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
-    command = [sys.executable, "-c", "from freight_sim.cli import main; main()", "batch", str(mini / "mini_experiment.yaml")]
+    command = [sys.executable, "-c", CLI_DRIVER_CODE, "batch", str(mini / "mini_experiment.yaml")]
     command += ["--out", str(out), "--model", "batch_test_models:slow_model", "--no-report", *options]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=new_session)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import batch_test_models as models
 import pandas as pd
 import pytest
-from batch_test_files import copy_mini
+from batch_test_files import CLI_DRIVER_CODE, copy_mini
 
 from freight_sim.errors import FreightSimError
 from freight_sim.experiments.batch import run_batch
@@ -146,7 +146,7 @@ def test_a_worker_that_cannot_see_the_batch_folder_refuses_to_run(tmp_path):
 def test_ctrl_c_of_a_batch_on_a_cluster_leaves_nothing_half_written_looking_finished(cluster, mini):
     out = mini / "out"
     env = {**os.environ, "BATCH_TEST_SLEEP_S": "0.5", "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
-    command = [sys.executable, "-c", "from freight_sim.cli import main; main()", "batch", str(mini / "mini_experiment.yaml"),
+    command = [sys.executable, "-c", CLI_DRIVER_CODE, "batch", str(mini / "mini_experiment.yaml"),
                "--out", str(out), "--model", "batch_test_models:slow_model", "--no-report", "--dask", cluster]  # fmt: skip
     driver = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
