@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
+from pydantic import field_validator
+
 from freight_sim.datafile import DataFile, Unit, load_data_file
 from freight_sim.inputs import file_changes
 from freight_sim.paths import data_root
+from freight_sim.sim.spec import day_step_problem
 
 
 class Operations(DataFile):
@@ -29,6 +32,14 @@ class Operations(DataFile):
     fast_demand_step_h: Annotated[float, Unit("h", 0.25, 24)]
     fast_trucks_per_convoy_max: Annotated[int, Unit("trucks", 1, 200)]
     fast_convoys_per_pool_min: Annotated[int, Unit("convoys", 1, 100)]
+
+    @field_validator("demand_step_h", "fast_demand_step_h")
+    @classmethod
+    def _divides_a_day(cls, step_h: float) -> float:
+        problem = day_step_problem(step_h)
+        if problem:
+            raise ValueError(problem)
+        return step_h
 
 
 def operations_path() -> Path:

@@ -252,6 +252,12 @@ class ModelSpec:
         }
 
 
+def day_step_problem(step_h: float) -> str | None:
+    """Why production cannot step through a day every ``step_h`` hours (the step must divide 24 h), or None."""
+    steps = HOURS_PER_DAY / step_h
+    return None if abs(steps - round(steps)) <= 1e-9 else f"{step_h:g} h does not divide a day (24 h) into whole steps"
+
+
 def check_spec(spec: ModelSpec) -> None:
     """Raise ModelError naming the first inconsistency (unknown id, bad index, infeasible battery cycle)."""
     problems = list(_spec_problems(spec))
@@ -264,9 +270,9 @@ def _spec_problems(spec: ModelSpec):
 
     if spec.horizon_h <= 0 or not 0 <= spec.warmup_h < spec.horizon_h:
         yield f"horizon_h {spec.horizon_h} / warmup_h {spec.warmup_h}: need 0 <= warmup_h < horizon_h"
-    steps = HOURS_PER_DAY / spec.demand_step_h
-    if abs(steps - round(steps)) > 1e-9:
-        yield f"demand_step_h {spec.demand_step_h} must divide 24"
+    step_problem = day_step_problem(spec.demand_step_h)
+    if step_problem:
+        yield f"demand_step_h: {step_problem}"
     if len(spec.alert_levels) < spec.n_days:
         yield f"alert_levels has {len(spec.alert_levels)} days, the horizon needs {spec.n_days}"
     ents = {e.id for e in spec.enterprises}

@@ -61,3 +61,17 @@ def test_operations_file_error_names_its_line_and_key(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_operations(bad)
     assert info.value.lines[0].startswith(f"{bad}:{line}: station_loading_tracks: ")
+
+
+@pytest.mark.parametrize("key", ["demand_step_h", "fast_demand_step_h"])
+def test_a_production_step_that_does_not_divide_a_day_is_refused_at_its_line(tmp_path, key):
+    text = operations_path().read_text(encoding="utf-8")
+    lines = text.splitlines()
+    line = next(i for i, ln in enumerate(lines, 1) if ln.startswith(f"{key}:"))
+    assert lines[line].strip().startswith("value:")
+    lines[line] = "  value: 5.0"
+    bad = tmp_path / "operations.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_operations(bad)
+    assert info.value.lines == [f"{bad}:{line}: {key}: 5 h does not divide a day (24 h) into whole steps"]
