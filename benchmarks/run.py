@@ -261,7 +261,9 @@ def main() -> None:
     parser.add_argument("--child-days", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--growth-years", type=int, default=GROWTH_YEARS, help="years of the traced memory-growth run (>= 2)")
     parser.add_argument("--child-growth", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--repeat", type=int, default=3, help="speed runs and fast-mode comparisons, each in a fresh process; the medians are reported")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="speed runs and fast-mode comparisons, each in a fresh process; the medians are reported"
+    )
     parser.add_argument("--child-speed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--province-days", type=float, default=365.0, help="simulated days of the province run")
     parser.add_argument("--no-province", action="store_true", help="skip the province-scale run")

@@ -232,9 +232,10 @@ def _decision(folder: BatchFolder, metrics: Sequence[str], t: Translator) -> dic
         return {
             "answer": siding_section.answer(table, folder.tables.get("summary_by_variant"), t),
             "siding_table": siding_section.siding_table_html(table, t),
+            "siding_input_ranges": siding_section.has_input_ranges(table),
             "siding_charts": siding_section.ranking_charts(table, t),
         }
-    return {"answer": _general_answer(folder, metrics, t), "siding_table": None, "siding_charts": []}
+    return {"answer": _general_answer(folder, metrics, t), "siding_table": None, "siding_input_ranges": False, "siding_charts": []}
 
 
 def render_batch_report(batch_dir: Path | str, lang: str | None = None) -> str:

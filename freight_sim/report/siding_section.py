@@ -44,15 +44,27 @@ def _scaled(value: float, percentage_points: bool) -> float:
     return 100 * value if percentage_points and value == value else value
 
 
-def _interval_cell(row: pd.Series, stem: str, percentage_points: bool) -> str:
+def _interval_cell(row: pd.Series, stem: str, percentage_points: bool, t: Translator) -> str:
+    """Improvement with its rank, its 95% confidence interval and, in a batch that samples uncertain inputs,
+    the 95% range over them."""
     mean = _scaled(row[f"{stem}_improvement"], percentage_points)
     low, high = _scaled(row[f"{stem}_ci_low"], percentage_points), _scaled(row[f"{stem}_ci_high"], percentage_points)
     excludes_zero = low == low and (low > 0 or high < 0)
     text = escape(format_signed(mean))
     interval = f"<br><small>{escape(format_number(low))} … {escape(format_number(high))}</small>" if low == low else ""
+    input_low, input_high = (_scaled(row.get(f"{stem}_input_{end}", float("nan")), percentage_points) for end in ("low", "high"))
+    if input_low == input_low:
+        words = t("inputs {low} … {high}", low=format_number(input_low), high=format_number(input_high))
+        interval += f"<br><small class='inputs'>{escape(words)}</small>"
     css = ' class="sure"' if excludes_zero and mean > 0 else ' class="worse"' if excludes_zero else ""
     rank = f" <sup>#{int(row[f'rank_{stem}'])}</sup>" if mean == mean else ""
     return f"<td{css}>{text}{rank}{interval}</td>"
+
+
+def has_input_ranges(table: pd.DataFrame) -> bool:
+    """Whether the siding table comes from a batch that sampled uncertain inputs (its input ranges are set)."""
+    columns = [f"{stem}_input_low" for stem, _ in CRITERIA if f"{stem}_input_low" in table.columns]
+    return bool(columns) and bool(table[columns].notna().any().any())
 
 
 def _header(text: str, unit: str) -> str:
@@ -73,7 +85,7 @@ def siding_table_html(table: pd.DataFrame, t: Translator) -> str:
             f"<td>{escape(format_number(capacity / 1e6 if capacity == capacity and capacity is not None else None))}</td>",
             f"<td>{escape(format_number(row['capex_million_cny']))}{'*' if row.get('capex_estimate') else ''}</td>",
         ]
-        cells += [_interval_cell(row, stem, CRITERION_HEADERS[stem][2]) for stem, _ in CRITERIA]
+        cells += [_interval_cell(row, stem, CRITERION_HEADERS[stem][2], t) for stem, _ in CRITERIA]
         for stem, _ in COSTS:
             low, high = row[f"{stem}_ci_low"], row[f"{stem}_ci_high"]
             interval = f"<br><small>{escape(format_number(low))} … {escape(format_number(high))}</small>" if low == low else ""
@@ -134,6 +146,9 @@ def answer(table: pd.DataFrame, summary: pd.DataFrame | None, t: Translator) -> 
             sentences.append(text)
     significant = int((table["nox_kg_ci_low"] > 0).sum()) if "nox_kg_ci_low" in table.columns else 0
     sentences.append(t("{k} of {n} sidings cut NOx with 95% confidence (interval above zero).", k=significant, n=len(table)))
+    if has_input_ranges(table) and "nox_kg_input_low" in table.columns:
+        robust = int((table["nox_kg_input_low"] > 0).sum())
+        sentences.append(t("{k} of {n} sidings cut NOx over the whole 95% range of the uncertain inputs.", k=robust, n=len(table)))
     return sentences
 
 

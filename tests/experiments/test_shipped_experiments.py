@@ -7,6 +7,7 @@ import pytest
 from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, SCENARIO, detect_kind
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.design import expand_design
+from freight_sim.experiments.siding_table import CRITERIA
 from freight_sim.experiments.spec import load_experiment
 from freight_sim.paths import default_scenario_path, experiments_dir
 
@@ -154,3 +155,9 @@ def test_uncertainty_batch_reports_input_spread_and_simulation_noise(tmp_path):
     assert table["nox_kg_input_high"] - table["nox_kg_input_low"] > 0
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Spread due to uncertain inputs" in report and "input_std" in report
+    siding_rows = report[report.index('id="siding-table"') : report.index('id="design"')]
+    assert "This batch samples uncertain inputs" in siding_rows
+    with_range = [stem for stem, _ in CRITERIA if table[f"{stem}_input_low"] == table[f"{stem}_input_low"]]
+    assert "nox_kg" in with_range
+    assert siding_rows.count("<small class='inputs'>inputs ") == len(with_range), "each criterion shows its range over the inputs"
+    assert "sidings cut NOx over the whole 95% range of the uncertain inputs" in report

@@ -84,3 +84,42 @@ def test_every_text_the_reports_use_has_a_chinese_translation():
     zh = Translator("zh")
     missing = sorted(text for text in used if not zh.has(text))
     assert not missing, missing
+
+
+def _one_siding_table(input_low: float, input_high: float) -> pd.DataFrame:
+    """A siding table of one siding whose NOx improvement is 120 kg (CI 100 .. 140) and whose other criteria
+    have no result; ``input_low`` .. ``input_high`` its NOx range over uncertain inputs (NaN: none sampled)."""
+    from freight_sim.experiments.siding_table import COSTS, CRITERIA, FACT_COLUMNS
+
+    row: dict[str, object] = dict.fromkeys(FACT_COLUMNS, None)
+    row.update(
+        enterprise="E01", enterprise_name="Mine", station="S1", station_name="Station", capacity_t_per_year=1e6, capex_million_cny=50.0
+    )
+    nan = float("nan")
+    for stem, _ in CRITERIA:
+        row.update({f"{stem}_improvement": nan, f"{stem}_ci_low": nan, f"{stem}_ci_high": nan, f"rank_{stem}": nan})
+        row.update({f"{stem}_input_low": nan, f"{stem}_input_high": nan})
+    row.update(nox_kg_improvement=120.0, nox_kg_ci_low=100.0, nox_kg_ci_high=140.0, rank_nox_kg=1, nox_kg_unit="kg")
+    row.update(nox_kg_input_low=input_low, nox_kg_input_high=input_high, nox_kg_per_million_cny=2.4)
+    for stem, _ in COSTS:
+        row.update({stem: nan, f"{stem}_ci_low": nan, f"{stem}_ci_high": nan, f"rank_{stem}": nan})
+    return pd.DataFrame([row])
+
+
+def test_a_siding_cell_shows_the_range_over_uncertain_inputs_only_when_inputs_were_sampled():
+    from freight_sim.report.siding_section import answer, has_input_ranges, siding_table_html
+
+    t = Translator("en")
+    sampled = _one_siding_table(-10.0, 250.0)
+    html = siding_table_html(sampled, t)
+    assert "+120<sup>" in html.replace(" <sup>", "<sup>") and "<small>100 … 140</small>" in html
+    assert "<small class='inputs'>inputs -10 … 250</small>" in html
+    assert has_input_ranges(sampled)
+    sentences = answer(sampled, None, t)
+    assert "1 of 1 sidings cut NOx with 95% confidence (interval above zero)." in sentences
+    assert "0 of 1 sidings cut NOx over the whole 95% range of the uncertain inputs." in sentences  # the range reaches below 0
+    plain = _one_siding_table(float("nan"), float("nan"))
+    assert "class='inputs'" not in siding_table_html(plain, t) and not has_input_ranges(plain)
+    assert not any("uncertain inputs" in sentence for sentence in answer(plain, None, t))
+    zh = siding_table_html(sampled, Translator("zh"))
+    assert "<small class='inputs'>输入 -10 … 250</small>" in zh
