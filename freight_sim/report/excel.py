@@ -1,4 +1,4 @@
-"""``summary.xlsx``: the KPI tables of a run or a batch as sheets of one workbook (openpyxl)."""
+"""``summary.xlsx``: the KPI tables of a run or a batch as sheets of one workbook (XlsxWriter, as ``ratio.xlsx``)."""
 
 from __future__ import annotations
 
@@ -38,20 +38,31 @@ def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def column_widths(frame: pd.DataFrame, sampled_rows: int = 200) -> list[int]:
+    """Per column: the width of its header or widest text in the first ``sampled_rows`` rows, plus 2, within 8..50."""
+    head = frame.head(sampled_rows)
+    widths = []
+    for position, header in enumerate(frame.columns):
+        texts = head.iloc[:, position].dropna().astype(str)  # None, NaN, NA and NaT are empty cells
+        widest = max(len(str(header)), int(texts.str.len().max()) if len(texts) else 0)
+        widths.append(min(max(8, widest + 2), 50))
+    return widths
+
+
 def write_workbook(path: Path | str, sheets: Mapping[str, pd.DataFrame]) -> Path:
     """Write ``sheets`` (name -> table) into one workbook at ``path``, atomically; header row frozen."""
     used: set[str] = set()
 
     def write(handle) -> None:
-        with pd.ExcelWriter(handle, engine="openpyxl") as writer:
+        with pd.ExcelWriter(handle, engine="xlsxwriter") as writer:
             for name, frame in sheets.items():
                 title = sheet_name(name, used)
-                _excel_ready(frame).to_excel(writer, sheet_name=title, index=False)
+                ready = _excel_ready(frame)
+                ready.to_excel(writer, sheet_name=title, index=False)
                 worksheet = writer.sheets[title]
-                worksheet.freeze_panes = "A2"
-                for column_cells in worksheet.columns:
-                    width = max(len(str(c.value)) if c.value is not None else 0 for c in column_cells[:200])
-                    worksheet.column_dimensions[column_cells[0].column_letter].width = min(max(8, width + 2), 50)
+                worksheet.freeze_panes(1, 0)
+                for position, width in enumerate(column_widths(ready)):
+                    worksheet.set_column(position, position, width)
 
     atomic.write_with(path, write)
     return Path(path)

@@ -55,6 +55,32 @@ def test_summary_workbook_holds_the_kpi_tables(run_folder):
     assert len(enterprises) == 40 and enterprises["name"].iloc[0] == "Illustrative steel works (Luzhou)"
 
 
+def test_a_workbook_keeps_missing_values_empty_and_names_sheets_validly(tmp_path):
+    """Missing values of every kind are empty cells, time zones and categories are written as Excel can hold
+    them, a sheet name with characters Excel refuses is mended, and the header row stays in view."""
+    from freight_sim.report.excel import write_workbook
+
+    frame = pd.DataFrame(
+        {
+            "metric": ["nox_kg", "a long label " * 6, None],
+            "value": [1.5, float("nan"), 2.0],
+            "when": pd.to_datetime(["2025-01-01", None, "2025-02-01"]).tz_localize("Asia/Shanghai"),
+            "kind": pd.Categorical(["road", "rail", "road"]),
+            "count": pd.array([1, pd.NA, 3], dtype="Int64"),
+        }
+    )
+    write_workbook(tmp_path / "book.xlsx", {"key figures": frame, "a/b:c": frame.head(1)})
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert book.sheetnames == ["key figures", "a_b_c"]
+    sheet = book["key figures"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["metric", "value", "when", "kind", "count"]
+    assert rows[1][:2] == ["nox_kg", 1.5] and rows[1][2].isoformat() == "2025-01-01T00:00:00" and rows[1][3:] == ["road", 1]
+    assert rows[2][1:3] == [None, None] and rows[2][4] is None and rows[3][0] is None
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= 50 > sheet.column_dimensions["B"].width  # widths follow the text, at most 50
+
+
 def test_run_with_lang_zh_prints_a_chinese_table(tmp_path):
     args = ["run", "--set", "simulation.days=2", "--no-legs", "--no-report", "--out", str(tmp_path / "out"), "--lang", "zh"]
     result = CliRunner().invoke(app, args)
