@@ -37,7 +37,9 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
-def _write_sheet(book, name: str, frame: pd.DataFrame, headers: list[str], formats: dict[str, Any]) -> None:
+def _write_sheet(book, name: str, frame: pd.DataFrame, headers: list[str], formats: dict[str, Any], rows_cut: str) -> None:
+    """One table as a sheet; a table longer than Excel's sheet ends with a row saying how many rows are left
+    out (``rows_cut``, a text with ``{more}``)."""
     sheet = book.add_worksheet(name)
     bold = formats["bold"]
     for col, header in enumerate(headers):
@@ -45,7 +47,10 @@ def _write_sheet(book, name: str, frame: pd.DataFrame, headers: list[str], forma
         sheet.set_column(col, col, max(10, min(60, len(header) * 2)))
     columns = list(frame.columns)
     percent = [c in PERCENT_COLUMNS for c in columns]
-    rows = frame.head(EXCEL_MAX_ROWS - 1).itertuples(index=False)
+    room = EXCEL_MAX_ROWS - 1  # below the header
+    if len(frame) > room:
+        room -= 1  # the last row says what is left out
+    rows = frame.head(room).itertuples(index=False)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             value = _value(value)
@@ -55,6 +60,8 @@ def _write_sheet(book, name: str, frame: pd.DataFrame, headers: list[str], forma
                 sheet.write_number(r, c, value, formats["percent"])
             else:
                 sheet.write(r, c, value)
+    if len(frame) > room:  # written last: in constant-memory mode rows go out in order
+        sheet.write_string(room + 1, 0, rows_cut.format(more=f"{len(frame) - room:,}"), bold)
 
 
 def write_workbook(path: Path, tables: ReportTables, lang: str) -> None:
@@ -70,7 +77,8 @@ def write_workbook(path: Path, tables: ReportTables, lang: str) -> None:
         formats = {"bold": book.add_format({"bold": True}), "percent": book.add_format({"num_format": "0.0%"})}
         for attribute, names in SHEETS.items():
             frame = getattr(tables, attribute)
-            _write_sheet(book, names[1] if lang == "zh" else names[0], frame, [text.get(c, c) for c in frame.columns], formats)
+            headers = [text.get(c, c) for c in frame.columns]
+            _write_sheet(book, names[1] if lang == "zh" else names[0], frame, headers, formats, text["rows_cut"])
         book.close()
 
     write_with(path, write)

@@ -124,3 +124,27 @@ def test_chinese_terminal_table_matches_the_english_numbers(tmp_path):
     assert "Clean-transport ratio" not in zh and "overall" not in zh
     numbers = re.compile(r"\d[\d,]*\.\d+%?")
     assert numbers.findall(zh) == numbers.findall(en)  # same figures, in the same order
+
+
+@pytest.mark.parametrize("rows, cut", [(5, False), (6, True)])
+def test_a_table_longer_than_an_excel_sheet_ends_with_a_row_saying_how_many_are_left_out(tmp_path, monkeypatch, rows, cut):
+    """With Excel's limit set to 6 rows (header + 5), a 5-row table fits whole; a 6-row one keeps 4 rows and
+    ends with the count of the 2 left out (written in order, as constant-memory mode needs)."""
+    import openpyxl
+    import xlsxwriter
+
+    from freight_sim.report import ratio_workbook
+
+    monkeypatch.setattr(ratio_workbook, "EXCEL_MAX_ROWS", 6)
+    frame = pd.DataFrame({"line": range(2, 2 + rows), "message": [f"row {i}" for i in range(rows)]})
+    book = xlsxwriter.Workbook(str(tmp_path / "cut.xlsx"), {"constant_memory": True})
+    formats = {"bold": book.add_format({"bold": True}), "percent": book.add_format({"num_format": "0.0%"})}
+    ratio_workbook._write_sheet(book, "problems", frame, ["line", "message"], formats, "{more} more rows: see the CSV files")
+    book.close()
+    values = [[cell.value for cell in row] for row in openpyxl.load_workbook(tmp_path / "cut.xlsx")["problems"].iter_rows()]
+    assert values[0] == ["line", "message"] and len(values) == 6
+    if cut:
+        assert values[1:5] == [[2, "row 0"], [3, "row 1"], [4, "row 2"], [5, "row 3"]]
+        assert values[5] == ["2 more rows: see the CSV files", None]
+    else:
+        assert values[1:] == [[i + 2, f"row {i}"] for i in range(5)]
