@@ -197,6 +197,11 @@ def fast_measurement(days: float) -> dict:
     }
 
 
+def median_run(runs: list[dict], key: str) -> dict:
+    """A copy of the run with the median ``key`` (the lower middle one of an even count)."""
+    return dict(sorted(runs, key=lambda run: run[key])[(len(runs) - 1) // 2])
+
+
 def median_fast_run(runs: list[dict]) -> dict:
     """The fast-mode child with the median ``fast_speedup``, with every child's speedup; the agreement figures
     (same seed in every child) must not differ between children."""
@@ -205,7 +210,7 @@ def median_fast_run(runs: list[dict]) -> dict:
         differing = [key for key in deterministic if run[key] != runs[0][key]]
         if differing:
             raise RuntimeError(f"fast-mode children with the same seed differ in {', '.join(differing)}")
-    report = dict(sorted(runs, key=lambda run: run["fast_speedup"])[(len(runs) - 1) // 2])
+    report = median_run(runs, "fast_speedup")
     report["fast_speedup_runs"] = [round(run["fast_speedup"], 2) for run in runs]
     return report
 
@@ -324,7 +329,7 @@ def main() -> None:
             pathway_cpu_s_7y=seven["cpu_s"],
         )
     runs = [child_result(start_child("--child-speed", "--days", str(args.days))) for _ in range(args.repeat)]
-    report = sorted(runs, key=lambda run: run["model_vs_bare"])[(len(runs) - 1) // 2]  # the median run
+    report = median_run(runs, "model_vs_bare")
     report["model_vs_bare_runs"] = [round(run["model_vs_bare"], 3) for run in runs]
     report.update(memory)
     if not args.no_fast:

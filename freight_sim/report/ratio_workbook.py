@@ -47,9 +47,8 @@ def _write_sheet(book, name: str, frame: pd.DataFrame, headers: list[str], forma
         sheet.set_column(col, col, max(10, min(60, len(header) * 2)))
     columns = list(frame.columns)
     percent = [c in PERCENT_COLUMNS for c in columns]
-    room = EXCEL_MAX_ROWS - 1  # below the header
-    if len(frame) > room:
-        room -= 1  # the last row says what is left out
+    cut = len(frame) > EXCEL_MAX_ROWS - 1  # more rows than fit below the header
+    room = EXCEL_MAX_ROWS - 2 if cut else EXCEL_MAX_ROWS - 1  # a cut table's last row says what is left out
     rows = frame.head(room).itertuples(index=False)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
@@ -60,7 +59,7 @@ def _write_sheet(book, name: str, frame: pd.DataFrame, headers: list[str], forma
                 sheet.write_number(r, c, value, formats["percent"])
             else:
                 sheet.write(r, c, value)
-    if len(frame) > room:  # written last: in constant-memory mode rows go out in order
+    if cut:  # written last: in constant-memory mode rows go out in order
         sheet.write_string(room + 1, 0, rows_cut.format(more=f"{len(frame) - room:,}"), bold)
 
 

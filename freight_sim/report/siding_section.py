@@ -44,6 +44,11 @@ def _scaled(value: float, percentage_points: bool) -> float:
     return 100 * value if percentage_points and value == value else value
 
 
+def _ci_line(low: float, high: float) -> str:
+    """The small-print 95% interval under a value (nothing when it is unknown)."""
+    return f"<br><small>{escape(format_number(low))} … {escape(format_number(high))}</small>" if low == low else ""
+
+
 def _interval_cell(row: pd.Series, stem: str, percentage_points: bool, t: Translator) -> str:
     """Improvement with its rank, its 95% confidence interval and, in a batch that samples uncertain inputs,
     the 95% range over them."""
@@ -51,7 +56,7 @@ def _interval_cell(row: pd.Series, stem: str, percentage_points: bool, t: Transl
     low, high = _scaled(row[f"{stem}_ci_low"], percentage_points), _scaled(row[f"{stem}_ci_high"], percentage_points)
     excludes_zero = low == low and (low > 0 or high < 0)
     text = escape(format_signed(mean))
-    interval = f"<br><small>{escape(format_number(low))} … {escape(format_number(high))}</small>" if low == low else ""
+    interval = _ci_line(low, high)
     input_low, input_high = (_scaled(row.get(f"{stem}_input_{end}", float("nan")), percentage_points) for end in ("low", "high"))
     if input_low == input_low:
         words = t("inputs {low} … {high}", low=format_number(input_low), high=format_number(input_high))
@@ -88,7 +93,7 @@ def siding_table_html(table: pd.DataFrame, t: Translator) -> str:
         cells += [_interval_cell(row, stem, CRITERION_HEADERS[stem][2], t) for stem, _ in CRITERIA]
         for stem, _ in COSTS:
             low, high = row[f"{stem}_ci_low"], row[f"{stem}_ci_high"]
-            interval = f"<br><small>{escape(format_number(low))} … {escape(format_number(high))}</small>" if low == low else ""
+            interval = _ci_line(low, high)
             rank = f" <sup>#{int(row[f'rank_{stem}'])}</sup>" if row[stem] == row[stem] else ""
             cells.append(f"<td>{escape(format_number(row[stem]))}{rank}{interval}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")

@@ -53,11 +53,19 @@ def test_models_are_frozen_and_remember_their_file():
         operations.fleet_margin = 2.0  # type: ignore[misc]
 
 
-def test_operations_file_error_names_its_line_and_key(tmp_path):
-    text = operations_path().read_text(encoding="utf-8")
+def _operations_with(tmp_path, key: str, value: str):
+    """A copy of operations.yaml with ``key``'s value set to ``value``, and the line of ``key``."""
+    lines = operations_path().read_text(encoding="utf-8").splitlines()
+    line = next(i for i, ln in enumerate(lines, 1) if ln.startswith(f"{key}:"))
+    assert lines[line].strip().startswith("value:")
+    lines[line] = f"  value: {value}"
     bad = tmp_path / "operations.yaml"
-    bad.write_text(text.replace("station_loading_tracks:\n  value: 2\n", "station_loading_tracks:\n  value: 2.5\n"), encoding="utf-8")
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("station_loading_tracks:"))
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return bad, line
+
+
+def test_operations_file_error_names_its_line_and_key(tmp_path):
+    bad, line = _operations_with(tmp_path, "station_loading_tracks", "2.5")
     with pytest.raises(ConfigError) as info:
         load_operations(bad)
     assert info.value.lines[0].startswith(f"{bad}:{line}: station_loading_tracks: ")
@@ -65,13 +73,7 @@ def test_operations_file_error_names_its_line_and_key(tmp_path):
 
 @pytest.mark.parametrize("key", ["demand_step_h", "fast_demand_step_h"])
 def test_a_production_step_that_does_not_divide_a_day_is_refused_at_its_line(tmp_path, key):
-    text = operations_path().read_text(encoding="utf-8")
-    lines = text.splitlines()
-    line = next(i for i, ln in enumerate(lines, 1) if ln.startswith(f"{key}:"))
-    assert lines[line].strip().startswith("value:")
-    lines[line] = "  value: 5.0"
-    bad = tmp_path / "operations.yaml"
-    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad, line = _operations_with(tmp_path, key, "5.0")
     with pytest.raises(ConfigError) as info:
         load_operations(bad)
     assert info.value.lines == [f"{bad}:{line}: {key}: 5 h does not divide a day (24 h) into whole steps"]
