@@ -104,12 +104,12 @@ class TruckPlan:
 def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     """Generator of one truck's cycles; runs until the simulation stops.
 
-    Hot loop: everything per truck is resolved into locals before the first cycle, a waiting truck's
-    wake-up event is made here (no method call), and a full-table row is one packed append.
+    Hot loop: everything per truck is resolved into locals before the first cycle, a wait of known length
+    is a yielded number of hours (a timeout on the truck's own alarm, re-armed by the kernel), a waiting
+    truck's wake-up is that alarm (no method call), and a full-table row is one packed append.
     """
     env = run.env
     alarm = env.alarm()  # this truck's one reusable event: its timeouts and its wake-up
-    after = alarm.after
     trace = run.trace
     recorder = run.recorder
     record = recorder.leg
@@ -148,11 +148,11 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     if battery:
         via_swap, via_far, far_below_kwh = return_routes(plan)
     f_loaded = f_empty = 1.0
-    # ``now`` is kept here: after ``yield after(delay)`` the clock reads ``now + delay`` (the same
+    # ``now`` is kept here: after ``yield delay`` the clock reads ``now + delay`` (the same
     # float sum), so only a wake-up, whose time is not known in advance, reads the clock.
     retire_h = entry.retire_h
     if entry.active_from_h > 0.0:  # a renewal's truck enters service on its replacement date
-        yield after(entry.active_from_h - env.now)
+        yield entry.active_from_h - env.now
     now = env.now
     while True:
         if now >= retire_h:  # replaced: it takes no new load
@@ -161,7 +161,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             if trace is not None:
                 trace(now, name, "alert_wait")
             delay = next_allowed[int(now // 24.0)] - now
-            yield after(delay)
+            yield delay
             now += delay
             continue
         if not waiting and source.level_t >= payload:
@@ -180,7 +180,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
                 if trace is not None:
                     trace(now, name, "alert_wait_loaded")
                 delay = next_allowed[int(now // 24.0)] - now
-                yield after(delay)
+                yield delay
                 now += delay
         if handling is not None:
             if handled + 2 > len(handling_block):
@@ -219,7 +219,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             if unloaded < horizon:
                 deliver_day[int(unloaded // 24.0)] += payload
             delay = end - now
-            yield after(delay)
+            yield delay
             now += delay
         else:  # to a station pile, which may be full: the row is recorded once the return time is known
             lot.pending_row = (
@@ -228,7 +228,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             if trace is not None:
                 trace(start, name, "load_start")
             delay = unloaded - now
-            yield after(delay)
+            yield delay
             now += delay
             sink.requests += 1  # Stock.must_wait, inlined in this hot path
             if sink.putters or sink.level_t + payload > sink.capacity_t:
@@ -247,7 +247,7 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
             else:
                 record(seg_index, vt_index, payload, start, end, 0.0, trucks)
             lot.pending_row = None
-            yield after(delay)
+            yield delay
             now += delay
 
 
@@ -346,7 +346,7 @@ def _return_via_stations(
     returns the time back at the loading end. The truck stops at each station (its booking must be made
     on arrival, for FIFO order); the row, with the return's extra km, is recorded once the return time is
     known."""
-    env, trace, name, after = run.env, run.trace, plan.name, alarm.after
+    env, trace, name = run.env, run.trace, plan.name
     trucks = plan.trucks
     extra_km = route.extra_km * trucks
     lot.pending_row = (plan.seg_index, plan.vt_index, payload, start, math.nan, extra_km, trucks)  # end: after the swaps
@@ -358,7 +358,7 @@ def _return_via_stations(
     if sink is None and unloaded < run.horizon_h:
         run.delivered_by_day[plan.lane][int(unloaded // 24.0)] += payload
     delay = unloaded - now
-    yield after(delay)
+    yield delay
     now += delay
     if sink is not None:
         if sink.must_wait(payload):
@@ -373,7 +373,7 @@ def _return_via_stations(
     free_h = now  # when the truck drives on: one event per station, at the arrival that books its bay
     for station, hop_h in route.stops:
         delay = free_h + hop_h * f_empty - now
-        yield after(delay)
+        yield delay
         now += delay
         if swap_factors:
             refuel_h = plan_refuel_h * swap_factors[station.name].next()
@@ -387,5 +387,5 @@ def _return_via_stations(
     if trace is not None:
         trace(end, name, "back")
     delay = end - now
-    yield after(delay)
+    yield delay
     return now + delay

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import simpy
 from hypothesis import given, settings
@@ -117,11 +119,82 @@ def test_kernel_rejects_an_until_in_the_past_and_a_non_event_yield():
         env.run(5)
 
     def bad():
-        yield 3
+        yield "3"
 
     env.process(bad())
     with pytest.raises(RuntimeError, match="Invalid yield value"):
         env.run()
+
+    def flag():
+        yield True
+
+    env.process(flag())
+    with pytest.raises(RuntimeError, match="Invalid yield value"):
+        env.run()
+
+
+@pytest.mark.parametrize("delay", [-1.0, -1, math.nan])
+@pytest.mark.parametrize("first", [True, False])
+def test_a_yielded_delay_that_is_negative_or_nan_fails_the_process(delay, first):
+    env = Kernel()
+
+    def waits():
+        if not first:  # the second yield goes through the loop's own-alarm path
+            yield 1.0
+        yield delay
+
+    env.process(waits())
+    with pytest.raises(ValueError, match="Negative delay"):
+        env.run()
+
+
+def test_a_yielded_delay_is_a_timeout_on_the_process_alarm():
+    env = Kernel()
+    log = []
+
+    def owner():
+        alarm = env.alarm()
+        yield 2  # an int, as a timeout would take it
+        log.append((env.now, "int"))
+        yield 0.5
+        log.append((env.now, "float"))
+        assert env.alarm() is alarm  # one own alarm per process
+        yield alarm.pending()
+        log.append((env.now, "woken"))
+        yield 0.0
+        log.append((env.now, "zero"))
+
+    process = env.process(owner())
+
+    def other():
+        yield env.timeout(3.0)
+        process._own_alarm.succeed()
+
+    env.process(other())
+    env.run()
+    assert log == [(2, "int"), (2.5, "float"), (3.0, "woken"), (3.0, "zero")]
+
+
+def test_a_delay_too_small_to_move_the_clock_comes_after_the_events_due_now():
+    for env in (simpy.Environment(), Kernel()):
+        log = []
+
+        def first(env=env, log=log):
+            yield env.timeout(1.0)
+            log.append("first")
+            yield env.timeout(1e-300)  # 1.0 + 1e-300 == 1.0: SimPy keys it (1.0, NORMAL, id) after the due ones
+            log.append("tiny")
+
+        def second(env=env, log=log):
+            yield env.timeout(1.0)
+            log.append("second")
+            yield env.timeout(0)
+            log.append("zero")
+
+        env.process(first())
+        env.process(second())
+        env.run()
+        assert log == ["first", "second", "tiny", "zero"]
 
 
 def test_alarm_is_a_timeout_and_a_wake_up_in_simpy_order():
@@ -169,8 +242,10 @@ def _ties(env: simpy.Environment, plans: list[list[tuple[float, int]]], use_alar
                 event = alarm.pending() if use_alarms else env.event()
                 sleepers[me] = event
                 yield event
+            elif use_alarms:  # a delay as a number, every other time on the alarm itself
+                yield alarm.after(delay) if len(log) % 2 else delay
             else:
-                yield alarm.after(delay) if use_alarms else env.timeout(delay)
+                yield env.timeout(delay)
             log.append((env.now, me))
             sleeper = sleepers.pop(wake, None)
             if sleeper is not None:
