@@ -7,6 +7,7 @@ import pytest
 from freight_sim.config.file_kind import EXPERIMENT, OPTIMISATION, SCENARIO, detect_kind
 from freight_sim.experiments.batch import run_batch
 from freight_sim.experiments.design import expand_design
+from freight_sim.experiments.siding_table import CRITERIA
 from freight_sim.experiments.spec import load_experiment
 from freight_sim.paths import default_scenario_path, experiments_dir
 
@@ -14,9 +15,6 @@ ALL_FILES = sorted(experiments_dir().glob("*.yaml"))
 SHIPPED = [p for p in ALL_FILES if detect_kind(p) is EXPERIMENT]
 PATHWAYS = [p for p in ALL_FILES if detect_kind(p) is SCENARIO]  # scenario files with a pathway section
 OPTIMISATIONS = [p for p in ALL_FILES if detect_kind(p) is OPTIMISATION]
-# the longest batch runs in its own file (test_shipped_uncertainty.py), so that the suite's workers share the load
-RUN_APART = {"uncertainty"}
-RUN_HERE = [p for p in SHIPPED if p.stem not in RUN_APART]
 REDUCED = ("simulation.days=5", "simulation.warmup_days=0")  # shorter horizons can leave a chain without a gate leg
 # pathways at reduced size: six days across 1 July 2025, when measures of both shipped pathways are under way
 PATHWAY_REDUCED = ("simulation.start_date=2025-06-28", "simulation.days=6", "simulation.warmup_days=0")
@@ -28,7 +26,6 @@ def test_the_shipped_set_is_complete():
     assert {p.stem for p in PATHWAYS} == {"pathway-current-plan", "pathway-accelerated"}
     assert {"optimise-80", "optimise-pathway-2026"} <= {p.stem for p in OPTIMISATIONS}
     assert len(SHIPPED) + len(PATHWAYS) + len(OPTIMISATIONS) == len(ALL_FILES)
-    assert names >= RUN_APART  # test_shipped_uncertainty.py runs them
 
 
 @pytest.mark.slow
@@ -66,12 +63,8 @@ def test_shipped_experiment_expands_to_valid_runs(path, bundled_scenario):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", RUN_HERE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_experiment_runs_every_point_at_reduced_size(path, bundled_scenario, tmp_path):
-    check_runs_every_point(path, tmp_path)
-
-
-def check_runs_every_point(path, tmp_path) -> None:
     """Every variant, sweep point and sample point (one replication, five days) runs with the real model
     through the batch driver and the process pool, and the summaries are complete."""
     experiment = load_experiment(path)
@@ -131,3 +124,40 @@ def test_shipped_optimisation_runs_at_reduced_size(path, bundled_scenario, tmp_p
     assert result.summary["runs_per_portfolio"] == max(1, points)
     assert result.summary["runs_simulated"] >= result.summary["evaluations"] * max(1, points)
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+@pytest.mark.slow
+def test_uncertainty_batch_reports_input_spread_and_simulation_noise(tmp_path):
+    """experiments/uncertainty.yaml at reduced size with two replications (baseline and one siding, every
+    sample point): the spread table gives both spreads, the siding table the improvement's range over the
+    inputs, and the batch report shows the spread."""
+    experiment = load_experiment(experiments_dir() / "uncertainty.yaml")
+    first_siding = next(v.name for v in expand_design(experiment, 1, REDUCED).variants if v.siding_enterprise)
+    result = run_batch(
+        experiment,
+        tmp_path / "out",
+        executor="pool",
+        workers=2,
+        replications=2,
+        overrides=REDUCED,
+        variants=[first_siding],
+        write_report=True,
+    )
+    assert not result.failures, [r.error for r in result.failures]
+    spread = result.tables["spread"].set_index(["variant", "metric"])
+    for variant in ("baseline", first_siding):
+        row = spread.loc[(variant, "nox_kg")]
+        assert row["samples"] == len(result.design.sample.matrix) and row["replications"] == 2
+        assert row["input_std"] > 0 and row["noise_std"] > 0  # both spreads, apart
+        assert row["input_low"] < row["mean"] < row["input_high"]
+    table = result.tables["siding_table"].iloc[0]
+    assert table["nox_kg_input_low"] <= table["nox_kg_improvement"] <= table["nox_kg_input_high"]
+    assert table["nox_kg_input_high"] - table["nox_kg_input_low"] > 0
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Spread due to uncertain inputs" in report and "input_std" in report
+    siding_rows = report[report.index('id="siding-table"') : report.index('id="design"')]
+    assert "This batch samples uncertain inputs" in siding_rows
+    with_range = [stem for stem, _ in CRITERIA if table[f"{stem}_input_low"] == table[f"{stem}_input_low"]]
+    assert "nox_kg" in with_range
+    assert siding_rows.count("<small class='inputs'>inputs ") == len(with_range), "each criterion shows its range over the inputs"
+    assert "sidings cut NOx over the whole 95% range of the uncertain inputs" in report
