@@ -118,8 +118,7 @@ class DemandLedger:
 def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: list[Stock | None], factors: np.ndarray):
     """Generator: add each step's production to the lanes' stockpiles (conveyor lanes: straight through);
     ``factors``: ``day_factors`` of the run. Lanes of ``poisson`` enterprises get their own processes."""
-    env = run.env
-    step_h = spec.demand_step_h
+    step_h = float(spec.demand_step_h)
     steps_per_day = round(24.0 / step_h)
     amounts = StepAmounts(spec, steps_per_day, factors)
     produced, backlog = ledger.produced_t, ledger.backlog_t
@@ -168,7 +167,7 @@ def production(run: RunState, spec: ModelSpec, ledger: DemandLedger, origin: lis
                 if (waiting and level >= waiting[0][0]) or level >= quiet_below_t:
                     stock.serve()
             ledger.steps_today = step + 1
-            yield env.timeout(step_h)
+            yield step_h
         ledger.close_day()
         ledger.snapshot(day, origin)
         run.recorder.close_days_before(day - 1)
@@ -216,7 +215,7 @@ def poisson_lots(run: RunState, spec: ModelSpec, ledger: DemandLedger, lane_inde
         day_end = (day + 1) * HOURS_PER_DAY
         while rate_h > 0.0 and now + need / rate_h < day_end:
             at = now + need / rate_h
-            yield env.timeout(at - env.now)
+            yield at - env.now
             now = at
             need = gaps.next()
             produced[lane_index] += lot_t

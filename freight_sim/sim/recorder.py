@@ -114,12 +114,14 @@ class Recorder:
         """``leg`` for the trips of a convoy of several vehicle types on segment ``seg`` (fast mode): each
         trip's row split into a row per type, ``members`` = (type index, trucks, tonnes) each; the arguments
         ``vt``, ``tonnes`` and ``trips`` of a call are the convoy's and are not used."""
-        leg = self.leg
         if self.record_legs:
+            extend, warmup_h = self._rows.extend, self.warmup_h
 
             def rows(seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
-                for m_vt, m_trucks, m_tonnes in members:
-                    leg(seg, m_vt, m_tonnes, start_h, end_h, extra_km, m_trucks)
+                if start_h < warmup_h:
+                    return
+                for m_vt, m_trucks, m_tonnes in members:  # ``_leg_row`` per type, inlined
+                    extend(pack_row(seg, m_vt, m_tonnes, start_h, end_h, extra_km, m_trucks))
 
             return rows
         # aggregated: the same additions to the same cells as one ``leg`` call per type, with the period found once

@@ -194,7 +194,7 @@ def timetable(env, dispatch: TerminalDispatch):
     day_start_h = 0.0
     while True:
         for slot_h in slots_h:
-            yield env.timeout(day_start_h + slot_h - env.now)
+            yield day_start_h + slot_h - env.now
             dispatch.slot()
         day_start_h += 24.0
 
@@ -213,7 +213,7 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
     start = dispatch.track.book(dispatch.open_at(now), loading_h)
     if run.trace is not None:
         run.trace(start, name, "train_load_start")
-    yield env.timeout(start + loading_h - now)
+    yield start + loading_h - now
     ready = env.now
     entries: list | None = [] if run.trace is not None else None
     # the round trip's paths are booked as it sets off; it waits for its first path at its terminal
@@ -233,13 +233,13 @@ def train_trip(run: RunState, dispatch: TerminalDispatch, feed: RailFeed, trip: 
             run.trace(entered_h, name, f"path:{section}")
         run.trace(arrival, name, "unloaded")
         run.trace(end, name, "back")
-    yield env.timeout(arrival - env.now)
+    yield arrival - ready
     lot.cargo_t = 0.0
     if feed.sink is None:
         run.deliver(feed.lane, arrival, load_t)
     else:
         feed.sink.put(load_t)
     del run.trains[trip]
-    yield env.timeout(end - arrival)
+    yield end - arrival
     dispatch.idle_sets += 1
     dispatch.notify()

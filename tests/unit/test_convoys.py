@@ -52,6 +52,27 @@ def test_a_batch_booking_takes_the_servers_as_that_many_single_bookings_and_retu
         assert batch.wait_max_h == pytest.approx(single.wait_max_h)
 
 
+@given(
+    bookings=st.lists(st.tuples(st.floats(0.0, 3.0), st.integers(1, 40), st.floats(0.01, 2.0)), min_size=1, max_size=12),
+)
+def test_a_batch_booking_at_a_busy_single_server_is_the_single_bookings_to_the_last_bit(bookings):
+    batch, single = FifoServers("b", "bay", 1), FifoServers("s", "bay", 1)
+    batch.book(0.0, 5.0), single.book(0.0, 5.0)  # busy from the start
+    now_h = 0.0
+    for gap_h, count, service_h in bookings:
+        now_h = min(now_h + gap_h, batch._free_at[0] - 1e-3)  # still busy when the convoy arrives
+        first = batch.book_batch(now_h, service_h, count)
+        starts = [single.book(now_h, service_h) for _ in range(count)]
+        assert first == starts[0]
+        assert batch._free_at == single._free_at
+        assert (batch.requests, batch.busy_h, batch.wait_sum_h, batch.wait_max_h) == (
+            single.requests,
+            single.busy_h,
+            single.wait_sum_h,
+            single.wait_max_h,
+        )
+
+
 def _legs(spec, seed: int = 7) -> pd.DataFrame:
     legs = simulate_spec(spec, seed).legs
     return legs.sort_values(["segment", "vehicle_type", "start_h", "tonnes"], kind="stable").reset_index(drop=True)
