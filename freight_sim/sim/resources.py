@@ -89,24 +89,25 @@ class FifoServers:
             if wait > self.wait_max_h:  # the last booking waits longest
                 self.wait_max_h = wait
             return first_h
-        if max(free_at) > now_h:  # a server is busy: the bookings one by one, as ``book`` makes them
-            single = self.capacity == 1
-            wait_sum, wait_max, busy_h = self.wait_sum_h, self.wait_max_h, self.busy_h
+        if max(free_at) > now_h:  # a server is busy: the bookings one by one, with ``book``'s float steps
+            busy_h = self.busy_h
             first_h = max(free_at[0], now_h)  # the first booking's start
-            for _ in range(count):
-                first = free_at[0]
-                start = first if first > now_h else now_h
-                if single:
-                    free_at[0] = start + service_h
-                else:
-                    heapreplace(free_at, start + service_h)
+            left = count
+            while left and free_at[0] <= now_h:  # servers free now: they start at once (no wait to add)
+                heapreplace(free_at, now_h + service_h)
+                busy_h += service_h
+                left -= 1
+            wait_sum, wait = self.wait_sum_h, 0.0
+            for _ in range(left):  # the rest start when the first server frees, in rising order
+                start = free_at[0]
+                heapreplace(free_at, start + service_h)
                 wait = start - now_h
                 wait_sum += wait
-                if wait > wait_max:
-                    wait_max = wait
                 busy_h += service_h
             self.requests += count
-            self.wait_sum_h, self.wait_max_h, self.busy_h = wait_sum, wait_max, busy_h
+            self.wait_sum_h, self.busy_h = wait_sum, busy_h
+            if wait > self.wait_max_h:  # the last booking waits longest
+                self.wait_max_h = wait
             return first_h
         # every server free (the common case): rounds of ``capacity`` services from now, in closed form
         rounds, extra = divmod(count, self.capacity)
