@@ -300,6 +300,8 @@ def _lean_resume(process: LeanProcess, env: simpy.Environment, send):
         except BaseException as error:  # the generator raised: the process fails with the error
             _owner_failed(process, error)
             return
+        if target.__class__ is float:  # a delay (a process's first wait, often): straight to its own alarm
+            return process._wait_for(target)
         process.wait_on(target)
 
     return resume
