@@ -84,10 +84,16 @@ def _replaced(node: Any, path: tuple[str, ...], value: float) -> Any:
     return {**node, path[0]: _replaced(node[path[0]], path[1:], value)}
 
 
-def quantity_range(file: Path, path: tuple[str, ...]) -> tuple[float, float]:
-    """The ``range`` of the number at ``path`` in ``file``; raises ValueError saying what is missing."""
+def quantity_range(file: Path, path: tuple[str, ...], read: dict[Path, Any] | None = None) -> tuple[float, float]:
+    """The ``range`` of the number at ``path`` in ``file``; raises ValueError saying what is missing.
+    ``read``: files already parsed (filled as files are read), for callers looking up several numbers."""
     node: Any
-    node, _ = read_config_file(file)
+    if read is None or file not in read:
+        node, _ = read_config_file(file)
+        if read is not None:
+            read[file] = node
+    else:
+        node = read[file]
     for i, part in enumerate(path):
         if not isinstance(node, dict) or part not in node:
             known = ", ".join(sorted(map(str, node))) if isinstance(node, dict) else "none: not a mapping"
@@ -117,21 +123,23 @@ def input_file(loaded, file_key: str) -> Path:
     return data_root() / bundled
 
 
-def data_path_range(loaded, data_path: str) -> tuple[float, float]:
-    """The range of the number a data path addresses in the scenario's data files; raises ValueError."""
+def data_path_range(loaded, data_path: str, read: dict[Path, Any] | None = None) -> tuple[float, float]:
+    """The range of the number a data path addresses in the scenario's data files; raises ValueError.
+    ``read``: as for ``quantity_range``."""
     key, path = split_data_path(data_path)
-    return quantity_range(input_file(loaded, key), path)
+    return quantity_range(input_file(loaded, key), path, read)
 
 
 def input_problems(loaded) -> list[str]:
     """``FILE:LINE: inputs.<data path>: message`` for each input that addresses no number with a range, or
     lies outside it."""
-    problems = []
+    problems: list[str] = []
+    read: dict[Path, Any] = {}  # each data file parsed once
     for data_path, value in loaded.model.inputs.items():
         flat = ("inputs", data_path)  # as written in a file; nested (patches, --set) otherwise
         where = flat if flat in loaded.source.locations else ("inputs", *data_path.split("."))
         try:
-            low, high = data_path_range(loaded, data_path)
+            low, high = data_path_range(loaded, data_path, read)
         except (ValueError, ConfigError) as exc:
             problems.append(loaded.error(where, str(exc).split(": ", 2)[-1] if isinstance(exc, ConfigError) else str(exc)))
             continue

@@ -286,12 +286,14 @@ def input_ranges(
     the file (``section``: where the parameters sit in it)."""
     from freight_sim.inputs import data_path_range
 
-    ranges, problems = {}, []
+    ranges: dict[str, tuple[float, float]] = {}
+    problems: list[str] = []
+    read: dict[Path, Any] = {}  # each data file parsed once
     for name in parameters:
         if not name.startswith(INPUTS_PREFIX):
             continue
         try:
-            ranges[name] = data_path_range(base, name.removeprefix(INPUTS_PREFIX))
+            ranges[name] = data_path_range(base, name.removeprefix(INPUTS_PREFIX), read)
         except (ValueError, ConfigError) as exc:
             message = exc.lines[0].split(": ", 2)[-1] if isinstance(exc, ConfigError) else str(exc)
             problems.append(f"{source.where((*section, name))}: {'.'.join((*section, name))}: {message}")
