@@ -74,21 +74,6 @@ class FifoServers:
         the convoy waits only as long as one of its trucks would (its trucks stand for ones that arrive
         spread out, not in a bunch queueing behind each other). The counters count ``count`` requests."""
         free_at = self._free_at
-        if self.capacity == 1 and free_at[0] > now_h:  # the server is busy: the bookings end to end
-            start = first_h = free_at[0]
-            wait_sum, busy_h = self.wait_sum_h, self.busy_h
-            wait = 0.0
-            for _ in range(count):  # the same float steps as ``book``, one booking after another
-                wait = start - now_h
-                wait_sum += wait
-                busy_h += service_h
-                start += service_h
-            free_at[0] = start
-            self.requests += count
-            self.wait_sum_h, self.busy_h = wait_sum, busy_h
-            if wait > self.wait_max_h:  # the last booking waits longest
-                self.wait_max_h = wait
-            return first_h
         if max(free_at) > now_h:  # a server is busy: the bookings one by one, with ``book``'s float steps
             busy_h = self.busy_h
             first_h = max(free_at[0], now_h)  # the first booking's start
