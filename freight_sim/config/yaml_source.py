@@ -276,6 +276,12 @@ def deep_merge(base: Any, over: Any, base_map: SourceMap, over_map: SourceMap, p
                 merged[key] = value
                 base_map.replace_subtree(path, _subtree(over_map, path))
         return merged
+    if not isinstance(base, (dict, list)) and not isinstance(over, (dict, list)):
+        # a value for a value: on either side the only location at or under ``prefix`` is its own
+        base_map.locations.pop(prefix, None)
+        if prefix in over_map.locations:
+            base_map.locations[prefix] = over_map.locations[prefix]
+        return over
     base_map.replace_subtree(prefix, _subtree(over_map, prefix))
     return over
 

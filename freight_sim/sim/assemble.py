@@ -31,7 +31,7 @@ from freight_sim.network.defaults import load_defaults
 from freight_sim.network.rail_layout import rail_layout
 from freight_sim.sim import spec as S
 from freight_sim.sim.alerts import ban_days
-from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, sample_outages
+from freight_sim.sim.calendar import alert_levels, daily_tonnes, outage_factors, peak_daily_tonnes, sample_outages
 from freight_sim.sim.fleet_feasibility import FleetSubstitution, serving_mix, warn_substitutions
 from freight_sim.sim.operations import Operations, load_operations
 from freight_sim.sim.pathway_inputs import PathwayInputs
@@ -246,7 +246,7 @@ class _Builder(TruckPools, RailParts):
         cycle_h = load_h + unload_h + 2 * leg.hours
         trips_per_truck = min(self.sc.fleet.target_trips_per_truck_day, self.ops.operating_h_per_day / max(cycle_h, 1e-9))
         # sized for the peak day of a full year from the start date, whatever the horizon
-        peak_t = max(daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, 366))
+        peak_t = peak_daily_tonnes(route.tonnes_per_year, flow.monthly_profile, self.sc.simulation.start_date, 366)
         draft.need_trucks = self.ops.fleet_margin * peak_t / payload / trips_per_truck
         self.drafts.append(draft)
         return segment

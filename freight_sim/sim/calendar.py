@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
+import math
 from array import array
 from collections.abc import Sequence
 
@@ -24,10 +25,26 @@ def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, st
     for d in range(n_days):
         date = start_date + dt.timedelta(days=d)
         if date.year not in per_year:
-            weighted_days = sum(w * cal.monthrange(date.year, m + 1)[1] for m, w in enumerate(weights))
-            per_year[date.year] = tonnes_per_year / weighted_days if weighted_days > 0 else 0.0
+            per_year[date.year] = _per_weighted_day(tonnes_per_year, weights, date.year)
         out.append(per_year[date.year] * weights[date.month - 1])
     return out
+
+
+def peak_daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, start_date: dt.date, n_days: int) -> float:
+    """``max(daily_tonnes(...))``, from one product per calendar month the days touch instead of one per day."""
+    weights = monthly_profile or [1.0] * 12
+    last = start_date + dt.timedelta(days=n_days - 1)
+    peak, year, month = -math.inf, start_date.year, start_date.month
+    while (year, month) <= (last.year, last.month):
+        peak = max(peak, _per_weighted_day(tonnes_per_year, weights, year) * weights[month - 1])
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return peak
+
+
+def _per_weighted_day(tonnes_per_year: float, weights: list[float], year: int) -> float:
+    """Tonnes per day of weight 1 in ``year`` (0 when every weight is 0)."""
+    weighted_days = sum(w * cal.monthrange(year, m + 1)[1] for m, w in enumerate(weights))
+    return tonnes_per_year / weighted_days if weighted_days > 0 else 0.0
 
 
 def outage_factors(

@@ -8,10 +8,12 @@ import datetime as dt
 import numpy as np
 import pytest
 import simpy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from freight_sim.errors import ModelError
 from freight_sim.sim.alerts import ban_days, calendar_levels, sample_alert_levels
-from freight_sim.sim.calendar import daily_tonnes, outage_factors
+from freight_sim.sim.calendar import daily_tonnes, outage_factors, peak_daily_tonnes
 from freight_sim.sim.examples import DIESEL, PoolEntry, road_segment, single_lane_spec, swap_off_loading_end
 from freight_sim.sim.line_sections import PathCalendar, book_route, free_slot_offsets
 from freight_sim.sim.rail_spec import LineSection
@@ -107,6 +109,16 @@ def test_calendar_and_sampled_alerts():
     months = np.array([(start + dt.timedelta(days=int(d))).month for d in range(len(levels))])
     winter = np.isin(months, (11, 12, 1, 2, 3))
     assert levels[winter].astype(bool).mean() > 2.5 * levels[~winter].astype(bool).mean()
+
+
+@given(
+    start=st.dates(dt.date(2020, 1, 1), dt.date(2031, 12, 31)),
+    n_days=st.integers(1, 800),
+    profile=st.one_of(st.none(), st.lists(st.sampled_from([0.0, 0.3, 1.0, 1.7]), min_size=12, max_size=12)),
+    tonnes_per_year=st.floats(0.0, 1e8),
+)
+def test_the_peak_day_is_the_largest_of_the_daily_tonnes_to_the_last_bit(start, n_days, profile, tonnes_per_year):
+    assert peak_daily_tonnes(tonnes_per_year, profile, start, n_days) == max(daily_tonnes(tonnes_per_year, profile, start, n_days))
 
 
 def test_daily_tonnes_follow_monthly_profile_and_sum_to_the_year():
