@@ -248,11 +248,13 @@ class LeanProcess(Process):
 
     def wait_on(self, target: Any) -> None:
         """Wait on the event the generator yielded (its own alarm needs nothing: the loop sends to it)."""
+        if target.__class__ is float:  # a delay: on its own alarm, without the lookup below failing first
+            return self._wait_for(target)
         env = self.env
         try:
             callbacks = target.callbacks
         except AttributeError:
-            if isinstance(target, (int, float)) and not isinstance(target, bool):
+            if isinstance(target, (int, float)) and not isinstance(target, bool):  # an int, or a float subclass
                 return self._wait_for(target)
             env._active_proc = None
             raise RuntimeError(f'Invalid yield value "{target}"') from None
@@ -300,8 +302,6 @@ def _lean_resume(process: LeanProcess, env: simpy.Environment, send):
         except BaseException as error:  # the generator raised: the process fails with the error
             _owner_failed(process, error)
             return
-        if target.__class__ is float:  # a delay (a process's first wait, often): straight to its own alarm
-            return process._wait_for(target)
         process.wait_on(target)
 
     return resume
