@@ -4,8 +4,9 @@ With ``record_legs`` the recorder keeps one row per vehicle movement; without it
 vehicle type, period of the start) with ``trips``, ``tonnes`` and positioning km summed. Periods are runs
 of whole days given by their first days (the engine uses calendar months; the default is one period per
 day). Aggregates of past periods are moved to compact arrays as the run goes, so the running state stays
-flat and the output grows with periods x segments, not with trips. Rows starting before the warm-up are
-not kept.
+flat and the output grows with periods x segments, not with trips. A truck or convoy whose rows are always
+the same (``repeated_leg``) counts its trips per period instead of adding to the cells at every trip. Rows
+starting before the warm-up are not kept.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Recorder:
         self._closed_trips = array("q")
         self._closed_tonnes = array("d")
         self._closed_extra = array("d")
+        self._pending_counts: list[Callable[[], None]] = []  # of ``repeated_leg``s, added before ``columns``
         self.leg = self._leg_row if record_legs else self._aggregating_leg()
 
     def _leg_row(self, seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
@@ -110,41 +112,55 @@ class Recorder:
 
         return leg
 
-    def members_leg(self, seg: int, members: tuple[tuple[int, int, float], ...]) -> Callable[..., None]:
-        """``leg`` for the trips of a convoy of several vehicle types on segment ``seg`` (fast mode): each
-        trip's row split into a row per type, ``members`` = (type index, trucks, tonnes) each; the arguments
-        ``vt``, ``tonnes`` and ``trips`` of a call are the convoy's and are not used."""
+    def repeated_leg(self, seg: int, rows: tuple[tuple[int, int, float], ...]) -> Callable[..., None]:
+        """``leg`` for a truck or convoy whose trips on segment ``seg`` always record the same rows, of no
+        extra km: (vehicle type index, trips, tonnes) each (a convoy of several vehicle types: a row per
+        type). A call's arguments but ``start_h`` and ``end_h`` are not used.
+
+        Aggregated, it counts its trips per period and adds count x trips and count x tonnes to the cells
+        when the period changes and before ``columns``: the same sums as a ``leg`` call per row, as tonnes on
+        the 1/1024 t grid add exactly in any order."""
         if self.record_legs:
             extend, warmup_h = self._rows.extend, self.warmup_h
 
-            def rows(seg: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+            def packed(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
                 if start_h < warmup_h:
                     return
-                for m_vt, m_trucks, m_tonnes in members:  # ``_leg_row`` per type, inlined
-                    extend(pack_row(seg, m_vt, m_tonnes, start_h, end_h, extra_km, m_trucks))
+                for m_vt, m_trips, m_tonnes in rows:  # ``_leg_row`` per row, inlined
+                    extend(pack_row(seg, m_vt, m_tonnes, start_h, end_h, 0.0, m_trips))
 
-            return rows
-        # aggregated: the same additions to the same cells as one ``leg`` call per type, with the period found once
+            return packed
         warmup_h, period_of_day, agg, n_periods = self.warmup_h, self._period_of_day, self._agg, self._n_periods
         n_days, last = len(period_of_day), n_periods - 1
-        cells = tuple(((seg * self._n_vt + m_vt) * n_periods, m_trucks, m_tonnes) for m_vt, m_trucks, m_tonnes in members)
+        cells = tuple(((seg * self._n_vt + m_vt) * n_periods, m_trips, m_tonnes) for m_vt, m_trips, m_tonnes in rows)
+        counted = [0, 0]  # [period, trips counted in it]
 
-        def aggregated(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+        def add_counted() -> None:
+            period, count = counted
+            if not count:
+                return
+            counted[1] = 0
+            for first_key, m_trips, m_tonnes in cells:
+                key = first_key + period
+                cell = agg.get(key)
+                if cell is None:
+                    agg[key] = [count * m_trips, count * m_tonnes, 0.0]
+                else:
+                    cell[0] += count * m_trips
+                    cell[1] += count * m_tonnes
+
+        def counting(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
             if start_h < warmup_h:
                 return
             day = int(start_h // 24.0)
             period = period_of_day[day] if day < n_days else last
-            for first_key, m_trucks, m_tonnes in cells:
-                key = first_key + period
-                cell = agg.get(key)
-                if cell is None:
-                    agg[key] = [m_trucks, m_tonnes, extra_km]
-                else:
-                    cell[0] += m_trucks
-                    cell[1] += m_tonnes
-                    cell[2] += extra_km
+            if period != counted[0]:
+                add_counted()
+                counted[0] = period
+            counted[1] += 1
 
-        return aggregated
+        self._pending_counts.append(add_counted)
+        return counting
 
     def close_days_before(self, day: int) -> None:
         """Move aggregates of periods that end before ``day`` to compact arrays (a late row for such a period
@@ -181,6 +197,7 @@ class Recorder:
                 "extra_km": rows["extra_km"],
                 "trips": rows["trips"].astype(np.int64),
             }
+        self._add_pending_counts()
         open_keys = list(self._agg)
         keys = np.concatenate([np.asarray(self._closed_key, dtype=np.int64), np.array(open_keys, dtype=np.int64)])
         cells = [self._agg[k] for k in open_keys]
@@ -207,8 +224,13 @@ class Recorder:
             "trips": summed(column(self._closed_trips, 0, np.int64)),
         }
 
+    def _add_pending_counts(self) -> None:
+        for add_counted in self._pending_counts:
+            add_counted()
+
     @property
     def n_rows(self) -> int:
+        self._add_pending_counts()
         return len(self._rows) // ROW.size if self.record_legs else len(self._agg) + len(self._closed_key)
 
 

@@ -130,11 +130,11 @@ def truck(run: RunState, plan: TruckPlan, lot: CargoLot):
     next_allowed = cast("list[float]", plan.next_allowed_h)  # set whenever banned is; read only then
     name, seg_index, vt_index = plan.name, plan.seg_index, plan.vt_index
     trucks, members = plan.trucks, plan.members
-    if members is not None:  # a convoy of several vehicle types (fast mode): a row per type
-        add_packed = None
-        record = recorder.members_leg(seg_index, members)
     # on the 1/1024 t grid: an integer multiple stays on it
     payload = quantise_t(vehicle.payload_t) * trucks if members is None else sum(tonnes for _, _, tonnes in members)
+    if members is not None or not recorder.record_legs:  # a row per vehicle type; aggregated: trips counted per period
+        add_packed = None
+        record = recorder.repeated_leg(seg_index, ((vt_index, trucks, payload),) if members is None else members)
     plan_load_h, plan_unload_h = load_h, unload_h = seg.load_h, seg.unload_h
     loaded_h, empty_h = seg.loaded_h, seg.empty_h
     battery = vehicle.refuel is not None

@@ -170,6 +170,34 @@ def test_recorder_aggregates_merge_rows_of_closed_days():
     assert cols["extra_km"].tolist() == [0.0, 6.0] and cols["start_h"].tolist() == [24.0, 0.0]
 
 
+@pytest.mark.parametrize("record_legs", [False, True])
+def test_repeated_rows_give_the_columns_of_a_leg_call_per_row(record_legs):
+    from freight_sim.sim.recorder import Recorder
+
+    rows = ((1, 5, 5 * 33.0), (0, 3, 3 * 30.0009765625))  # (type, trips, tonnes on the 1/1024 t grid)
+    starts = [13.0, 20.0, 50.0, 51.0, 60.0, 100.0, 749.0, 750.0, 30.0]  # the last one late: its period is compacted
+
+    def recorded(repeated: bool) -> dict:
+        rec = Recorder(n_vehicle_types=2, n_days=35, warmup_h=15.0, record_legs=record_legs, period_first_days=[0, 2, 30])
+        leg = rec.repeated_leg(4, rows) if repeated else None
+        for n, start_h in enumerate(starts):
+            if n == len(starts) - 1:
+                rec.close_days_before(33)
+            rec.leg(4, 1, 7.0, start_h, start_h + 1.0, 2.5)  # another truck's row of the same cells, with extra km
+            if repeated:
+                leg(4, 9, 1.0, start_h, start_h + 3.0, 0.0, 8)  # its own vt, tonnes and trips are not used
+            else:
+                for vt, trips, tonnes in rows:
+                    rec.leg(4, vt, tonnes, start_h, start_h + 3.0, 0.0, trips)
+        return rec.columns()
+
+    counted, per_row = recorded(True), recorded(False)
+    assert counted.keys() == per_row.keys()
+    for name in per_row:
+        assert counted[name].tolist() == per_row[name].tolist(), name
+    assert sum(per_row["trips"]) == 8 * (8 + 1)  # 8 starts after the warm-up: 8 repeated trips and 1 other trip each
+
+
 def test_month_first_days_and_monthly_aggregates():
     import datetime as dt
 
