@@ -20,13 +20,13 @@ def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, st
     """Tonnes per day: each calendar year carries ``tonnes_per_year`` spread by the monthly weights
     (a compact float64 array: 8 bytes a day)."""
     weights = monthly_profile or [1.0] * 12
-    per_year: dict[int, float] = {}
     out = array("d")
-    for d in range(n_days):
-        date = start_date + dt.timedelta(days=d)
-        if date.year not in per_year:
-            per_year[date.year] = _per_weighted_day(tonnes_per_year, weights, date.year)
-        out.append(per_year[date.year] * weights[date.month - 1])
+    date, left = start_date, n_days
+    while left > 0:  # one product per calendar month, repeated over its days
+        days = min(left, cal.monthrange(date.year, date.month)[1] - date.day + 1)
+        out.extend(array("d", [_per_weighted_day(tonnes_per_year, weights, date.year) * weights[date.month - 1]]) * days)
+        date += dt.timedelta(days=days)
+        left -= days
     return out
 
 

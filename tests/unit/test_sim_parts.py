@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 
@@ -119,6 +120,22 @@ def test_calendar_and_sampled_alerts():
 )
 def test_the_peak_day_is_the_largest_of_the_daily_tonnes_to_the_last_bit(start, n_days, profile, tonnes_per_year):
     assert peak_daily_tonnes(tonnes_per_year, profile, start, n_days) == max(daily_tonnes(tonnes_per_year, profile, start, n_days))
+
+
+@given(
+    start=st.dates(dt.date(2020, 1, 1), dt.date(2031, 12, 31)),
+    n_days=st.integers(0, 800),
+    profile=st.one_of(st.none(), st.lists(st.sampled_from([0.0, 0.3, 1.0, 1.7]), min_size=12, max_size=12)),
+    tonnes_per_year=st.floats(0.0, 1e8),
+)
+def test_daily_tonnes_are_each_days_share_of_its_year_to_the_last_bit(start, n_days, profile, tonnes_per_year):
+    weights = profile or [1.0] * 12
+    expected = []
+    for d in range(n_days):  # day by day: the year's tonnes over its weighted days, times the month's weight
+        day = start + dt.timedelta(days=d)
+        weighted_days = sum(w * calendar.monthrange(day.year, m + 1)[1] for m, w in enumerate(weights))
+        expected.append(tonnes_per_year / weighted_days * weights[day.month - 1] if weighted_days > 0 else 0.0)
+    assert daily_tonnes(tonnes_per_year, profile, start, n_days).tolist() == expected
 
 
 def test_daily_tonnes_follow_monthly_profile_and_sum_to_the_year():
