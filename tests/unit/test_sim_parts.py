@@ -112,22 +112,20 @@ def test_calendar_and_sampled_alerts():
     assert levels[winter].astype(bool).mean() > 2.5 * levels[~winter].astype(bool).mean()
 
 
-@given(
-    start=st.dates(dt.date(2020, 1, 1), dt.date(2031, 12, 31)),
-    n_days=st.integers(1, 800),
-    profile=st.one_of(st.none(), st.lists(st.sampled_from([0.0, 0.3, 1.0, 1.7]), min_size=12, max_size=12)),
-    tonnes_per_year=st.floats(0.0, 1e8),
-)
+DAILY_TONNES_INPUTS = {
+    "start": st.dates(dt.date(2020, 1, 1), dt.date(2031, 12, 31)),
+    "n_days": st.integers(1, 800),
+    "profile": st.one_of(st.none(), st.lists(st.sampled_from([0.0, 0.3, 1.0, 1.7]), min_size=12, max_size=12)),
+    "tonnes_per_year": st.floats(0.0, 1e8),
+}
+
+
+@given(**DAILY_TONNES_INPUTS)
 def test_the_peak_day_is_the_largest_of_the_daily_tonnes_to_the_last_bit(start, n_days, profile, tonnes_per_year):
     assert peak_daily_tonnes(tonnes_per_year, profile, start, n_days) == max(daily_tonnes(tonnes_per_year, profile, start, n_days))
 
 
-@given(
-    start=st.dates(dt.date(2020, 1, 1), dt.date(2031, 12, 31)),
-    n_days=st.integers(0, 800),
-    profile=st.one_of(st.none(), st.lists(st.sampled_from([0.0, 0.3, 1.0, 1.7]), min_size=12, max_size=12)),
-    tonnes_per_year=st.floats(0.0, 1e8),
-)
+@given(**DAILY_TONNES_INPUTS)
 def test_daily_tonnes_are_each_days_share_of_its_year_to_the_last_bit(start, n_days, profile, tonnes_per_year):
     weights = profile or [1.0] * 12
     expected = []
