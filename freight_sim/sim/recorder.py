@@ -45,6 +45,7 @@ LEG_COLUMNS = (
 
 # one full-table row, packed: segment index, vehicle type index, tonnes, start_h, end_h, extra empty km, trips
 ROW = struct.Struct("<iiddddi")
+HEAD, TIMES, TAIL = struct.Struct("<iid"), struct.Struct("<dd"), struct.Struct("<di")  # its parts, in order
 ROW_DTYPE = np.dtype(
     [("seg", "<i4"), ("vt", "<i4"), ("tonnes", "<f8"), ("start_h", "<f8"), ("end_h", "<f8"), ("extra_km", "<f8"), ("trips", "<i4")]
 )
@@ -121,13 +122,17 @@ class Recorder:
         when the period changes and before ``columns``: the same sums as a ``leg`` call per row, as tonnes on
         the 1/1024 t grid add exactly in any order."""
         if self.record_legs:
-            extend, warmup_h = self._rows.extend, self.warmup_h
+            extend, warmup_h, pack_times = self._rows.extend, self.warmup_h, TIMES.pack
+            # ROW-packed rows are (seg, vt, tonnes) + (start_h, end_h) + (extra km, trips): the constant parts around
+            # each row's times, joined by the packed times, give the rows of a trip in one piece
+            heads = [HEAD.pack(seg, m_vt, m_tonnes) for m_vt, _, m_tonnes in rows]
+            tails = [TAIL.pack(0.0, m_trips) for _, m_trips, _ in rows]
+            joints = [heads[0], *(tail + head for tail, head in zip(tails[:-1], heads[1:], strict=True)), tails[-1]]
 
             def packed(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
                 if start_h < warmup_h:
                     return
-                for m_vt, m_trips, m_tonnes in rows:  # ``_leg_row`` per row, inlined
-                    extend(pack_row(seg, m_vt, m_tonnes, start_h, end_h, 0.0, m_trips))
+                extend(pack_times(start_h, end_h).join(joints))
 
             return packed
         warmup_h, period_of_day, agg, n_periods = self.warmup_h, self._period_of_day, self._agg, self._n_periods
