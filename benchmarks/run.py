@@ -39,7 +39,7 @@ give the same agreement figures (same seed, same tables), or the benchmark stops
 Province scale (benchmarks/province_bench.py), last, one child per mode: a year (``--province-days``) of the
 synthetic Shanxi scenario in fast and in full mode -> ``province_year_<mode>_wall_s``, ``_cpu_s``,
 ``_truck_trips_per_s``, ``_peak_mb`` (and its trips, events, shippers); ``--no-province`` skips both,
-``--no-province-full`` the full-mode year (about 11 minutes here).
+``--no-province-full`` the full-mode year (about 8 minutes here).
 """
 
 from __future__ import annotations
