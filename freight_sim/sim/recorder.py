@@ -121,20 +121,26 @@ class Recorder:
         Aggregated, it counts its trips per period and adds count x trips and count x tonnes to the cells
         when the period changes and before ``columns``: the same sums as a ``leg`` call per row, as tonnes on
         the 1/1024 t grid add exactly in any order."""
-        if self.record_legs:
-            extend, warmup_h, pack_times = self._rows.extend, self.warmup_h, TIMES.pack
-            # ROW-packed rows are (seg, vt, tonnes) + (start_h, end_h) + (extra km, trips): the constant parts around
-            # each row's times, joined by the packed times, give the rows of a trip in one piece
-            heads = [HEAD.pack(seg, m_vt, m_tonnes) for m_vt, _, m_tonnes in rows]
-            tails = [TAIL.pack(0.0, m_trips) for _, m_trips, _ in rows]
-            joints = [heads[0], *(tail + head for tail, head in zip(tails[:-1], heads[1:], strict=True)), tails[-1]]
+        return self._packed_rows(seg, rows) if self.record_legs else self._counted_rows(seg, rows)
 
-            def packed(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
-                if start_h < warmup_h:
-                    return
-                extend(pack_times(start_h, end_h).join(joints))
+    def _packed_rows(self, seg: int, rows: tuple[tuple[int, int, float], ...]) -> Callable[..., None]:
+        """``repeated_leg`` of the full table: a trip's rows packed in one piece."""
+        extend, warmup_h, pack_times = self._rows.extend, self.warmup_h, TIMES.pack
+        # ROW-packed rows are (seg, vt, tonnes) + (start_h, end_h) + (extra km, trips): the constant parts around
+        # each row's times, joined by the packed times, give the rows of a trip in one piece
+        heads = [HEAD.pack(seg, m_vt, m_tonnes) for m_vt, _, m_tonnes in rows]
+        tails = [TAIL.pack(0.0, m_trips) for _, m_trips, _ in rows]
+        joints = [heads[0], *(tail + head for tail, head in zip(tails[:-1], heads[1:], strict=True)), tails[-1]]
 
-            return packed
+        def packed(seg_: int, vt: int, tonnes: float, start_h: float, end_h: float, extra_km: float, trips: int = 1) -> None:
+            if start_h < warmup_h:
+                return
+            extend(pack_times(start_h, end_h).join(joints))
+
+        return packed
+
+    def _counted_rows(self, seg: int, rows: tuple[tuple[int, int, float], ...]) -> Callable[..., None]:
+        """``repeated_leg`` of the aggregates: trips counted per period, added to the cells later."""
         warmup_h, period_of_day, agg, n_periods = self.warmup_h, self._period_of_day, self._agg, self._n_periods
         n_days, last = len(period_of_day), n_periods - 1
         cells = tuple(((seg * self._n_vt + m_vt) * n_periods, m_trips, m_tonnes) for m_vt, m_trips, m_tonnes in rows)
