@@ -6,7 +6,7 @@ import calendar as cal
 import datetime as dt
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -19,26 +19,28 @@ from freight_sim.sim.streams import ALERTS, purpose_rng
 def daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, start_date: dt.date, n_days: int) -> array:
     """Tonnes per day: each calendar year carries ``tonnes_per_year`` spread by the monthly weights
     (a compact float64 array: 8 bytes a day)."""
-    weights = monthly_profile or [1.0] * 12
     out = array("d")
-    date, left = start_date, n_days
-    while left > 0:  # one product per calendar month, repeated over its days
-        days = min(left, cal.monthrange(date.year, date.month)[1] - date.day + 1)
-        out.extend(array("d", [_per_weighted_day(tonnes_per_year, weights, date.year) * weights[date.month - 1]]) * days)
-        date += dt.timedelta(days=days)
-        left -= days
+    for per_day_t, days in _month_runs(tonnes_per_year, monthly_profile, start_date, n_days):
+        out.extend(array("d", [per_day_t]) * days)
     return out
 
 
 def peak_daily_tonnes(tonnes_per_year: float, monthly_profile: list[float] | None, start_date: dt.date, n_days: int) -> float:
-    """``max(daily_tonnes(...))``, from one product per calendar month the days touch instead of one per day."""
+    """``max(daily_tonnes(...))``, from one value per calendar month the days touch instead of one per day."""
+    return max((per_day_t for per_day_t, _ in _month_runs(tonnes_per_year, monthly_profile, start_date, n_days)), default=-math.inf)
+
+
+def _month_runs(
+    tonnes_per_year: float, monthly_profile: list[float] | None, start_date: dt.date, n_days: int
+) -> Iterator[tuple[float, int]]:
+    """(tonnes per day, days) of each calendar month the ``n_days`` days from ``start_date`` touch, in order."""
     weights = monthly_profile or [1.0] * 12
-    last = start_date + dt.timedelta(days=n_days - 1)
-    peak, year, month = -math.inf, start_date.year, start_date.month
-    while (year, month) <= (last.year, last.month):
-        peak = max(peak, _per_weighted_day(tonnes_per_year, weights, year) * weights[month - 1])
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return peak
+    date, left = start_date, n_days
+    while left > 0:
+        days = min(left, cal.monthrange(date.year, date.month)[1] - date.day + 1)
+        yield _per_weighted_day(tonnes_per_year, weights, date.year) * weights[date.month - 1], days
+        date += dt.timedelta(days=days)
+        left -= days
 
 
 def _per_weighted_day(tonnes_per_year: float, weights: list[float], year: int) -> float:
